@@ -1,0 +1,41 @@
+"""The ``fedgate`` command: one subcommand per stage (compose, check, plan, serve, dev).
+
+Each stage's package registers its own subcommands; this module only wires them together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+__all__ = ["main"]
+
+# Modules exposing ``register(subparsers)``; imported in this order so ``--help`` lists the
+# stages in data-flow order.
+_STAGES = ("gateway.planner.cli",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fedgate", description="GraphQL federation gateway")
+    parser.add_argument("--version", action="version", version=f"fedgate {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _STAGES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(func(args))
+    except KeyboardInterrupt:
+        return 130

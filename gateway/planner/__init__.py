@@ -1,0 +1,7 @@
+"""Query planning: operation + supergraph → query plan (see ``plan.py`` for the plan nodes)."""
+
+from .format import format_plan
+from .plan import QueryPlan
+from .planner import Planner
+
+__all__ = ["Planner", "QueryPlan", "format_plan"]

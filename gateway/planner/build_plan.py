@@ -1,0 +1,198 @@
+"""Fetch groups → plan nodes.
+
+Each group becomes a ``Fetch`` (an entity group inside ``Flatten``). A group runs after its
+parent and after the groups it depends on for ``@requires``/key fields. We hang every group
+under the lowest common ancestor of all it waits for, and order the children of one group in
+stages: a child whose inputs come from a sibling's subtree runs in a later stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from graphql import VariableDefinitionNode, print_ast
+
+from .fetch_group import FetchGroup, FieldItem, FragmentItem, SelTree
+from .operation import Cond, Operation
+from .plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+
+__all__ = ["build_plan"]
+
+_ROOT = -1
+
+
+def build_plan(op: Operation, groups: list[FetchGroup], roots: list[FetchGroup]) -> QueryPlan:
+    groups = [g for g in groups if not g.selection.is_empty()]
+    if not groups:
+        return QueryPlan(None)
+    by_id = {g.id: g for g in groups}
+    anchors = {g.id: _anchor(g, by_id) for g in groups}
+    children: dict[int, list[FetchGroup]] = {}
+    for g in groups:
+        children.setdefault(anchors[g.id], []).append(g)
+    fetches = {g.id: _fetch(op, g) for g in groups}
+    builder = _Builder(children, anchors, by_id, fetches)
+    if op.kind == "mutation":
+        top: list[PlanNode | None] = [builder.subtree(r) for r in roots if r.id in by_id]
+        return QueryPlan(_seq(top))
+    return QueryPlan(builder.children_of(_ROOT))
+
+
+def _ancestors(g: FetchGroup) -> list[int]:
+    chain = [g.id]
+    while g.parent is not None:
+        g = g.parent
+        chain.append(g.id)
+    chain.append(_ROOT)
+    return chain
+
+
+def _anchor(g: FetchGroup, by_id: Mapping[int, FetchGroup]) -> int:
+    """The lowest common ancestor of everything ``g`` waits for."""
+    waits = [d for d in g.deps if d in by_id]
+    if g.parent is None:
+        return _ROOT if not waits else _lca([by_id[d] for d in waits])
+    return _lca([g.parent, *(by_id[d] for d in waits)])
+
+
+def _lca(groups: list[FetchGroup]) -> int:
+    chains = [_ancestors(g) for g in groups]
+    common = set(chains[0]).intersection(*chains[1:])
+    return next(a for a in chains[0] if a in common)
+
+
+class _Builder:
+    def __init__(
+        self,
+        children: dict[int, list[FetchGroup]],
+        anchors: dict[int, int],
+        by_id: dict[int, FetchGroup],
+        fetches: dict[int, PlanNode],
+    ) -> None:
+        self.children = children
+        self.anchors = anchors
+        self.by_id = by_id
+        self.fetches = fetches
+
+    def subtree(self, g: FetchGroup) -> PlanNode:
+        rest = self.children_of(g.id)
+        return self.fetches[g.id] if rest is None else _seq([self.fetches[g.id], rest])
+
+    def children_of(self, anchor: int) -> PlanNode | None:
+        kids = self.children.get(anchor, [])
+        if not kids:
+            return None
+        stage = {k.id: 0 for k in kids}
+        for _ in kids:  # relax: a child runs after the siblings whose subtrees it waits for
+            for k in kids:
+                for w in self._waits(k, anchor):
+                    stage[k.id] = max(stage[k.id], stage[w] + 1)
+        stages = sorted(set(stage.values()))
+        return _seq([_par([self.subtree(k) for k in kids if stage[k.id] == s]) for s in stages])
+
+    def _waits(self, g: FetchGroup, anchor: int) -> set[int]:
+        """Siblings (children of ``anchor``) whose subtree holds something ``g`` waits for."""
+        out: set[int] = set()
+        targets = [d for d in g.deps if d in self.by_id]
+        if g.parent is not None and g.parent.id != anchor:
+            targets.append(g.parent.id)
+        for t in targets:
+            sibling = self._sibling_under(t, anchor)
+            if sibling is not None and sibling != g.id:
+                out.add(sibling)
+        return out
+
+    def _sibling_under(self, gid: int, anchor: int) -> int | None:
+        while gid in self.by_id and self.anchors[gid] != anchor:
+            gid = self.anchors[gid]
+        return gid if gid in self.by_id else None
+
+
+def _seq(nodes: list[PlanNode | None]) -> PlanNode:
+    flat: list[PlanNode] = []
+    for n in nodes:
+        if isinstance(n, Sequence):
+            flat.extend(n.nodes)
+        elif n is not None:
+            flat.append(n)
+    return flat[0] if len(flat) == 1 else Sequence(tuple(flat))
+
+
+def _par(nodes: list[PlanNode]) -> PlanNode:
+    return nodes[0] if len(nodes) == 1 else Parallel(tuple(nodes))
+
+
+# -- fetch nodes ----------------------------------------------------------------------------
+
+
+def _fetch(op: Operation, g: FetchGroup) -> PlanNode:
+    used: set[str] = set()
+    g.selection.variables(used)
+    variables = tuple(v for v in op.variable_definitions if v in used)
+    defs = [_var_def(op.variable_definitions[v]) for v in variables]
+    name = f" {op.name}__{_safe(g.subgraph)}__{g.id}" if op.name else ""
+    if g.is_entity:
+        defs.insert(0, "$representations:[_Any!]!")
+        body = "{_entities(representations:$representations)" + g.selection.print() + "}"
+        text = f"query{name}({','.join(defs)}){body}"
+        fetch = Fetch(
+            service=g.subgraph,
+            operation=text,
+            variable_usages=variables,
+            requires=g.requires.to_requires(),
+            id=g.id,
+        )
+        node: PlanNode = Flatten(g.path, fetch)
+    else:
+        kind = "mutation" if op.kind == "mutation" else "query"
+        head = f"{kind}{name}" + (f"({','.join(defs)})" if defs else "")
+        text = g.selection.print() if head == "query" else head + g.selection.print()
+        node = Fetch(
+            service=g.subgraph,
+            operation=text,
+            operation_kind="mutation" if kind == "mutation" else "query",
+            variable_usages=variables,
+            id=g.id,
+        )
+    for cond in reversed(_group_conditions(g)):
+        node = (
+            Condition(cond.variable, node, None)
+            if cond.include
+            else Condition(cond.variable, None, node)
+        )
+    return node
+
+
+def _var_def(node: VariableDefinitionNode) -> str:
+    return f"${node.variable.name.value}:{print_ast(node.type)}"
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+
+
+def _group_conditions(g: FetchGroup) -> list[Cond]:
+    """Conditions shared by every top-level selection: the fetch is needed only when they
+    hold, so it goes under ``Condition`` nodes and costs nothing when they do not."""
+    tops = _top_items(g.selection, g.is_entity)
+    if not tops:
+        return []
+    common = list(tops[0])
+    for conds in tops[1:]:
+        common = [c for c in common if c in conds]
+    return common
+
+
+def _top_items(tree: SelTree, entity: bool) -> list[tuple[Cond, ...]]:
+    out: list[tuple[Cond, ...]] = []
+    for item in tree.items.values():
+        if isinstance(item, FieldItem):
+            out.append(item.conditions)
+        elif isinstance(item, FragmentItem):
+            if item.conditions:
+                out.append(item.conditions)
+            elif item.type_condition is None or entity:
+                out.extend(_top_items(item.sub, False))
+            else:
+                out.append(())
+    return out

@@ -1,0 +1,156 @@
+"""Fetch groups: the mutable work area in which the planner collects what each subgraph request
+selects. Once planning is done they are frozen into ``Fetch`` plan nodes (``to_fetch``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graphql import ArgumentNode, ListValueNode, ObjectValueNode, ValueNode, VariableNode
+
+from .operation import Cond, print_arguments
+from .plan import ReqField, ReqFragment, ReqSelection
+
+__all__ = ["FetchGroup", "FieldItem", "FragmentItem", "SelTree"]
+
+
+@dataclass(slots=True, eq=False)
+class FieldItem:
+    name: str
+    alias: str | None
+    arguments: tuple[ArgumentNode, ...]
+    conditions: tuple[Cond, ...]
+    sub: SelTree | None = None
+
+    @property
+    def response_key(self) -> str:
+        return self.alias or self.name
+
+    def subtree(self) -> SelTree:
+        if self.sub is None:
+            self.sub = SelTree()
+        return self.sub
+
+
+@dataclass(slots=True, eq=False)
+class FragmentItem:
+    type_condition: str | None
+    conditions: tuple[Cond, ...]
+    sub: SelTree = field(default_factory=lambda: SelTree())
+
+
+class SelTree:
+    """An ordered selection set that merges what is added to it twice."""
+
+    __slots__ = ("_front", "items")
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, ...], FieldItem | FragmentItem] = {}
+        self._front = 0  # how many fields the planner put before the client's (see ``field``)
+
+    def field(
+        self,
+        name: str,
+        alias: str | None = None,
+        arguments: tuple[ArgumentNode, ...] = (),
+        conditions: tuple[Cond, ...] = (),
+        *,
+        front: bool = False,
+    ) -> FieldItem:
+        """The field at this response key, added if new. ``front`` puts a field the planner
+        needs (``__typename``, keys, requirements) before the client's fields, as Apollo does."""
+        key = ("f", alias or name, *(c.directive() for c in conditions))
+        item = self.items.get(key)
+        if item is None:
+            item = FieldItem(name, alias, arguments, conditions)
+            if front:
+                entries = list(self.items.items())
+                entries.insert(self._front, (key, item))
+                self.items = dict(entries)
+                self._front += 1
+            else:
+                self.items[key] = item
+        assert isinstance(item, FieldItem)
+        return item
+
+    def fragment(self, type_condition: str | None, conditions: tuple[Cond, ...] = ()) -> SelTree:
+        if type_condition is None and not conditions:
+            return self
+        key = ("t", type_condition or "", *(c.directive() for c in conditions))
+        item = self.items.get(key)
+        if item is None:
+            item = self.items[key] = FragmentItem(type_condition, conditions)
+        assert isinstance(item, FragmentItem)
+        return item.sub
+
+    def find_key(self, response_key: str) -> FieldItem | None:
+        """The unconditional field at ``response_key`` at this level, if any."""
+        item = self.items.get(("f", response_key))
+        return item if isinstance(item, FieldItem) else None
+
+    def is_empty(self) -> bool:
+        return not self.items
+
+    def print(self) -> str:
+        parts: list[str] = []
+        for item in self.items.values():
+            if isinstance(item, FieldItem):
+                text = f"{item.alias}:{item.name}" if item.alias else item.name
+                text += print_arguments(item.arguments)
+                text += "".join(" " + c.directive() for c in item.conditions)
+                if item.sub is not None:
+                    text += item.sub.print()
+                parts.append(text)
+            elif not item.sub.is_empty():
+                head = "..."
+                if item.type_condition:
+                    head += f"on {item.type_condition}"
+                head += "".join(" " + c.directive() for c in item.conditions)
+                parts.append(head + item.sub.print())
+        return "{" + " ".join(parts) + "}"
+
+    def variables(self, out: set[str]) -> None:
+        for item in self.items.values():
+            for c in item.conditions:
+                out.add(c.variable)
+            if isinstance(item, FieldItem):
+                for arg in item.arguments:
+                    _value_variables(arg.value, out)
+                if item.sub is not None:
+                    item.sub.variables(out)
+            else:
+                item.sub.variables(out)
+
+    def to_requires(self) -> tuple[ReqSelection, ...]:
+        out: list[ReqSelection] = []
+        for item in self.items.values():
+            if isinstance(item, FieldItem):
+                sub = item.sub.to_requires() if item.sub is not None else ()
+                out.append(ReqField(item.name, item.response_key, sub))
+            else:
+                assert item.type_condition is not None
+                out.append(ReqFragment(item.type_condition, item.sub.to_requires()))
+        return tuple(out)
+
+
+def _value_variables(value: ValueNode, out: set[str]) -> None:
+    if isinstance(value, VariableNode):
+        out.add(value.name.value)
+    elif isinstance(value, ListValueNode):
+        for v in value.values:
+            _value_variables(v, out)
+    elif isinstance(value, ObjectValueNode):
+        for f in value.fields:
+            _value_variables(f.value, out)
+
+
+@dataclass(slots=True, eq=False)
+class FetchGroup:
+    id: int
+    subgraph: str
+    path: tuple[str, ...]
+    is_entity: bool
+    parent: FetchGroup | None = None
+    selection: SelTree = field(default_factory=SelTree)
+    # the representation selection: one ``... on T`` fragment per entity type
+    requires: SelTree = field(default_factory=SelTree)
+    deps: set[int] = field(default_factory=set)

@@ -1,0 +1,155 @@
+"""Federation facts the planner asks about, precomputed from the supergraph model.
+
+Answers "is type T in subgraph G", "can G resolve T.f", "which keys can enter T in G",
+"which object types can G return for abstract T". Pure lookups, built once per supergraph.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ..supergraph.model import FieldDef, JoinField, Supergraph, TypeDef
+from .fieldset import FieldSet, parse_field_set
+
+__all__ = ["Metadata"]
+
+
+class Metadata:
+    def __init__(self, supergraph: Supergraph) -> None:
+        self.supergraph = supergraph
+        self.types = supergraph.types
+        self.graph_names = tuple(supergraph.graphs)
+
+    def type(self, name: str) -> TypeDef:
+        return self.types[name]
+
+    def is_abstract(self, name: str) -> bool:
+        t = self.types.get(name)
+        return t is not None and t.kind in ("INTERFACE", "UNION")
+
+    def is_composite(self, name: str) -> bool:
+        t = self.types.get(name)
+        return t is not None and t.kind in ("OBJECT", "INTERFACE", "UNION")
+
+    @cache  # noqa: B019 - one Metadata per supergraph, kept for its whole life
+    def type_graphs(self, name: str) -> frozenset[str]:
+        t = self.types.get(name)
+        if t is None or not t.joins:
+            return frozenset(self.graph_names)
+        return frozenset(j.graph for j in t.joins)
+
+    def in_graph(self, name: str, graph: str) -> bool:
+        return graph in self.type_graphs(name)
+
+    def is_interface_object(self, name: str, graph: str) -> bool:
+        t = self.types.get(name)
+        return t is not None and any(j.graph == graph and j.is_interface_object for j in t.joins)
+
+    def field(self, type_name: str, field_name: str) -> FieldDef | None:
+        t = self.types.get(type_name)
+        return None if t is None else t.fields.get(field_name)
+
+    def _join(self, type_name: str, field_name: str, graph: str) -> JoinField | None:
+        f = self.field(type_name, field_name)
+        if f is None:
+            return None
+        for j in f.joins:
+            if j.graph == graph:
+                return j
+        return None
+
+    @cache  # noqa: B019
+    def field_graphs(self, type_name: str, field_name: str) -> tuple[str, ...]:
+        """Subgraphs that can resolve ``type_name.field_name`` (in supergraph order)."""
+        f = self.field(type_name, field_name)
+        if f is None:
+            return ()
+        joins = [j for j in f.joins if j.graph is not None]
+        if not f.joins:
+            return tuple(g for g in self.graph_names if g in self.type_graphs(type_name))
+        out = []
+        for g in self.graph_names:
+            j = next((j for j in joins if j.graph == g), None)
+            if j is None:
+                continue
+            if (not j.external and not j.used_overridden) or self.is_key_field(
+                type_name, field_name, g
+            ):
+                out.append(g)
+        return tuple(out)
+
+    def resolvable(self, type_name: str, field_name: str, graph: str) -> bool:
+        return graph in self.field_graphs(type_name, field_name)
+
+    def requires(self, type_name: str, field_name: str, graph: str) -> FieldSet | None:
+        j = self._join(type_name, field_name, graph)
+        if j is None or not j.requires:
+            return None
+        return self.field_set(type_name, j.requires)
+
+    def provides(self, type_name: str, field_name: str, graph: str) -> FieldSet | None:
+        j = self._join(type_name, field_name, graph)
+        f = self.field(type_name, field_name)
+        if j is None or not j.provides or f is None:
+            return None
+        return self.field_set(f.type.named, j.provides)
+
+    def field_type_text(self, type_name: str, field_name: str, graph: str) -> str:
+        """The field's type as the subgraph declares it (``join__field(type:)``)."""
+        j = self._join(type_name, field_name, graph)
+        if j is not None and j.type:
+            return j.type
+        f = self.field(type_name, field_name)
+        return f.type.text if f is not None else ""
+
+    @cache  # noqa: B019
+    def keys(self, type_name: str, graph: str, *, resolvable_only: bool = True) -> tuple[str, ...]:
+        t = self.types.get(type_name)
+        if t is None:
+            return ()
+        return tuple(
+            j.key
+            for j in t.joins
+            if j.graph == graph and j.key and (j.resolvable or not resolvable_only)
+        )
+
+    @cache  # noqa: B019
+    def is_key_field(self, type_name: str, field_name: str, graph: str) -> bool:
+        for key in self.keys(type_name, graph, resolvable_only=False):
+            if field_name in self.field_set(type_name, key).top_level_names():
+                return True
+        return False
+
+    @cache  # noqa: B019
+    def field_set(self, type_name: str, text: str) -> FieldSet:
+        return parse_field_set(type_name, text)
+
+    @cache  # noqa: B019
+    def possible_types(self, type_name: str, graph: str | None = None) -> tuple[str, ...]:
+        """Object types a value of ``type_name`` can have (as ``graph`` knows them)."""
+        t = self.types.get(type_name)
+        if t is None:
+            return ()
+        if t.kind == "OBJECT":
+            return (type_name,) if graph is None or self.in_graph(type_name, graph) else ()
+        if t.kind == "UNION":
+            candidates = [
+                m for m, gs in t.members.items() if graph is None or gs is None or graph in gs
+            ]
+        elif t.kind == "INTERFACE":
+            candidates = [
+                o
+                for o in self.supergraph.implementations.get(type_name, ())
+                if graph is None or self._implements_in(o, type_name, graph)
+            ]
+        else:
+            return ()
+        return tuple(sorted(c for c in candidates if graph is None or self.in_graph(c, graph)))
+
+    def _implements_in(self, obj: str, iface: str, graph: str) -> bool:
+        graphs = self.types[obj].interfaces.get(iface)
+        return graphs is None or graph in graphs
+
+    def runtime_types(self, type_name: str, graph: str) -> tuple[str, ...]:
+        """Object types that ``graph`` may return where the schema says ``type_name``."""
+        return self.possible_types(type_name, graph)

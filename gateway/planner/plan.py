@@ -1,0 +1,140 @@
+"""Query plan nodes: the planner's output and the executor's input (CORE DATA #2).
+
+Logic-free, frozen and slotted. The shapes follow Apollo's query plan so that plans print in
+Apollo's text format (see ``format.py``) and can be diffed against other gateways' plans.
+
+A plan is a tree::
+
+    QueryPlan
+      └ PlanNode = Fetch | Flatten | Sequence | Parallel | Condition
+
+* ``Fetch`` sends one operation to one subgraph. A root fetch merges its ``data`` at the response
+  root; an entity fetch (``requires`` is set) sends ``representations`` built from the objects at
+  the enclosing ``Flatten`` path and merges each ``_entities`` item back into its object.
+* ``Flatten`` names where in the response an entity fetch reads its inputs and writes its outputs.
+  Path elements are response keys; ``"@"`` stands for every item of a list.
+* ``Sequence`` runs its nodes one after another, ``Parallel`` concurrently.
+* ``Condition`` picks a branch on a boolean variable (``@skip``/``@include`` on variables).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+__all__ = [
+    "Condition",
+    "Fetch",
+    "FetchRewrite",
+    "Flatten",
+    "KeyRenamer",
+    "Parallel",
+    "PlanNode",
+    "QueryPlan",
+    "ReqField",
+    "ReqFragment",
+    "ReqSelection",
+    "Sequence",
+    "ValueSetter",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ReqField:
+    """A field of an entity representation.
+
+    ``name`` is the key written into the representation; ``response_key`` is the key the value
+    has in the merged response data (differs when the planner aliased the field to keep it apart
+    from a client field of the same name with other arguments).
+    """
+
+    name: str
+    response_key: str
+    selections: tuple[ReqSelection, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReqFragment:
+    """``... on Type { ... }`` inside a representation selection."""
+
+    type_condition: str
+    selections: tuple[ReqSelection, ...]
+
+
+ReqSelection: TypeAlias = ReqField | ReqFragment
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSetter:
+    """Input rewrite: set the value at ``path`` (``"... on T"`` elements filter by type)."""
+
+    path: tuple[str, ...]
+    set_value_to: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRenamer:
+    """Output rewrite: move the value at ``path`` to the key ``rename_key_to``."""
+
+    path: tuple[str, ...]
+    rename_key_to: str
+
+
+FetchRewrite: TypeAlias = ValueSetter | KeyRenamer
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """One request to one subgraph.
+
+    ``operation`` is the complete GraphQL document sent to the subgraph; ``variable_usages`` the
+    client variables it declares (forwarded as they are). For an entity fetch, ``requires`` is the
+    selection used to build each representation and the operation takes ``$representations``.
+    """
+
+    service: str
+    operation: str
+    operation_kind: Literal["query", "mutation"] = "query"
+    variable_usages: tuple[str, ...] = ()
+    requires: tuple[ReqSelection, ...] | None = None
+    input_rewrites: tuple[FetchRewrite, ...] = ()
+    output_rewrites: tuple[FetchRewrite, ...] = ()
+    id: int | None = None
+
+    @property
+    def is_entity_fetch(self) -> bool:
+        return self.requires is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Flatten:
+    path: tuple[str, ...]
+    node: Fetch
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Parallel:
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    condition: str
+    if_clause: PlanNode | None
+    else_clause: PlanNode | None
+
+
+PlanNode: TypeAlias = Fetch | Flatten | Sequence | Parallel | Condition
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """The plan for one operation. ``node`` is None when nothing needs fetching
+    (e.g. ``{ __typename }`` or pure introspection)."""
+
+    node: PlanNode | None

@@ -1,0 +1,32 @@
+"""The planner: operation → query plan, in four steps (normalise, plan the roots and walk,
+build plan nodes), with an LRU cache of plans per (document text, operation name)."""
+
+from __future__ import annotations
+
+from graphql import DocumentNode
+
+from ..supergraph.model import Supergraph
+from .build_plan import build_plan
+from .metadata import Metadata
+from .operation import normalize
+from .plan import QueryPlan
+from .roots import plan_roots
+
+__all__ = ["Planner"]
+
+
+class Planner:
+    def __init__(self, supergraph: Supergraph) -> None:
+        self.supergraph = supergraph
+        self.meta = Metadata(supergraph)
+        self._roots = {
+            "query": supergraph.query_type,
+            "mutation": supergraph.mutation_type,
+            "subscription": supergraph.subscription_type,
+        }
+
+    def plan(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:
+        """Plan a validated operation. Raises ``PlanningError`` when no plan can satisfy it."""
+        op = normalize(document, operation_name, self._roots)
+        walker, roots = plan_roots(self.meta, op)
+        return build_plan(op, walker.groups, roots)

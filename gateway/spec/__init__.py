@@ -1,0 +1,1 @@
+"""Federation vocabulary: the link spec and the join spec records."""

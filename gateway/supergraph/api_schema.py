@@ -1,0 +1,109 @@
+"""The API schema: what clients see. The supergraph minus the link/join machinery, minus every
+``@inaccessible`` element (types, fields, arguments, enum values, input fields), minus the
+directives of linked specs. Used for validation and introspection."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, TypeVar
+
+from graphql import (
+    DirectiveDefinitionNode,
+    DocumentNode,
+    EnumTypeDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    Node,
+    SchemaDefinitionNode,
+    TypeDefinitionNode,
+    UnionTypeDefinitionNode,
+    build_ast_schema,
+    validate_schema,
+)
+
+from ..errors import SupergraphError
+from .names import FeatureNames
+
+__all__ = ["build_api_schema"]
+
+N = TypeVar("N", bound=Node)
+
+
+def build_api_schema(document: DocumentNode, names: FeatureNames, source: str) -> GraphQLSchema:
+    hidden = _inaccessible_types(document, names)
+    definitions: list[Any] = []
+    for definition in document.definitions:
+        if isinstance(definition, SchemaDefinitionNode):
+            definitions.append(_strip(definition, names))
+        elif isinstance(definition, DirectiveDefinitionNode):
+            if not names.is_machinery_directive(definition.name.value):
+                definitions.append(definition)
+        elif isinstance(definition, TypeDefinitionNode):
+            name = definition.name.value
+            if not names.is_machinery_type(name) and name not in hidden:
+                definitions.append(_clean_type(definition, names, hidden))
+    try:
+        schema = build_ast_schema(DocumentNode(definitions=tuple(definitions)))
+    except (GraphQLError, TypeError) as error:
+        raise SupergraphError(f"{source}: cannot build the API schema: {error}") from None
+    errors = validate_schema(schema)
+    if errors:
+        detail = "; ".join(e.message for e in errors[:5])
+        raise SupergraphError(f"{source}: the API schema is invalid: {detail}")
+    return schema
+
+
+def _inaccessible_types(document: DocumentNode, names: FeatureNames) -> set[str]:
+    return {
+        d.name.value
+        for d in document.definitions
+        if isinstance(d, TypeDefinitionNode) and names.has_inaccessible(d.directives)
+    }
+
+
+def _strip(node: N, names: FeatureNames) -> N:
+    """A copy of ``node`` without directives that belong to linked specs."""
+    directives = getattr(node, "directives", None)
+    if not directives:
+        return node
+    kept = tuple(d for d in directives if not names.is_machinery_directive(d.name.value))
+    changed: N = dataclasses.replace(node, directives=kept)  # type: ignore[call-arg]
+    return changed
+
+
+def _clean_type(node: TypeDefinitionNode, names: FeatureNames, hidden: set[str]) -> Any:
+    changes: dict[str, Any] = {}
+    fields = getattr(node, "fields", None)
+    if fields is not None:
+        changes["fields"] = tuple(
+            _clean_field(f, names, hidden) for f in fields if _visible(f, names, hidden)
+        )
+    if isinstance(node, EnumTypeDefinitionNode):
+        changes["values"] = tuple(
+            _strip(v, names) for v in node.values or () if not names.has_inaccessible(v.directives)
+        )
+    if isinstance(node, UnionTypeDefinitionNode):
+        changes["types"] = tuple(t for t in node.types or () if t.name.value not in hidden)
+    interfaces = getattr(node, "interfaces", None)
+    if interfaces:
+        changes["interfaces"] = tuple(i for i in interfaces if i.name.value not in hidden)
+    return dataclasses.replace(_strip(node, names), **changes)
+
+
+def _visible(node: Any, names: FeatureNames, hidden: set[str]) -> bool:
+    return not names.has_inaccessible(node.directives) and _named(node.type) not in hidden
+
+
+def _clean_field(node: Any, names: FeatureNames, hidden: set[str]) -> Any:
+    clone = _strip(node, names)
+    arguments = getattr(node, "arguments", None)
+    if arguments:
+        kept = tuple(_strip(a, names) for a in arguments if _visible(a, names, hidden))
+        clone = dataclasses.replace(clone, arguments=kept)
+    return clone
+
+
+def _named(type_node: Any) -> str:
+    while not hasattr(type_node, "name"):
+        type_node = type_node.type
+    return str(type_node.name.value)

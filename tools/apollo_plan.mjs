@@ -1,0 +1,19 @@
+// Print Apollo's query plan for an operation on a supergraph (a development tool, to compare
+// behaviour; our golden tests hold our own plans).
+//   NODE_PATH=../shared/bench/node_modules node tools/apollo_plan.mjs supergraph.graphql query.graphql
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(join(process.env.NODE_PATH || '.', 'noop.js'));
+const { parse } = require('graphql');
+const { Supergraph, operationFromDocument } = require('@apollo/federation-internals');
+const { QueryPlanner, prettyFormatQueryPlan } = require('@apollo/query-planner');
+
+const [supergraphPath, queryPath, operationName] = process.argv.slice(2);
+const supergraph = Supergraph.build(readFileSync(supergraphPath, 'utf8'));
+const planner = new QueryPlanner(supergraph);
+const operation = operationFromDocument(
+  supergraph.schema, parse(readFileSync(queryPath, 'utf8')), { operationName },
+);
+console.log(prettyFormatQueryPlan(planner.buildQueryPlan(operation)));
