@@ -60,7 +60,7 @@ def test_inaccessible_elements_are_not_in_the_api_schema() -> None:
 
 def test_syntax_error_names_file_line_and_column() -> None:
     with pytest.raises(SupergraphError, match=r"^sg\.graphql:2:\d+: syntax error"):
-        load_supergraph("schema @link(url: \"x\") { query: Query }\ntype {", source="sg.graphql")
+        load_supergraph('schema @link(url: "x") { query: Query }\ntype {', source="sg.graphql")
 
 
 def test_plain_schema_is_not_a_supergraph() -> None:
