@@ -14,7 +14,7 @@ from graphql import VariableDefinitionNode, print_ast
 
 from .fetch_group import FetchGroup, FieldItem, FragmentItem, SelTree
 from .operation import Cond, Operation
-from .plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from .plan import Condition, Fetch, Flatten, KeyRenamer, Parallel, PlanNode, QueryPlan, Sequence
 
 __all__ = ["build_plan"]
 
@@ -131,27 +131,32 @@ def _fetch(op: Operation, g: FetchGroup) -> PlanNode:
     variables = tuple(v for v in op.variable_definitions if v in used)
     defs = [_var_def(op.variable_definitions[v]) for v in variables]
     name = f" {op.name}__{_safe(g.subgraph)}__{g.id}" if op.name else ""
+    rewrites: list[KeyRenamer] = []
+    selection = g.selection.print(rewrites)
     if g.is_entity:
         defs.insert(0, "$representations:[_Any!]!")
-        body = "{_entities(representations:$representations)" + g.selection.print() + "}"
+        body = "{_entities(representations:$representations)" + selection + "}"
         text = f"query{name}({','.join(defs)}){body}"
         fetch = Fetch(
             service=g.subgraph,
             operation=text,
             variable_usages=variables,
             requires=g.requires.to_requires(),
+            input_rewrites=tuple(g.input_rewrites.values()),
+            output_rewrites=tuple(rewrites),
             id=g.id,
         )
         node: PlanNode = Flatten(g.path, fetch)
     else:
         kind = "mutation" if op.kind == "mutation" else "query"
         head = f"{kind}{name}" + (f"({','.join(defs)})" if defs else "")
-        text = g.selection.print() if head == "query" else head + g.selection.print()
+        text = selection if head == "query" else head + selection
         node = Fetch(
             service=g.subgraph,
             operation=text,
             operation_kind="mutation" if kind == "mutation" else "query",
             variable_usages=variables,
+            output_rewrites=tuple(rewrites),
             id=g.id,
         )
     for cond in reversed(_group_conditions(g)):
@@ -176,11 +181,12 @@ def _group_conditions(g: FetchGroup) -> list[Cond]:
     hold, so it goes under ``Condition`` nodes and costs nothing when they do not."""
     tops = _top_items(g.selection, g.is_entity)
     if not tops:
-        return []
+        return list(g.conditions or ())
     common = list(tops[0])
     for conds in tops[1:]:
         common = [c for c in common if c in conds]
-    return common
+    inherited = list(g.conditions or ())
+    return inherited + [c for c in common if c not in inherited]
 
 
 def _top_items(tree: SelTree, entity: bool) -> list[tuple[Cond, ...]]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from graphql import ArgumentNode, ListValueNode, ObjectValueNode, ValueNode, VariableNode
 
 from .operation import Cond, print_arguments
-from .plan import ReqField, ReqFragment, ReqSelection
+from .plan import KeyRenamer, ReqField, ReqFragment, ReqSelection, ValueSetter
 
 __all__ = ["FetchGroup", "FieldItem", "FragmentItem", "SelTree"]
 
@@ -20,6 +20,7 @@ class FieldItem:
     arguments: tuple[ArgumentNode, ...]
     conditions: tuple[Cond, ...]
     sub: SelTree | None = None
+    type_text: str = ""  # the field's type in the fetched subgraph (to detect conflicts)
 
     @property
     def response_key(self) -> str:
@@ -90,23 +91,51 @@ class SelTree:
     def is_empty(self) -> bool:
         return not self.items
 
-    def print(self) -> str:
+    def print(self, rewrites: list[KeyRenamer] | None = None, path: tuple[str, ...] = ()) -> str:
+        """The selection set as compact GraphQL text.
+
+        Where fragments on different types select one response key with types that differ in
+        the subgraph (``String`` here, ``String!`` there), the subgraph would reject the
+        operation (fields in a set must merge), so the later ones get an alias and a
+        ``KeyRenamer`` in ``rewrites`` puts the value back under its key."""
+        seen: dict[str, str] = {
+            i.response_key: i.type_text for i in self.items.values() if isinstance(i, FieldItem)
+        }
         parts: list[str] = []
         for item in self.items.values():
             if isinstance(item, FieldItem):
-                text = f"{item.alias}:{item.name}" if item.alias else item.name
-                text += print_arguments(item.arguments)
-                text += "".join(" " + c.directive() for c in item.conditions)
-                if item.sub is not None:
-                    text += item.sub.print()
-                parts.append(text)
+                parts.append(_print_field(item, item.alias, rewrites, path))
             elif not item.sub.is_empty():
                 head = "..."
                 if item.type_condition:
                     head += f"on {item.type_condition}"
                 head += "".join(" " + c.directive() for c in item.conditions)
-                parts.append(head + item.sub.print())
+                inner = (*path, f"... on {item.type_condition}") if item.type_condition else path
+                parts.append(head + item.sub._print_in_fragment(seen, rewrites, inner))
         return "{" + " ".join(parts) + "}"
+
+    def _print_in_fragment(
+        self, seen: dict[str, str], rewrites: list[KeyRenamer] | None, path: tuple[str, ...]
+    ) -> str:
+        parts: list[str] = []
+        for item in self.items.values():
+            if not isinstance(item, FieldItem):
+                parts.append(SelTree._single(item).print(rewrites, path)[1:-1])
+                continue
+            key = item.response_key
+            alias = item.alias
+            if seen.setdefault(key, item.type_text) != item.type_text and rewrites is not None:
+                n = sum(1 for r in rewrites if r.rename_key_to == key)
+                alias = f"{key}__fedgate_{n}"
+                rewrites.append(KeyRenamer((*path, alias), key))
+            parts.append(_print_field(item, alias, rewrites, path))
+        return "{" + " ".join(parts) + "}"
+
+    @staticmethod
+    def _single(item: FieldItem | FragmentItem) -> SelTree:
+        tree = SelTree()
+        tree.items[("t",)] = item
+        return tree
 
     def variables(self, out: set[str]) -> None:
         for item in self.items.values():
@@ -132,6 +161,17 @@ class SelTree:
         return tuple(out)
 
 
+def _print_field(
+    item: FieldItem, alias: str | None, rewrites: list[KeyRenamer] | None, path: tuple[str, ...]
+) -> str:
+    text = f"{alias}:{item.name}" if alias else item.name
+    text += print_arguments(item.arguments)
+    text += "".join(" " + c.directive() for c in item.conditions)
+    if item.sub is not None:
+        text += item.sub.print(rewrites, (*path, alias or item.name))
+    return text
+
+
 def _value_variables(value: ValueNode, out: set[str]) -> None:
     if isinstance(value, VariableNode):
         out.add(value.name.value)
@@ -154,3 +194,7 @@ class FetchGroup:
     # the representation selection: one ``... on T`` fragment per entity type
     requires: SelTree = field(default_factory=SelTree)
     deps: set[int] = field(default_factory=set)
+    # conditions that hold wherever the group's entities come from (None: not entered yet)
+    conditions: tuple[Cond, ...] | None = None
+    # representation rewrites, per entity type (``__typename`` → an @interfaceObject's name)
+    input_rewrites: dict[str, ValueSetter] = field(default_factory=dict)

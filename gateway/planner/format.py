@@ -64,17 +64,24 @@ def _node(node: PlanNode, depth: int, out: list[str]) -> None:
 
 
 def _condition(node: Condition, depth: int, out: list[str]) -> None:
+    """``Include(if: $v)`` / ``Skip(if: $v)`` for one branch, as Apollo prints them;
+    ``Condition(if: $v) { Then { } Else { } }`` when both branches are there."""
     pad = _INDENT * depth
+    if node.else_clause is None or node.if_clause is None:
+        word, branch = (
+            ("Include", node.if_clause) if node.else_clause is None else ("Skip", node.else_clause)
+        )
+        out.append(f"{pad}{word}(if: ${node.condition}) {{")
+        if branch is not None:
+            _node(branch, depth + 1, out)
+        out.append(f"{pad}}},")
+        return
     out.append(f"{pad}Condition(if: ${node.condition}) {{")
-    if node.if_clause is not None:
-        out.append(f"{pad}{_INDENT}Then {{")
-        _node(node.if_clause, depth + 2, out)
-        out.append(f"{pad}{_INDENT}}}" + (" Else {" if node.else_clause is not None else ""))
-    elif node.else_clause is not None:
-        out.append(f"{pad}{_INDENT}Else {{")
-    if node.else_clause is not None:
-        _node(node.else_clause, depth + 2, out)
-        out.append(f"{pad}{_INDENT}}}")
+    out.append(f"{pad}{_INDENT}Then {{")
+    _node(node.if_clause, depth + 2, out)
+    out.append(f"{pad}{_INDENT}}} Else {{")
+    _node(node.else_clause, depth + 2, out)
+    out.append(f"{pad}{_INDENT}}}")
     out.append(f"{pad}}},")
 
 

@@ -41,6 +41,12 @@ class Metadata:
     def in_graph(self, name: str, graph: str) -> bool:
         return graph in self.type_graphs(name)
 
+    @cache  # noqa: B019
+    def is_entity(self, name: str) -> bool:
+        """A type some subgraph can be entered at through a resolvable key."""
+        t = self.types.get(name)
+        return t is not None and any(j.key and j.resolvable for j in t.joins)
+
     def is_interface_object(self, name: str, graph: str) -> bool:
         t = self.types.get(name)
         return t is not None and any(j.graph == graph and j.is_interface_object for j in t.joins)

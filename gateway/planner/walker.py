@@ -2,25 +2,40 @@
 
 The walk descends the operation with a *context* (which group is fetching, on which type, at
 which response path). A field the current subgraph resolves stays in the current group; any
-other field is reached through an entity jump: a child group on another subgraph, entered with
-a ``@key`` whose fields the current group fetches (``_require``), plus the field's ``@requires``
-fields. Abstract types are split into their object types where a subgraph cannot answer the
-abstract selection as a whole.
+other field is reached through an entity jump (``jump``): a child group on another subgraph,
+entered with a ``@key`` whose fields the current group is made to fetch (``_require``), plus the
+field's ``@requires`` fields. Abstract types are split into their object types where a subgraph
+cannot answer the abstract selection as a whole. Where no jump is possible (a value type
+without a key), the selection is *escalated*: re-entered from the nearest level that has one
+(an entity ancestor, or the operation root), wrapped in the fields that lead down to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from ..errors import PlanningError
 from .fetch_group import FetchGroup, SelTree
 from .fieldset import FieldSet
 from .metadata import Metadata
-from .operation import Field, Fragment, Operation, Selection
-from .plan import ReqField, ReqFragment, ReqSelection
+from .operation import Cond, Field, Fragment, Operation, Selection
+from .plan import ReqField, ReqFragment, ReqSelection, ValueSetter
+from .routes import Route, candidate_routes, fields_of
 
-__all__ = ["Walker"]
+__all__ = ["Ctx", "Up", "Walker"]
+
+_MAX_ESCALATIONS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Up:
+    """Where to re-enter a selection that cannot be reached from here: ``ctx`` is the nearest
+    level a jump can start from (None: the operation root), ``chain`` the selections leading
+    from there down to here (outermost first; their own sub-selections are ignored)."""
+
+    ctx: Ctx | None
+    chain: tuple[Field | Fragment, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +47,14 @@ class Ctx:
     provided: tuple[Selection, ...] | None = None
     # response keys the client uses at this level: key -> (field name, printed arguments)
     client_keys: dict[str, tuple[str, str]] | None = None
+    up: Up | None = None
+    avoid: frozenset[str] = field(default_factory=frozenset)
+    escalations: int = 0
+    # variable conditions (@skip/@include) on the way from the operation root to here
+    conds: tuple[Cond, ...] = ()
+
+
+RootRouter = Callable[[Field, frozenset[str]], None]
 
 
 class Walker:
@@ -39,6 +62,7 @@ class Walker:
         self.meta = meta
         self.operation = operation
         self.groups: list[FetchGroup] = []
+        self.root_router: RootRouter | None = None
         self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
         self._touched: set[int] | None = None
 
@@ -69,8 +93,7 @@ class Walker:
 
     def walk(self, ctx: Ctx, selections: tuple[Selection, ...]) -> None:
         self._touch(ctx.group)
-        keys = _client_keys(selections)
-        ctx = replace(ctx, client_keys=keys)
+        ctx = replace(ctx, client_keys=_client_keys(selections))
         for sel in selections:
             if isinstance(sel, Field):
                 self.field(ctx, sel)
@@ -80,22 +103,28 @@ class Walker:
     def fragment(self, ctx: Ctx, frag: Fragment) -> None:
         tc = frag.type_condition or ctx.type_name
         graph = ctx.group.subgraph
+        if frag.conditions:
+            ctx = replace(ctx, conds=ctx.conds + frag.conditions)
         if tc == ctx.type_name:
             target = ctx.target.fragment(None, frag.conditions)
             self.walk(replace(ctx, target=target), frag.selections)
             return
+        if self.meta.is_interface_object(ctx.type_name, graph):
+            self.jump(ctx, frag)  # this subgraph does not know the types behind the interface
+            return
         runtime = self._narrow(ctx.type_name, tc, graph)
         if not runtime:
             return  # the subgraph cannot return an object this fragment applies to
+        up = self._up_through(ctx, Fragment(tc, (), frag.conditions))
         if self.meta.in_graph(tc, graph) and (
             not self.meta.is_abstract(tc) or set(runtime) <= set(self.meta.runtime_types(tc, graph))
         ):
             target = ctx.target.fragment(tc, frag.conditions)
-            self.walk(replace(ctx, type_name=tc, target=target), frag.selections)
+            self.walk(replace(ctx, type_name=tc, target=target, up=up), frag.selections)
             return
         for obj in runtime:
             target = ctx.target.fragment(obj, frag.conditions)
-            self.walk(replace(ctx, type_name=obj, target=target), frag.selections)
+            self.walk(replace(ctx, type_name=obj, target=target, up=up), frag.selections)
 
     def _narrow(self, current: str, condition: str, graph: str) -> tuple[str, ...]:
         here = self.meta.runtime_types(current, graph)
@@ -104,17 +133,22 @@ class Walker:
 
     def field(self, ctx: Ctx, f: Field) -> None:
         graph = ctx.group.subgraph
+        interface_object = self.meta.is_interface_object(ctx.type_name, graph)
         if f.name == "__typename":
-            ctx.target.field(f.name, f.alias, (), f.conditions)
+            if interface_object:
+                self.jump(ctx, f)  # the subgraph answers the interface's name, not the type's
+            else:
+                ctx.target.field(f.name, f.alias, (), f.conditions)
             return
         if self.meta.is_abstract(ctx.type_name):
             if self._abstract_local(ctx, f):
                 self.add_local(ctx, f)
-                return
-            runtime = self.meta.runtime_types(ctx.type_name, graph)
-            for obj in runtime:
-                target = ctx.target.fragment(obj)
-                self.field(replace(ctx, type_name=obj, target=target), f)
+            elif interface_object:
+                self.jump(ctx, f)
+            else:
+                for obj in self.meta.runtime_types(ctx.type_name, graph):
+                    target = ctx.target.fragment(obj)
+                    self.field(replace(ctx, type_name=obj, target=target), f)
             return
         if self._local(ctx, f.name):
             self.add_local(ctx, f)
@@ -140,11 +174,16 @@ class Walker:
 
     def add_local(self, ctx: Ctx, f: Field, *, front: bool = False) -> None:
         item = ctx.target.field(f.name, f.alias, f.arguments, f.conditions, front=front)
+        if not item.type_text:
+            item.type_text = self.meta.field_type_text(ctx.type_name, f.name, ctx.group.subgraph)
         if not f.selections:
             return
         definition = self.meta.field(ctx.type_name, f.name)
         if definition is None:
             raise PlanningError(f"Unknown field {ctx.type_name}.{f.name}")
+        if self.meta.is_abstract(definition.type.named):
+            # the object's type decides which fragments apply: always ask for it
+            item.subtree().field("__typename", front=True)
         path = ctx.path + (f.response_key,) + ("@",) * definition.type.text.count("[")
         provided = _provided_field(ctx.provided, ctx.type_name, f.name, self.meta)
         if provided is not None:
@@ -152,67 +191,111 @@ class Walker:
         else:
             fs = self.meta.provides(ctx.type_name, f.name, ctx.group.subgraph)
             sub_provided = fs.selections if fs is not None else None
-        sub = Ctx(ctx.group, definition.type.named, path, item.subtree(), sub_provided)
+        shell = replace(f, selections=())
+        sub = Ctx(
+            ctx.group,
+            definition.type.named,
+            path,
+            item.subtree(),
+            sub_provided,
+            up=self._up_below(ctx, shell),
+            avoid=ctx.avoid if ctx.up is None or ctx.up.ctx is not None else frozenset(),
+            conds=ctx.conds + f.conditions,
+        )
         self.walk(sub, f.selections)
+
+    # -- escalation -------------------------------------------------------------------------
+
+    def _up_below(self, ctx: Ctx, shell: Field) -> Up | None:
+        """The escalation point for the selections under field ``shell`` selected at ``ctx``."""
+        if ctx.path == () and ctx.type_name == self.operation.root_type:
+            return Up(None, (shell,))
+        if self.meta.is_entity(ctx.type_name):
+            return Up(ctx, (shell,))
+        if ctx.up is None:
+            return None
+        return Up(ctx.up.ctx, (*ctx.up.chain, shell))
+
+    def _up_through(self, ctx: Ctx, shell: Fragment) -> Up | None:
+        if ctx.up is None:
+            return None
+        return Up(ctx.up.ctx, (*ctx.up.chain, shell))
+
+    def _escalate(self, ctx: Ctx, sel: Field | Fragment) -> bool:
+        up = ctx.up
+        if up is None or ctx.escalations >= _MAX_ESCALATIONS:
+            return False
+        wrapped = _wrap(up.chain, sel)
+        avoid = ctx.avoid | {ctx.group.subgraph}
+        if up.ctx is None:
+            if self.root_router is None:
+                return False
+            self.root_router(wrapped, avoid)
+            return True
+        again = replace(up.ctx, avoid=up.ctx.avoid | avoid, escalations=ctx.escalations + 1)
+        route = self._route(again, wrapped)
+        if route is None:
+            return self._escalate(again, wrapped)
+        self._enter(again, wrapped, route)
+        return True
 
     # -- entity jumps -----------------------------------------------------------------------
 
-    def jump(self, ctx: Ctx, f: Field) -> None:
+    def jump(self, ctx: Ctx, sel: Field | Fragment) -> None:
+        route = self._route(ctx, sel)
+        if route is not None:
+            self._enter(ctx, sel, route)
+            return
+        reason = _unreachable(ctx.type_name, sel, ctx.group.subgraph, self.meta)
+        try:
+            escalated = self._escalate(ctx, sel)
+        except PlanningError:
+            escalated = False  # the first obstacle explains it best
+        if not escalated:
+            raise PlanningError(reason)
+
+    def _route(self, ctx: Ctx, sel: Field | Fragment) -> Route | None:
+        here = ctx.group.subgraph
+        return candidate_routes(
+            self.meta,
+            ctx.type_name,
+            sel,
+            here,
+            key_is_local=lambda key: all(self._local(ctx, n) for n in key.top_level_names()),
+            existing=lambda graph: (ctx.group.id, graph, ctx.path) in self._children,
+            avoid=ctx.avoid,
+        )
+
+    def _enter(self, ctx: Ctx, sel: Field | Fragment, route: Route) -> None:
         t = ctx.type_name
-        choice = self._choose_jump(ctx, f)
-        if choice is None:
-            raise PlanningError(_unreachable(t, f.name, ctx.group.subgraph, self.meta))
-        graph, key = choice
-        requires = self.meta.requires(t, f.name, graph)
-        req_ctx = replace(ctx, target=ctx.target.fragment(None, f.conditions))
+        req_ctx = replace(ctx, target=ctx.target.fragment(None, sel.conditions))
         req_ctx.target.field("__typename", front=True)
         touched: set[int] = set()
-        reps = self._require(req_ctx, key, touched)
-        if requires is not None:
-            reps += self._require(req_ctx, requires, touched)
-        child = self._child(ctx.group, graph, ctx.path, touched)
+        reps = self._require(req_ctx, route.key, touched)
+        if route.requires is not None:
+            reps += self._require(req_ctx, route.requires, touched)
+        child = self._child(ctx.group, route.graph, ctx.path, touched)
+        conds = ctx.conds + sel.conditions
+        if child.conditions is None:
+            child.conditions = conds
+        else:
+            child.conditions = tuple(c for c in child.conditions if c in conds)
         touched.discard(ctx.group.id)
         child.deps |= touched
         rep_target = child.requires.fragment(t)
         rep_target.field("__typename")
         _add_reqs(rep_target, reps)
+        if route.entry_type != t:
+            child.input_rewrites[t] = ValueSetter((f"... on {t}", "__typename"), route.entry_type)
         self._touch(child)
-        target = child.selection.fragment(t)
-        self.add_local(Ctx(child, t, ctx.path, target), f)
+        target = child.selection.fragment(route.entry_type)
+        child_ctx = Ctx(child, route.entry_type, ctx.path, target, avoid=ctx.avoid, conds=conds)
+        if isinstance(sel, Field) and sel.name != "__typename":
+            self.add_local(child_ctx, sel)
+        else:
+            self.walk(child_ctx, (sel,))
 
-    def _choose_jump(self, ctx: Ctx, f: Field) -> tuple[str, FieldSet] | None:
-        t, here = ctx.type_name, ctx.group.subgraph
-        best: tuple[tuple[int, ...], str, FieldSet] | None = None
-        for order, graph in enumerate(self.meta.field_graphs(t, f.name)):
-            requires = self.meta.requires(t, f.name, graph)
-            if graph == here and requires is None:
-                continue
-            for key_text in self.meta.keys(t, graph):
-                key = self.meta.field_set(t, key_text)
-                local = all(self._local(ctx, n) for n in key.top_level_names())
-                existing = (ctx.group.id, graph, ctx.path) in self._children
-                score = (
-                    0 if local else 1,
-                    0 if existing else 1,
-                    0 if requires is None else 1,
-                    self._misses(graph, t, f),
-                    order,
-                )
-                if best is None or score < best[0]:
-                    best = (score, graph, key)
-        return None if best is None else (best[1], best[2])
-
-    def _misses(self, graph: str, type_name: str, f: Field) -> int:
-        """How many of the field's direct sub-fields ``graph`` cannot resolve (a cheap cost)."""
-        definition = self.meta.field(type_name, f.name)
-        if definition is None or not f.selections:
-            return 0
-        sub_type = definition.type.named
-        return sum(
-            1
-            for s in _fields_of(f.selections)
-            if s.name != "__typename" and not self.meta.resolvable(sub_type, s.name, graph)
-        )
+    # -- requirements -----------------------------------------------------------------------
 
     def _require(self, ctx: Ctx, fields: FieldSet, touched: set[int]) -> tuple[ReqSelection, ...]:
         """Make ``ctx.group`` (or groups reached from it) fetch ``fields``; say where they land."""
@@ -261,6 +344,14 @@ class Walker:
         return f"{f.name}__fedgate_{n}"
 
 
+def _wrap(chain: tuple[Field | Fragment, ...], sel: Field | Fragment) -> Field:
+    inner: Field | Fragment = sel
+    for shell in reversed(chain):
+        inner = replace(shell, selections=(inner,))
+    assert isinstance(inner, Field)
+    return inner
+
+
 def _add_reqs(target: SelTree, reqs: tuple[ReqSelection, ...]) -> None:
     for r in reqs:
         if isinstance(r, ReqField):
@@ -284,16 +375,8 @@ def _mirror(sels: tuple[Selection, ...]) -> tuple[ReqSelection, ...]:
     return tuple(out)
 
 
-def _fields_of(sels: tuple[Selection, ...]) -> Iterator[Field]:
-    for s in sels:
-        if isinstance(s, Field):
-            yield s
-        else:
-            yield from _fields_of(s.selections)
-
-
 def _client_keys(sels: tuple[Selection, ...]) -> dict[str, tuple[str, str]]:
-    return {f.response_key: (f.name, f.arguments_text) for f in _fields_of(sels)}
+    return {f.response_key: (f.name, f.arguments_text) for f in fields_of(sels)}
 
 
 def _provided_field(
@@ -312,12 +395,17 @@ def _provided_field(
     return None
 
 
-def _unreachable(type_name: str, field: str, graph: str, meta: Metadata) -> str:
-    owners = meta.field_graphs(type_name, field)
+def _unreachable(type_name: str, sel: Field | Fragment, graph: str, meta: Metadata) -> str:
+    if isinstance(sel, Fragment):
+        return (
+            f"Cannot plan '... on {sel.type_condition}' on {type_name} from subgraph {graph!r}: "
+            f"no subgraph that knows the types behind {type_name} can be reached from there."
+        )
+    owners = meta.field_graphs(type_name, sel.name)
     if not owners:
-        return f"Cannot plan {type_name}.{field}: no subgraph can resolve it."
+        return f"Cannot plan {type_name}.{sel.name}: no subgraph can resolve it."
     return (
-        f"Cannot plan {type_name}.{field} from subgraph {graph!r}: it is resolved by "
+        f"Cannot plan {type_name}.{sel.name} from subgraph {graph!r}: it is resolved by "
         f"{', '.join(repr(o) for o in owners)}, but no resolvable @key of {type_name} there "
         f"can be fetched from {graph!r}."
     )

@@ -1,0 +1,102 @@
+"""Ways into a type on another subgraph (entity jumps), and how we pick one.
+
+A route enters ``entry_type`` on ``graph`` through ``key``. The entry type is the type itself,
+or an interface it implements that ``graph`` declares with ``@interfaceObject`` (the
+representation then carries the interface name as ``__typename``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from .fieldset import FieldSet
+from .metadata import Metadata
+from .operation import Field, Fragment, Selection
+
+__all__ = ["Route", "candidate_routes", "fields_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    graph: str
+    key: FieldSet
+    entry_type: str
+    requires: FieldSet | None
+
+
+def candidate_routes(
+    meta: Metadata,
+    type_name: str,
+    sel: Field | Fragment,
+    here: str,
+    key_is_local: Callable[[FieldSet], bool],
+    existing: Callable[[str], bool],
+    avoid: frozenset[str] = frozenset(),
+) -> Route | None:
+    """The best route for ``sel`` on ``type_name`` out of subgraph ``here``, or None."""
+    best: tuple[tuple[int, ...], Route] | None = None
+    for order, (graph, entry) in enumerate(_targets(meta, type_name, sel, here)):
+        requires = (
+            meta.requires(entry, sel.name, graph)
+            if isinstance(sel, Field) and sel.name != "__typename"
+            else None
+        )
+        if graph in avoid or (graph == here and requires is None and entry == type_name):
+            continue
+        for key_text in meta.keys(entry, graph):
+            key = meta.field_set(entry, key_text)
+            score = (
+                0 if key_is_local(key) else 1,
+                0 if existing(graph) else 1,
+                0 if requires is None else 1,
+                _misses(meta, graph, entry, sel),
+                order,
+            )
+            if best is None or score < best[0]:
+                best = (score, Route(graph, key, entry, requires))
+    return None if best is None else best[1]
+
+
+def _targets(
+    meta: Metadata, type_name: str, sel: Field | Fragment, here: str
+) -> Iterator[tuple[str, str]]:
+    if isinstance(sel, Fragment) or sel.name == "__typename":
+        # Only a subgraph that knows the object types behind an interface can say which one an
+        # object is, or resolve fragments on them.
+        for graph in meta.graph_names:
+            if meta.in_graph(type_name, graph) and not meta.is_interface_object(type_name, graph):
+                yield graph, type_name
+        return
+    for graph in meta.field_graphs(type_name, sel.name):
+        yield graph, type_name
+    t = meta.types.get(type_name)
+    if t is None or t.kind != "OBJECT":
+        return
+    for iface in t.interfaces:
+        for graph in meta.field_graphs(iface, sel.name):
+            if meta.is_interface_object(iface, graph):
+                yield graph, iface
+
+
+def _misses(meta: Metadata, graph: str, type_name: str, sel: Field | Fragment) -> int:
+    """How many of the direct sub-fields ``graph`` cannot resolve (a cheap cost)."""
+    if isinstance(sel, Fragment):
+        return 0
+    definition = meta.field(type_name, sel.name)
+    if definition is None or not sel.selections:
+        return 0
+    sub_type = definition.type.named
+    return sum(
+        1
+        for s in fields_of(sel.selections)
+        if s.name != "__typename" and not meta.resolvable(sub_type, s.name, graph)
+    )
+
+
+def fields_of(sels: tuple[Selection, ...]) -> Iterator[Field]:
+    for s in sels:
+        if isinstance(s, Field):
+            yield s
+        else:
+            yield from fields_of(s.selections)
