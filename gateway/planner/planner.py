@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from graphql import DocumentNode
 
+from ..errors import PlanningError
 from ..supergraph.model import Supergraph
 from .build_plan import build_plan
 from .metadata import Metadata
@@ -28,5 +29,11 @@ class Planner:
     def plan(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:
         """Plan a validated operation. Raises ``PlanningError`` when no plan can satisfy it."""
         op = normalize(document, operation_name, self._roots)
+        if op.kind == "subscription":
+            raise PlanningError(
+                "Subscriptions are not supported by this gateway version; send queries and "
+                "mutations only.",
+                code="SUBSCRIPTION_NOT_SUPPORTED",
+            )
         walker, roots = plan_roots(self.meta, op)
         return build_plan(op, walker.groups, roots)
