@@ -16,7 +16,12 @@ __all__ = ["main"]
 
 # Modules exposing ``register(subparsers)``; imported in this order so ``--help`` lists the
 # stages in data-flow order.
-_STAGES = ("gateway.planner.cli",)
+_STAGES = (
+    "gateway.composition.cli",
+    "gateway.planner.cli",
+    "gateway.server.cli",
+    "gateway.dev",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,18 @@
+"""Helpers to build errors about one subgraph."""
+
+from __future__ import annotations
+
+from .model import CompositionError, Location, Subgraph
+
+
+def subgraph_error(
+    sg: Subgraph, code: str, message: str, *, element: str, loc: Location, fix: str
+) -> CompositionError:
+    return CompositionError(
+        code=code,
+        message=f"[{sg.name}] {message}",
+        subgraphs=(sg.name,),
+        element=element,
+        locations=(loc,),
+        fix=fix,
+    )

@@ -1,0 +1,204 @@
+"""Satisfiability: every field of the API schema can be fetched by some query plan.
+
+The check explores states ``(type, subgraph)``: "the query is at an object of this type,
+fetched from this subgraph". From a state, a field is either resolved by the same subgraph,
+or the plan moves to another subgraph through an entity ``@key`` whose fields the current
+subgraph can provide. A field that no reachable state can resolve makes composition fail
+with an example query that cannot be planned.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from .context import MergeContext
+from .fieldset import top_level_fields
+from .model import Field, Subgraph, TypeDef, TypeKind, named_type
+from .satisfiability_report import report_unsatisfiable
+from .supergraph import Supergraph
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    type: str
+    subgraph: str
+    provided: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class PathState:
+    """A position in a supergraph query: its type and every subgraph option still open."""
+
+    type: str
+    options: frozenset[State]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    parent: PathState | None
+    field: str
+    condition: str | None = None  # inline fragment type condition
+
+
+class Explorer:
+    def __init__(self, ctx: MergeContext, supergraph: Supergraph) -> None:
+        self.ctx = ctx
+        self.supergraph = supergraph
+        self.by_name = {sg.name: sg for sg in ctx.subgraphs}
+        self.overridden = _overridden_fields(ctx)
+        self.paths: dict[PathState, Step] = {}
+        self.failed: set[str] = set()
+        self._jumps: dict[State, list[State]] = {}
+
+    def type_def(self, state: State) -> TypeDef | None:
+        return self.by_name[state.subgraph].types.get(state.type)
+
+    def local(self, state: State, field_name: str) -> Field | None:
+        """The field if the state's subgraph can resolve it right there."""
+        td = self.type_def(state)
+        f = td.field(field_name) if td is not None else None
+        if f is None or (state.type, field_name, state.subgraph) in self.overridden:
+            return None
+        if f.has("external") and field_name not in state.provided:
+            return None
+        if f.has("requires") and not self._can_reenter(state):
+            return None
+        return f
+
+    def _can_reenter(self, state: State) -> bool:
+        td = self.type_def(state)
+        return td is not None and any(
+            k.args.get("resolvable", True) is not False for k in td.all_directives("key")
+        )
+
+    def jumps(self, state: State) -> list[State]:
+        """States reachable from ``state`` through entity keys (transitively)."""
+        cached = self._jumps.get(state)
+        if cached is None:
+            cached = self._jumps[state] = self._compute_jumps(state)
+        return cached
+
+    def _compute_jumps(self, state: State) -> list[State]:
+        seen = {state}
+        queue = deque([state])
+        while queue:
+            current = queue.popleft()
+            for target in self._direct_jumps(current):
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        seen.discard(state)
+        return sorted(seen, key=lambda s: (s.subgraph, s.type))
+
+    def _direct_jumps(self, state: State) -> list[State]:
+        td = self.type_def(state)
+        names = [state.type, *(td.interfaces if td is not None else ())]
+        result = []
+        for name in names:
+            for sg, other in self.ctx.defs(name):
+                if sg.name == state.subgraph and name == state.type:
+                    continue
+                if name != state.type and not other.has("interfaceObject"):
+                    continue
+                if any(self._key_usable(state, k.args) for k in other.all_directives("key")):
+                    result.append(State(name, sg.name))
+        return result
+
+    def _key_usable(self, state: State, args: object) -> bool:
+        if not isinstance(args, dict) or args.get("resolvable", True) is False:
+            return False
+        fields = top_level_fields(str(args.get("fields", "")))
+        return bool(fields) and all(self.local(state, f) is not None for f in fields)
+
+    def resolvable(self, state: State, field_name: str) -> bool:
+        if self.local(state, field_name) is not None:
+            return True
+        return any(self.local(s, field_name) is not None for s in self.jumps(state))
+
+    def children(self, state: State, f: Field) -> list[tuple[State, str | None]]:
+        sg = self.by_name[state.subgraph]
+        target = named_type(f.type)
+        td = sg.types.get(target)
+        if td is None or td.kind in (TypeKind.ENUM, TypeKind.SCALAR, TypeKind.INPUT):
+            return []
+        provides = f.directive("provides")
+        provided = (
+            top_level_fields(str(provides.args.get("fields", ""))) if provides else frozenset()
+        )
+        result: list[tuple[State, str | None]] = [(State(target, sg.name, provided), None)]
+        for possible in _possible_types(sg, td):
+            result.append((State(possible, sg.name, provided), possible))
+        return result
+
+
+def _possible_types(sg: Subgraph, td: TypeDef) -> list[str]:
+    if td.kind is TypeKind.UNION:
+        return list(td.members)
+    if td.kind is TypeKind.INTERFACE:
+        return sorted(n for n, t in sg.types.items() if td.name in t.interfaces)
+    return []
+
+
+def _overridden_fields(ctx: MergeContext) -> set[tuple[str, str, str]]:
+    result = set()
+    for _, td, f in ctx.all_fields():
+        override = f.directive("override")
+        if override is not None and override.args.get("label") is None:
+            result.add((td.name, f.name, str(override.args.get("from"))))
+    return result
+
+
+def _options_for(explorer: Explorer, path: PathState, field_name: str) -> list[State]:
+    """Options resolving the field: the open ones, or those reached from them by key jumps."""
+    found: list[State] = []
+    for option in sorted(path.options, key=lambda o: (o.subgraph, o.type)):
+        for source in [option, *explorer.jumps(option)]:
+            if source not in found and explorer.local(source, field_name) is not None:
+                found.append(source)
+    return found
+
+
+def _next_paths(
+    explorer: Explorer, sources: list[State], field_name: str
+) -> dict[tuple[str, str | None], set[State]]:
+    grouped: dict[tuple[str, str | None], set[State]] = {}
+    for source in sources:
+        f = explorer.local(source, field_name)
+        assert f is not None
+        for child, condition in explorer.children(source, f):
+            grouped.setdefault((child.type, condition), set()).add(child)
+    return grouped
+
+
+def _visit(explorer: Explorer, path: PathState, queue: deque[PathState]) -> None:
+    merged = explorer.supergraph.type(path.type)
+    if merged is None:
+        return
+    for field in merged.fields:
+        if "@inaccessible" in field.applied:
+            continue
+        sources = _options_for(explorer, path, field.name)
+        if not sources:
+            report_unsatisfiable(explorer, path, field.name)
+            continue
+        for (type_name, condition), options in sorted(
+            _next_paths(explorer, sources, field.name).items(),
+            key=lambda i: (i[0][0], i[0][1] or ""),
+        ):
+            child = PathState(type_name, frozenset(options))
+            if child not in explorer.paths:
+                explorer.paths[child] = Step(path, field.name, condition)
+                queue.append(child)
+
+
+def check_satisfiability(ctx: MergeContext, supergraph: Supergraph) -> None:
+    explorer = Explorer(ctx, supergraph)
+    queue: deque[PathState] = deque()
+    for root in supergraph.roots:
+        options = frozenset(State(root, sg.name) for sg in ctx.subgraphs if root in sg.types)
+        path = PathState(root, options)
+        explorer.paths[path] = Step(None, root)
+        queue.append(path)
+    while queue:
+        _visit(explorer, queue.popleft(), queue)

@@ -1,0 +1,109 @@
+"""Checks of a FieldSet (``@key``/``@requires``/``@provides`` ``fields:``) against a subgraph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from .fieldset import FieldSetSyntaxError, Selection, parse_fieldset
+from .model import BUILT_IN_SCALARS, Field, Subgraph, TypeKind, named_type
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """``kind`` is one of: invalid, has_args, invalid_type, directive, not_external, external."""
+
+    kind: str
+    message: str
+
+
+Visitor = Callable[[str, Field, int], Iterator[Problem]]
+
+
+def is_composite(sg: Subgraph, type_name: str) -> bool:
+    td = sg.types.get(type_name)
+    return td is not None and td.kind in (TypeKind.OBJECT, TypeKind.INTERFACE, TypeKind.UNION)
+
+
+def check_fieldset(
+    sg: Subgraph, type_name: str, text: str, directive: str, visit: Visitor | None = None
+) -> list[Problem]:
+    """Problems of ``text`` as a selection on ``type_name``; ``visit`` adds rule-specific ones."""
+    try:
+        selections = parse_fieldset(text)
+    except FieldSetSyntaxError as exc:
+        return [Problem("invalid", f"Syntax error: {exc}")]
+    return list(_walk(sg, type_name, selections, 0, _Rule(directive, visit)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    directive: str
+    visit: Visitor | None
+
+
+def _walk(
+    sg: Subgraph,
+    type_name: str,
+    selections: tuple[Selection, ...],
+    depth: int,
+    rule: _Rule,
+) -> Iterator[Problem]:
+    td = sg.types.get(type_name)
+    for sel in selections:
+        if sel.directives:
+            yield Problem(
+                "directive",
+                f"cannot have directive applications in the @{rule.directive}(fields:) argument "
+                f"but found {sel.directives}.",
+            )
+        if not sel.name:
+            condition = sel.type_condition or type_name
+            if condition not in sg.types:
+                yield Problem("invalid", f'Unknown type "{condition}"')
+                continue
+            yield from _walk(sg, condition, sel.selections, depth, rule)
+            continue
+        field = td.field(sel.name) if td is not None else None
+        if field is None:
+            yield Problem("invalid", f'Cannot query field "{sel.name}" on type "{type_name}"')
+            continue
+        yield from _check_field(sg, type_name, field, sel, depth, rule)
+
+
+def _check_field(
+    sg: Subgraph,
+    type_name: str,
+    field: Field,
+    sel: Selection,
+    depth: int,
+    rule: _Rule,
+) -> Iterator[Problem]:
+    coordinate = f"{type_name}.{field.name}"
+    if field.args:
+        yield Problem(
+            "has_args",
+            f"field {coordinate} cannot be included because it has arguments (fields with "
+            f"argument are not allowed in @{rule.directive})",
+        )
+    if rule.visit is not None:
+        extra = list(rule.visit(type_name, field, depth))
+        yield from extra
+        if any(p.kind == "invalid_type" for p in extra):
+            return
+    target = named_type(field.type)
+    if is_composite(sg, target) and not sel.selections:
+        yield Problem(
+            "invalid",
+            f'Field "{coordinate}" of type "{field.type}" must have a selection of subfields',
+        )
+    elif not is_composite(sg, target) and sel.selections:
+        known = target in sg.types or target in BUILT_IN_SCALARS
+        if known:
+            yield Problem(
+                "invalid",
+                f'Field "{coordinate}" must not have a selection since type "{field.type}" has '
+                "no subfields",
+            )
+    else:
+        yield from _walk(sg, target, sel.selections, depth + 1, rule)

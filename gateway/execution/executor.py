@@ -1,0 +1,284 @@
+"""Runs a query plan against subgraphs and merges their data into one response tree.
+
+``CompiledPlan`` is built once per cached operation (representation builders, the paths a
+failed root fetch affects); ``execute`` is the per-request part.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+import orjson
+from graphql import (
+    FieldNode,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    parse,
+)
+
+from gateway.planner.plan import (
+    Condition,
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    Sequence,
+)
+from gateway.transport.base import SubgraphClient, SubgraphRequest
+
+from .errors import error, subgraph_error
+from .merge import deep_merge
+from .representations import (
+    RepBuilder,
+    ResponsePath,
+    apply_output_rewrites,
+    apply_value_setters,
+    collect_objects,
+)
+from .subgraph_call import CallResult, call_subgraph
+from .typematch import TypeMatcher
+
+__all__ = ["CompiledPlan", "ExecutionResult"]
+
+ExecutionResult = tuple[dict[str, Any], list[dict[str, Any]]]
+_Owner = tuple[dict[str, Any], ResponsePath]
+
+
+class CompiledPlan:
+    """A ``QueryPlan`` plus what its execution needs precomputed. Keyed by fetch identity:
+    the plan is immutable and kept alive by this object, so ``id`` is stable."""
+
+    __slots__ = ("_builders", "_names", "_root_keys", "matcher", "plan", "urls")
+
+    def __init__(
+        self,
+        plan: QueryPlan,
+        schema: GraphQLSchema,
+        urls: Mapping[str, str],
+        matcher: TypeMatcher | None = None,
+    ) -> None:
+        self.plan = plan
+        self.urls = urls
+        self.matcher = matcher or TypeMatcher(schema)
+        self._builders: dict[int, RepBuilder] = {}
+        self._root_keys: dict[int, tuple[str, ...]] = {}
+        self._names: dict[int, str] = {}  # operationName sent along, for subgraph logs
+        if plan.node is not None:
+            self._prepare(plan.node, schema)
+
+    def _prepare(self, node: PlanNode, schema: GraphQLSchema) -> None:
+        match node:
+            case Fetch(requires=requires):
+                operation = _operation(node.operation)
+                if operation.name is not None:
+                    self._names[id(node)] = operation.name.value
+                if requires is None:
+                    keys: list[str] = []
+                    _keys(operation.selection_set, keys)
+                    self._root_keys[id(node)] = tuple(dict.fromkeys(keys))
+                else:
+                    self._builders[id(node)] = RepBuilder(requires, schema, self.matcher)
+            case Flatten(node=inner):
+                self._prepare(inner, schema)
+            case Sequence(nodes=nodes) | Parallel(nodes=nodes):
+                for child in nodes:
+                    self._prepare(child, schema)
+            case Condition(if_clause=then, else_clause=otherwise):
+                for branch in (then, otherwise):
+                    if branch is not None:
+                        self._prepare(branch, schema)
+            case _:
+                assert_never(node)
+
+    def builder(self, fetch: Fetch) -> RepBuilder | None:
+        """The representation builder of an entity fetch; None for a root fetch."""
+        return self._builders.get(id(fetch))
+
+    def root_keys(self, fetch: Fetch) -> tuple[str, ...]:
+        """The response keys a root fetch writes: where its failure shows in the response."""
+        return self._root_keys.get(id(fetch), ())
+
+    def operation_name(self, fetch: Fetch) -> str | None:
+        return self._names.get(id(fetch))
+
+    async def execute(
+        self, client: SubgraphClient, variables: Mapping[str, Any]
+    ) -> ExecutionResult:
+        """``variables``: the client's variables as JSON (defaults applied), forwarded to
+        subgraphs as they are and read for ``Condition`` nodes."""
+        run = _Run(self, client, variables)
+        if self.plan.node is not None:
+            await run.node(self.plan.node)
+        return run.data, run.errors
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """One entity fetch's input: representation i was built from every object in owners[i];
+    typenames[i] is its ``__typename`` before input rewrites (for output rewrites)."""
+
+    reps: list[dict[str, Any]]
+    typenames: list[str | None]
+    owners: list[list[_Owner]]
+
+
+class _Run:
+    __slots__ = ("client", "compiled", "data", "errors", "variables")
+
+    def __init__(
+        self, compiled: CompiledPlan, client: SubgraphClient, variables: Mapping[str, Any]
+    ) -> None:
+        self.compiled = compiled
+        self.client = client
+        self.variables = variables
+        self.data: dict[str, Any] = {}
+        self.errors: list[dict[str, Any]] = []
+
+    async def node(self, node: PlanNode) -> None:
+        match node:
+            case Fetch():
+                await self.fetch((), node)
+            case Flatten(path=path, node=fetch):
+                await self.fetch(path, fetch)
+            case Sequence(nodes=nodes):
+                for child in nodes:
+                    await self.node(child)
+            case Parallel(nodes=nodes):
+                # Let every branch finish before surfacing a (bug) exception, so that no
+                # orphaned branch keeps running after the request has been answered.
+                results = await asyncio.gather(
+                    *(self.node(child) for child in nodes), return_exceptions=True
+                )
+                for result in results:
+                    if isinstance(result, BaseException):
+                        raise result
+            case Condition(condition=var, if_clause=then, else_clause=otherwise):
+                branch = then if self.variables.get(var) is True else otherwise
+                if branch is not None:
+                    await self.node(branch)
+            case _:
+                assert_never(node)
+
+    async def fetch(self, path: tuple[str, ...], fetch: Fetch) -> None:
+        builder = self.compiled.builder(fetch)
+        if builder is None:
+            await self.root_fetch(fetch)
+        else:
+            await self.entity_fetch(path, fetch, builder)
+
+    def _request(self, fetch: Fetch, variables: dict[str, Any]) -> SubgraphRequest:
+        for var in fetch.variable_usages:
+            if var in self.variables:
+                variables[var] = self.variables[var]
+        body: dict[str, Any] = {"query": fetch.operation, "variables": variables}
+        name = self.compiled.operation_name(fetch)
+        if name is not None:
+            body["operationName"] = name
+        url = self.compiled.urls.get(fetch.service, "")
+        return SubgraphRequest(fetch.service, url, body)
+
+    async def root_fetch(self, fetch: Fetch) -> None:
+        result = await call_subgraph(self.client, self._request(fetch, {}))
+        keys = self.compiled.root_keys(fetch)
+        self._failure(result, fetch.service, [(k,) for k in keys])
+        for raw in result.errors:
+            path = raw.get("path") if isinstance(raw, dict) else None
+            at = tuple(path) if isinstance(path, list) else None
+            self.errors.extend(subgraph_error(raw, fetch.service, [at]))
+        if result.data:
+            apply_output_rewrites(result.data, fetch.output_rewrites, self.compiled.matcher)
+            deep_merge(self.data, result.data)
+
+    async def entity_fetch(self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder) -> None:
+        batch = self._representations(path, fetch, builder)
+        if not batch.reps:
+            return  # no object needs this fetch: no call at all
+        request = self._request(fetch, {"representations": batch.reps})
+        result = await call_subgraph(self.client, request, len(batch.reps))
+        owners = batch.owners
+        self._failure(result, fetch.service, [at for group in owners for _, at in group])
+        for raw in result.errors:
+            self.errors.extend(subgraph_error(raw, fetch.service, _entity_paths(raw, owners)))
+        entities = result.data.get("_entities") if result.data else None
+        if not isinstance(entities, list):
+            return
+        matcher = self.compiled.matcher
+        for entity, group, typename in zip(entities, owners, batch.typenames, strict=True):
+            if isinstance(entity, dict):
+                apply_output_rewrites(entity, fetch.output_rewrites, matcher, typename)
+                for obj, _ in group:
+                    deep_merge(obj, entity)
+
+    def _representations(self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder) -> _Batch:
+        """Deduplicated representations of the objects at ``path``, with who asked for each."""
+        matcher = self.compiled.matcher
+        batch = _Batch([], [], [])
+        index: dict[bytes, int] = {}
+        for obj, at in collect_objects(self.data, path, matcher):
+            rep = builder.build(obj)
+            if rep is None:
+                continue
+            typename = rep.get("__typename")
+            if fetch.input_rewrites:
+                apply_value_setters([rep], fetch.input_rewrites, matcher)
+            key = orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
+            i = index.get(key)
+            if i is None:
+                index[key] = len(batch.reps)
+                batch.reps.append(rep)
+                batch.typenames.append(typename if isinstance(typename, str) else None)
+                batch.owners.append([(obj, at)])
+            else:
+                batch.owners[i].append((obj, at))
+        return batch
+
+    def _failure(self, result: CallResult, service: str, paths: list[ResponsePath]) -> None:
+        failure = result.failure
+        if failure is None:
+            return
+        if not paths:
+            self.errors.append(error(failure.message, failure.code, service=service))
+        for at in paths:
+            self.errors.append(error(failure.message, failure.code, path=at, service=service))
+
+
+def _entity_paths(raw: Any, owners: list[list[_Owner]]) -> list[ResponsePath | None]:
+    """``["_entities", i, *rest]`` → the response path of every object of representation i
+    (plus ``rest``); ``["_entities"]`` → every object's path."""
+    path = raw.get("path") if isinstance(raw, dict) else None
+    if path == ["_entities"]:
+        return [at for group in owners for _, at in group]
+    if (
+        isinstance(path, list)
+        and len(path) >= 2
+        and path[0] == "_entities"
+        and isinstance(path[1], int)
+        and 0 <= path[1] < len(owners)
+    ):
+        rest = tuple(path[2:])
+        return [(*at, *rest) for _, at in owners[path[1]]]
+    return [None]
+
+
+def _operation(text: str) -> OperationDefinitionNode:
+    """The one operation of a fetch's document."""
+    for definition in parse(text, no_location=True).definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            return definition
+    raise ValueError(f"fetch without an operation: {text!r}")
+
+
+def _keys(selection_set: SelectionSetNode, out: list[str]) -> None:
+    """Top-level response keys of a root fetch: where its failure shows in the response."""
+    for sel in selection_set.selections:
+        if isinstance(sel, FieldNode):
+            if sel.name.value != "__typename":
+                out.append(sel.alias.value if sel.alias else sel.name.value)
+        elif isinstance(sel, InlineFragmentNode):
+            _keys(sel.selection_set, out)

@@ -1,0 +1,286 @@
+"""Entity fetch inputs and outputs: collecting objects at a Flatten path, building
+representations from a ``requires`` selection, and the plan's input/output rewrites."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+from graphql import (
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    get_named_type,
+)
+
+from gateway.planner.plan import (
+    FetchRewrite,
+    KeyRenamer,
+    ReqField,
+    ReqFragment,
+    ReqSelection,
+    ValueSetter,
+)
+
+from .typematch import TypeMatcher
+
+__all__ = [
+    "RepBuilder",
+    "ResponsePath",
+    "apply_output_rewrites",
+    "apply_value_setters",
+    "collect_objects",
+]
+
+ResponsePath = tuple[str | int, ...]
+_ON = "... on "
+
+
+def collect_objects(
+    data: Any, path: Sequence[str], matcher: TypeMatcher
+) -> list[tuple[dict[str, Any], ResponsePath]]:
+    """The objects at ``path`` with their response paths; nulls and missing values skipped."""
+    current: list[tuple[Any, ResponsePath]] = [(data, ())]
+    for element in path:
+        found: list[tuple[Any, ResponsePath]] = []
+        if element == "@":
+            for value, at in current:
+                if isinstance(value, list):
+                    found.extend((v, (*at, i)) for i, v in enumerate(value) if v is not None)
+        elif element.startswith(_ON):
+            cond = element[len(_ON) :]
+            found = [
+                (v, at)
+                for v, at in current
+                if isinstance(v, dict) and matcher.matches(v.get("__typename"), cond)
+            ]
+        else:
+            for value, at in current:
+                if isinstance(value, dict):
+                    child = value.get(element)
+                    if child is not None:
+                        found.append((child, (*at, element)))
+        current = found
+    out: list[tuple[dict[str, Any], ResponsePath]] = []
+    _flatten_objects(current, out)
+    return out
+
+
+def _flatten_objects(
+    values: list[tuple[Any, ResponsePath]], out: list[tuple[dict[str, Any], ResponsePath]]
+) -> None:
+    # A path may stop at a list field without a trailing "@": its items are the objects.
+    for value, at in values:
+        if isinstance(value, dict):
+            out.append((value, at))
+        elif isinstance(value, list):
+            _flatten_objects([(v, (*at, i)) for i, v in enumerate(value) if v is not None], out)
+
+
+@dataclass(frozen=True, slots=True)
+class _RField:
+    name: str
+    key: str
+    null_ok: bool
+    sub: _RSel | None
+
+
+@dataclass(frozen=True, slots=True)
+class _RSel:
+    fields: tuple[_RField, ...]
+    fragments: tuple[tuple[str, _RSel], ...]
+
+
+class RepBuilder:
+    """Builds one representation per object from a fetch's ``requires`` selection.
+
+    Precomputed once per plan. An object yields no representation when its type matches no
+    fragment, a selected field is missing, or a field is null where the API schema does not
+    allow null (a null key means the parent is broken; asking the subgraph would be wrong).
+    """
+
+    __slots__ = ("_flat", "_matcher", "_sel")
+
+    def __init__(
+        self, requires: Sequence[ReqSelection], schema: GraphQLSchema, matcher: TypeMatcher
+    ) -> None:
+        self._matcher = matcher
+        self._sel = _compile(requires, schema, None)
+        self._flat = _flat_form(self._sel)
+
+    def build(self, obj: dict[str, Any]) -> dict[str, Any] | None:
+        if self._flat is not None:
+            return self._build_flat(self._flat, obj)
+        rep: dict[str, Any] = {}
+        if not self._fill(self._sel, obj, rep) or not rep:
+            return None
+        return rep
+
+    def _build_flat(self, flat: _Flat, obj: dict[str, Any]) -> dict[str, Any] | None:
+        # Same result as the general walk for the usual ``... on T { __typename id }`` keys,
+        # without its recursion: this runs once per object of every entity fetch.
+        typename = obj.get("__typename")
+        rep: dict[str, Any] = {}
+        for cond, fields in flat:
+            if typename != cond and not self._matcher.matches(typename, cond):
+                continue
+            for name, key, null_ok in fields:
+                value = obj.get(key, _MISSING)
+                if value is None:
+                    if not null_ok:
+                        return None
+                elif value is _MISSING:
+                    return None
+                rep[name] = value
+        return rep or None
+
+    def _fill(self, sel: _RSel, obj: dict[str, Any], rep: dict[str, Any]) -> bool:
+        for f in sel.fields:
+            if f.key not in obj:
+                return False
+            value = obj[f.key]
+            if value is None:
+                if not f.null_ok:
+                    return False
+            elif f.sub is not None:
+                value = self._sub(f.sub, value)
+                if value is None:
+                    return False
+            rep[f.name] = value
+        if sel.fragments:
+            typename = obj.get("__typename")
+            for cond, fsel in sel.fragments:
+                if self._matcher.matches(typename, cond) and not self._fill(fsel, obj, rep):
+                    return False
+        return True
+
+    def _sub(self, sel: _RSel, value: Any) -> Any:
+        if isinstance(value, list):
+            items = []
+            for v in value:
+                item = None if v is None else self._sub(sel, v)
+                if item is None and v is not None:
+                    return None
+                items.append(item)
+            return items
+        if not isinstance(value, dict):
+            return None
+        rep: dict[str, Any] = {}
+        return rep if self._fill(sel, value, rep) else None
+
+
+_MISSING: Any = object()
+_Flat = tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]
+
+
+def _flat_form(sel: _RSel) -> _Flat | None:
+    """``sel`` as (type condition, leaf fields) pairs when it is only fragments of leaves."""
+    if sel.fields:
+        return None
+    for _, sub in sel.fragments:
+        if sub.fragments or any(f.sub is not None for f in sub.fields):
+            return None
+    return tuple(
+        (cond, tuple((f.name, f.key, f.null_ok) for f in sub.fields)) for cond, sub in sel.fragments
+    )
+
+
+def _compile(
+    selections: Sequence[ReqSelection], schema: GraphQLSchema, parent: str | None
+) -> _RSel:
+    fields: list[_RField] = []
+    fragments: list[tuple[str, _RSel]] = []
+    for sel in selections:
+        match sel:
+            case ReqField(name=name, response_key=key, selections=sub):
+                field = _field_def(schema, parent, name)
+                null_ok = field is not None and not isinstance(field.type, GraphQLNonNull)
+                child = get_named_type(field.type).name if field is not None else None
+                compiled = _compile(sub, schema, child) if sub else None
+                fields.append(_RField(name, key, null_ok, compiled))
+            case ReqFragment(type_condition=cond, selections=sub):
+                fragments.append((cond, _compile(sub, schema, cond)))
+            case _:
+                assert_never(sel)
+    return _RSel(tuple(fields), tuple(fragments))
+
+
+def _field_def(schema: GraphQLSchema, parent: str | None, name: str) -> GraphQLField | None:
+    if parent is None or name == "__typename":
+        return None
+    t = schema.type_map.get(parent)
+    if isinstance(t, GraphQLObjectType | GraphQLInterfaceType):
+        field: GraphQLField | None = t.fields.get(name)
+        return field
+    return None
+
+
+def apply_value_setters(
+    reps: list[dict[str, Any]], rewrites: Sequence[FetchRewrite], matcher: TypeMatcher
+) -> None:
+    """Input rewrites, e.g. ``__typename`` set to an interface name for ``... on T`` reps."""
+    for rw in rewrites:
+        match rw:
+            case ValueSetter(path=path, set_value_to=value):
+                for rep in reps:
+                    _set_at(rep, path, value, matcher)
+            case KeyRenamer():
+                pass  # renames only apply to fetched data
+            case _:
+                assert_never(rw)
+
+
+def apply_output_rewrites(
+    data: dict[str, Any],
+    rewrites: Sequence[FetchRewrite],
+    matcher: TypeMatcher,
+    typename: str | None = None,
+) -> None:
+    """Output rewrites on one fetched object (an ``_entities`` item or a root ``data``).
+
+    ``typename`` stands in for the object's ``__typename`` when the fetch did not select it
+    (an entity's type is known from its representation).
+    """
+    for rw in rewrites:
+        match rw:
+            case KeyRenamer(path=path, rename_key_to=new_key):
+                if path:
+                    for obj in _walk(data, path[:-1], matcher, typename):
+                        if path[-1] in obj:
+                            obj[new_key] = obj.pop(path[-1])
+            case ValueSetter():
+                pass  # setters only apply to representations
+            case _:
+                assert_never(rw)
+
+
+def _set_at(rep: dict[str, Any], path: Sequence[str], value: str, matcher: TypeMatcher) -> None:
+    if path:
+        for obj in _walk(rep, path[:-1], matcher):
+            obj[path[-1]] = value
+
+
+def _walk(
+    data: Any, path: Sequence[str], matcher: TypeMatcher, typename: str | None = None
+) -> list[dict[str, Any]]:
+    """Objects reached from ``data`` along ``path`` (``... on T`` filters, lists fan out)."""
+    current = _objects(data)
+    for depth, element in enumerate(path):
+        if element.startswith(_ON):
+            cond = element[len(_ON) :]
+            fallback = typename if depth == 0 else None
+            current = [o for o in current if matcher.matches(o.get("__typename", fallback), cond)]
+        else:
+            current = [o for v in current for o in _objects(v.get(element))]
+    return current
+
+
+def _objects(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, list):
+        return [o for v in value for o in _objects(v)]
+    return []

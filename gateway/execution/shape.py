@@ -1,0 +1,144 @@
+"""Shapes the merged subgraph data into exactly the client's response.
+
+Walks a ``SelectionShape`` (see ``shape_compile.py``): request order, aliases, fragments by
+``__typename``, enum checks against the API schema, and the spec's null propagation. An error is
+added for a null in a non-null position only where no earlier error already explains it (an
+error at the same path, above it, or below it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import error_paths_cover
+from .representations import ResponsePath
+from .shape_compile import EnumShape, FieldKind, ListShape, SelectionShape, ValueShape
+
+__all__ = ["shape_response"]
+
+# Response paths are built as cons cells (parent, key) and only turned into lists for errors.
+_Path = tuple[Any, str | int] | None
+_TYPENAME = FieldKind.TYPENAME
+
+
+def shape_response(
+    root: SelectionShape, data: dict[str, Any], errors: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The client's ``data`` (None if a null propagated to the root); appends to ``errors``."""
+    return _object(root, data, None, _Errors(errors))
+
+
+class _Errors:
+    __slots__ = ("_exact", "_prefixes", "errors")
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        self.errors = errors
+        self._exact: set[ResponsePath] | None = None
+        self._prefixes: set[ResponsePath] = set()
+
+    def add(self, message: str, path: _Path) -> None:
+        at = _materialize(path)
+        self.errors.append({"message": message, "path": list(at)})
+        if self._exact is not None:
+            self._exact.add(at)
+            self._prefixes.update(at[:i] for i in range(len(at) + 1))
+
+    def null(self, coordinate: str, path: _Path) -> None:
+        if self._exact is None:
+            self._exact, self._prefixes = error_paths_cover(self.errors)
+        at = _materialize(path)
+        if at in self._prefixes or any(at[:i] in self._exact for i in range(len(at))):
+            return
+        self.add(f"Cannot return null for non-nullable field {coordinate}.", path)
+
+
+def _materialize(path: _Path) -> ResponsePath:
+    keys: list[str | int] = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    keys.reverse()
+    return tuple(keys)
+
+
+def _object(
+    sel: SelectionShape, data: dict[str, Any], path: _Path, errs: _Errors
+) -> dict[str, Any] | None:
+    fields = sel.concrete
+    if fields is None:
+        fields = sel.fields_for(data.get("__typename"))
+    out: dict[str, Any] = {}
+    for key, kind, non_null, shape, coordinate, typename in fields:
+        if kind == _TYPENAME:
+            out[key] = typename or data.get("__typename")
+            continue
+        value = data.get(key)
+        if value is not None and shape is not None:
+            if type(shape) is SelectionShape:
+                value = (
+                    _object(shape, value, (path, key), errs)
+                    if type(value) is dict
+                    else _not_object(value, (path, key), coordinate, errs)
+                )
+            else:
+                value = _complete(shape, value, (path, key), coordinate, errs)
+        if value is None and non_null:
+            errs.null(coordinate, (path, key))
+            return None
+        out[key] = value
+    return out
+
+
+def _complete(shape: ValueShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
+    if type(shape) is SelectionShape:
+        if type(value) is dict:
+            return _object(shape, value, path, errs)
+        return _not_object(value, path, coordinate, errs)
+    if type(shape) is EnumShape:
+        if isinstance(value, str) and value in shape.values:
+            return value
+        errs.add(f'Enum "{shape.name}" cannot represent value: {_repr(value)}', path)
+        return None
+    assert type(shape) is ListShape
+    return _list(shape, value, path, coordinate, errs)
+
+
+def _not_object(value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
+    """A non-object where the schema wants one: null plus an error."""
+    errs.add(f"Expected an object for {coordinate}, got {type(value).__name__}.", path)
+    return None
+
+
+def _list(shape: ListShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
+    if type(value) is not list:
+        errs.add(f"Expected a list for {coordinate}, got {type(value).__name__}.", path)
+        return None
+    item = shape.item
+    item_non_null = shape.item_non_null
+    out: list[Any] = []
+    if type(item) is SelectionShape:
+        # The common case (a list of objects), without the generic dispatch per item.
+        for i, v in enumerate(value):
+            if v is not None:
+                v = (
+                    _object(item, v, (path, i), errs)
+                    if type(v) is dict
+                    else _not_object(v, (path, i), coordinate, errs)
+                )
+            if v is None and item_non_null:
+                errs.null(coordinate, (path, i))
+                return None
+            out.append(v)
+        return out
+    for i, v in enumerate(value):
+        if v is not None and item is not None:
+            v = _complete(item, v, (path, i), coordinate, errs)
+        if v is None and item_non_null:
+            errs.null(coordinate, (path, i))
+            return None
+        out.append(v)
+    return out
+
+
+def _repr(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)

@@ -1,0 +1,246 @@
+"""Compiles the client's operation into the structure ``shape.py`` walks over merged data.
+
+Per cached operation and per combination of the ``@skip``/``@include`` variables, so the walk
+itself never looks at directives. Selections on abstract types are compiled per runtime type
+(the object's ``__typename``) on first sight and memoised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from graphql import (
+    BooleanValueNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    SelectionSetNode,
+    VariableNode,
+)
+
+__all__ = [
+    "INTROSPECTION_FIELDS",
+    "EnumShape",
+    "FieldKind",
+    "FieldShape",
+    "ListShape",
+    "SelectionShape",
+    "ShapeCompiler",
+    "ValueShape",
+]
+
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+CompositeType = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
+
+
+class FieldKind:
+    TYPENAME = 0  # answered from the parent type or the object's __typename
+    VALUE = 1  # read from the data, completed by ``value`` (None: copied as is)
+    PASSTHROUGH = 2  # introspection: already shaped by graphql-core, copied verbatim
+
+
+@dataclass(frozen=True, slots=True)
+class EnumShape:
+    name: str
+    values: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ListShape:
+    item: ValueShape | None
+    item_non_null: bool
+    coordinate: str
+
+
+class FieldShape(NamedTuple):
+    """One response field. A NamedTuple rather than a dataclass: the shaping loop unpacks it,
+    which is markedly faster than attribute access on the hot path."""
+
+    key: str
+    kind: int
+    non_null: bool
+    value: ValueShape | None
+    coordinate: str  # "Type.field", for error messages
+    typename: str | None = None
+
+
+class SelectionShape:
+    """A merged selection set on a composite type. ``concrete`` is the field list when the type
+    is an object type; otherwise ``fields_for(typename)`` compiles per runtime type."""
+
+    __slots__ = ("_by_type", "_compiler", "concrete", "parent", "selection_sets")
+
+    def __init__(
+        self,
+        parent: CompositeType,
+        selection_sets: tuple[SelectionSetNode, ...],
+        compiler: ShapeCompiler,
+    ) -> None:
+        self.parent = parent
+        self.selection_sets = selection_sets
+        self._compiler = compiler
+        self._by_type: dict[object, tuple[FieldShape, ...]] = {}
+        self.concrete: tuple[FieldShape, ...] | None = None
+        if isinstance(parent, GraphQLObjectType):
+            self.concrete = compiler.fields(self, parent)
+
+    def fields_for(self, typename: object) -> tuple[FieldShape, ...]:
+        fields = self._by_type.get(typename)
+        if fields is None:
+            fields = self._compiler.fields(self, self._compiler.runtime_type(self, typename))
+            self._by_type[typename] = fields
+        return fields
+
+
+ValueShape = EnumShape | ListShape | SelectionShape
+
+
+class ShapeCompiler:
+    """Holds what compiling needs: schema, fragments and the resolved skip/include values."""
+
+    __slots__ = ("conditions", "fragments", "schema")
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        conditions: Mapping[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.conditions = conditions
+
+    def root(self, root_type: GraphQLObjectType, selection_set: SelectionSetNode) -> SelectionShape:
+        return SelectionShape(root_type, (selection_set,), self)
+
+    def runtime_type(self, shape: SelectionShape, typename: object) -> GraphQLObjectType | None:
+        t = self.schema.type_map.get(typename) if isinstance(typename, str) else None
+        parent = shape.parent
+        if isinstance(t, GraphQLObjectType) and (
+            t is parent
+            or (not isinstance(parent, GraphQLObjectType) and self.schema.is_sub_type(parent, t))
+        ):
+            return t
+        return None
+
+    def fields(
+        self, shape: SelectionShape, runtime: GraphQLObjectType | None
+    ) -> tuple[FieldShape, ...]:
+        grouped: dict[str, list[FieldNode]] = {}
+        for selection_set in shape.selection_sets:
+            self._collect(selection_set, shape.parent, runtime, grouped, set())
+        owner = runtime or shape.parent
+        is_root = owner in (
+            self.schema.query_type,
+            self.schema.mutation_type,
+            self.schema.subscription_type,
+        )
+        return tuple(
+            self._field(key, nodes, owner, runtime, is_root) for key, nodes in grouped.items()
+        )
+
+    def _field(
+        self,
+        key: str,
+        nodes: list[FieldNode],
+        owner: CompositeType,
+        runtime: GraphQLObjectType | None,
+        is_root: bool,
+    ) -> FieldShape:
+        name = nodes[0].name.value
+        coordinate = f"{owner.name}.{name}"
+        if name == "__typename":
+            typename = runtime.name if runtime is not None else None
+            return FieldShape(key, FieldKind.TYPENAME, True, None, coordinate, typename)
+        defn = None if isinstance(owner, GraphQLUnionType) else owner.fields.get(name)
+        if defn is None or (is_root and name in INTROSPECTION_FIELDS):
+            return FieldShape(key, FieldKind.PASSTHROUGH, False, None, coordinate)
+        subs = tuple(n.selection_set for n in nodes if n.selection_set is not None)
+        non_null, value = self._value(defn.type, subs, coordinate)
+        return FieldShape(key, FieldKind.VALUE, non_null, value, coordinate)
+
+    def _value(
+        self, t: GraphQLOutputType, subs: tuple[SelectionSetNode, ...], coordinate: str
+    ) -> tuple[bool, ValueShape | None]:
+        non_null = isinstance(t, GraphQLNonNull)
+        if isinstance(t, GraphQLNonNull):
+            t = t.of_type
+        if isinstance(t, GraphQLList):
+            item_non_null, item = self._value(t.of_type, subs, coordinate)
+            if item is None and not item_non_null:
+                return non_null, None  # a list of nullable scalars needs no checking
+            return non_null, ListShape(item, item_non_null, coordinate)
+        if isinstance(t, GraphQLEnumType):
+            return non_null, EnumShape(t.name, frozenset(t.values))
+        if isinstance(t, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
+            return non_null, SelectionShape(t, subs, self)
+        return non_null, None
+
+    def _collect(
+        self,
+        selection_set: SelectionSetNode,
+        parent: CompositeType,
+        runtime: GraphQLObjectType | None,
+        out: dict[str, list[FieldNode]],
+        visited: set[str],
+    ) -> None:
+        """The spec's CollectFields for one runtime type (``None``: unknown, so only fields
+        and fragments on the static parent type apply)."""
+        for sel in selection_set.selections:
+            if not self._included(sel):
+                continue
+            if isinstance(sel, FieldNode):
+                out.setdefault(sel.alias.value if sel.alias else sel.name.value, []).append(sel)
+            elif isinstance(sel, InlineFragmentNode):
+                cond = sel.type_condition.name.value if sel.type_condition else None
+                if cond is None or self._applies(cond, parent, runtime):
+                    self._collect(sel.selection_set, parent, runtime, out, visited)
+            elif isinstance(sel, FragmentSpreadNode):
+                name = sel.name.value
+                frag = self.fragments.get(name)
+                if name in visited or frag is None:
+                    continue
+                visited.add(name)
+                if self._applies(frag.type_condition.name.value, parent, runtime):
+                    self._collect(frag.selection_set, parent, runtime, out, visited)
+
+    def _applies(self, cond: str, parent: CompositeType, runtime: GraphQLObjectType | None) -> bool:
+        if runtime is None:
+            return cond == parent.name
+        if cond == runtime.name:
+            return True
+        t = self.schema.type_map.get(cond)
+        return isinstance(t, GraphQLInterfaceType | GraphQLUnionType) and self.schema.is_sub_type(
+            t, runtime
+        )
+
+    def _included(self, node: FieldNode | InlineFragmentNode | FragmentSpreadNode | Any) -> bool:
+        for directive in node.directives or ():
+            name = directive.name.value
+            if name not in ("skip", "include"):
+                continue
+            value: Any = None
+            for arg in directive.arguments or ():
+                if arg.name.value == "if":
+                    value = self._bool(arg.value)
+            if (name == "skip" and value is True) or (name == "include" and value is not True):
+                return False
+        return True
+
+    def _bool(self, node: Any) -> Any:
+        if isinstance(node, BooleanValueNode):
+            return node.value
+        if isinstance(node, VariableNode):
+            return self.conditions.get(node.name.value)
+        return None

@@ -1,0 +1,117 @@
+"""One subgraph call: send, then decode and check the GraphQL response's shape.
+
+Every way a subgraph can fail becomes a ``Failure`` with Apollo Router's code, so the executor
+can turn it into errors at the affected paths and carry on with the rest of the plan.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+
+from gateway.transport.base import SubgraphClient, SubgraphRequest, TransportError
+
+__all__ = ["CallResult", "Failure", "call_subgraph"]
+
+log = logging.getLogger("fedgate.subgraph")
+
+HTTP_ERROR = "SUBREQUEST_HTTP_ERROR"
+MALFORMED = "SUBREQUEST_MALFORMED_RESPONSE"
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    message: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult:
+    """``data`` is the subgraph's data object (None when absent or failed); ``errors`` its raw
+    GraphQL errors; ``failure`` set when the call itself failed."""
+
+    data: dict[str, Any] | None
+    errors: list[Any]
+    failure: Failure | None = None
+
+
+async def call_subgraph(
+    client: SubgraphClient, request: SubgraphRequest, entity_count: int | None = None
+) -> CallResult:
+    """``entity_count``: for entity fetches, how many ``_entities`` items must come back."""
+    result = await _call(client, request, entity_count)
+    if result.failure is not None:
+        # Operators need to see subgraph trouble without reading client responses.
+        log.warning("%s (%s)", result.failure.message, result.failure.code)
+    return result
+
+
+async def _call(
+    client: SubgraphClient, request: SubgraphRequest, entity_count: int | None
+) -> CallResult:
+    name = request.subgraph
+    try:
+        response = await client.fetch(request)
+    except TransportError as exc:
+        return CallResult(None, [], Failure(exc.message, exc.code))
+    decoded = _decode(response.body)
+    if not 200 <= response.status < 300:
+        reason = _reason(response.status)
+        failure = Failure(
+            f"HTTP fetch failed from '{name}': {response.status}: {reason}", HTTP_ERROR
+        )
+        # A GraphQL-over-HTTP subgraph explains a 4xx/5xx in the body; keep its errors.
+        errors = decoded.get("errors") if isinstance(decoded, dict) else None
+        return CallResult(None, errors if isinstance(errors, list) else [], failure)
+    problem = _shape_problem(decoded, entity_count)
+    if problem is not None:
+        return CallResult(
+            None, [], Failure(f"service '{name}' response was malformed: {problem}", MALFORMED)
+        )
+    assert isinstance(decoded, dict)
+    return CallResult(decoded.get("data"), decoded.get("errors") or [])
+
+
+_INVALID = object()
+
+
+def _decode(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return _INVALID
+
+
+def _shape_problem(decoded: Any, entity_count: int | None) -> str | None:
+    if decoded is _INVALID:
+        return "invalid JSON"
+    if not isinstance(decoded, dict):
+        return "the response is not a JSON object"
+    data = decoded.get("data")
+    errors = decoded.get("errors")
+    if "data" not in decoded and not errors:
+        return "the response has neither data nor errors"
+    if data is not None and not isinstance(data, dict):
+        return "data is not an object"
+    if errors is not None and not isinstance(errors, list):
+        return "errors is not a list"
+    if entity_count is not None and data is not None:
+        entities = data.get("_entities")
+        if entities is None:
+            return None if errors else "_entities is missing"
+        if not isinstance(entities, list):
+            return "_entities is not a list"
+        if len(entities) != entity_count:
+            return f"expected {entity_count} _entities, got {len(entities)}"
+    return None
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"

@@ -1,0 +1,37 @@
+"""``fedgate serve``: registered into the main command by ``gateway.cli``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``serve`` subcommand to an argparse sub-parsers object."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "serve",
+        help="serve the gateway over HTTP",
+        description="Serve a supergraph over HTTP (POST/GET /graphql, GET /health).",
+    )
+    parser.add_argument("--supergraph", required=True, metavar="FILE", help="supergraph SDL")
+    parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=4000, help="port (default 4000)")
+    parser.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="worker processes (default 1)"
+    )
+    parser.add_argument("--config", metavar="FILE", default=None, help="YAML config file")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .run import serve
+
+    return serve(
+        args.supergraph,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        config_path=args.config,
+    )

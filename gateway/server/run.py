@@ -1,0 +1,101 @@
+"""Running the gateway under uvicorn (uvloop + httptools), one or N worker processes.
+
+Workers are separate processes sharing one listening socket; each builds its own app from the
+environment (``app_from_env``), so the supergraph and config paths travel as variables.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.applications import Starlette
+
+from gateway.config import GatewayConfig, load_config
+from gateway.errors import ConfigError, GatewayError
+from gateway.pipeline import SupergraphLike
+
+__all__ = ["LoadedGateway", "app_from_env", "load_gateway", "serve"]
+
+ENV_SUPERGRAPH = "FEDGATE_SUPERGRAPH_PATH"
+ENV_CONFIG = "FEDGATE_CONFIG_PATH"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedGateway:
+    supergraph: SupergraphLike
+    config: GatewayConfig
+
+
+def load_gateway(supergraph_path: str | Path, config_path: str | Path | None) -> LoadedGateway:
+    """Load the supergraph and the config; every failure is a ``GatewayError`` with a message
+    fit for a terminal."""
+    from gateway.supergraph import load_supergraph
+
+    path = Path(supergraph_path)
+    try:
+        sdl = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise GatewayError(f"cannot read supergraph {path}: {exc.strerror or exc}") from exc
+    try:
+        supergraph = load_supergraph(sdl, source=str(path))
+    except GatewayError as exc:
+        raise GatewayError(f"cannot load supergraph {path}: {exc.message}") from exc
+    except Exception as exc:
+        raise GatewayError(f"cannot load supergraph {path}: {exc}") from exc
+    names = [info.name for info in supergraph.graphs.values()]
+    config = load_config(config_path, subgraph_names=names)
+    unknown = sorted(set(config.subgraph_urls) - set(names))
+    if unknown:
+        raise ConfigError(
+            f"config overrides the URL of unknown subgraph(s) {', '.join(unknown)} "
+            f"(the supergraph has: {', '.join(sorted(names))})"
+        )
+    return LoadedGateway(supergraph, config)
+
+
+def app_from_env() -> Starlette:
+    """uvicorn factory: ``gateway.server.run:app_from_env``."""
+    from .app import create_app
+
+    loaded = load_gateway(os.environ[ENV_SUPERGRAPH], os.environ.get(ENV_CONFIG) or None)
+    return create_app(loaded.supergraph, config=loaded.config)
+
+
+def serve(
+    supergraph_path: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 4000,
+    workers: int = 1,
+    config_path: str | Path | None = None,
+) -> int:
+    """Serve until interrupted. Returns the exit code (1 when the gateway cannot load)."""
+    import uvicorn
+
+    if workers < 1:
+        print("fedgate: --workers must be at least 1", file=sys.stderr)
+        return 1
+    try:
+        # Fail here, once and readably, rather than in every worker.
+        load_gateway(supergraph_path, config_path)
+    except GatewayError as exc:
+        print(f"fedgate: {exc.message}", file=sys.stderr)
+        return 1
+    os.environ[ENV_SUPERGRAPH] = str(Path(supergraph_path).resolve())
+    if config_path is not None:
+        os.environ[ENV_CONFIG] = str(Path(config_path).resolve())
+    uvicorn.run(
+        "gateway.server.run:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        lifespan="on",
+        access_log=False,
+        log_level="info",
+    )
+    return 0

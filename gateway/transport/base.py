@@ -1,0 +1,77 @@
+"""The seam between the executor and subgraphs: one request in, one response out.
+
+Everything that later wraps subgraph calls (batching, de-duplication of in-flight requests,
+retries, circuit breakers, auth, header propagation) is a ``SubgraphClient`` that delegates to
+another one, so the executor never needs to know about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import orjson
+
+from gateway.errors import ExecutionError
+
+__all__ = [
+    "DEFAULT_HEADERS",
+    "SubgraphClient",
+    "SubgraphRequest",
+    "SubgraphResponse",
+    "TransportError",
+]
+
+# Subgraphs that follow the GraphQL-over-HTTP spec answer with the richer media type; older
+# ones only know application/json.
+DEFAULT_HEADERS: Mapping[str, str] = {
+    "content-type": "application/json",
+    "accept": "application/graphql-response+json, application/json",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SubgraphRequest:
+    """One HTTP request to one subgraph. ``body`` is the GraphQL request (dict or JSON bytes)."""
+
+    subgraph: str
+    url: str
+    body: Mapping[str, Any] | bytes
+    headers: Mapping[str, str] = field(default_factory=lambda: DEFAULT_HEADERS)
+
+    def body_bytes(self) -> bytes:
+        if isinstance(self.body, bytes):
+            return self.body
+        return orjson.dumps(self.body)
+
+
+@dataclass(frozen=True, slots=True)
+class SubgraphResponse:
+    """What came back: status and raw body. Decoding is the executor's job so that every
+    transport reports malformed bodies the same way."""
+
+    subgraph: str
+    status: int
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class TransportError(ExecutionError):
+    """No response at all: refused connection, timeout, broken stream.
+
+    ``code`` is Apollo Router's where one exists (``SUBREQUEST_HTTP_ERROR``) and
+    ``GATEWAY_TIMEOUT`` for timeouts.
+    """
+
+    code = "SUBREQUEST_HTTP_ERROR"
+
+    def __init__(self, subgraph: str, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.subgraph = subgraph
+
+
+class SubgraphClient(Protocol):
+    async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
+        """Send ``request``; raise ``TransportError`` when no response could be had."""
+        ...

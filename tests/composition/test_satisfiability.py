@@ -1,0 +1,105 @@
+"""Satisfiability verdicts on small graphs (the expected codes are Apollo's for the same input)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.composition import CompositionFailure
+
+from .helpers import compose_sdls, fed2
+
+CASES = {
+    "key-back-missing": (
+        {
+            "a": fed2("type Query { r: R } type R { x: Int @shareable }"),
+            "b": fed2('type R @key(fields: "id") { id: ID! x: Int @shareable y: Int }'),
+        },
+        ["SATISFIABILITY_ERROR", "SATISFIABILITY_ERROR"],
+    ),
+    "non-resolvable-key": (
+        {
+            "a": fed2('type Query { r: R } type R @key(fields: "id") { id: ID! x: Int }'),
+            "b": fed2('type R @key(fields: "id", resolvable: false) { id: ID! y: Int }'),
+        },
+        ["SATISFIABILITY_ERROR"],
+    ),
+    "requires-through-key": (
+        {
+            "a": fed2('type Query { r: R } type R @key(fields: "id") { id: ID! x: Int }'),
+            "b": fed2(
+                'type R @key(fields: "id") { id: ID! x: Int @external '
+                'y: Int @requires(fields: "x") }'
+            ),
+        },
+        [],
+    ),
+    "requires-without-entry": (
+        {
+            "a": fed2('type Query { r: R } type R @key(fields: "id") { id: ID! x: Int }'),
+            "b": fed2(
+                'type R @key(fields: "id", resolvable: false) { id: ID! x: Int @external '
+                'y: Int @requires(fields: "x") }'
+            ),
+        },
+        ["SATISFIABILITY_ERROR"],
+    ),
+    "interface-object": (
+        {
+            "a": fed2(
+                'type Query { n: Node } interface Node @key(fields: "id") { id: ID! } '
+                'type A implements Node @key(fields: "id") { id: ID! a: Int }'
+            ),
+            "b": fed2('type Node @key(fields: "id") @interfaceObject { id: ID! extra: String }'),
+        },
+        [],
+    ),
+    "override-moves-field": (
+        {
+            "a": fed2('type Query { r: R } type R @key(fields: "id") { id: ID! x: Int }'),
+            "b": fed2('type R @key(fields: "id") { id: ID! x: Int @override(from: "a") }'),
+        },
+        [],
+    ),
+    "shared-root-field-picks-a-subgraph": (
+        {
+            "a": fed2("type Query { t: T @shareable } type T @shareable { id: ID! x: Int }"),
+            "b": fed2("type Query { t: T @shareable } type T @shareable { id: ID! }"),
+        },
+        [],
+    ),
+    "key-chain-over-three-subgraphs": (
+        {
+            "a": fed2('type Query { r: R } type R @key(fields: "id") { id: ID! k: String! }'),
+            "b": fed2('type R @key(fields: "k") { k: String! z: Int }'),
+            "c": fed2('type R @key(fields: "id") { id: ID! k: String! @shareable w: Int }'),
+        },
+        ["INVALID_FIELD_SHARING"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_verdict(name: str) -> None:
+    sdls, codes = CASES[name]
+    result = compose_sdls(**sdls)
+    found = [e.code for e in result.errors] if isinstance(result, CompositionFailure) else []
+    assert sorted(found) == sorted(codes), result
+
+
+def test_message_lists_every_open_subgraph() -> None:
+    result = compose_sdls(
+        a=fed2("type Query { t: T @shareable } type T @shareable { id: ID! }"),
+        b=fed2("type Query { t: T @shareable } type T @shareable { id: ID! }"),
+        c=fed2('type T @key(fields: "id", resolvable: false) { id: ID! x: Int }'),
+    )
+    assert isinstance(result, CompositionFailure)
+    [error] = result.errors
+    assert error.code == "SATISFIABILITY_ERROR"
+    assert error.message.startswith(
+        "The following supergraph API query:\n{\n  t {\n    x\n  }\n}\n"
+        "cannot be satisfied by the subgraphs because:\n"
+        '- from subgraph "a":\n  - cannot find field "T.x".\n'
+    )
+    assert '- from subgraph "b":\n  - cannot find field "T.x".' in error.message
+    assert error.element == "T.x"
+    assert [str(loc) for loc in error.locations] == ["c.graphql:2:56"]

@@ -1,0 +1,235 @@
+"""Value types (no @key) shared between subgraphs: a field of a value type that the current
+subgraph lacks is fetched through the nearest entity above it (its key), re-selecting the path
+down to the value; several levels of value types; value types in lists and at the root."""
+
+from __future__ import annotations
+
+from .harness import expected, plan, supergraph
+
+CATALOG = """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                    import: ["@key", "@shareable"])
+type Query { product: Product products: [Product] }
+type Product @key(fields: "id") { id: ID! name: String details: Details @shareable }
+type Details @shareable { color: String size: Size }
+type Size @shareable { width: Int }
+"""
+SPECS = """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                    import: ["@key", "@shareable"])
+type Product @key(fields: "id") { id: ID! details: Details @shareable }
+type Details @shareable { material: String size: Size }
+type Size @shareable { width: Int height: Int }
+"""
+
+
+def test_value_type_field_through_parent_entity() -> None:
+    sg = supergraph(catalog=CATALOG, specs=SPECS)
+    assert plan(sg, "{ product { name details { color material } } }") == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                product {
+                  __typename
+                  id
+                  name
+                  details {
+                    color
+                  }
+                }
+              }
+            },
+            Flatten(path: "product") {
+              Fetch(service: "specs") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Product {
+                    details {
+                      material
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    )
+
+
+def test_nested_value_types() -> None:
+    sg = supergraph(catalog=CATALOG, specs=SPECS)
+    query = "{ products { details { color size { width height } } } }"
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                products {
+                  __typename
+                  id
+                  details {
+                    color
+                    size {
+                      width
+                    }
+                  }
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "specs") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Product {
+                    details {
+                      size {
+                        height
+                      }
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    )
+
+
+def test_value_type_all_fields_local() -> None:
+    sg = supergraph(catalog=CATALOG, specs=SPECS)
+    assert plan(sg, "{ product { details { color size { width } } } }") == expected(
+        """
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              product {
+                details {
+                  color
+                  size {
+                    width
+                  }
+                }
+              }
+            }
+          },
+        }
+        """
+    )
+
+
+def test_value_type_under_entity_reached_by_jump() -> None:
+    sg = supergraph(
+        catalog=CATALOG,
+        specs=SPECS,
+        reviews="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+        type Query { topReviews: [Review] }
+        type Review { product: Product }
+        type Product @key(fields: "id") { id: ID! }
+        """,
+    )
+    query = "{ topReviews { product { details { color material } } } }"
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topReviews {
+                  product {
+                    __typename
+                    id
+                  }
+                }
+              }
+            },
+            Flatten(path: "topReviews.@.product") {
+              Fetch(service: "catalog") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Product {
+                    __typename
+                    id
+                    details {
+                      color
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "topReviews.@.product") {
+              Fetch(service: "specs") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Product {
+                    details {
+                      material
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    )
+
+
+def test_value_type_in_root_field_without_entity() -> None:
+    sg = supergraph(
+        a="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                            import: ["@shareable"])
+        type Query { config: Config @shareable }
+        type Config @shareable { flags: Flags }
+        type Flags @shareable { beta: Boolean }
+        """,
+        b="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                            import: ["@shareable"])
+        type Query { config: Config @shareable }
+        type Config @shareable { flags: Flags region: String }
+        type Flags @shareable { beta: Boolean dark: Boolean }
+        """,
+    )
+    assert plan(sg, "{ config { flags { beta dark } } }") == expected(
+        """
+        QueryPlan {
+          Fetch(service: "b") {
+            {
+              config {
+                flags {
+                  beta
+                  dark
+                }
+              }
+            }
+          },
+        }
+        """
+    )

@@ -1,0 +1,124 @@
+"""The aiohttp transport against real local HTTP servers."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+import pytest
+from aiohttp import web
+
+from gateway.transport.base import SubgraphRequest, TransportError
+from gateway.transport.http import HttpClient, HttpTimeouts
+
+pytestmark = pytest.mark.anyio
+
+
+class Server:
+    def __init__(self) -> None:
+        self.bodies: list[Any] = []
+        self.headers: list[dict[str, str]] = []
+        self.peers: list[Any] = []
+        self.release = asyncio.Event()
+        app = web.Application()
+        app.router.add_post("/graphql", self.graphql)
+        app.router.add_post("/fail", self.fail)
+        app.router.add_post("/slow", self.slow)
+        self.runner = web.AppRunner(app)
+        self.port = 0
+
+    async def graphql(self, request: web.Request) -> web.Response:
+        self.bodies.append(await request.json())
+        self.headers.append(dict(request.headers))
+        self.peers.append(
+            request.transport.get_extra_info("peername") if request.transport else None
+        )
+        return web.json_response({"data": {"ok": True}})
+
+    async def fail(self, request: web.Request) -> web.Response:
+        return web.Response(status=503, text="down")
+
+    async def slow(self, request: web.Request) -> web.Response:
+        await self.release.wait()
+        return web.json_response({"data": None})
+
+    def url(self, path: str = "/graphql") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[Server]:
+    s = Server()
+    await s.runner.setup()
+    site = web.TCPSite(s.runner, "127.0.0.1", 0)
+    await site.start()
+    s.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield s
+    s.release.set()
+    await s.runner.cleanup()
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[HttpClient]:
+    c = HttpClient(timeouts=HttpTimeouts(total=5, connect=5))
+    yield c
+    await c.close()
+
+
+async def test_posts_json_and_returns_status_and_body(server: Server, client: HttpClient) -> None:
+    request = SubgraphRequest("a", server.url(), {"query": "{ok}", "variables": {"x": 1}})
+    response = await client.fetch(request)
+    assert response.status == 200
+    assert orjson.loads(response.body) == {"data": {"ok": True}}
+    assert response.subgraph == "a"
+    assert server.bodies == [{"query": "{ok}", "variables": {"x": 1}}]
+    assert server.headers[0]["Content-Type"] == "application/json"
+    assert "application/graphql-response+json" in server.headers[0]["Accept"]
+
+
+async def test_connections_are_kept_alive(server: Server, client: HttpClient) -> None:
+    for _ in range(3):
+        await client.fetch(SubgraphRequest("a", server.url(), b'{"query":"{ok}"}'))
+    assert len(server.peers) == 3
+    assert len(set(server.peers)) == 1  # one pooled connection served every request
+
+
+async def test_non_2xx_is_a_response_not_an_exception(server: Server, client: HttpClient) -> None:
+    response = await client.fetch(SubgraphRequest("a", server.url("/fail"), {"query": "{ok}"}))
+    assert response.status == 503
+    assert response.body == b"down"
+
+
+async def test_timeout_is_gateway_timeout(server: Server) -> None:
+    client = HttpClient(timeouts=HttpTimeouts(total=0.05, connect=5))
+    try:
+        with pytest.raises(TransportError) as info:
+            await client.fetch(SubgraphRequest("slow", server.url("/slow"), {"query": "{ok}"}))
+    finally:
+        await client.close()
+    assert info.value.code == "GATEWAY_TIMEOUT"
+    assert info.value.subgraph == "slow"
+    assert "timed out" in info.value.message
+
+
+async def test_refused_connection_is_http_error(client: HttpClient) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(TransportError) as info:
+        await client.fetch(SubgraphRequest("gone", f"http://127.0.0.1:{port}/", {"query": "{a}"}))
+    assert info.value.code == "SUBREQUEST_HTTP_ERROR"
+    assert info.value.message.startswith("HTTP fetch failed from 'gone':")
+
+
+async def test_borrowed_session_is_not_closed(server: Server) -> None:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        client = HttpClient(session=session)
+        await client.fetch(SubgraphRequest("a", server.url(), {"query": "{ok}"}))
+        await client.close()
+        assert not session.closed
