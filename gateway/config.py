@@ -12,6 +12,8 @@ YAML (every key optional)::
     expose_query_plan: true     # honour the Apollo-Expose-Query-Plan header
     introspection: true
     graphiql: true
+    batch_fetches: true         # waves + one request per subgraph per wave (BatchFetch)
+    share_inflight_requests: true  # identical in-flight subgraph requests share one call
 
 Environment (wins over the file): ``FEDGATE_SUBGRAPH_<NAME>_URL`` where ``<NAME>`` is the
 subgraph name upper-cased with non-alphanumerics as ``_``; and ``FEDGATE_<KEY>`` for every
@@ -47,6 +49,10 @@ class GatewayConfig:
     expose_query_plan: bool = True
     introspection: bool = True
     graphiql: bool = True
+    # plan queries in waves and send each wave's entity fetches to a subgraph as one request
+    batch_fetches: bool = True
+    # identical subgraph requests in flight at the same time share one call (never mutations)
+    share_inflight_requests: bool = True
 
     def __post_init__(self) -> None:
         # A read-only copy: the config stays immutable even when built from a plain dict.
@@ -76,6 +82,8 @@ _SCALARS: dict[str, type] = {
     "expose_query_plan": bool,
     "introspection": bool,
     "graphiql": bool,
+    "batch_fetches": bool,
+    "share_inflight_requests": bool,
 }
 
 

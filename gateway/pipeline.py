@@ -71,7 +71,7 @@ class Gateway:
         if planner is None:
             from gateway.planner import Planner
 
-            planner = Planner(supergraph)  # type: ignore[arg-type]
+            planner = Planner(supergraph, batch=self.config.batch_fetches)  # type: ignore[arg-type]
         self.planner = planner
         graphs = [(info.name, info.url) for info in supergraph.graphs.values()]
         graphs += [(key, info.url) for key, info in supergraph.graphs.items()]

@@ -22,6 +22,7 @@ from graphql import (
 )
 
 from gateway.planner.plan import (
+    BatchFetch,
     Condition,
     Fetch,
     Flatten,
@@ -86,6 +87,12 @@ class CompiledPlan:
                     self._builders[id(node)] = RepBuilder(requires, schema, self.matcher)
             case Flatten(node=inner):
                 self._prepare(inner, schema)
+            case BatchFetch(entries=entries):
+                operation = _operation(node.operation)
+                if operation.name is not None:
+                    self._names[id(node)] = operation.name.value
+                for entry in entries:
+                    self._prepare(entry, schema)
             case Sequence(nodes=nodes) | Parallel(nodes=nodes):
                 for child in nodes:
                     self._prepare(child, schema)
@@ -104,7 +111,7 @@ class CompiledPlan:
         """The response keys a root fetch writes: where its failure shows in the response."""
         return self._root_keys.get(id(fetch), ())
 
-    def operation_name(self, fetch: Fetch) -> str | None:
+    def operation_name(self, fetch: Fetch | BatchFetch) -> str | None:
         return self._names.get(id(fetch))
 
     async def execute(
@@ -146,6 +153,8 @@ class _Run:
                 await self.fetch((), node)
             case Flatten(path=path, node=fetch):
                 await self.fetch(path, fetch)
+            case BatchFetch():
+                await self.batch_fetch(node)
             case Sequence(nodes=nodes):
                 for child in nodes:
                     await self.node(child)
@@ -172,7 +181,7 @@ class _Run:
         else:
             await self.entity_fetch(path, fetch, builder)
 
-    def _request(self, fetch: Fetch, variables: dict[str, Any]) -> SubgraphRequest:
+    def _request(self, fetch: Fetch | BatchFetch, variables: dict[str, Any]) -> SubgraphRequest:
         for var in fetch.variable_usages:
             if var in self.variables:
                 variables[var] = self.variables[var]
@@ -181,7 +190,8 @@ class _Run:
         if name is not None:
             body["operationName"] = name
         url = self.compiled.urls.get(fetch.service, "")
-        return SubgraphRequest(fetch.service, url, body)
+        shareable = isinstance(fetch, BatchFetch) or fetch.operation_kind != "mutation"
+        return SubgraphRequest(fetch.service, url, body, shareable=shareable)
 
     async def root_fetch(self, fetch: Fetch) -> None:
         result = await call_subgraph(self.client, self._request(fetch, {}))
@@ -200,14 +210,37 @@ class _Run:
         if not batch.reps:
             return  # no object needs this fetch: no call at all
         request = self._request(fetch, {"representations": batch.reps})
-        result = await call_subgraph(self.client, request, len(batch.reps))
+        result = await call_subgraph(self.client, request, {"_entities": len(batch.reps)})
         owners = batch.owners
         self._failure(result, fetch.service, [at for group in owners for _, at in group])
         for raw in result.errors:
             self.errors.extend(subgraph_error(raw, fetch.service, _entity_paths(raw, owners)))
-        entities = result.data.get("_entities") if result.data else None
+        self._merge_entities(result, "_entities", fetch, batch)
+
+    async def batch_fetch(self, node: BatchFetch) -> None:
+        """Each entry's representations go in ``$r<i>``; its answer comes back in ``_<i>``."""
+        batches: list[_Batch] = []
+        for entry in node.entries:
+            builder = self.compiled.builder(entry.node)
+            assert builder is not None
+            batches.append(self._representations(entry.path, entry.node, builder))
+        if not any(b.reps for b in batches):
+            return
+        variables: dict[str, Any] = {f"r{i}": b.reps for i, b in enumerate(batches)}
+        counts = {f"_{i}": len(b.reps) for i, b in enumerate(batches)}
+        result = await call_subgraph(self.client, self._request(node, variables), counts)
+        paths = [at for b in batches for group in b.owners for _, at in group]
+        self._failure(result, node.service, paths)
+        for raw in result.errors:
+            self.errors.extend(subgraph_error(raw, node.service, _batch_paths(raw, batches)))
+        for i, (entry, batch) in enumerate(zip(node.entries, batches, strict=True)):
+            self._merge_entities(result, f"_{i}", entry.node, batch)
+
+    def _merge_entities(self, result: CallResult, key: str, fetch: Fetch, batch: _Batch) -> None:
+        entities = result.data.get(key) if result.data else None
         if not isinstance(entities, list):
             return
+        owners = batch.owners
         matcher = self.compiled.matcher
         for entity, group, typename in zip(entities, owners, batch.typenames, strict=True):
             if isinstance(entity, dict):
@@ -246,6 +279,17 @@ class _Run:
             self.errors.append(error(failure.message, failure.code, service=service))
         for at in paths:
             self.errors.append(error(failure.message, failure.code, path=at, service=service))
+
+
+def _batch_paths(raw: Any, batches: list[_Batch]) -> list[ResponsePath | None]:
+    """``["_<i>", j, *rest]`` → like ``_entity_paths`` within entry i."""
+    path = raw.get("path") if isinstance(raw, dict) else None
+    if isinstance(path, list) and path and isinstance(path[0], str) and path[0][1:].isdigit():
+        i = int(path[0][1:])
+        if path[0].startswith("_") and i < len(batches):
+            renamed = {**raw, "path": ["_entities", *path[1:]]}
+            return _entity_paths(renamed, batches[i].owners)
+    return [None]
 
 
 def _entity_paths(raw: Any, owners: list[list[_Owner]]) -> list[ResponsePath | None]:

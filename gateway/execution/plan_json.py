@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, assert_never
 
 from gateway.planner.plan import (
+    BatchFetch,
     Condition,
     Fetch,
     FetchRewrite,
@@ -37,6 +38,14 @@ def _node(node: PlanNode) -> dict[str, Any]:
             return _fetch(node)
         case Flatten(path=path, node=inner):
             return {"kind": "Flatten", "path": list(path), "node": _node(inner)}
+        case BatchFetch(service=service, operation=operation, entries=entries):
+            return {
+                "kind": "BatchFetch",
+                "serviceName": service,
+                "operation": operation,
+                "variableUsages": list(node.variable_usages),
+                "entries": [_node(e) for e in entries],
+            }
         case Sequence(nodes=nodes):
             return {"kind": "Sequence", "nodes": [_node(n) for n in nodes]}
         case Parallel(nodes=nodes):

@@ -7,6 +7,7 @@ can turn it into errors at the affected paths and carry on with the rest of the 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -40,10 +41,13 @@ class CallResult:
 
 
 async def call_subgraph(
-    client: SubgraphClient, request: SubgraphRequest, entity_count: int | None = None
+    client: SubgraphClient,
+    request: SubgraphRequest,
+    entity_counts: Mapping[str, int] | None = None,
 ) -> CallResult:
-    """``entity_count``: for entity fetches, how many ``_entities`` items must come back."""
-    result = await _call(client, request, entity_count)
+    """``entity_counts``: for entity fetches, how many items must come back under each
+    ``_entities`` response key (``_entities``, or ``_0``, ``_1``... in a batch)."""
+    result = await _call(client, request, entity_counts)
     if result.failure is not None:
         # Operators need to see subgraph trouble without reading client responses.
         log.warning("%s (%s)", result.failure.message, result.failure.code)
@@ -51,7 +55,7 @@ async def call_subgraph(
 
 
 async def _call(
-    client: SubgraphClient, request: SubgraphRequest, entity_count: int | None
+    client: SubgraphClient, request: SubgraphRequest, entity_counts: Mapping[str, int] | None
 ) -> CallResult:
     name = request.subgraph
     try:
@@ -67,7 +71,7 @@ async def _call(
         # A GraphQL-over-HTTP subgraph explains a 4xx/5xx in the body; keep its errors.
         errors = decoded.get("errors") if isinstance(decoded, dict) else None
         return CallResult(None, errors if isinstance(errors, list) else [], failure)
-    problem = _shape_problem(decoded, entity_count)
+    problem = _shape_problem(decoded, entity_counts)
     if problem is not None:
         return CallResult(
             None, [], Failure(f"service '{name}' response was malformed: {problem}", MALFORMED)
@@ -86,7 +90,7 @@ def _decode(body: bytes) -> Any:
         return _INVALID
 
 
-def _shape_problem(decoded: Any, entity_count: int | None) -> str | None:
+def _shape_problem(decoded: Any, entity_counts: Mapping[str, int] | None) -> str | None:
     if decoded is _INVALID:
         return "invalid JSON"
     if not isinstance(decoded, dict):
@@ -99,14 +103,17 @@ def _shape_problem(decoded: Any, entity_count: int | None) -> str | None:
         return "data is not an object"
     if errors is not None and not isinstance(errors, list):
         return "errors is not a list"
-    if entity_count is not None and data is not None:
-        entities = data.get("_entities")
-        if entities is None:
-            return None if errors else "_entities is missing"
-        if not isinstance(entities, list):
-            return "_entities is not a list"
-        if len(entities) != entity_count:
-            return f"expected {entity_count} _entities, got {len(entities)}"
+    if entity_counts is not None and data is not None:
+        for key, count in entity_counts.items():
+            entities = data.get(key)
+            if entities is None:
+                if errors:
+                    continue
+                return f"{key} is missing"
+            if not isinstance(entities, list):
+                return f"{key} is not a list"
+            if len(entities) != count:
+                return f"expected {count} {key}, got {len(entities)}"
     return None
 
 

@@ -13,18 +13,27 @@ from collections.abc import Mapping
 from graphql import VariableDefinitionNode, print_ast
 
 from .fetch_group import FetchGroup, FieldItem, FragmentItem, SelTree
+from .nodes import par, seq, wrap_conditions
 from .operation import Cond, Operation
-from .plan import Condition, Fetch, Flatten, KeyRenamer, Parallel, PlanNode, QueryPlan, Sequence
+from .plan import Fetch, Flatten, KeyRenamer, PlanNode, QueryPlan
+from .waves import build_wave_plan
 
 __all__ = ["build_plan"]
 
 _ROOT = -1
 
 
-def build_plan(op: Operation, groups: list[FetchGroup], roots: list[FetchGroup]) -> QueryPlan:
+def build_plan(
+    op: Operation, groups: list[FetchGroup], roots: list[FetchGroup], *, batch: bool = False
+) -> QueryPlan:
+    """The plan as a tree of dependencies, or (``batch``, queries only) in waves with the
+    entity fetches of a wave to one subgraph batched (see ``waves.py``)."""
     groups = [g for g in groups if not g.selection.is_empty()]
     if not groups:
         return QueryPlan(None)
+    if batch and op.kind == "query":
+        nodes = {g.id: _fetch(op, g) for g in groups}
+        return build_wave_plan(op, groups, nodes, {g.id: _group_conditions(g) for g in groups})
     by_id = {g.id: g for g in groups}
     anchors = {g.id: _anchor(g, by_id) for g in groups}
     children: dict[int, list[FetchGroup]] = {}
@@ -34,7 +43,7 @@ def build_plan(op: Operation, groups: list[FetchGroup], roots: list[FetchGroup])
     builder = _Builder(children, anchors, by_id, fetches)
     if op.kind == "mutation":
         top: list[PlanNode | None] = [builder.subtree(r) for r in roots if r.id in by_id]
-        return QueryPlan(_seq(top))
+        return QueryPlan(seq(top))
     return QueryPlan(builder.children_of(_ROOT))
 
 
@@ -76,7 +85,7 @@ class _Builder:
 
     def subtree(self, g: FetchGroup) -> PlanNode:
         rest = self.children_of(g.id)
-        return self.fetches[g.id] if rest is None else _seq([self.fetches[g.id], rest])
+        return self.fetches[g.id] if rest is None else seq([self.fetches[g.id], rest])
 
     def children_of(self, anchor: int) -> PlanNode | None:
         kids = self.children.get(anchor, [])
@@ -88,7 +97,7 @@ class _Builder:
                 for w in self._waits(k, anchor):
                     stage[k.id] = max(stage[k.id], stage[w] + 1)
         stages = sorted(set(stage.values()))
-        return _seq([_par([self.subtree(k) for k in kids if stage[k.id] == s]) for s in stages])
+        return seq([par([self.subtree(k) for k in kids if stage[k.id] == s]) for s in stages])
 
     def _waits(self, g: FetchGroup, anchor: int) -> set[int]:
         """Siblings (children of ``anchor``) whose subtree holds something ``g`` waits for."""
@@ -106,20 +115,6 @@ class _Builder:
         while gid in self.by_id and self.anchors[gid] != anchor:
             gid = self.anchors[gid]
         return gid if gid in self.by_id else None
-
-
-def _seq(nodes: list[PlanNode | None]) -> PlanNode:
-    flat: list[PlanNode] = []
-    for n in nodes:
-        if isinstance(n, Sequence):
-            flat.extend(n.nodes)
-        elif n is not None:
-            flat.append(n)
-    return flat[0] if len(flat) == 1 else Sequence(tuple(flat))
-
-
-def _par(nodes: list[PlanNode]) -> PlanNode:
-    return nodes[0] if len(nodes) == 1 else Parallel(tuple(nodes))
 
 
 # -- fetch nodes ----------------------------------------------------------------------------
@@ -159,13 +154,7 @@ def _fetch(op: Operation, g: FetchGroup) -> PlanNode:
             output_rewrites=tuple(rewrites),
             id=g.id,
         )
-    for cond in reversed(_group_conditions(g)):
-        node = (
-            Condition(cond.variable, node, None)
-            if cond.include
-            else Condition(cond.variable, None, node)
-        )
-    return node
+    return wrap_conditions(node, _group_conditions(g))
 
 
 def _var_def(node: VariableDefinitionNode) -> str:

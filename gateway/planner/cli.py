@@ -24,6 +24,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--supergraph", required=True, type=Path, help="supergraph SDL file")
     p.add_argument("operation", type=Path, help="file with the GraphQL operation")
     p.add_argument("--operation-name", default=None, help="operation to plan when several")
+    p.add_argument(
+        "--batch",
+        action="store_true",
+        help="plan in waves with batched entity fetches, as `fedgate serve` does by default",
+    )
     p.set_defaults(func=run)
 
 
@@ -40,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
                 where = f"{args.operation}:{loc.line}:{loc.column}" if loc else str(args.operation)
                 print(f"{where}: GRAPHQL_VALIDATION_FAILED: {e.message}", file=sys.stderr)
             return 1
-        plan = Planner(supergraph).plan(document, args.operation_name)
+        plan = Planner(supergraph, batch=args.batch).plan(document, args.operation_name)
     except GatewayError as error:
         print(f"error: {error.code}: {error.message}", file=sys.stderr)
         return 1

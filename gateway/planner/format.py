@@ -17,6 +17,7 @@ from graphql import (
 )
 
 from .plan import (
+    BatchFetch,
     Condition,
     Fetch,
     Flatten,
@@ -57,6 +58,8 @@ def _node(node: PlanNode, depth: int, out: list[str]) -> None:
             for child in nodes:
                 _node(child, depth + 1, out)
             out.append(f"{pad}}},")
+        case BatchFetch():
+            _batch(node, depth, out)
         case Condition():
             _condition(node, depth, out)
         case _:
@@ -85,11 +88,26 @@ def _condition(node: Condition, depth: int, out: list[str]) -> None:
     out.append(f"{pad}}},")
 
 
+def _batch(node: BatchFetch, depth: int, out: list[str]) -> None:
+    pad = _INDENT * depth
+    out.append(f'{pad}BatchFetch(service: "{node.service}") {{')
+    for i, entry in enumerate(node.entries):
+        out.append(f'{pad}{_INDENT}_{i}: Flatten(path: "{".".join(entry.path)}") {{')
+        _fetch_body(entry.node, depth + 2, out)
+        out.append(f"{pad}{_INDENT}}},")
+    out.append(f"{pad}}},")
+
+
 def _fetch(node: Fetch, depth: int, out: list[str]) -> None:
     pad = _INDENT * depth
-    inner = _INDENT * (depth + 1)
-    op = _operation(node.operation)
     out.append(f'{pad}Fetch(service: "{node.service}") {{')
+    _fetch_body(node, depth + 1, out)
+    out.append(f"{pad}}},")
+
+
+def _fetch_body(node: Fetch, depth: int, out: list[str]) -> None:
+    inner = _INDENT * depth
+    op = _operation(node.operation)
     if node.requires is not None:
         out.extend(inner + line for line in _requires_lines(node.requires))
         out[-1] += " =>"
@@ -101,7 +119,6 @@ def _fetch(node: Fetch, depth: int, out: list[str]) -> None:
         if op.operation.value == "mutation":
             body = "mutation " + body
     out.extend(inner + line for line in body.split("\n"))
-    out.append(f"{pad}}},")
 
 
 def _operation(text: str) -> OperationDefinitionNode:

@@ -13,6 +13,7 @@ A plan is a tree::
   the enclosing ``Flatten`` path and merges each ``_entities`` item back into its object.
 * ``Flatten`` names where in the response an entity fetch reads its inputs and writes its outputs.
   Path elements are response keys; ``"@"`` stands for every item of a list.
+* ``BatchFetch`` sends several entity fetches to one subgraph as one request.
 * ``Sequence`` runs its nodes one after another, ``Parallel`` concurrently.
 * ``Condition`` picks a branch on a boolean variable (``@skip``/``@include`` on variables).
 """
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 __all__ = [
+    "BatchFetch",
     "Condition",
     "Fetch",
     "FetchRewrite",
@@ -113,6 +115,20 @@ class Flatten:
 
 
 @dataclass(frozen=True, slots=True)
+class BatchFetch:
+    """Several entity fetches to one subgraph sent as one request.
+
+    ``operation`` selects ``_entities`` once per entry, as ``_<i>: _entities(representations:
+    $r<i>)``. Each entry is the ``Flatten`` that would run alone: its path, representation
+    selection and rewrites apply to the entry's part of the answer."""
+
+    service: str
+    operation: str
+    entries: tuple[Flatten, ...]
+    variable_usages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Sequence:
     nodes: tuple[PlanNode, ...]
 
@@ -129,7 +145,7 @@ class Condition:
     else_clause: PlanNode | None
 
 
-PlanNode: TypeAlias = Fetch | Flatten | Sequence | Parallel | Condition
+PlanNode: TypeAlias = Fetch | Flatten | BatchFetch | Sequence | Parallel | Condition
 
 
 @dataclass(frozen=True, slots=True)

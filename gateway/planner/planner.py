@@ -17,8 +17,12 @@ __all__ = ["Planner"]
 
 
 class Planner:
-    def __init__(self, supergraph: Supergraph) -> None:
+    def __init__(self, supergraph: Supergraph, *, batch: bool = False) -> None:
+        """``batch``: plan queries in waves with each wave's entity fetches to one subgraph
+        sent as one request (``BatchFetch``); fewer subgraph requests, one sync point per
+        wave."""
         self.supergraph = supergraph
+        self.batch = batch
         self.meta = Metadata(supergraph)
         self._roots = {
             "query": supergraph.query_type,
@@ -36,4 +40,4 @@ class Planner:
                 code="SUBSCRIPTION_NOT_SUPPORTED",
             )
         walker, roots = plan_roots(self.meta, op)
-        return build_plan(op, walker.groups, roots)
+        return build_plan(op, walker.groups, roots, batch=self.batch)

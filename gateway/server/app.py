@@ -17,6 +17,7 @@ from gateway.config import GatewayConfig
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.transport.base import SubgraphClient
 from gateway.transport.http import HttpClient, HttpTimeouts
+from gateway.transport.sharing import SharingClient
 
 from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql_page
 from .protocol import (
@@ -51,7 +52,7 @@ def create_app(
             timeouts=HttpTimeouts(total=config.subgraph_timeout, connect=config.connect_timeout),
             limit_per_host=config.subgraph_connections,
         )
-        client = owned
+        client = SharingClient(owned) if config.share_inflight_requests else owned
     endpoints = _Endpoints(Gateway(supergraph, client, config, planner=planner), config)
 
     @asynccontextmanager

@@ -39,6 +39,8 @@ class SubgraphRequest:
     url: str
     body: Mapping[str, Any] | bytes
     headers: Mapping[str, str] = field(default_factory=lambda: DEFAULT_HEADERS)
+    # False for requests that must reach the subgraph once each (mutations)
+    shareable: bool = True
 
     def body_bytes(self) -> bytes:
         if isinstance(self.body, bytes):

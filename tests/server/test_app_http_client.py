@@ -13,6 +13,7 @@ from gateway.config import GatewayConfig
 from gateway.planner.plan import Fetch, QueryPlan
 from gateway.server import create_app
 from gateway.transport.http import HttpClient
+from gateway.transport.sharing import SharingClient
 from tests.execution.exec_subgraphs import FakeSupergraph, Graph, StaticPlanner
 
 pytestmark = pytest.mark.anyio
@@ -47,7 +48,9 @@ async def test_config_url_override_and_session_lifecycle(subgraph_url: str) -> N
         config=config,
         planner=StaticPlanner({"{ hello }": QueryPlan(Fetch("s", "{hello}"))}),
     )
-    client = app.state.gateway.client
+    sharing = app.state.gateway.client
+    assert isinstance(sharing, SharingClient)  # identical in-flight requests share a call
+    client = sharing.inner
     assert isinstance(client, HttpClient) and not client.is_open
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gw") as http:

@@ -1,0 +1,56 @@
+"""Identical in-flight subgraph requests share one call.
+
+Under load many client requests plan to the same subgraph requests (the same operation over
+the same representations). While one is on the wire, an identical one (same URL, body and
+headers) waits for its answer instead of sending again. Mutations are never shared: a request
+marked ``shareable=False`` always goes out. The shared answer is the raw response (immutable
+bytes); every waiter decodes it itself, so nobody sees another's merged data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from .base import SubgraphClient, SubgraphRequest, SubgraphResponse
+
+__all__ = ["SharingClient"]
+
+_Key = tuple[str, bytes, tuple[tuple[str, str], ...]]
+
+
+class SharingClient:
+    __slots__ = ("_inflight", "inner", "shared")
+
+    def __init__(self, inner: SubgraphClient) -> None:
+        self.inner = inner
+        self._inflight: dict[_Key, asyncio.Future[SubgraphResponse]] = {}
+        self.shared = 0  # how many requests were answered by another's call (for metrics)
+
+    async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
+        if not request.shareable:
+            return await self.inner.fetch(request)
+        body = request.body_bytes()
+        key = (request.url, body, tuple(sorted(request.headers.items())))
+        leader = self._inflight.get(key)
+        if leader is not None:
+            self.shared += 1
+            # shield: a waiter that is cancelled must not cancel the call others wait for
+            return await asyncio.shield(leader)
+        future: asyncio.Future[SubgraphResponse] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            response = await self.inner.fetch(replace(request, body=body))
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" warning when nobody waited
+            raise
+        finally:
+            del self._inflight[key]
+        future.set_result(response)
+        return response
+
+    async def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            await close()
