@@ -40,6 +40,7 @@ from .representations import (
     ResponsePath,
     apply_output_rewrites,
     apply_value_setters,
+    collect_object_list,
     collect_objects,
 )
 from .subgraph_call import CallResult, call_subgraph
@@ -128,11 +129,13 @@ class CompiledPlan:
 @dataclass(frozen=True, slots=True)
 class _Batch:
     """One entity fetch's input: representation i was built from every object in owners[i];
-    typenames[i] is its ``__typename`` before input rewrites (for output rewrites)."""
+    typenames[i] is its ``__typename`` before input rewrites (for output rewrites). Response
+    paths are only worked out when an error needs them (``_Run._located``)."""
 
+    path: tuple[str, ...]
     reps: list[dict[str, Any]]
     typenames: list[str | None]
-    owners: list[list[_Owner]]
+    owners: list[list[dict[str, Any]]]
 
 
 class _Run:
@@ -211,10 +214,11 @@ class _Run:
             return  # no object needs this fetch: no call at all
         request = self._request(fetch, {"representations": batch.reps})
         result = await call_subgraph(self.client, request, {"_entities": len(batch.reps)})
-        owners = batch.owners
-        self._failure(result, fetch.service, [at for group in owners for _, at in group])
-        for raw in result.errors:
-            self.errors.extend(subgraph_error(raw, fetch.service, _entity_paths(raw, owners)))
+        if result.failure is not None or result.errors:
+            owners = self._located(batch)
+            self._failure(result, fetch.service, [at for group in owners for _, at in group])
+            for raw in result.errors:
+                self.errors.extend(subgraph_error(raw, fetch.service, _entity_paths(raw, owners)))
         self._merge_entities(result, "_entities", fetch, batch)
 
     async def batch_fetch(self, node: BatchFetch) -> None:
@@ -229,10 +233,12 @@ class _Run:
         variables: dict[str, Any] = {f"r{i}": b.reps for i, b in enumerate(batches)}
         counts = {f"_{i}": len(b.reps) for i, b in enumerate(batches)}
         result = await call_subgraph(self.client, self._request(node, variables), counts)
-        paths = [at for b in batches for group in b.owners for _, at in group]
-        self._failure(result, node.service, paths)
-        for raw in result.errors:
-            self.errors.extend(subgraph_error(raw, node.service, _batch_paths(raw, batches)))
+        if result.failure is not None or result.errors:
+            located = [self._located(b) for b in batches]
+            paths = [at for owners in located for group in owners for _, at in group]
+            self._failure(result, node.service, paths)
+            for raw in result.errors:
+                self.errors.extend(subgraph_error(raw, node.service, _batch_paths(raw, located)))
         for i, (entry, batch) in enumerate(zip(node.entries, batches, strict=True)):
             self._merge_entities(result, f"_{i}", entry.node, batch)
 
@@ -245,31 +251,38 @@ class _Run:
         for entity, group, typename in zip(entities, owners, batch.typenames, strict=True):
             if isinstance(entity, dict):
                 apply_output_rewrites(entity, fetch.output_rewrites, matcher, typename)
-                for obj, _ in group:
+                for obj in group:
                     deep_merge(obj, entity)
 
     def _representations(self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder) -> _Batch:
         """Deduplicated representations of the objects at ``path``, with who asked for each."""
         matcher = self.compiled.matcher
-        batch = _Batch([], [], [])
-        index: dict[bytes, int] = {}
-        for obj, at in collect_objects(self.data, path, matcher):
+        batch = _Batch(path, [], [], [])
+        index: dict[Any, int] = {}
+        for obj in collect_object_list(self.data, path, matcher):
             rep = builder.build(obj)
             if rep is None:
                 continue
             typename = rep.get("__typename")
             if fetch.input_rewrites:
                 apply_value_setters([rep], fetch.input_rewrites, matcher)
-            key = orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
+            key = _dedupe_key(rep)
             i = index.get(key)
             if i is None:
                 index[key] = len(batch.reps)
                 batch.reps.append(rep)
                 batch.typenames.append(typename if isinstance(typename, str) else None)
-                batch.owners.append([(obj, at)])
+                batch.owners.append([obj])
             else:
-                batch.owners[i].append((obj, at))
+                batch.owners[i].append(obj)
         return batch
+
+    def _located(self, batch: _Batch) -> list[list[_Owner]]:
+        """``batch.owners`` with each object's response path (for errors only: slow path)."""
+        paths = {
+            id(obj): at for obj, at in collect_objects(self.data, batch.path, self.compiled.matcher)
+        }
+        return [[(obj, paths.get(id(obj), ())) for obj in group] for group in batch.owners]
 
     def _failure(self, result: CallResult, service: str, paths: list[ResponsePath]) -> None:
         failure = result.failure
@@ -281,14 +294,25 @@ class _Run:
             self.errors.append(error(failure.message, failure.code, path=at, service=service))
 
 
-def _batch_paths(raw: Any, batches: list[_Batch]) -> list[ResponsePath | None]:
+def _dedupe_key(rep: dict[str, Any]) -> Any:
+    """Equal representations, equal keys. Flat ones (the usual ``__typename`` + scalar keys)
+    key by their items; nested ones by canonical JSON."""
+    items = tuple(rep.items())
+    try:
+        hash(items)
+    except TypeError:
+        return orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
+    return items
+
+
+def _batch_paths(raw: Any, located: list[list[list[_Owner]]]) -> list[ResponsePath | None]:
     """``["_<i>", j, *rest]`` → like ``_entity_paths`` within entry i."""
     path = raw.get("path") if isinstance(raw, dict) else None
     if isinstance(path, list) and path and isinstance(path[0], str) and path[0][1:].isdigit():
         i = int(path[0][1:])
-        if path[0].startswith("_") and i < len(batches):
+        if path[0].startswith("_") and i < len(located):
             renamed = {**raw, "path": ["_entities", *path[1:]]}
-            return _entity_paths(renamed, batches[i].owners)
+            return _entity_paths(renamed, located[i])
     return [None]
 
 

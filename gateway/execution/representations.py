@@ -32,11 +32,38 @@ __all__ = [
     "ResponsePath",
     "apply_output_rewrites",
     "apply_value_setters",
+    "collect_object_list",
     "collect_objects",
 ]
 
 ResponsePath = tuple[str | int, ...]
 _ON = "... on "
+
+
+def collect_object_list(data: Any, path: Sequence[str], matcher: TypeMatcher) -> list[Any]:
+    """The objects at ``path`` (the hot path: no response paths; see ``collect_objects``)."""
+    current: list[Any] = [data]
+    for element in path:
+        if element == "@":
+            current = [v for value in current if type(value) is list for v in value]
+        elif element.startswith(_ON):
+            cond = element[len(_ON) :]
+            current = [
+                v for v in current if type(v) is dict and matcher.matches(v.get("__typename"), cond)
+            ]
+        else:
+            current = [v[element] for v in current if type(v) is dict and element in v]
+    out: list[Any] = []
+    _flatten_list(current, out)
+    return out
+
+
+def _flatten_list(values: list[Any], out: list[Any]) -> None:
+    for value in values:
+        if type(value) is dict:
+            out.append(value)
+        elif type(value) is list:
+            _flatten_list(value, out)
 
 
 def collect_objects(

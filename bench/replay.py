@@ -1,0 +1,104 @@
+"""Measure the gateway alone: replay recorded subgraph responses, no network, no Node.
+
+    python bench/replay.py record   # once, with ../shared/bench's subgraphs running on :4200
+    python bench/replay.py run [--seconds 10] [--profile out.txt]
+
+``record`` runs the heavy query through the gateway against the real subgraphs and stores every
+subgraph request body with its response in ``bench/recordings/heavy.json``. ``run`` executes
+the heavy query in a loop through ``Gateway`` with a client that answers from the recording
+(an unknown request is an error: the plan changed, record again), and prints requests per
+second of gateway CPU: planning is cached, so this is execution, merging and shaping.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gateway.pipeline import Gateway  # noqa: E402
+from gateway.supergraph import load_supergraph  # noqa: E402
+from gateway.transport.base import SubgraphRequest, SubgraphResponse  # noqa: E402
+from gateway.transport.http import HttpClient  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+RECORDING = ROOT / "bench" / "recordings" / "heavy.json"
+
+
+class Recorder:
+    def __init__(self, inner: HttpClient) -> None:
+        self.inner = inner
+        self.seen: dict[str, str] = {}
+
+    async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
+        body = request.body_bytes()
+        response = await self.inner.fetch(request)
+        key = request.subgraph + "\n" + body.decode()
+        self.seen[key] = base64.b64encode(response.body).decode()
+        return response
+
+
+class Replayer:
+    def __init__(self, recording: dict[str, str]) -> None:
+        self.answers = {k: base64.b64decode(v) for k, v in recording.items()}
+
+    async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
+        key = request.subgraph + "\n" + request.body_bytes().decode()
+        body = self.answers.get(key)
+        if body is None:
+            raise SystemExit(f"no recorded answer for a {request.subgraph} request: record again")
+        return SubgraphResponse(request.subgraph, 200, body)
+
+
+def _gateway(client: object) -> tuple[Gateway, str]:
+    supergraph = load_supergraph((FIXTURES / "bench_supergraph.graphql").read_text())
+    return Gateway(supergraph, client), (FIXTURES / "heavy.graphql").read_text()  # type: ignore[arg-type]
+
+
+async def record() -> None:
+    client = HttpClient()
+    recorder = Recorder(client)
+    gateway, query = _gateway(recorder)
+    result = await gateway.execute(query)
+    await client.close()
+    expected = json.loads((FIXTURES / "heavy.expected.json").read_text())
+    if result != expected:
+        raise SystemExit("the gateway's answer differs from the expected response")
+    RECORDING.parent.mkdir(exist_ok=True)
+    RECORDING.write_text(json.dumps(recorder.seen, indent=1, sort_keys=True) + "\n")
+    print(f"recorded {len(recorder.seen)} subgraph requests into {RECORDING}")
+
+
+async def run(seconds: float) -> None:
+    gateway, query = _gateway(Replayer(json.loads(RECORDING.read_text())))
+    expected = (FIXTURES / "heavy.expected.json").read_bytes()
+    first = await gateway.execute(query)
+    assert first == orjson.loads(expected), "replayed answer differs from the expected response"
+    count, start = 0, time.process_time()
+    while time.process_time() - start < seconds:
+        body = await gateway.execute(query)
+        orjson.dumps(body)
+        count += 1
+    cpu = time.process_time() - start
+    print(f"{count} requests in {cpu:.2f} s of CPU: {count / cpu:.0f} req per CPU-second")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=["record", "run"])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    asyncio.run(record() if args.command == "record" else run(args.seconds))
+
+
+if __name__ == "__main__":
+    main()
