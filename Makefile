@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit venv clean
+.PHONY: run test lint typecheck unit venv clean bench
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -25,10 +25,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# install-browser.sh: Debian's chromium + chromium-driver for the GraphiQL browser test
+# (quick when installed; where it cannot install, that test skips and says why).
 unit: $(STAMP)
+	sh scripts/install-browser.sh
 	$(BIN)/pytest
 
 test: lint typecheck unit
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Micro-benchmarks (never part of `make test`) and the gateway-alone replay load.
+bench: $(STAMP)
+	$(BIN)/pytest bench/test_micro.py -p no:cacheprovider --benchmark-only --benchmark-columns=median,ops
+	$(BIN)/python bench/replay.py run --seconds 10

@@ -79,6 +79,9 @@ async def record() -> None:
 
 
 async def run(seconds: float) -> None:
+    from gateway.server.run import tune_gc
+
+    tune_gc()  # as `fedgate serve` does
     gateway, query = _gateway(Replayer(json.loads(RECORDING.read_text())))
     expected = (FIXTURES / "heavy.expected.json").read_bytes()
     first = await gateway.execute(query)

@@ -14,6 +14,7 @@ YAML (every key optional)::
     graphiql: true
     batch_fetches: true         # waves + one request per subgraph per wave (BatchFetch)
     share_inflight_requests: true  # identical in-flight subgraph requests share one call
+    share_inflight_client_requests: false  # identical client queries share one execution
 
 Environment (wins over the file): ``FEDGATE_SUBGRAPH_<NAME>_URL`` where ``<NAME>`` is the
 subgraph name upper-cased with non-alphanumerics as ``_``; and ``FEDGATE_<KEY>`` for every
@@ -53,6 +54,8 @@ class GatewayConfig:
     batch_fetches: bool = True
     # identical subgraph requests in flight at the same time share one call (never mutations)
     share_inflight_requests: bool = True
+    # opt-in: identical client queries in flight at the same time share one execution
+    share_inflight_client_requests: bool = False
 
     def __post_init__(self) -> None:
         # A read-only copy: the config stays immutable even when built from a plain dict.
@@ -84,6 +87,7 @@ _SCALARS: dict[str, type] = {
     "graphiql": bool,
     "batch_fetches": bool,
     "share_inflight_requests": bool,
+    "share_inflight_client_requests": bool,
 }
 
 

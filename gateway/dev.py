@@ -4,6 +4,7 @@ then serves ``schema/supergraph.graphql`` on port 4000 with GraphiQL. Ctrl-C sto
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         print("fedgate dev: the example subgraphs are not installed", file=sys.stderr)
         return 1
+    from .config import env_name
     from .server.run import serve
 
     if not args.supergraph.is_file():
@@ -36,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with start_all(host=args.host, base_port=args.port, data_dir=args.data_dir) as running:
             for name, url in running.urls.items():
+                # the committed supergraph routes to the default ports; point it at these
+                os.environ.setdefault(env_name(name), url)
                 print(f"  subgraph {name:<10} {url}")
             print(f"\n  fedgate   http://{args.host}:{args.port}/graphql  (GraphiQL in a browser)")
             print("  Ctrl-C stops everything.\n", flush=True)

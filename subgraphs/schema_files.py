@@ -5,11 +5,11 @@
 
 ``schema/<service>.graphql`` is each service's ``--print-sdl`` output.
 ``schema/supergraph.graphql`` is composed from ``schema/supergraph.yaml`` (rover format)
-and the freshly generated SDL by ``scripts/compose_with_apollo.mjs``, which needs Node.js
-and a node_modules folder with ``@apollo/composition`` (``--node-modules``, env
-``FEDGATE_NODE_MODULES``, default ``../shared/bench/node_modules`` next to the repo).
-Without them the supergraph is skipped with a message (``--require-compose`` turns that
-into a failure).
+and the freshly generated SDL by ``fedgate compose`` — exactly what a user runs. The tests
+also compose it with Apollo's composition (``apollo_compose``, via
+``scripts/compose_with_apollo.mjs``; needs Node.js and ``@apollo/composition`` in
+``--node-modules`` / ``FEDGATE_NODE_MODULES`` / ``../shared/bench/node_modules``) and check
+that both give the same bytes.
 """
 
 import argparse
@@ -32,7 +32,11 @@ SUPERGRAPHS = {"supergraph.yaml": "supergraph.graphql"}
 
 
 class ComposeUnavailable(RuntimeError):
-    """Node.js or @apollo/composition is missing."""
+    """Node.js or @apollo/composition is missing (for the cross-check with Apollo)."""
+
+
+class ComposeFailed(RuntimeError):
+    """``fedgate compose`` reported errors."""
 
 
 def service_sdl_files() -> dict[str, str]:
@@ -57,7 +61,21 @@ def compose_unavailable_reason(node_modules: Path | None = None) -> str | None:
     return None
 
 
-def compose(config: Path, output: Path, node_modules: Path | None = None) -> None:
+def compose(config: Path, output: Path) -> None:
+    """``fedgate compose --config CONFIG --output OUTPUT``, run as users run it."""
+    command = ["compose", "--config", str(config), "--output", str(output)]
+    result = subprocess.run(
+        [sys.executable, "-m", "gateway", *command],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        detail = result.stdout + result.stderr
+        raise ComposeFailed(f"fedgate compose {config.name} failed:\n{detail}")
+
+
+def apollo_compose(config: Path, output: Path, node_modules: Path | None = None) -> None:
     """Compose the supergraph described by ``config`` into ``output`` with Apollo's library."""
     node_modules = node_modules or default_node_modules()
     reason = compose_unavailable_reason(node_modules)
@@ -80,11 +98,10 @@ def compose(config: Path, output: Path, node_modules: Path | None = None) -> Non
         raise RuntimeError(f"composition of {config.name} failed:\n{result.stderr}")
 
 
-def generate_all(node_modules: Path | None = None) -> dict[str, str]:
-    """Every generated file of ``schema/`` (name -> content), composed in a scratch folder.
-
-    Raises :class:`ComposeUnavailable` when the supergraphs cannot be composed here.
-    """
+def generate_all(*, apollo: bool = False, node_modules: Path | None = None) -> dict[str, str]:
+    """Every generated file of ``schema/`` (name -> content), composed in a scratch folder
+    by ``fedgate compose`` (``apollo=True``: by Apollo's composition, for the cross-check;
+    raises :class:`ComposeUnavailable` when that cannot run here)."""
     files = service_sdl_files()
     with tempfile.TemporaryDirectory(prefix="fedgate-schema-") as scratch:
         folder = Path(scratch)
@@ -92,7 +109,10 @@ def generate_all(node_modules: Path | None = None) -> dict[str, str]:
             (folder / name).write_text(content)
         for config_name, output_name in SUPERGRAPHS.items():
             shutil.copyfile(SCHEMA_DIR / config_name, folder / config_name)
-            compose(folder / config_name, folder / output_name, node_modules)
+            if apollo:
+                apollo_compose(folder / config_name, folder / output_name, node_modules)
+            else:
+                compose(folder / config_name, folder / output_name)
             files[output_name] = (folder / output_name).read_text()
     return files
 
@@ -111,22 +131,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m subgraphs.schema_files", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--check", action="store_true", help="compare, do not write")
-    parser.add_argument("--node-modules", type=Path, help="folder with @apollo/composition")
-    parser.add_argument(
-        "--require-compose",
-        action="store_true",
-        help="fail (instead of skipping the supergraph) if composition cannot run",
-    )
     args = parser.parse_args(argv)
 
     try:
-        files = generate_all(args.node_modules)
-    except ComposeUnavailable as error:
-        if args.require_compose:
-            print(f"error: cannot compose the supergraph: {error}", file=sys.stderr)
-            return 1
-        print(f"note: skipping the supergraph: {error}", file=sys.stderr)
-        files = service_sdl_files()
+        files = generate_all()
+    except ComposeFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
 
     if args.check:
         stale = differences(files)

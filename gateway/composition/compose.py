@@ -4,13 +4,15 @@ The stages, in order:
 
 1. parse each subgraph SDL and check it is valid GraphQL (``parse``, ``validate_graphql``);
 2. normalise Federation 1 and 2 (``@link`` imports and renames, fed-1 semantics) (``normalise``);
+   and check that Federation 1 type extensions have a base (``check_extensions_have_base``);
 3. validate each subgraph on its own (``validate_subgraph``);
 4. merge every type into the supergraph model (``merge``);
-5. validate the merged result (``validate_merged``);
+5. validate the merged result (``validate_merged``), reported together with merge errors;
 6. check satisfiability: every field can be reached by a query plan (``satisfiability``);
 7. print the supergraph SDL (``printer``).
 
-Each stage reports errors; the next stage runs only when the previous one found none.
+Stages 1 to 3 report the errors of every subgraph; composition stops after a stage that found
+errors, so that later messages are never consequences of earlier ones.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .normalise import normalise
 from .parse import build_subgraph, detect_link, parse_document
 from .printer import print_supergraph
 from .satisfiability import check_satisfiability
+from .validate_externals_merged import check_extensions_have_base
 from .validate_graphql import validate_document
 from .validate_merged import validate_merged
 from .validate_subgraph import validate_subgraph
@@ -68,6 +71,7 @@ def compose(sources: Sequence[SubgraphSource]) -> CompositionResult:
     if reserved:
         return _failure(reserved)
     subgraphs, errors = parse_subgraphs(sources)
+    errors += check_extensions_have_base(subgraphs, fed1=True)
     if errors:
         return _failure(errors)
     subgraphs = [normalise(sg) for sg in subgraphs]
@@ -76,8 +80,7 @@ def compose(sources: Sequence[SubgraphSource]) -> CompositionResult:
         return _failure(errors)
     ctx = MergeContext(tuple(subgraphs))
     supergraph = merge(ctx)
-    if not ctx.errors:
-        validate_merged(ctx, supergraph)
+    validate_merged(ctx, supergraph)
     if not ctx.errors:
         check_satisfiability(ctx, supergraph)
     if ctx.errors:

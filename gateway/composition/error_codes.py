@@ -59,7 +59,7 @@ ERROR_CODES: dict[str, str] = {
     "ROOT_MUTATION_USED": "A type is named Mutation while another type is the mutation root.",
     "ROOT_SUBSCRIPTION_USED": "A type is named Subscription while another is the root.",
     "UNKNOWN_FEDERATION_LINK_VERSION": "The federation @link names an unknown version.",
-    "EXTENSION_WITH_NO_BASE": "A Federation 1 type extension has no definition anywhere.",
+    "EXTENSION_WITH_NO_BASE": "A type is only extended (`extend type`), never defined.",
     "INTERFACE_KEY_NOT_ON_IMPLEMENTATION": "An interface @key is missing on an implementation.",
     "INTERFACE_KEY_MISSING_IMPLEMENTATION_TYPE": "A subgraph with an interface key lacks some "
     "implementations.",

@@ -13,6 +13,7 @@ from .merge_inputs import merge_input
 from .merge_objects import merge_composite
 from .merge_unions import merge_scalar, merge_union
 from .model import Subgraph, TypeDef, TypeKind
+from .printer_specs import FEATURE_ORDER
 from .supergraph import Graph, JoinField, MergedField, MergedType, Supergraph
 
 Merger = Callable[[MergeContext, str, Sequence[tuple[Subgraph, TypeDef]]], MergedType]
@@ -90,6 +91,29 @@ def _add_interface_object_fields(ctx: MergeContext, types: list[MergedType]) -> 
     return result
 
 
+def _directive_names(sg: Subgraph) -> set[str]:
+    names: set[str] = set()
+    for td in sg.types.values():
+        names.update(d.name for d in td.directives if d.federation)
+        for f in td.fields:
+            names.update(d.name for d in f.directives if d.federation)
+            names.update(d.name for a in f.args for d in a.directives if d.federation)
+        names.update(d.name for v in td.values for d in v.directives if d.federation)
+    return names
+
+
+def feature_order(ctx: MergeContext) -> tuple[str, ...]:
+    """Features of the output in Apollo's link order: by subgraph, then a fixed order."""
+    order: list[str] = []
+    for sg in ctx.subgraphs:
+        used = _directive_names(sg)
+        if "listSize" in used:
+            used.add("cost")
+        order += [f for f in FEATURE_ORDER if f in used and f in ctx.features and f not in order]
+    order += [f for f in FEATURE_ORDER if f in ctx.features and f not in order]
+    return tuple(order) + tuple(sorted(f for f in ctx.features if f not in FEATURE_ORDER))
+
+
 def merge(ctx: MergeContext) -> Supergraph:
     types = merge_types(ctx)
     definitions, links = composed_directives(ctx)
@@ -99,7 +123,7 @@ def merge(ctx: MergeContext) -> Supergraph:
     return Supergraph(
         graphs=tuple(Graph(ctx.graph(sg), sg.name, sg.url) for sg in ctx.subgraphs),
         types=tuple(types),
-        features=frozenset(ctx.features),
+        features=feature_order(ctx),
         max_version=max(sg.version for sg in ctx.subgraphs),
         custom_directives=definitions,
         custom_links=links,

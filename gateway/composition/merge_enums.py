@@ -20,7 +20,7 @@ def enum_usage(ctx: MergeContext, name: str) -> tuple[str | None, str | None]:
             if named_type(f.type) == name and as_input is None:
                 as_input = coordinate
             continue
-        if named_type(f.type) == name and as_output is None:
+        if named_type(f.type) == name and as_output is None and not f.has("external"):
             as_output = coordinate
         for arg in f.args:
             if named_type(arg.type) == name and as_input is None:
@@ -41,7 +41,7 @@ def merge_enum(
         ):
             continue
         values.append(_merged_value(ctx, value_name, having))
-    if not values:
+    if not values and not (as_input and as_output):
         ctx.error(
             "EMPTY_MERGED_ENUM_TYPE",
             f'None of the values of enum type "{name}" are defined consistently in all the '

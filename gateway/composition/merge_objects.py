@@ -100,15 +100,18 @@ def merge_object_field(
 
 
 def _is_plain(join: JoinField) -> bool:
-    return join == JoinField(join.graph)
+    """Nothing but the graph (an @override alone does not call for @join__field, as Apollo)."""
+    return replace(join, override=None) == JoinField(join.graph)
 
 
 def overrides_of(defs: Sequence[tuple[Subgraph, Field]]) -> dict[str, str | None]:
     """Subgraph names whose field is overridden -> the override's label (None without)."""
     result: dict[str, str | None] = {}
-    for _, f in defs:
+    overriding = {sg.name for sg, f in defs if f.has("override")}
+    for sg, f in defs:
         directive = f.directive("override")
-        if directive is not None:
+        source = str(directive.args.get("from")) if directive is not None else None
+        if directive is not None and source != sg.name and source not in overriding:
             label = directive.args.get("label")
             result[str(directive.args.get("from"))] = str(label) if label else None
     return result
@@ -139,7 +142,7 @@ def field_joins(
             if not used:
                 continue
         override = f.directive("override")
-        source = _override_source(ctx, type_name, override)
+        source = _override_source(override, sg.name)
         own_label = override.args.get("label") if override is not None else None
         own_label = own_label if source in defining else None
         joins.append(
@@ -183,9 +186,8 @@ def _fields_arg(f: Field, directive_name: str) -> str | None:
     return str(directive.args.get("fields", "")) if directive is not None else None
 
 
-def _override_source(ctx: MergeContext, type_name: str, override: Directive | None) -> str | None:
-    """The overridden subgraph, when it defines the type (else the override is ignored)."""
-    if override is None:
+def _override_source(override: Directive | None, own: str) -> str | None:
+    """The overridden subgraph (a self-override is an error reported elsewhere)."""
+    if override is None or str(override.args.get("from")) == own:
         return None
-    source = str(override.args.get("from"))
-    return source if any(sg.name == source for sg, _ in ctx.defs(type_name)) else None
+    return str(override.args.get("from"))

@@ -13,8 +13,9 @@ from .supergraph import JoinType, MergedType
 def merge_union(
     ctx: MergeContext, name: str, defs: Sequence[tuple[Subgraph, TypeDef]]
 ) -> MergedType:
-    members = tuple((ctx.graph(sg), m) for sg, td in defs for m in td.members)
-    for member in dict.fromkeys(m for _, m in members):
+    order = list(dict.fromkeys(m for _, td in defs for m in td.members))
+    members = tuple((ctx.graph(sg), m) for m in order for sg, td in defs if m in td.members)
+    for member in order:
         present = [sg.name for sg, td in defs if member in td.members]
         if len(present) < len(defs):
             absent = [sg.name for sg, _ in defs if sg.name not in present]

@@ -6,7 +6,6 @@ from graphql.language.print_string import print_string
 
 from .model import TypeKind
 from .printer_specs import (
-    FEATURE_ORDER,
     FEATURES,
     LINK_DIRECTIVES,
     LINK_TYPES,
@@ -203,7 +202,7 @@ def _schema_block(sg: Supergraph, features: list[str]) -> str:
 
 
 def print_supergraph(sg: Supergraph) -> str:
-    features = [f for f in FEATURE_ORDER if f in sg.features]
+    features = [f for f in sg.features if f in FEATURES]
     join_directives, join_types = join_definitions(join_version(sg.max_version))
     directives = {**join_directives, **LINK_DIRECTIVES}
     types = {**join_types, **LINK_TYPES, "join__Graph": print_graph_enum(sg)}

@@ -50,6 +50,7 @@ class Explorer:
         self.paths: dict[PathState, Step] = {}
         self.failed: set[str] = set()
         self._jumps: dict[State, list[State]] = {}
+        self._checking: set[tuple[State, str]] = set()
 
     def type_def(self, state: State) -> TypeDef | None:
         return self.by_name[state.subgraph].types.get(state.type)
@@ -62,15 +63,24 @@ class Explorer:
             return None
         if f.has("external") and field_name not in state.provided:
             return None
-        if f.has("requires") and not self._can_reenter(state):
+        if not self._requirements_met(state, f):
             return None
         return f
 
-    def _can_reenter(self, state: State) -> bool:
-        td = self.type_def(state)
-        return td is not None and any(
-            k.args.get("resolvable", True) is not False for k in td.all_directives("key")
-        )
+    def _requirements_met(self, state: State, f: Field) -> bool:
+        """Every field a @requires selects can be fetched from here (directly or by key)."""
+        requires = f.directive("requires")
+        if requires is None:
+            return True
+        key = (state, f.name)
+        if key in self._checking:
+            return False
+        self._checking.add(key)
+        try:
+            needed = top_level_fields(str(requires.args.get("fields", "")))
+            return all(self.resolvable(state, name) for name in needed)
+        finally:
+            self._checking.discard(key)
 
     def jumps(self, state: State) -> list[State]:
         """States reachable from ``state`` through entity keys (transitively)."""

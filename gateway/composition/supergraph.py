@@ -89,7 +89,7 @@ class MergedType:
 class Supergraph:
     graphs: tuple[Graph, ...]
     types: tuple[MergedType, ...]
-    features: frozenset[str]  # "tag", "inaccessible", "authenticated", ... used in the output
+    features: tuple[str, ...]  # "tag", "inaccessible", ... used in the output, in link order
     max_version: tuple[int, int]
     custom_directives: tuple[str, ...] = ()  # printed definitions of composed directives
     custom_links: tuple[str, ...] = ()  # printed @link(...) of composed directives

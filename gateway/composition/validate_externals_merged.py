@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .context import MergeContext, sgs
+from .errors import subgraph_error
 from .merge_fields import describe_by_value, is_subtype
-from .model import Field, Subgraph, TypeKind, is_root
+from .model import CompositionError, Field, Subgraph, TypeDef, TypeKind, is_root
 
 
 def check_external_field(ctx: MergeContext, type_name: str, field_name: str) -> None:
@@ -67,22 +70,34 @@ def _check_external_arguments(
         )
 
 
-def check_extensions_have_base(ctx: MergeContext) -> None:
-    """EXTENSION_WITH_NO_BASE: a Federation 1 extension of a type nobody defines."""
-    for name in ctx.type_names():
-        defs = ctx.defs(name)
-        if is_root(name) or any(not td.extension or not sg.fed1 for sg, td in defs):
-            continue
-        for sg, td in defs:
-            ctx.error(
-                "EXTENSION_WITH_NO_BASE",
-                f'[{sg.name}] Type "{name}" is an extension type, but there is no type '
-                f'definition for "{name}" in any subgraph.',
-                element=name,
-                subgraphs=(sg.name,),
-                locations=(td.loc,),
-                fix=f'Define type "{name}" (without `extend`) in the subgraph that owns it.',
-            )
+def check_extensions_have_base(
+    subgraphs: Sequence[Subgraph], *, fed1: bool
+) -> list[CompositionError]:
+    """EXTENSION_WITH_NO_BASE: a type that every subgraph only extends.
+
+    Apollo finds it while upgrading Federation 1 subgraphs (``fed1=True``: before validation)
+    or while merging (``fed1=False``: types extended in some Federation 2 subgraph).
+    """
+    defs: dict[str, list[tuple[Subgraph, TypeDef]]] = {}
+    for sg in subgraphs:
+        for td in sg.types.values():
+            defs.setdefault(td.name, []).append((sg, td))
+    return [
+        subgraph_error(
+            sg,
+            "EXTENSION_WITH_NO_BASE",
+            f'Type "{name}" is an extension type, but there is no type definition for "{name}" '
+            "in any subgraph.",
+            element=name,
+            loc=td.loc,
+            fix=f'Define type "{name}" (without `extend`) in the subgraph that owns it.',
+        )
+        for name, found in defs.items()
+        if not is_root(name)
+        and all(td.extension for _, td in found)
+        and all(sg.fed1 for sg, _ in found) == fed1
+        for sg, td in found
+    ]
 
 
 def check_override_field(ctx: MergeContext, type_name: str, field_name: str) -> None:
@@ -96,6 +111,8 @@ def check_override_field(ctx: MergeContext, type_name: str, field_name: str) -> 
             continue
         source = str(override.args.get("from", ""))
         source_field = by_name.get(source)
+        if source == sg.name:
+            continue  # OVERRIDE_FROM_SELF_ERROR
         if source_field is not None and source_field.has("override"):
             ctx.error(
                 "OVERRIDE_SOURCE_HAS_OVERRIDE",

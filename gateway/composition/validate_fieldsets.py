@@ -11,10 +11,11 @@ from .model import BUILT_IN_SCALARS, Field, Subgraph, TypeKind, named_type
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """``kind`` is one of: invalid, has_args, invalid_type, directive, not_external, external."""
+    """``kind``: invalid, empty_selection, has_args, invalid_type, directive or not_external."""
 
     kind: str
     message: str
+    target: str = ""  # for "empty_selection": the type lacking a selection
 
 
 Visitor = Callable[[str, Field, int], Iterator[Problem]]
@@ -94,8 +95,9 @@ def _check_field(
     target = named_type(field.type)
     if is_composite(sg, target) and not sel.selections:
         yield Problem(
-            "invalid",
-            f'Field "{coordinate}" of type "{field.type}" must have a selection of subfields',
+            "empty_selection",
+            f'Invalid empty selection set for field "{coordinate}" of non-leaf type {target}',
+            target,
         )
     elif not is_composite(sg, target) and sel.selections:
         known = target in sg.types or target in BUILT_IN_SCALARS

@@ -10,6 +10,7 @@ from .validate_fieldsets import Problem, Visitor, check_fieldset
 
 CODES = {
     "invalid": "KEY_INVALID_FIELDS",
+    "empty_selection": "KEY_INVALID_FIELDS",
     "has_args": "KEY_FIELDS_HAS_ARGS",
     "invalid_type": "KEY_FIELDS_SELECT_INVALID_TYPE",
     "directive": "KEY_DIRECTIVE_IN_FIELDS_ARG",
@@ -48,7 +49,7 @@ def _check_key(sg: Subgraph, td: TypeDef, key: Directive) -> list[CompositionErr
             + (_EXTERNAL_TIP if p.kind == "invalid" and "Cannot query" in p.message else ""),
             element=td.name,
             loc=key.loc,
-            fix=FIXES[p.kind],
+            fix=FIXES.get(p.kind, FIXES["invalid"]),
         )
         for p in problems
     ]

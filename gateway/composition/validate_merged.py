@@ -9,6 +9,7 @@ from .validate_entity_interfaces import check_interface_key_implementations
 from .validate_externals_merged import check_extensions_have_base, validate_field_rules
 from .validate_inaccessible import validate_inaccessible
 from .validate_interface_object import check_interface_objects
+from .validate_override import validate_override
 from .validate_sharing import validate_sharing
 
 
@@ -64,6 +65,8 @@ def validate_merged(ctx: MergeContext, supergraph: Supergraph) -> None:
     validate_field_rules(ctx)
     check_interface_objects(ctx)
     check_interface_key_implementations(ctx)
-    check_extensions_have_base(ctx)
+    ctx.errors.extend(check_extensions_have_base(ctx.subgraphs, fed1=False))
+    for sg in ctx.subgraphs:
+        ctx.errors.extend(validate_override(sg))
     check_interface_implementations(ctx, supergraph)
     validate_inaccessible(ctx, supergraph)

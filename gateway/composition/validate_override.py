@@ -22,6 +22,7 @@ def _check(sg: Subgraph, td: TypeDef, field: Field, override: Directive) -> Comp
             f'"{coordinate}"',
             element=coordinate,
             loc=override.loc,
+            prefix=False,
             fix="Set `from:` to the name of the subgraph that resolved the field until now.",
         )
     if td.kind is TypeKind.INTERFACE:
@@ -32,6 +33,7 @@ def _check(sg: Subgraph, td: TypeDef, field: Field, override: Directive) -> Comp
             "@override is not supported on interface type fields.",
             element=coordinate,
             loc=override.loc,
+            prefix=False,
             fix="Put @override on the fields of the implementing object types instead.",
         )
     if field.has("external"):
@@ -42,6 +44,7 @@ def _check(sg: Subgraph, td: TypeDef, field: Field, override: Directive) -> Comp
             f'"{coordinate}" on "{sg.name}" is marked with directive "@external"',
             element=coordinate,
             loc=override.loc,
+            prefix=False,
             fix="Remove either @override or @external from the field.",
         )
     if label is not None and not LABEL.match(str(label)):
@@ -54,6 +57,7 @@ def _check(sg: Subgraph, td: TypeDef, field: Field, override: Directive) -> Comp
             'the form "percent(x)" where x is a float between 0-100 inclusive.',
             element=coordinate,
             loc=override.loc,
+            prefix=False,
             fix='Use a label such as "my-flag" or "percent(25)".',
         )
     return None

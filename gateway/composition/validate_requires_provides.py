@@ -46,6 +46,7 @@ def _errors(
     fields = str(directive.args.get("fields", ""))
     suffix = {
         "invalid": "INVALID_FIELDS",
+        "empty_selection": "INVALID_FIELDS",
         "has_args": "FIELDS_HAS_ARGS",
         "directive": "DIRECTIVE_IN_FIELDS_ARG",
         "not_external": "FIELDS_MISSING_EXTERNAL",

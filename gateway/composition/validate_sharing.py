@@ -32,8 +32,8 @@ class _Usage:
         return [
             (sg, f)
             for sg, f in defs
-            if sg.name not in overridden
-            and (not f.has("external") or (type_name, field_name) in self.provided[sg.name])
+            if (not f.has("external") and sg.name not in overridden)
+            or (f.has("external") and (type_name, field_name) in self.provided[sg.name])
         ]
 
 

@@ -8,14 +8,12 @@ from .validate_entity_interfaces import validate_interface_keys
 from .validate_external import validate_external
 from .validate_interface_object import validate_interface_object
 from .validate_keys import validate_keys
-from .validate_override import validate_override
 from .validate_requires_provides import validate_requires_provides
 
 RULES = (
     validate_keys,
     validate_requires_provides,
     validate_external,
-    validate_override,
     validate_interface_object,
     validate_interface_keys,
     validate_directive_usage,

@@ -158,7 +158,10 @@ def _fetch(op: Operation, g: FetchGroup) -> PlanNode:
 
 
 def _var_def(node: VariableDefinitionNode) -> str:
-    return f"${node.variable.name.value}:{print_ast(node.type)}"
+    """The client's variable definition as written, default included: the subgraph then
+    validates and defaults the variable exactly as the client's operation does."""
+    default = f"={print_ast(node.default_value)}" if node.default_value is not None else ""
+    return f"${node.variable.name.value}:{print_ast(node.type)}{default}"
 
 
 def _safe(name: str) -> str:

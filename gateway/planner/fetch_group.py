@@ -94,48 +94,34 @@ class SelTree:
     def print(self, rewrites: list[KeyRenamer] | None = None, path: tuple[str, ...] = ()) -> str:
         """The selection set as compact GraphQL text.
 
-        Where fragments on different types select one response key with types that differ in
-        the subgraph (``String`` here, ``String!`` there), the subgraph would reject the
-        operation (fields in a set must merge), so the later ones get an alias and a
-        ``KeyRenamer`` in ``rewrites`` puts the value back under its key."""
-        seen: dict[str, str] = {
-            i.response_key: i.type_text for i in self.items.values() if isinstance(i, FieldItem)
-        }
+        Where one response key is selected in a set (across its inline fragments) with types
+        that differ in the subgraph (``String`` here, ``String!`` there), the subgraph would
+        reject the operation (fields in a set must merge), so the later ones get an alias and
+        a ``KeyRenamer`` in ``rewrites`` puts the value back under its key."""
+        return self._print_scope({}, rewrites, path)
+
+    def _print_scope(
+        self, seen: dict[str, str], rewrites: list[KeyRenamer] | None, path: tuple[str, ...]
+    ) -> str:
         parts: list[str] = []
         for item in self.items.values():
             if isinstance(item, FieldItem):
-                parts.append(_print_field(item, item.alias, rewrites, path))
+                key = item.response_key
+                alias = item.alias
+                if seen.setdefault(key, item.type_text) != item.type_text and rewrites is not None:
+                    n = sum(1 for r in rewrites if r.rename_key_to == key)
+                    alias = f"{key}__fedgate_{n}"
+                    rewrites.append(KeyRenamer((*path, alias), key))
+                parts.append(_print_field(item, alias, rewrites, path))
             elif not item.sub.is_empty():
                 head = "..."
                 if item.type_condition:
                     head += f"on {item.type_condition}"
                 head += "".join(" " + c.directive() for c in item.conditions)
                 inner = (*path, f"... on {item.type_condition}") if item.type_condition else path
-                parts.append(head + item.sub._print_in_fragment(seen, rewrites, inner))
+                # an inline fragment's fields belong to the enclosing set: same scope
+                parts.append(head + item.sub._print_scope(seen, rewrites, inner))
         return "{" + " ".join(parts) + "}"
-
-    def _print_in_fragment(
-        self, seen: dict[str, str], rewrites: list[KeyRenamer] | None, path: tuple[str, ...]
-    ) -> str:
-        parts: list[str] = []
-        for item in self.items.values():
-            if not isinstance(item, FieldItem):
-                parts.append(SelTree._single(item).print(rewrites, path)[1:-1])
-                continue
-            key = item.response_key
-            alias = item.alias
-            if seen.setdefault(key, item.type_text) != item.type_text and rewrites is not None:
-                n = sum(1 for r in rewrites if r.rename_key_to == key)
-                alias = f"{key}__fedgate_{n}"
-                rewrites.append(KeyRenamer((*path, alias), key))
-            parts.append(_print_field(item, alias, rewrites, path))
-        return "{" + " ".join(parts) + "}"
-
-    @staticmethod
-    def _single(item: FieldItem | FragmentItem) -> SelTree:
-        tree = SelTree()
-        tree.items[("t",)] = item
-        return tree
 
     def variables(self, out: set[str]) -> None:
         for item in self.items.values():

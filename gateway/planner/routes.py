@@ -80,18 +80,30 @@ def _targets(
 
 
 def _misses(meta: Metadata, graph: str, type_name: str, sel: Field | Fragment) -> int:
-    """How many of the direct sub-fields ``graph`` cannot resolve (a cheap cost)."""
+    """How many fields of the selection's subtree ``graph`` cannot resolve itself (each would
+    cost a further jump): the cheap cost that ranks the candidates."""
     if isinstance(sel, Fragment):
         return 0
     definition = meta.field(type_name, sel.name)
-    if definition is None or not sel.selections:
+    if definition is None:
         return 0
-    sub_type = definition.type.named
-    return sum(
-        1
-        for s in fields_of(sel.selections)
-        if s.name != "__typename" and not meta.resolvable(sub_type, s.name, graph)
-    )
+    return _subtree_misses(meta, graph, definition.type.named, sel.selections)
+
+
+def _subtree_misses(meta: Metadata, graph: str, type_name: str, sels: tuple[Selection, ...]) -> int:
+    misses = 0
+    for s in sels:
+        if isinstance(s, Fragment):
+            tc = s.type_condition or type_name
+            misses += _subtree_misses(meta, graph, tc, s.selections)
+        elif s.name != "__typename":
+            if not meta.resolvable(type_name, s.name, graph):
+                misses += 1
+            elif s.selections:
+                definition = meta.field(type_name, s.name)
+                if definition is not None:
+                    misses += _subtree_misses(meta, graph, definition.type.named, s.selections)
+    return misses
 
 
 def fields_of(sels: tuple[Selection, ...]) -> Iterator[Field]:

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..errors import PlanningError
-from .fetch_group import FetchGroup, SelTree
+from .fetch_group import FetchGroup, FieldItem, SelTree
 from .fieldset import FieldSet
 from .metadata import Metadata
-from .operation import Cond, Field, Fragment, Operation, Selection
+from .operation import Cond, Field, Fragment, Operation, Selection, print_arguments
 from .plan import ReqField, ReqFragment, ReqSelection, ValueSetter
 from .routes import Route, candidate_routes, fields_of
 
@@ -45,8 +45,8 @@ class Ctx:
     path: tuple[str, ...]
     target: SelTree
     provided: tuple[Selection, ...] | None = None
-    # response keys the client uses at this level: key -> (field name, printed arguments)
-    client_keys: dict[str, tuple[str, str]] | None = None
+    # the client's selections at this level (response keys a requirement must not take)
+    client_sels: tuple[Selection, ...] = ()
     up: Up | None = None
     avoid: frozenset[str] = field(default_factory=frozenset)
     escalations: int = 0
@@ -93,12 +93,27 @@ class Walker:
 
     def walk(self, ctx: Ctx, selections: tuple[Selection, ...]) -> None:
         self._touch(ctx.group)
-        ctx = replace(ctx, client_keys=_client_keys(selections))
+        ctx = replace(ctx, client_sels=selections)
+        later: list[Field] = []
         for sel in selections:
-            if isinstance(sel, Field):
-                self.field(ctx, sel)
-            else:
+            if isinstance(sel, Fragment):
                 self.fragment(ctx, sel)
+            elif self._open_choice(ctx, sel):
+                later.append(sel)
+            else:
+                self.field(ctx, sel)
+        # Fields several subgraphs could serve go last, so that they can join the jumps the
+        # other fields force, whatever the order the client wrote them in.
+        for f in later:
+            self.field(ctx, f)
+
+    def _open_choice(self, ctx: Ctx, f: Field) -> bool:
+        """A field the current subgraph cannot resolve and more than one other subgraph can."""
+        if f.name == "__typename" or self.meta.is_abstract(ctx.type_name):
+            return False
+        if self._local(ctx, f.name):
+            return False
+        return len(self.meta.field_graphs(ctx.type_name, f.name)) > 1
 
     def fragment(self, ctx: Ctx, frag: Fragment) -> None:
         tc = frag.type_condition or ctx.type_name
@@ -275,6 +290,10 @@ class Walker:
         if route.requires is not None:
             reps += self._require(req_ctx, route.requires, touched)
         child = self._child(ctx.group, route.graph, ctx.path, touched)
+        if not _fits(child.requires.fragment(t), reps):
+            # one representation cannot carry a field twice (e.g. two @requires of one field
+            # with other arguments): this entry needs a fetch of its own
+            child = self._child(ctx.group, route.graph, ctx.path, touched | {child.id})
         conds = ctx.conds + sel.conditions
         if child.conditions is None:
             child.conditions = conds
@@ -289,6 +308,12 @@ class Walker:
             child.input_rewrites[t] = ValueSetter((f"... on {t}", "__typename"), route.entry_type)
         self._touch(child)
         target = child.selection.fragment(route.entry_type)
+        if self.meta.is_abstract(route.entry_type) and not self.meta.is_interface_object(
+            route.entry_type, route.graph
+        ):
+            # the real type, for fragments and shaping (an @interfaceObject subgraph would
+            # answer the interface's name, which must not overwrite the real one)
+            target.field("__typename", front=True)
         child_ctx = Ctx(child, route.entry_type, ctx.path, target, avoid=ctx.avoid, conds=conds)
         if isinstance(sel, Field) and sel.name != "__typename":
             self.add_local(child_ctx, sel)
@@ -308,16 +333,20 @@ class Walker:
                 outer |= touched
             self._touched = outer
 
-    def _require_sels(self, ctx: Ctx, sels: tuple[Selection, ...]) -> tuple[ReqSelection, ...]:
+    def _require_sels(
+        self, ctx: Ctx, sels: tuple[Selection, ...], front: bool = True
+    ) -> tuple[ReqSelection, ...]:
         out: list[ReqSelection] = []
         for sel in sels:
             if isinstance(sel, Fragment):
                 tc = sel.type_condition
                 if tc is None or tc == ctx.type_name:
-                    out.extend(self._require_sels(ctx, sel.selections))
+                    out.extend(self._require_sels(ctx, sel.selections, front))
                     continue
                 target = ctx.target.fragment(tc)
-                sub = self._require_sels(replace(ctx, type_name=tc, target=target), sel.selections)
+                sub = self._require_sels(
+                    replace(ctx, type_name=tc, target=target), sel.selections, front
+                )
                 out.append(ReqFragment(tc, sub))
                 continue
             key = self._internal_key(ctx, sel)
@@ -325,23 +354,77 @@ class Walker:
             if sel.name == "__typename":
                 ctx.target.field("__typename", front=True)
             elif self._local(ctx, sel.name) and not self.meta.is_abstract(ctx.type_name):
-                self.add_local(ctx, aliased, front=True)
+                if sel.selections:
+                    sub = self._require_nested(ctx, aliased, sel, front)
+                    out.append(ReqField(sel.name, key, sub))
+                    continue
+                self.add_local(ctx, aliased, front=front)
             else:
                 self.field(ctx, aliased)
             out.append(ReqField(sel.name, key, _mirror(sel.selections)))
         return tuple(out)
 
+    def _require_nested(
+        self, ctx: Ctx, aliased: Field, sel: Field, front: bool
+    ) -> tuple[ReqSelection, ...]:
+        """A required field with a selection, fetched here: its sub-fields are requirements
+        too, kept clear of what the client selects under the same field."""
+        item = ctx.target.field(aliased.name, aliased.alias, aliased.arguments, front=front)
+        graph = ctx.group.subgraph
+        if not item.type_text:
+            item.type_text = self.meta.field_type_text(ctx.type_name, sel.name, graph)
+        definition = self.meta.field(ctx.type_name, sel.name)
+        assert definition is not None
+        if self.meta.is_abstract(definition.type.named):
+            item.subtree().field("__typename", front=True)
+        path = ctx.path + (aliased.response_key,) + ("@",) * definition.type.text.count("[")
+        provided = _provided_field(ctx.provided, ctx.type_name, sel.name, self.meta)
+        client = tuple(
+            s
+            for f in fields_of(ctx.client_sels)
+            if f.response_key == aliased.response_key
+            for s in f.selections
+        )
+        sub = Ctx(
+            ctx.group,
+            definition.type.named,
+            path,
+            item.subtree(),
+            provided.selections if provided is not None else None,
+            client_sels=client,
+            conds=ctx.conds,
+        )
+        self._touch(ctx.group)
+        return self._require_sels(sub, sel.selections, front=False)
+
     def _internal_key(self, ctx: Ctx, f: Field) -> str:
         """The response key of a field the planner adds: its name, unless the client uses that
         key at this level for something else (another field or other arguments)."""
         wanted = (f.name, f.arguments_text)
-        used = ctx.client_keys or {}
+        used = _client_keys(ctx.client_sels)
+        for item in ctx.target.items.values():
+            if isinstance(item, FieldItem):
+                used.setdefault(item.response_key, (item.name, print_arguments(item.arguments)))
         if used.get(f.name, wanted) == wanted:
             return f.name
         n = 0
-        while f"{f.name}__fedgate_{n}" in used:
+        while f"{f.name}__fedgate_{n}" in used and used[f"{f.name}__fedgate_{n}"] != wanted:
             n += 1
         return f"{f.name}__fedgate_{n}"
+
+
+def _fits(target: SelTree, reps: tuple[ReqSelection, ...]) -> bool:
+    """Can ``reps`` join the representation already in ``target`` (no field twice)?"""
+    for r in reps:
+        if isinstance(r, ReqField):
+            for item in target.items.values():
+                if (
+                    isinstance(item, FieldItem)
+                    and item.name == r.name
+                    and item.response_key != r.response_key
+                ):
+                    return False
+    return True
 
 
 def _wrap(chain: tuple[Field | Fragment, ...], sel: Field | Fragment) -> Field:

@@ -100,4 +100,6 @@ def _selection(fetch: Fetch) -> str:
 
 
 def _var_def(op: Operation, name: str) -> str:
-    return f"${name}:{print_ast(op.variable_definitions[name].type)}"
+    node = op.variable_definitions[name]
+    default = f"={print_ast(node.default_value)}" if node.default_value is not None else ""
+    return f"${name}:{print_ast(node.type)}{default}"

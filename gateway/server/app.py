@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -79,12 +80,13 @@ def create_app(
 
 
 class _Endpoints:
-    __slots__ = ("config", "gateway", "ready")
+    __slots__ = ("_inflight", "config", "gateway", "ready")
 
     def __init__(self, gateway: Gateway, config: GatewayConfig) -> None:
         self.gateway = gateway
         self.config = config
         self.ready = False
+        self._inflight: dict[tuple[bytes, str, str], asyncio.Future[Response]] = {}
 
     async def graphql(self, request: Request) -> Response:
         if request.method == "POST":
@@ -98,11 +100,43 @@ class _Endpoints:
         media = negotiate(request.headers.get("accept"))
         if media is None:
             return _not_acceptable()
+        raw = await request.body()
         try:
-            params = params_from_body(request.headers.get("content-type"), await request.body())
+            params = params_from_body(request.headers.get("content-type"), raw)
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
+        if self.config.share_inflight_client_requests and self._is_query(params):
+            key = (raw, media, request.headers.get(EXPOSE_PLAN_HEADER, ""))
+            return await self._shared(key, _run(self.gateway, request, params, media))
         return await _run(self.gateway, request, params, media, allow_mutations=True)
+
+    def _is_query(self, params: GraphQLParams) -> bool:
+        entry = self.gateway.prepare(params.query, params.operation_name)
+        return getattr(entry, "operation_type", None) == "query"
+
+    async def _shared(
+        self, key: tuple[bytes, str, str], work: Coroutine[Any, Any, Response]
+    ) -> Response:
+        """Identical client queries in flight at once share one execution (opt-in: the
+        answer is computed once for all of them; nothing of the request but its body and the
+        headers in the key may change the answer)."""
+        leader = self._inflight.get(key)
+        if leader is not None:
+            work.close()
+            shared = await asyncio.shield(leader)
+            return Response(shared.body, shared.status_code, headers=dict(shared.headers))
+        future: asyncio.Future[Response] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            response = await work
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()
+            raise
+        finally:
+            del self._inflight[key]
+        future.set_result(response)
+        return response
 
     async def get(self, request: Request) -> Response:
         accept = request.headers.get("accept", "")
@@ -134,7 +168,7 @@ async def _run(
     params: GraphQLParams,
     media: MediaType,
     *,
-    allow_mutations: bool,
+    allow_mutations: bool = True,
 ) -> Response:
     expose = request.headers.get(EXPOSE_PLAN_HEADER, "").strip().lower() == "true"
     result = await gateway.run(

@@ -59,12 +59,12 @@ def test_check_lists_every_error(tmp_path: Path, capsys: pytest.CaptureFixture[s
     config = write_config(
         tmp_path,
         a=fed2('type Query { p: P } type P @key(fields: "nope") { id: ID! }'),
-        b=fed2('type Query { q: Int @override(from: "b") }'),
+        b=fed2('type Query { q: Int } type P @key(fields: "id") { id: ID! x: Int @external }'),
     )
     assert run("check", "--config", str(config)) == 1
     out = capsys.readouterr().out
     assert "error[KEY_INVALID_FIELDS]" in out
-    assert "error[OVERRIDE_FROM_SELF_ERROR]" in out
+    assert "error[EXTERNAL_UNUSED]" in out
     assert f"--> {tmp_path}/a.graphql:" in out
     assert "fix: " in out
     assert out.rstrip().endswith("2 errors.")

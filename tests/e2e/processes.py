@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -24,6 +25,29 @@ def free_port() -> int:
         return port
 
 
+def free_port_block(count: int) -> int:
+    """The first of ``count`` consecutive ports that are free on 127.0.0.1 right now, below
+    Linux's ephemeral range (32768+) so that outgoing connections do not take them."""
+    for _ in range(50):
+        first = random.randrange(20000, 32768 - count)
+        with contextlib.ExitStack() as probes:
+            try:
+                for port in range(first, first + count):
+                    probe = probes.enter_context(socket.socket())
+                    probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return first
+    raise RuntimeError(f"no {count} consecutive free ports on 127.0.0.1")
+
+
+def listening(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something accepts TCP connections on ``host:port``."""
+    with socket.socket() as s:
+        s.settimeout(1.0)
+        return s.connect_ex((host, port)) == 0
+
+
 @contextlib.contextmanager
 def running(
     argv: Sequence[str],
@@ -32,9 +56,13 @@ def running(
     env: Mapping[str, str] | None = None,
     cwd: Path = ROOT,
     timeout: float = 30.0,
+    stdout: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``argv`` until the block ends; wait until ``health_url`` answers 200 first."""
-    log = open(os.devnull, "wb")  # noqa: SIM115 - closed in finally
+    """Run ``argv`` until the block ends; wait until ``health_url`` answers 200 first.
+
+    The process leads its own process group (the block's end signals the whole group);
+    its standard output goes to the file ``stdout`` if given, else nowhere."""
+    log = open(stdout or os.devnull, "wb")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(
         list(argv),
         cwd=cwd,

@@ -5,7 +5,6 @@ on that variable. Variables with defaults keep their defaults in the subgraph op
 
 from __future__ import annotations
 
-import pytest
 from graphql import OperationDefinitionNode, parse, print_ast
 
 from gateway.planner import Planner
@@ -355,14 +354,6 @@ def _variable_defaults(sg: Supergraph, query: str) -> list[tuple[str, str, str, 
     return out
 
 
-XFAIL_DEFAULTS = pytest.mark.xfail(
-    strict=True,
-    reason="subgraph operations declare `$v: Boolean` without the client's default: invalid "
-    "where @include/@skip needs Boolean!",
-)
-
-
-@XFAIL_DEFAULTS
 def test_variable_with_default_keeps_default_in_subgraph_operation() -> None:
     sg = supergraph(accounts=ACCOUNTS, reviews=REVIEWS)
     query = "query Q($n: Boolean = true) { me { id name @include(if: $n) } }"
@@ -384,7 +375,6 @@ def test_variable_with_default_keeps_default_in_subgraph_operation() -> None:
     assert _variable_defaults(sg, query) == [("accounts", "n", "Boolean", "true")]
 
 
-@XFAIL_DEFAULTS
 def test_variable_with_default_on_entity_jump() -> None:
     sg = supergraph(accounts=ACCOUNTS, reviews=REVIEWS)
     query = "query ($r: Boolean = false) { me { name reviews @include(if: $r) { body } } }"

@@ -6,8 +6,6 @@ subgraphs, and requirements on interface-typed fields."""
 
 from __future__ import annotations
 
-import pytest
-
 from .harness import expected, plan, supergraph
 
 PRODUCTS = """
@@ -768,11 +766,6 @@ def test_requires_in_list_of_entities_at_depth() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a nested required field merges into a client field with the same response key "
-    "(`width: depth`), so the representation carries the wrong value",
-)
 def test_requires_client_alias_inside_nested_required_selection() -> None:
     sg = supergraph(products=PRODUCTS, shipping=SHIPPING)
     # the client's `width` is another field: the required `width` needs its own key
@@ -1037,14 +1030,7 @@ type Item @key(fields: "id") {
 }
 """
 
-XFAIL_TWO_ARGS = pytest.mark.xfail(
-    strict=True,
-    reason="two requirements on one field with other arguments share one representation "
-    "key `price`: one of them gets the other's value",
-)
 
-
-@XFAIL_TWO_ARGS
 def test_two_requirements_same_field_other_arguments() -> None:
     # one representation cannot carry `price` twice: vat and usTax need separate fetches
     sg = supergraph(prices=PRICES, tax=TAX_TWO)
@@ -1102,7 +1088,6 @@ def test_two_requirements_same_field_other_arguments() -> None:
     )
 
 
-@XFAIL_TWO_ARGS
 def test_two_requirements_same_field_other_arguments_and_client_field() -> None:
     sg = supergraph(prices=PRICES, tax=TAX_TWO)
     assert plan(sg, "{ item { price(currency: USD) vat usTax } }") == expected(

@@ -5,8 +5,6 @@ field are split across subgraphs."""
 
 from __future__ import annotations
 
-import pytest
-
 from .harness import expected, plan, supergraph
 
 LINK = (
@@ -369,11 +367,6 @@ def test_shareable_root_value_type_split_fans_out() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="greedy choice by direct sub-fields picks b for `info`, then needs c for "
-    "`deep.b`: 3 fetches where c alone answers it in 2",
-)
 def test_shareable_field_choice_looks_below_direct_sub_fields() -> None:
     info = """
     extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
@@ -493,6 +486,44 @@ def test_fan_out_with_entity_jump_below() -> None:
                   }
                 }
               }
+            },
+          },
+        }
+        """
+    )
+
+
+def test_shareable_field_selected_before_the_jump_that_could_carry_it() -> None:
+    sg = supergraph(a=THREE_A, b=THREE_B, c=THREE_C)
+    # same as test_shareable_field_joins_existing_jump, with `c` first
+    assert plan(sg, "{ node { c a d } }") == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                node {
+                  __typename
+                  id
+                  a
+                }
+              }
+            },
+            Flatten(path: "node") {
+              Fetch(service: "c") {
+                {
+                  ... on Item {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Item {
+                    d
+                    c
+                  }
+                }
+              },
             },
           },
         }

@@ -506,3 +506,67 @@ def test_conflict_from_interface_field_split_by_planner() -> None:
         }
         """
     )
+
+
+def test_conflict_with_key_field_under_condition() -> None:
+    sg = supergraph(
+        a="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+        type Query { results: [Result] }
+        union Result = Book | Movie
+        type Book @key(fields: "id") { id: ID! title: String }
+        type Movie @key(fields: "id") { id: String! title: String }
+        """,
+        b="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+        type Book @key(fields: "id") { id: ID! pages: Int }
+        type Movie @key(fields: "id") { id: String! minutes: Int }
+        """,
+    )
+    query = """
+    query ($c: Boolean!) { results { ... on Book { pages @include(if: $c) } ... on Movie { id } } }
+    """
+    assert renames(sg, query) == [
+        ("a", KeyRenamer(("results", "... on Movie", "id__fedgate_0"), "id"))
+    ]
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                results {
+                  __typename
+                  ... on Book {
+                    ... @include(if: $c) {
+                      __typename
+                      id
+                    }
+                  }
+                  ... on Movie {
+                    id__fedgate_0: id
+                  }
+                }
+              }
+            },
+            Include(if: $c) {
+              Flatten(path: "results.@") {
+                Fetch(service: "b") {
+                  {
+                    ... on Book {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Book {
+                      pages @include(if: $c)
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }
+        """
+    )
