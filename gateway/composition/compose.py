@@ -71,11 +71,12 @@ def compose(sources: Sequence[SubgraphSource]) -> CompositionResult:
     if reserved:
         return _failure(reserved)
     subgraphs, errors = parse_subgraphs(sources)
-    errors += check_extensions_have_base(subgraphs, fed1=True)
-    if errors:
-        return _failure(errors)
+    if not errors:
+        errors = check_extensions_have_base(subgraphs, fed1=True)
+        if errors:
+            return _failure(errors)
     subgraphs = [normalise(sg) for sg in subgraphs]
-    errors = [e for sg in subgraphs for e in validate_subgraph(sg)]
+    errors += [e for sg in subgraphs for e in validate_subgraph(sg)]
     if errors:
         return _failure(errors)
     ctx = MergeContext(tuple(subgraphs))

@@ -101,21 +101,19 @@ def _keep_partial(
             "from all of them.",
         )
         return False
-    if as_input:
-        ctx.hint(
-            "INCONSISTENT_ENUM_VALUE_FOR_INPUT_ENUM",
+    code, message = _partial_hint(name, value_name, where, is_input=as_input is not None)
+    ctx.hint(code, message, element=coordinate, subgraphs=tuple(present + absent))
+    return as_input is None
+
+
+def _partial_hint(name: str, value_name: str, where: str, *, is_input: bool) -> tuple[str, str]:
+    if is_input:
+        return "INCONSISTENT_ENUM_VALUE_FOR_INPUT_ENUM", (
             f'Value "{value_name}" of input enum type "{name}" has been removed from the '
-            f"supergraph because it is not defined in all the subgraphs defining "
-            f'"{name}": {where}.',
-            element=coordinate,
-            subgraphs=tuple(present + absent),
+            f'supergraph because it is not defined in all the subgraphs defining "{name}": '
+            f"{where}."
         )
-        return False
-    ctx.hint(
-        "INCONSISTENT_ENUM_VALUE_FOR_OUTPUT_ENUM",
+    return "INCONSISTENT_ENUM_VALUE_FOR_OUTPUT_ENUM", (
         f'Value "{value_name}" of enum type "{name}" has been added to the supergraph but is '
-        f'only defined in a subset of the subgraphs defining "{name}": {where}.',
-        element=coordinate,
-        subgraphs=tuple(present + absent),
+        f'only defined in a subset of the subgraphs defining "{name}": {where}.'
     )
-    return True

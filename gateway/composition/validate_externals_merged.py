@@ -76,7 +76,7 @@ def check_extensions_have_base(
     """EXTENSION_WITH_NO_BASE: a type that every subgraph only extends.
 
     Apollo finds it while upgrading Federation 1 subgraphs (``fed1=True``: before validation)
-    or while merging (``fed1=False``: types extended in some Federation 2 subgraph).
+    or while merging (``fed1=False``: types extended in Federation 2 subgraphs only).
     """
     defs: dict[str, list[tuple[Subgraph, TypeDef]]] = {}
     for sg in subgraphs:
@@ -95,7 +95,7 @@ def check_extensions_have_base(
         for name, found in defs.items()
         if not is_root(name)
         and all(td.extension for _, td in found)
-        and all(sg.fed1 for sg, _ in found) == fed1
+        and any(sg.fed1 for sg, _ in found) == fed1
         for sg, td in found
     ]
 

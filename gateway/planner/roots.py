@@ -50,7 +50,8 @@ class _Roots:
     ) -> None:
         group = self.group(graph)
         target = group.selection.fragment(None, conds)
-        self.walker.walk(Ctx(group, self.op.root_type, (), target, avoid=avoid), (f,))
+        ctx = Ctx(group, self.op.root_type, (), target, avoid=avoid, level=group.selection)
+        self.walker.walk(ctx, (f,))
 
     def route(self, f: Field, avoid: frozenset[str]) -> None:
         """Fetch root field ``f`` (holding just what could not be reached) from another

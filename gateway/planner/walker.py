@@ -52,6 +52,9 @@ class Ctx:
     escalations: int = 0
     # variable conditions (@skip/@include) on the way from the operation root to here
     conds: tuple[Cond, ...] = ()
+    # the whole selection set of the current object in this group (across its fragments):
+    # where response keys must not clash
+    level: SelTree | None = None
 
 
 RootRouter = Callable[[Field, frozenset[str]], None]
@@ -216,6 +219,7 @@ class Walker:
             up=self._up_below(ctx, shell),
             avoid=ctx.avoid if ctx.up is None or ctx.up.ctx is not None else frozenset(),
             conds=ctx.conds + f.conditions,
+            level=item.subtree(),
         )
         self.walk(sub, f.selections)
 
@@ -304,7 +308,9 @@ class Walker:
         rep_target = child.requires.fragment(t)
         rep_target.field("__typename")
         _add_reqs(rep_target, reps)
-        if route.entry_type != t:
+        if route.entry_type != t or self.meta.is_interface_object(route.entry_type, route.graph):
+            # an @interfaceObject subgraph knows only the interface: whatever object type the
+            # representation has by then, it must arrive as the interface
             child.input_rewrites[t] = ValueSetter((f"... on {t}", "__typename"), route.entry_type)
         self._touch(child)
         target = child.selection.fragment(route.entry_type)
@@ -314,7 +320,9 @@ class Walker:
             # the real type, for fragments and shaping (an @interfaceObject subgraph would
             # answer the interface's name, which must not overwrite the real one)
             target.field("__typename", front=True)
-        child_ctx = Ctx(child, route.entry_type, ctx.path, target, avoid=ctx.avoid, conds=conds)
+        child_ctx = Ctx(
+            child, route.entry_type, ctx.path, target, avoid=ctx.avoid, conds=conds, level=target
+        )
         if isinstance(sel, Field) and sel.name != "__typename":
             self.add_local(child_ctx, sel)
         else:
@@ -393,6 +401,7 @@ class Walker:
             provided.selections if provided is not None else None,
             client_sels=client,
             conds=ctx.conds,
+            level=item.subtree(),
         )
         self._touch(ctx.group)
         return self._require_sels(sub, sel.selections, front=False)
@@ -402,15 +411,22 @@ class Walker:
         key at this level for something else (another field or other arguments)."""
         wanted = (f.name, f.arguments_text)
         used = _client_keys(ctx.client_sels)
-        for item in ctx.target.items.values():
-            if isinstance(item, FieldItem):
-                used.setdefault(item.response_key, (item.name, print_arguments(item.arguments)))
+        _level_keys(ctx.level or ctx.target, used)
         if used.get(f.name, wanted) == wanted:
             return f.name
         n = 0
         while f"{f.name}__fedgate_{n}" in used and used[f"{f.name}__fedgate_{n}"] != wanted:
             n += 1
         return f"{f.name}__fedgate_{n}"
+
+
+def _level_keys(tree: SelTree, used: dict[str, tuple[str, str]]) -> None:
+    """Response keys of one object's selection set, through its inline fragments."""
+    for item in tree.items.values():
+        if isinstance(item, FieldItem):
+            used.setdefault(item.response_key, (item.name, print_arguments(item.arguments)))
+        else:
+            _level_keys(item.sub, used)
 
 
 def _fits(target: SelTree, reps: tuple[ReqSelection, ...]) -> bool:

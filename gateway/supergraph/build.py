@@ -258,6 +258,12 @@ def _argument(node: InputValueDefinitionNode, names: FeatureNames) -> ArgumentDe
 
 
 def _join_field(args: dict[str, Any], by_enum: Mapping[str, str]) -> JoinField:
+    if args.get("contextArguments"):
+        # @context/@fromContext: the planner would call the field without its context value
+        raise SupergraphError(
+            "the supergraph uses @fromContext (join__field contextArguments), which this "
+            "gateway version cannot execute; remove it from the subgraphs or upgrade fedgate"
+        )
     graph = args.get("graph")
     return JoinField(
         graph=by_enum[graph] if graph is not None else None,

@@ -67,6 +67,29 @@ CASES = {
         },
         [],
     ),
+    "requirements-fetched-before-a-non-resolvable-key": (
+        {
+            "a": fed2(
+                'type Query { u: U } type U @key(fields: "id", resolvable: false) '
+                '{ id: ID! x: String @external y: Int @requires(fields: "x") }'
+            ),
+            "b": fed2('type U @key(fields: "id") { id: ID! x: String }'),
+        },
+        [],
+    ),
+    "provided-external-is-resolved-despite-override": (
+        {
+            "a": fed2(
+                'type Query { u: U } type U @key(fields: "id") '
+                '{ id: ID! x: String @override(from: "b") }'
+            ),
+            "b": fed2(
+                'type Query { v: U @provides(fields: "x") } '
+                'type U @key(fields: "id") { id: ID! x: String @external }'
+            ),
+        },
+        ["INVALID_FIELD_SHARING"],
+    ),
     "key-chain-over-three-subgraphs": (
         {
             "a": fed2('type Query { r: R } type R @key(fields: "id") { id: ID! k: String! }'),

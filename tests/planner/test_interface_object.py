@@ -470,11 +470,6 @@ def test_requires_in_interface_object_from_implementations() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="priced now answers the concrete __typename (Book), and the deals fetch has no input "
-    "rewrite: deals, which only knows `Product`, is sent `__typename: Book`",
-)
 def test_requires_in_interface_object_from_its_root() -> None:
     sg = supergraph(priced=PRICED, deals=DEALS)
     assert plan(sg, "{ deals { discounted } }") == expected(

@@ -1430,3 +1430,66 @@ def test_requirement_through_two_entity_jumps() -> None:
         }
         """
     )
+
+
+def test_two_requirements_same_field_other_arguments_one_conditional() -> None:
+    sg = supergraph(prices=PRICES, tax=TAX_TWO)
+    query = "query ($c: Boolean!) { item { vat usTax @include(if: $c) } }"
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "prices") {
+              {
+                item {
+                  __typename
+                  id
+                  price(currency: EUR)
+                  ... @include(if: $c) {
+                    __typename
+                    id
+                    price__fedgate_0: price(currency: USD)
+                  }
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "item") {
+                Fetch(service: "tax") {
+                  {
+                    ... on Item {
+                      __typename
+                      id
+                      price
+                    }
+                  } =>
+                  {
+                    ... on Item {
+                      vat
+                    }
+                  }
+                },
+              },
+              Include(if: $c) {
+                Flatten(path: "item") {
+                  Fetch(service: "tax") {
+                    {
+                      ... on Item {
+                        __typename
+                        id
+                        price__fedgate_0: price
+                      }
+                    } =>
+                    {
+                      ... on Item {
+                        usTax @include(if: $c)
+                      }
+                    }
+                  },
+                },
+              },
+            },
+          },
+        }
+        """
+    )

@@ -90,3 +90,14 @@ def test_hand_written_supergraph_loads() -> None:
         """,
     )
     assert sg.query_type == "Query"
+
+
+def test_context_arguments_are_refused_clearly() -> None:
+    text = BENCH.replace(
+        '  shippingEstimate: Int @join__field(graph: INVENTORY, requires: "price weight")',
+        '  shippingEstimate: Int @join__field(graph: INVENTORY, requires: "price weight", '
+        'contextArguments: [{context: "c", name: "x", type: "Int", selection: "{ a }"}])',
+    )
+    assert text != BENCH
+    with pytest.raises(SupergraphError, match="@fromContext"):
+        load_supergraph(text)
