@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .model import CompositionError, Field, Hint, Location, Subgraph, TypeDef, TypeKind
@@ -98,6 +98,29 @@ class MergeContext:
     ) -> None:
         self.hints.append(Hint(code, message, element, subgraphs))
 
+    def description(self, element: str, found: list[tuple[Subgraph, str | None]]) -> str | None:
+        """The description most subgraphs use (first seen on a tie), as Apollo; hints if several."""
+        by_text: dict[str, list[str]] = {}
+        for sg, text in found:
+            if text:
+                by_text.setdefault(text, []).append(sg.name)
+        if not by_text:
+            return None
+        chosen = max(by_text, key=lambda text: len(by_text[text]))
+        if len(by_text) > 1:
+            others = "; ".join(
+                f'{sgs(names)}: "{text}"' for text, names in by_text.items() if text != chosen
+            )
+            self.hint(
+                "INCONSISTENT_DESCRIPTION",
+                f'Element "{element}" has inconsistent descriptions across subgraphs. The '
+                f'supergraph will use "{chosen}" (from {sgs(by_text[chosen])}); other '
+                f"descriptions: {others}.",
+                element=element,
+                subgraphs=tuple(sg.name for sg, _ in found),
+            )
+        return chosen
+
     def all_fields(self) -> Iterator[tuple[Subgraph, TypeDef, Field]]:
         for sg in self.subgraphs:
             for td in sg.types.values():
@@ -127,12 +150,3 @@ def quote_list(names: list[str] | tuple[str, ...]) -> str:
 def sgs(names: list[str] | tuple[str, ...]) -> str:
     """``subgraph "a"`` or ``subgraphs "a" and "b"``."""
     return f"subgraph{'s' if len(names) > 1 else ''} {quote_list(names)}"
-
-
-def pick_description(descriptions: Iterable[str | None]) -> str | None:
-    """The description most subgraphs use (the first one seen on a tie), like Apollo."""
-    counts: dict[str, int] = {}
-    for text in descriptions:
-        if text:
-            counts[text] = counts.get(text, 0) + 1
-    return max(counts, key=lambda text: counts[text]) if counts else None

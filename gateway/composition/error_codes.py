@@ -79,6 +79,7 @@ HINT_CODES: dict[str, str] = {
     "INCONSISTENT_INPUT_OBJECT_FIELD": "An input field is dropped: not in every subgraph.",
     "INCONSISTENT_ENUM_VALUE_FOR_INPUT_ENUM": "An input enum value is dropped: not everywhere.",
     "INCONSISTENT_ENUM_VALUE_FOR_OUTPUT_ENUM": "An output enum value is defined in some subgraphs.",
+    "INCONSISTENT_DESCRIPTION": "An element has different descriptions across subgraphs.",
     "INCONSISTENT_UNION_MEMBER": "A union member is listed in some subgraphs only.",
     "OVERRIDE_DIRECTIVE_CAN_BE_REMOVED": "@override names a subgraph that lacks the field.",
     "FROM_SUBGRAPH_DOES_NOT_EXIST": "@override names a subgraph that does not exist.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .context import MergeContext, pick_description, sgs
+from .context import MergeContext, sgs
 from .merge_directives import applied_directives
 from .model import EnumValue, Subgraph, TypeDef, TypeKind, named_type
 from .supergraph import JoinType, MergedEnumValue, MergedType
@@ -40,7 +40,7 @@ def merge_enum(
             ctx, name, value_name, defs, having, as_input, as_output
         ):
             continue
-        values.append(_merged_value(ctx, value_name, having))
+        values.append(_merged_value(ctx, f"{name}.{value_name}", having))
     if not values and not (as_input and as_output):
         ctx.error(
             "EMPTY_MERGED_ENUM_TYPE",
@@ -55,7 +55,7 @@ def merge_enum(
     return MergedType(
         name=name,
         kind=TypeKind.ENUM,
-        description=pick_description(td.description for _, td in defs),
+        description=ctx.description(name, [(sg, td.description) for sg, td in defs]),
         joins=tuple(JoinType(ctx.graph(sg)) for sg, _ in defs),
         values=tuple(values),
         applied=applied_directives(ctx, [(sg, td.directives) for sg, td in defs]),
@@ -63,11 +63,11 @@ def merge_enum(
 
 
 def _merged_value(
-    ctx: MergeContext, value_name: str, having: list[tuple[Subgraph, EnumValue]]
+    ctx: MergeContext, coordinate: str, having: list[tuple[Subgraph, EnumValue]]
 ) -> MergedEnumValue:
     return MergedEnumValue(
-        name=value_name,
-        description=pick_description(v.description for _, v in having),
+        name=coordinate.split(".")[1],
+        description=ctx.description(coordinate, [(sg, v.description) for sg, v in having]),
         graphs=tuple(ctx.graph(sg) for sg, _ in having),
         applied=applied_directives(ctx, [(sg, v.directives) for sg, v in having]),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .context import MergeContext, pick_description, quote_list, sgs
+from .context import MergeContext, quote_list, sgs
 from .merge_directives import applied_directives
 from .model import Argument, Field, Location, Subgraph
 from .supergraph import MergedArgument
@@ -155,7 +155,7 @@ def _merge_argument(
         name=arg_defs[0][1].name,
         type=merged_type,
         default=default,
-        description=pick_description(a.description for _, a in arg_defs),
+        description=ctx.description(coordinate, [(sg, a.description) for sg, a in arg_defs]),
         applied=applied_directives(ctx, [(sg, a.directives) for sg, a in arg_defs]),
     )
 

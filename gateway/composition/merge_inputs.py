@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .context import MergeContext, pick_description, sgs
+from .context import MergeContext, sgs
 from .merge_directives import applied_directives
 from .merge_fields import merge_default, merge_field_type
 from .model import Field, Subgraph, TypeDef, TypeKind
@@ -38,7 +38,7 @@ def merge_input(
     return MergedType(
         name=name,
         kind=TypeKind.INPUT,
-        description=pick_description(td.description for _, td in defs),
+        description=ctx.description(name, [(sg, td.description) for sg, td in defs]),
         joins=tuple(JoinType(ctx.graph(sg)) for sg, _ in defs),
         fields=tuple(fields),
         applied=applied_directives(ctx, [(sg, td.directives) for sg, td in defs]),
@@ -56,7 +56,7 @@ def _merge_input_field(
     return MergedField(
         name=having[0][1].name,
         type=field_type,
-        description=pick_description(f.description for _, f in having),
+        description=ctx.description(coordinate, [(sg, f.description) for sg, f in having]),
         joins=joins,
         applied=applied_directives(ctx, [(sg, f.directives) for sg, f in having]),
         default=merge_default(ctx, coordinate, [(sg, f.default, f.loc) for sg, f in having]),

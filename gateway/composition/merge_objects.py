@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .context import MergeContext, pick_description
+from .context import MergeContext
 from .fieldset import top_level_fields
 from .merge_auth import field_order
 from .merge_directives import applied_directives
@@ -56,7 +56,7 @@ def merge_composite(ctx: MergeContext, name: str, defs: Defs) -> MergedType:
     return MergedType(
         name=name,
         kind=kind,
-        description=pick_description(td.description for _, td in defs),
+        description=ctx.description(name, [(sg, td.description) for sg, td in defs]),
         joins=joins,
         implements=tuple((ctx.graph(sg), i) for sg, td in defs for i in td.interfaces),
         interfaces=tuple(dict.fromkeys(i for _, td in defs for i in td.interfaces)),
@@ -92,7 +92,7 @@ def merge_object_field(
     return MergedField(
         name=field_name,
         type=field_type,
-        description=pick_description(f.description for _, f in defs),
+        description=ctx.description(coordinate, [(sg, f.description) for sg, f in defs]),
         args=merge_arguments(ctx, coordinate, resolving),
         joins=joins,
         applied=field_order(applied_directives(ctx, [(sg, f.directives) for sg, f in defs])),

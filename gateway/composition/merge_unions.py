@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .context import MergeContext, pick_description, sgs
+from .context import MergeContext, sgs
 from .merge_directives import applied_directives
 from .model import Subgraph, TypeDef, TypeKind
 from .supergraph import JoinType, MergedType
@@ -30,7 +30,7 @@ def merge_union(
     return MergedType(
         name=name,
         kind=TypeKind.UNION,
-        description=pick_description(td.description for _, td in defs),
+        description=ctx.description(name, [(sg, td.description) for sg, td in defs]),
         joins=tuple(JoinType(ctx.graph(sg)) for sg, _ in defs),
         members=members,
         applied=applied_directives(ctx, [(sg, td.directives) for sg, td in defs]),
@@ -43,7 +43,7 @@ def merge_scalar(
     return MergedType(
         name=name,
         kind=TypeKind.SCALAR,
-        description=pick_description(td.description for _, td in defs),
+        description=ctx.description(name, [(sg, td.description) for sg, td in defs]),
         joins=tuple(JoinType(ctx.graph(sg)) for sg, _ in defs),
         applied=applied_directives(ctx, [(sg, td.directives) for sg, td in defs]),
     )

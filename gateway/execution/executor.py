@@ -259,9 +259,20 @@ class _Run:
         matcher = self.compiled.matcher
         batch = _Batch(path, [], [], [])
         index: dict[Any, int] = {}
+        by_object: dict[tuple[Any, ...], int | None] = {}  # flat_key -> rep index (None: no rep)
         for obj in collect_object_list(self.data, path, matcher):
+            fast = builder.flat_key(obj)
+            if fast is not None:
+                known = by_object.get(fast, _UNSEEN)
+                if known is None:
+                    continue
+                if known is not _UNSEEN:
+                    batch.owners[known].append(obj)
+                    continue
             rep = builder.build(obj)
             if rep is None:
+                if fast is not None:
+                    by_object[fast] = None
                 continue
             typename = rep.get("__typename")
             if fetch.input_rewrites:
@@ -269,12 +280,14 @@ class _Run:
             key = _dedupe_key(rep)
             i = index.get(key)
             if i is None:
-                index[key] = len(batch.reps)
+                i = index[key] = len(batch.reps)
                 batch.reps.append(rep)
                 batch.typenames.append(typename if isinstance(typename, str) else None)
                 batch.owners.append([obj])
             else:
                 batch.owners[i].append(obj)
+            if fast is not None:
+                by_object[fast] = i
         return batch
 
     def _located(self, batch: _Batch) -> list[list[_Owner]]:
@@ -292,6 +305,9 @@ class _Run:
             self.errors.append(error(failure.message, failure.code, service=service))
         for at in paths:
             self.errors.append(error(failure.message, failure.code, path=at, service=service))
+
+
+_UNSEEN: Any = object()
 
 
 def _dedupe_key(rep: dict[str, Any]) -> Any:

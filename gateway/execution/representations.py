@@ -146,6 +146,29 @@ class RepBuilder:
             return None
         return rep
 
+    def flat_key(self, obj: dict[str, Any]) -> tuple[Any, ...] | None:
+        """For the usual flat representations: a hashable key equal for objects whose
+        representations are equal, computed without building the representation (most
+        objects of a fetch repeat a representation already seen). None: no key this way
+        (use ``build``)."""
+        flat = self._flat
+        if flat is None:
+            return None
+        typename = obj.get("__typename")
+        values: list[Any] = [typename]
+        for cond, fields in flat:
+            if typename != cond and not self._matcher.matches(typename, cond):
+                continue
+            values.append(cond)
+            for _, response_key, _null_ok in fields:
+                values.append(obj.get(response_key, _MISSING))
+        found = tuple(values)
+        try:
+            hash(found)
+        except TypeError:
+            return None
+        return found
+
     def _build_flat(self, flat: _Flat, obj: dict[str, Any]) -> dict[str, Any] | None:
         # Same result as the general walk for the usual ``... on T { __typename id }`` keys,
         # without its recursion: this runs once per object of every entity fetch.
