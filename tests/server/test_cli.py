@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -93,6 +94,20 @@ def free_port() -> int:
     return port
 
 
+def _workers(parent: int) -> list[int]:
+    """uvicorn's worker processes under ``parent`` (not multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    out = []
+    for pid in map(int, children):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"resource_tracker" not in cmdline:
+            out.append(pid)
+    return out
+
+
 def test_serves_over_http_with_two_workers() -> None:
     port = free_port()
     code = (
@@ -119,6 +134,17 @@ def test_serves_over_http_with_two_workers() -> None:
         assert r.status_code == 200
         assert r.json() == {"data": {"__typename": "Query"}}
         assert r.headers["content-type"].startswith("application/graphql-response+json")
+        # a worker that dies is replaced
+        workers = _workers(proc.pid)
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGKILL)
+        for _ in range(600):  # wait (up to 30 s) for the replacement; not a timing assertion
+            now = _workers(proc.pid)
+            if len(now) == 2 and workers[0] not in now:
+                break
+            time.sleep(0.05)
+        assert len(now) == 2 and workers[0] not in now
+        assert httpx.post(f"{url}/graphql", json={"query": "{ __typename }"}).status_code == 200
     finally:
         proc.terminate()
         proc.wait(timeout=20)
