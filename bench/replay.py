@@ -27,7 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 from gateway.pipeline import Gateway  # noqa: E402
 from gateway.supergraph import load_supergraph  # noqa: E402
-from gateway.transport.base import SubgraphRequest, SubgraphResponse  # noqa: E402
+from gateway.transport.base import (  # noqa: E402
+    SubgraphClient,
+    SubgraphRequest,
+    SubgraphResponse,
+)
 from gateway.transport.http import HttpClient  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -59,9 +63,9 @@ class Replayer:
         return SubgraphResponse(request.subgraph, 200, body)
 
 
-def _gateway(client: object) -> tuple[Gateway, str]:
+def _gateway(client: SubgraphClient) -> tuple[Gateway, str]:
     supergraph = load_supergraph((FIXTURES / "bench_supergraph.graphql").read_text())
-    return Gateway(supergraph, client), (FIXTURES / "heavy.graphql").read_text()  # type: ignore[arg-type]
+    return Gateway(supergraph, client), (FIXTURES / "heavy.graphql").read_text()
 
 
 async def record() -> None:

@@ -18,7 +18,9 @@ from graphql import GraphQLSchema
 from gateway.config import GatewayConfig
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.prepare import Prepared, Rejected, prepare_operation
+from gateway.planner import Planner
 from gateway.planner.plan import QueryPlan
+from gateway.supergraph import Supergraph
 from gateway.transport.base import SubgraphClient
 
 __all__ = ["Gateway", "GatewayResponse", "PlannerLike", "ResponseKind", "SupergraphLike"]
@@ -69,9 +71,9 @@ class Gateway:
         self.schema = supergraph.api_schema
         self.client = client
         if planner is None:
-            from gateway.planner import Planner
-
-            planner = Planner(supergraph, batch=self.config.batch_fetches)  # type: ignore[arg-type]
+            if not isinstance(supergraph, Supergraph):
+                raise TypeError("without a planner, Gateway needs a loaded Supergraph")
+            planner = Planner(supergraph, batch=self.config.batch_fetches)
         self.planner = planner
         graphs = [(info.name, info.url) for info in supergraph.graphs.values()]
         graphs += [(key, info.url) for key, info in supergraph.graphs.items()]

@@ -2,16 +2,17 @@
 
 The stages, in order:
 
-1. parse each subgraph SDL and check it is valid GraphQL (``parse``, ``validate_graphql``);
-2. normalise Federation 1 and 2 (``@link`` imports and renames, fed-1 semantics) (``normalise``);
-   and check that Federation 1 type extensions have a base (``check_extensions_have_base``);
-3. validate each subgraph on its own (``validate_subgraph``);
-4. merge every type into the supergraph model (``merge``);
-5. validate the merged result (``validate_merged``), reported together with merge errors;
-6. check satisfiability: every field can be reached by a query plan (``satisfiability``);
-7. print the supergraph SDL (``printer``).
+1. parse each subgraph SDL, read its federation ``@link`` (imports, renames) so federation
+   directives get canonical names, and check it is valid GraphQL (``parse``,
+   ``validate_graphql``); then check that Federation 1 type extensions have a base;
+2. normalise (Federation 1 semantics, type-level directives) and validate each subgraph on its
+   own (``normalise``, ``validate_subgraph``);
+3. merge every type into the supergraph model (``merge``);
+4. validate the merged result (``validate_merged``), reported together with merge errors;
+5. check satisfiability: every field can be reached by a query plan (``satisfiability``);
+6. print the supergraph SDL (``printer``).
 
-Stages 1 to 3 report the errors of every subgraph; composition stops after a stage that found
+Stages 1 and 2 report the errors of every subgraph; composition stops after a stage that found
 errors, so that later messages are never consequences of earlier ones.
 """
 

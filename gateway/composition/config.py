@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,13 +34,26 @@ class SupergraphConfig:
     subgraphs: tuple[SubgraphConfig, ...]
 
 
+def _expand_env(path: Path, text: str) -> str:
+    """Rover's ``${env.NAME}`` placeholders, replaced by environment variables."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            line = text.count("\n", 0, match.start()) + 1
+            raise ConfigError(f"{path}:{line}: environment variable {name} is not set")
+        return os.environ[name]
+
+    return re.sub(r"\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}", value, text)
+
+
 def _read_yaml(path: Path) -> object:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror}") from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.safe_load(_expand_env(path, text))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)

@@ -6,7 +6,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .model import CompositionError, Field, Hint, Location, Subgraph, TypeDef, TypeKind
+from .model import (
+    CompositionError,
+    DirectiveDef,
+    Field,
+    Hint,
+    Location,
+    Subgraph,
+    TypeDef,
+    TypeKind,
+)
 
 
 def graph_enum_name(name: str) -> str:
@@ -23,6 +32,7 @@ class MergeContext:
     graph_names: dict[str, str] = field(default_factory=dict)
     implementations: dict[str, set[str]] = field(default_factory=dict)
     union_members: dict[str, set[str]] = field(default_factory=dict)
+    composed: dict[str, DirectiveDef] = field(default_factory=dict)  # @composeDirective'd
 
     def __post_init__(self) -> None:
         self.graph_names = _graph_names(self.subgraphs)

@@ -69,6 +69,16 @@ ERROR_CODES: dict[str, str] = {
     "LIST_SIZE_APPLIED_TO_NON_LIST": "@listSize is used on a field that is not a list.",
     "CONTEXT_NOT_SET": "@fromContext uses a context no type sets with @context.",
     "CONTEXT_NAME_INVALID": "A @context name has an underscore or other invalid characters.",
+    "KEY_INVALID_FIELDS_TYPE": "The `fields:` of a @key is not a string.",
+    "REQUIRES_INVALID_FIELDS_TYPE": "The `fields:` of a @requires is not a string.",
+    "PROVIDES_INVALID_FIELDS_TYPE": "The `fields:` of a @provides is not a string.",
+    "EXTERNAL_ARGUMENT_TYPE_MISMATCH": "An @external field's argument has another type.",
+    "EXTERNAL_ARGUMENT_DEFAULT_MISMATCH": "An @external field's argument has another default.",
+    "IMPLEMENTED_BY_INACCESSIBLE": "An @inaccessible field implements an accessible interface "
+    "field.",
+    "LIST_SIZE_INVALID_ASSUMED_SIZE": "@listSize(assumedSize:) is negative.",
+    "LIST_SIZE_INVALID_SLICING_ARGUMENT": "@listSize(slicingArguments:) names an unknown argument.",
+    "LIST_SIZE_INVALID_SIZED_FIELD": "@listSize(sizedFields:) names an unknown field.",
     "SATISFIABILITY_ERROR": "Some query of the API schema cannot be planned over the subgraphs.",
 }
 

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from .model import CompositionError, Location, Subgraph
+from .model import CompositionError, Directive, Location, Subgraph
+
+
+def fields_type_error(
+    sg: Subgraph, directive: Directive, where: str, element: str
+) -> CompositionError | None:
+    """KEY/REQUIRES/PROVIDES_INVALID_FIELDS_TYPE: ``fields:`` must be a string."""
+    if isinstance(directive.args.get("fields"), str):
+        return None
+    return subgraph_error(
+        sg,
+        f"{directive.name.upper()}_INVALID_FIELDS_TYPE",
+        f'{where}, for @{directive.name}{directive.source}: Invalid value for argument "fields": '
+        "must be a string.",
+        element=element,
+        loc=directive.loc,
+        fix='Quote the field set, e.g. fields: "id".',
+    )
 
 
 def subgraph_error(

@@ -104,6 +104,9 @@ def federation_link(args: dict[str, object]) -> LinkInfo:
         local, original = _import_names(item)
         if not original.startswith("@"):
             continue  # type imports (FieldSet, Scope, ...) need no mapping
+        if not local.startswith("@"):
+            problems.append(("INVALID_LINK_DIRECTIVE_USAGE", _bad_rename(original, local)))
+            continue
         canonical = original[1:]
         if canonical not in available:
             problems.append(("INVALID_LINK_DIRECTIVE_USAGE", _unknown_import(original, version)))
@@ -118,6 +121,13 @@ def _import_names(item: object) -> tuple[str, str]:
         name = str(item.get("name", ""))
         return str(item.get("as") or name), name
     return str(item), str(item)
+
+
+def _bad_rename(original: str, local: str) -> str:
+    return (
+        f'Invalid @link import renaming: directive "{original}" imported name should start with '
+        f"a '@' character, but got \"{local}\"."
+    )
 
 
 def _unknown_import(name: str, version: tuple[int, int]) -> str:

@@ -115,8 +115,8 @@ def feature_order(ctx: MergeContext) -> tuple[str, ...]:
 
 
 def merge(ctx: MergeContext) -> Supergraph:
-    types = merge_types(ctx)
     definitions, links = composed_directives(ctx)
+    types = merge_types(ctx)
     roots = tuple(
         r for r in ("Query", "Mutation", "Subscription") if any(t.name == r for t in types)
     )

@@ -102,8 +102,9 @@ def applied_directives(
         if handler is not None and (uses[0][1].federation or name in _BUILT_IN):
             ctx.features.update({name, FEATURES.get(name, name)})
             applied.extend(handler(uses))
-        elif any(name in sg.composed_directives for sg, _ in uses):
-            applied.extend(dict.fromkeys(f"@{name}{d.source}" for _, d in uses))
+        elif name in ctx.composed:
+            texts = list(dict.fromkeys(f"@{name}{d.source}" for _, d in uses))
+            applied.extend(texts if ctx.composed[name].repeatable else texts[:1])
     return tuple(applied)
 
 

@@ -200,7 +200,7 @@ class Subgraph:
     version: tuple[int, int]  # (1, 0) for Federation 1 subgraphs
     types: Mapping[str, TypeDef]
     directive_defs: Mapping[str, DirectiveDef] = field(default_factory=dict)
-    composed_directives: tuple[str, ...] = ()
+    composed_directives: tuple[Directive, ...] = ()  # the @composeDirective applications
     links: tuple[Directive, ...] = ()
 
     @property

@@ -262,11 +262,7 @@ def build_subgraph(source: SubgraphSource, doc: DocumentNode, link: LinkInfo) ->
     for nodes in grouped.values():
         type_def = builder.type_def(nodes)
         types[type_def.name] = type_def
-    composed = tuple(
-        str(d.args.get("name", "")).lstrip("@")
-        for d in schema_directives
-        if d.name == "composeDirective"
-    )
+    composed = tuple(d for d in schema_directives if d.name == "composeDirective")
     return Subgraph(
         name=source.name,
         url=source.url,

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 
 from .errors import subgraph_error
-from .model import CompositionError, Field, Subgraph, TypeDef, TypeKind, find_directive
+from .model import (
+    CompositionError,
+    Directive,
+    Field,
+    Subgraph,
+    TypeDef,
+    TypeKind,
+    find_directive,
+    named_type,
+)
 
 
 def _shareable(sg: Subgraph, td: TypeDef, f: Field) -> list[CompositionError]:
@@ -42,18 +51,63 @@ def _cost(sg: Subgraph, td: TypeDef, f: Field) -> list[CompositionError]:
             )
         )
     list_size = f.directive("listSize")
-    if list_size is not None and not f.type.startswith("["):
-        errors.append(
-            subgraph_error(
-                sg,
+    if list_size is not None:
+        errors += [
+            subgraph_error(sg, code, message, element=coordinate, loc=list_size.loc, fix=fix)
+            for code, message, fix in _list_size_problems(sg, coordinate, f, list_size)
+        ]
+    return errors
+
+
+def _names(directive: Directive, argument: str) -> list[str]:
+    value = directive.args.get(argument)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _list_size_problems(
+    sg: Subgraph, coordinate: str, f: Field, list_size: Directive
+) -> list[tuple[str, str, str]]:
+    """(code, message, fix) of each problem of a @listSize application."""
+    problems = []
+    sized = _names(list_size, "sizedFields")
+    target = sg.types.get(named_type(f.type))
+    if not f.type.startswith("[") and not sized:
+        problems.append(
+            (
                 "LIST_SIZE_APPLIED_TO_NON_LIST",
                 f'"{coordinate}" is not a list',
-                element=coordinate,
-                loc=list_size.loc,
-                fix="Use @listSize only on fields returning a list.",
+                "Use @listSize only on fields returning a list (or use sizedFields).",
             )
         )
-    return errors
+    size = list_size.args.get("assumedSize")
+    if isinstance(size, int) and size < 0:
+        problems.append(
+            (
+                "LIST_SIZE_INVALID_ASSUMED_SIZE",
+                f'Assumed size of "{coordinate}" cannot be negative',
+                "Use an assumedSize of 0 or more.",
+            )
+        )
+    for name in _names(list_size, "slicingArguments"):
+        if f.arg(str(name)) is None:
+            problems.append(
+                (
+                    "LIST_SIZE_INVALID_SLICING_ARGUMENT",
+                    f'Slicing argument "{name}" is not an argument of "{coordinate}"',
+                    "Name only arguments of the field in slicingArguments.",
+                )
+            )
+    for name in sized:
+        if target is None or target.field(name) is None:
+            type_name = named_type(f.type)
+            problems.append(
+                (
+                    "LIST_SIZE_INVALID_SIZED_FIELD",
+                    f'Sized field "{name}" is not a field on type "{type_name}"',
+                    "Name only fields of the returned type in sizedFields.",
+                )
+            )
+    return problems
 
 
 def _context_names(sg: Subgraph) -> set[str]:

@@ -54,6 +54,7 @@ def _check_external_arguments(
     for arg_name in dict.fromkeys(a.name for _, b in base for a in b.args):
         lacking = [sg.name for sg, f in external if f.arg(arg_name) is None]
         if not lacking:
+            _check_external_argument(ctx, coordinate, arg_name, external, base)
             continue
         declaring = [sg.name for sg, b in base if b.arg(arg_name) is not None]
         arg = f"{coordinate}({arg_name}:)"
@@ -68,6 +69,47 @@ def _check_external_arguments(
             fix="Declare the same arguments on the @external field as in the subgraph that "
             "resolves it.",
         )
+
+
+def _check_external_argument(
+    ctx: MergeContext,
+    coordinate: str,
+    arg_name: str,
+    external: list[tuple[Subgraph, Field]],
+    base: list[tuple[Subgraph, Field]],
+) -> None:
+    """EXTERNAL_ARGUMENT_TYPE_MISMATCH and EXTERNAL_ARGUMENT_DEFAULT_MISMATCH."""
+    arg = f"{coordinate}({arg_name}:)"
+    pairs = sorted((sg.name, a) for sg, f in [*base, *external] if (a := f.arg(arg_name)))
+    where = f'(where "{coordinate}" is marked @external)'
+    if len({a.type for _, a in pairs}) > 1:
+        shown = describe_by_value("type", [(n, a.type) for n, a in pairs])
+        code, message = (
+            "EXTERNAL_ARGUMENT_TYPE_MISMATCH",
+            (f'Type of argument "{arg}" is incompatible across subgraphs {where}: it has {shown}'),
+        )
+    elif len({a.default for _, a in pairs}) > 1:
+        shown = describe_by_value(
+            "default value", [(n, a.default or "none") for n, a in pairs], quote=False
+        )
+        code, message = (
+            "EXTERNAL_ARGUMENT_DEFAULT_MISMATCH",
+            (
+                f'Argument "{arg}" has incompatible defaults across subgraphs {where}: '
+                f"it has {shown}"
+            ),
+        )
+    else:
+        return
+    ctx.error(
+        code,
+        message,
+        element=arg,
+        subgraphs=tuple(n for n, _ in pairs),
+        locations=tuple(a.loc for _, a in pairs),
+        fix="Declare the argument of the @external field exactly as in the subgraph that "
+        "resolves the field.",
+    )
 
 
 def check_extensions_have_base(

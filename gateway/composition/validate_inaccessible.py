@@ -60,9 +60,28 @@ def _check_children(ctx: MergeContext, t: MergedType) -> None:
         )
 
 
+def _check_implementations(ctx: MergeContext, t: MergedType, supergraph: Supergraph) -> None:
+    for iface_name in t.interfaces:
+        iface = supergraph.type(iface_name)
+        for f in iface.fields if iface is not None and INACCESSIBLE not in iface.applied else ():
+            own = t.field(f.name)
+            if INACCESSIBLE in f.applied or own is None or INACCESSIBLE not in own.applied:
+                continue
+            ctx.error(
+                "IMPLEMENTED_BY_INACCESSIBLE",
+                f'Field "{t.name}.{f.name}" is @inaccessible but implements the interface field '
+                f'"{iface_name}.{f.name}", which is in the API schema.',
+                element=f"{t.name}.{f.name}",
+                fix=f'Mark "{iface_name}.{f.name}" @inaccessible too, or make the field '
+                "accessible.",
+            )
+
+
 def validate_inaccessible(ctx: MergeContext, supergraph: Supergraph) -> None:
     hidden = hidden_types(supergraph)
     for t in supergraph.types:
+        if t.name not in hidden:
+            _check_implementations(ctx, t, supergraph)
         if t.name in hidden:
             if is_root(t.name):
                 ctx.error(

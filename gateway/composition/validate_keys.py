@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .errors import subgraph_error
+from .errors import fields_type_error, subgraph_error
 from .model import CompositionError, Directive, Field, Subgraph, TypeDef, TypeKind, named_type
 from .validate_fieldsets import Problem, Visitor, check_fieldset
 
@@ -39,6 +39,9 @@ def _key_visitor(sg: Subgraph) -> Visitor:
 
 
 def _check_key(sg: Subgraph, td: TypeDef, key: Directive) -> list[CompositionError]:
+    wrong_type = fields_type_error(sg, key, f'On type "{td.name}"', td.name)
+    if wrong_type is not None:
+        return [wrong_type]
     fields = str(key.args.get("fields", ""))
     problems = check_fieldset(sg, td.name, fields, "key", _key_visitor(sg))
     return [

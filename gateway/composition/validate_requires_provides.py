@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .errors import subgraph_error
+from .errors import fields_type_error, subgraph_error
 from .model import CompositionError, Directive, Field, Subgraph, TypeDef, TypeKind, named_type
 from .validate_fieldsets import Problem, Visitor, check_fieldset, is_composite
 
@@ -73,6 +73,9 @@ def _check_requires(sg: Subgraph, td: TypeDef, field: Field) -> list[Composition
     coordinate = f"{td.name}.{field.name}"
     if td.kind is TypeKind.INTERFACE:
         return [_on_interface(sg, "requires", coordinate, directive)]
+    wrong_type = fields_type_error(sg, directive, f'On field "{coordinate}"', coordinate)
+    if wrong_type is not None:
+        return [wrong_type]
     fields = str(directive.args.get("fields", ""))
     problems = check_fieldset(sg, td.name, fields, "requires", _external_visitor(sg, "requires"))
     problems = [p for p in problems if p.kind != "has_args"]  # arguments are allowed here
@@ -86,6 +89,9 @@ def _check_provides(sg: Subgraph, td: TypeDef, field: Field) -> list[Composition
     coordinate = f"{td.name}.{field.name}"
     if td.kind is TypeKind.INTERFACE:
         return [_on_interface(sg, "provides", coordinate, directive)]
+    wrong_type = fields_type_error(sg, directive, f'On field "{coordinate}"', coordinate)
+    if wrong_type is not None:
+        return [wrong_type]
     target = named_type(field.type)
     if not is_composite(sg, target):
         return [
