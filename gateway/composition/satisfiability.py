@@ -10,10 +10,11 @@ with an example query that cannot be planned.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .context import MergeContext
-from .fieldset import top_level_fields
+from .fieldset import FieldSetSyntaxError, Selection, parse_fieldset, top_level_fields
 from .model import Field, Subgraph, TypeDef, TypeKind, named_type
 from .satisfiability_report import report_unsatisfiable
 from .supergraph import Supergraph
@@ -23,7 +24,7 @@ from .supergraph import Supergraph
 class State:
     type: str
     subgraph: str
-    provided: frozenset[str] = frozenset()
+    provided: tuple[Selection, ...] = ()  # what a @provides on the way here selected
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ class Explorer:
         f = td.field(field_name) if td is not None else None
         if f is None or (state.type, field_name, state.subgraph) in self.overridden:
             return None
-        if f.has("external") and field_name not in state.provided:
+        if f.has("external") and not _selected(state.provided, state.type, field_name):
             return None
         if not self._requirements_met(state, f):
             return None
@@ -132,14 +133,46 @@ class Explorer:
         td = sg.types.get(target)
         if td is None or td.kind in (TypeKind.ENUM, TypeKind.SCALAR, TypeKind.INPUT):
             return []
-        provides = f.directive("provides")
-        provided = (
-            top_level_fields(str(provides.args.get("fields", ""))) if provides else frozenset()
-        )
+        provided = _inherited(state.provided, state.type, f.name) + _own_provides(f)
         result: list[tuple[State, str | None]] = [(State(target, sg.name, provided), None)]
         for possible in _possible_types(sg, td):
             result.append((State(possible, sg.name, provided), possible))
         return result
+
+
+def _own_provides(f: Field) -> tuple[Selection, ...]:
+    provides = f.directive("provides")
+    if provides is None:
+        return ()
+    try:
+        return parse_fieldset(str(provides.args.get("fields", "")))
+    except FieldSetSyntaxError:
+        return ()
+
+
+def _matching(provided: tuple[Selection, ...], type_name: str) -> Iterator[Selection]:
+    """Field selections applying to ``type_name`` (inline fragments flattened)."""
+    for sel in provided:
+        if sel.name:
+            yield sel
+        elif sel.type_condition in (None, type_name):
+            yield from _matching(sel.selections, type_name)
+
+
+def _selected(provided: tuple[Selection, ...], type_name: str, field_name: str) -> bool:
+    return any(sel.name == field_name for sel in _matching(provided, type_name))
+
+
+def _inherited(
+    provided: tuple[Selection, ...], type_name: str, field_name: str
+) -> tuple[Selection, ...]:
+    """What the @provides selected below ``field_name``."""
+    return tuple(
+        child
+        for sel in _matching(provided, type_name)
+        if sel.name == field_name
+        for child in sel.selections
+    )
 
 
 def _possible_types(sg: Subgraph, td: TypeDef) -> list[str]:

@@ -67,7 +67,14 @@ def _object(
     fields = sel.concrete
     if fields is None:
         fields = sel.fields_for(data.get("__typename"))
-    out: dict[str, Any] = {}
+    elif sel.leaves is not None:
+        out = {key: data.get(key) for key in sel.leaves}
+        for key in sel.required:
+            if out[key] is None:
+                break  # the general walk below reports it and nulls the parent
+        else:
+            return out
+    out = {}
     for key, kind, non_null, shape, coordinate, typename in fields:
         if kind == _TYPENAME:
             out[key] = typename or data.get("__typename")

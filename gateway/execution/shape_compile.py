@@ -79,7 +79,15 @@ class SelectionShape:
     """A merged selection set on a composite type. ``concrete`` is the field list when the type
     is an object type; otherwise ``fields_for(typename)`` compiles per runtime type."""
 
-    __slots__ = ("_by_type", "_compiler", "concrete", "parent", "selection_sets")
+    __slots__ = (
+        "_by_type",
+        "_compiler",
+        "concrete",
+        "leaves",
+        "parent",
+        "required",
+        "selection_sets",
+    )
 
     def __init__(
         self,
@@ -92,8 +100,15 @@ class SelectionShape:
         self._compiler = compiler
         self._by_type: dict[object, tuple[FieldShape, ...]] = {}
         self.concrete: tuple[FieldShape, ...] | None = None
+        # For an object selection of scalars only (most objects of a large response): the
+        # response keys, and those that must not be null, so shaping is one dict comprehension.
+        self.leaves: tuple[str, ...] | None = None
+        self.required: tuple[str, ...] = ()
         if isinstance(parent, GraphQLObjectType):
             self.concrete = compiler.fields(self, parent)
+            if all(f.kind == FieldKind.VALUE and f.value is None for f in self.concrete):
+                self.leaves = tuple(f.key for f in self.concrete)
+                self.required = tuple(f.key for f in self.concrete if f.non_null)
 
     def fields_for(self, typename: object) -> tuple[FieldShape, ...]:
         fields = self._by_type.get(typename)
