@@ -1,0 +1,34 @@
+"""docs/errors.md is generated from the registries and current; every code the runtime's
+source raises is registered."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gateway.error_codes import RUNTIME_CODES, render_markdown
+
+ROOT = Path(__file__).parent.parent
+
+# `code="X"`, `code: str = "X"`, `NAME = "X"` constants and positional codes after a message
+_USE = re.compile(r'(?:code\s*[:=][^"\n]*|^[A-Z_]+\s*=\s*|,\s*)"([A-Z][A-Z]+(?:_[A-Z]+)+)"', re.M)
+# uppercase strings that are not error codes (GraphQL locations and kinds, HTTP methods)
+_NOT_CODES = {"FIELD_DEFINITION", "INPUT_OBJECT", "INPUT_FIELD_DEFINITION", "ENUM_VALUE"}
+
+
+def test_docs_errors_md_is_current() -> None:
+    assert (ROOT / "docs" / "errors.md").read_text() == render_markdown(), (
+        "docs/errors.md is stale: python -m gateway.error_codes > docs/errors.md"
+    )
+
+
+def test_every_runtime_code_in_the_source_is_registered() -> None:
+    used: set[str] = set()
+    for path in (ROOT / "gateway").rglob("*.py"):
+        if "composition" in path.parts or path.name == "error_codes.py":
+            continue
+        used.update(_USE.findall(path.read_text(encoding="utf-8")))
+    used = {c for c in used if not c.startswith("FEDGATE_")}  # environment variable names
+    missing = sorted(used - set(RUNTIME_CODES) - _NOT_CODES)
+    assert not missing, f"unregistered codes: {missing} (add them to gateway/error_codes.py)"
+    assert {"SUBREQUEST_HTTP_ERROR", "QUERY_PLANNING_FAILED"} <= used
