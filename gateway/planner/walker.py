@@ -12,52 +12,30 @@ without a key), the selection is *escalated*: re-entered from the nearest level 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from ..errors import PlanningError
-from .fetch_group import FetchGroup, FieldItem, SelTree
+from .context import Ctx, RootRouter, Up
+from .fetch_group import FetchGroup
 from .fieldset import FieldSet
 from .metadata import Metadata
-from .operation import Cond, Field, Fragment, Operation, Selection, print_arguments
+from .operation import Field, Fragment, Operation, Selection
 from .plan import ReqField, ReqFragment, ReqSelection, ValueSetter
 from .routes import Route, candidate_routes, fields_of
+from .walk_support import (
+    add_reqs,
+    client_keys,
+    fits,
+    level_keys,
+    mirror,
+    provided_field,
+    unreachable,
+    wrap,
+)
 
 __all__ = ["Ctx", "Up", "Walker"]
 
 _MAX_ESCALATIONS = 4
-
-
-@dataclass(frozen=True, slots=True)
-class Up:
-    """Where to re-enter a selection that cannot be reached from here: ``ctx`` is the nearest
-    level a jump can start from (None: the operation root), ``chain`` the selections leading
-    from there down to here (outermost first; their own sub-selections are ignored)."""
-
-    ctx: Ctx | None
-    chain: tuple[Field | Fragment, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Ctx:
-    group: FetchGroup
-    type_name: str
-    path: tuple[str, ...]
-    target: SelTree
-    provided: tuple[Selection, ...] | None = None
-    # the client's selections at this level (response keys a requirement must not take)
-    client_sels: tuple[Selection, ...] = ()
-    up: Up | None = None
-    avoid: frozenset[str] = field(default_factory=frozenset)
-    escalations: int = 0
-    # variable conditions (@skip/@include) on the way from the operation root to here
-    conds: tuple[Cond, ...] = ()
-    # the whole selection set of the current object in this group (across its fragments):
-    # where response keys must not clash
-    level: SelTree | None = None
-
-
-RootRouter = Callable[[Field, frozenset[str]], None]
 
 
 class Walker:
@@ -175,7 +153,7 @@ class Walker:
 
     def _local(self, ctx: Ctx, name: str) -> bool:
         t, graph = ctx.type_name, ctx.group.subgraph
-        if _provided_field(ctx.provided, t, name, self.meta) is not None:
+        if provided_field(ctx.provided, t, name, self.meta) is not None:
             return True
         return self.meta.resolvable(t, name, graph) and self.meta.requires(t, name, graph) is None
 
@@ -203,7 +181,7 @@ class Walker:
             # the object's type decides which fragments apply: always ask for it
             item.subtree().field("__typename", front=True)
         path = ctx.path + (f.response_key,) + ("@",) * definition.type.text.count("[")
-        provided = _provided_field(ctx.provided, ctx.type_name, f.name, self.meta)
+        provided = provided_field(ctx.provided, ctx.type_name, f.name, self.meta)
         if provided is not None:
             sub_provided: tuple[Selection, ...] | None = provided.selections
         else:
@@ -244,7 +222,7 @@ class Walker:
         up = ctx.up
         if up is None or ctx.escalations >= _MAX_ESCALATIONS:
             return False
-        wrapped = _wrap(up.chain, sel)
+        wrapped = wrap(up.chain, sel)
         avoid = ctx.avoid | {ctx.group.subgraph}
         if up.ctx is None:
             if self.root_router is None:
@@ -265,7 +243,7 @@ class Walker:
         if route is not None:
             self._enter(ctx, sel, route)
             return
-        reason = _unreachable(ctx.type_name, sel, ctx.group.subgraph, self.meta)
+        reason = unreachable(ctx.type_name, sel, ctx.group.subgraph, self.meta)
         try:
             escalated = self._escalate(ctx, sel)
         except PlanningError:
@@ -294,7 +272,7 @@ class Walker:
         if route.requires is not None:
             reps += self._require(req_ctx, route.requires, touched)
         child = self._child(ctx.group, route.graph, ctx.path, touched)
-        if not _fits(child.requires.fragment(t), reps):
+        if not fits(child.requires.fragment(t), reps):
             # one representation cannot carry a field twice (e.g. two @requires of one field
             # with other arguments): this entry needs a fetch of its own
             child = self._child(ctx.group, route.graph, ctx.path, touched | {child.id})
@@ -307,7 +285,7 @@ class Walker:
         child.deps |= touched
         rep_target = child.requires.fragment(t)
         rep_target.field("__typename")
-        _add_reqs(rep_target, reps)
+        add_reqs(rep_target, reps)
         if route.entry_type != t or self.meta.is_interface_object(route.entry_type, route.graph):
             # an @interfaceObject subgraph knows only the interface: whatever object type the
             # representation has by then, it must arrive as the interface
@@ -369,7 +347,7 @@ class Walker:
                 self.add_local(ctx, aliased, front=front)
             else:
                 self.field(ctx, aliased)
-            out.append(ReqField(sel.name, key, _mirror(sel.selections)))
+            out.append(ReqField(sel.name, key, mirror(sel.selections)))
         return tuple(out)
 
     def _require_nested(
@@ -386,7 +364,7 @@ class Walker:
         if self.meta.is_abstract(definition.type.named):
             item.subtree().field("__typename", front=True)
         path = ctx.path + (aliased.response_key,) + ("@",) * definition.type.text.count("[")
-        provided = _provided_field(ctx.provided, ctx.type_name, sel.name, self.meta)
+        provided = provided_field(ctx.provided, ctx.type_name, sel.name, self.meta)
         client = tuple(
             s
             for f in fields_of(ctx.client_sels)
@@ -410,101 +388,11 @@ class Walker:
         """The response key of a field the planner adds: its name, unless the client uses that
         key at this level for something else (another field or other arguments)."""
         wanted = (f.name, f.arguments_text)
-        used = _client_keys(ctx.client_sels)
-        _level_keys(ctx.level or ctx.target, used)
+        used = client_keys(ctx.client_sels)
+        level_keys(ctx.level or ctx.target, used)
         if used.get(f.name, wanted) == wanted:
             return f.name
         n = 0
         while f"{f.name}__fedgate_{n}" in used and used[f"{f.name}__fedgate_{n}"] != wanted:
             n += 1
         return f"{f.name}__fedgate_{n}"
-
-
-def _level_keys(tree: SelTree, used: dict[str, tuple[str, str]]) -> None:
-    """Response keys of one object's selection set, through its inline fragments."""
-    for item in tree.items.values():
-        if isinstance(item, FieldItem):
-            used.setdefault(item.response_key, (item.name, print_arguments(item.arguments)))
-        else:
-            _level_keys(item.sub, used)
-
-
-def _fits(target: SelTree, reps: tuple[ReqSelection, ...]) -> bool:
-    """Can ``reps`` join the representation already in ``target`` (no field twice)?"""
-    for r in reps:
-        if isinstance(r, ReqField):
-            for item in target.items.values():
-                if (
-                    isinstance(item, FieldItem)
-                    and item.name == r.name
-                    and item.response_key != r.response_key
-                ):
-                    return False
-    return True
-
-
-def _wrap(chain: tuple[Field | Fragment, ...], sel: Field | Fragment) -> Field:
-    inner: Field | Fragment = sel
-    for shell in reversed(chain):
-        inner = replace(shell, selections=(inner,))
-    assert isinstance(inner, Field)
-    return inner
-
-
-def _add_reqs(target: SelTree, reqs: tuple[ReqSelection, ...]) -> None:
-    for r in reqs:
-        if isinstance(r, ReqField):
-            alias = r.response_key if r.response_key != r.name else None
-            item = target.field(r.name, alias)
-            if r.selections:
-                _add_reqs(item.subtree(), r.selections)
-        else:
-            _add_reqs(target.fragment(r.type_condition), r.selections)
-
-
-def _mirror(sels: tuple[Selection, ...]) -> tuple[ReqSelection, ...]:
-    out: list[ReqSelection] = []
-    for s in sels:
-        if isinstance(s, Field):
-            out.append(ReqField(s.name, s.response_key, _mirror(s.selections)))
-        elif s.type_condition is None:
-            out.extend(_mirror(s.selections))
-        else:
-            out.append(ReqFragment(s.type_condition, _mirror(s.selections)))
-    return tuple(out)
-
-
-def _client_keys(sels: tuple[Selection, ...]) -> dict[str, tuple[str, str]]:
-    return {f.response_key: (f.name, f.arguments_text) for f in fields_of(sels)}
-
-
-def _provided_field(
-    provided: tuple[Selection, ...] | None, type_name: str, name: str, meta: Metadata
-) -> Field | None:
-    if provided is None:
-        return None
-    for s in provided:
-        if isinstance(s, Field):
-            if s.name == name:
-                return s
-        elif s.type_condition is None or type_name in meta.possible_types(s.type_condition):
-            found = _provided_field(s.selections, type_name, name, meta)
-            if found is not None:
-                return found
-    return None
-
-
-def _unreachable(type_name: str, sel: Field | Fragment, graph: str, meta: Metadata) -> str:
-    if isinstance(sel, Fragment):
-        return (
-            f"Cannot plan '... on {sel.type_condition}' on {type_name} from subgraph {graph!r}: "
-            f"no subgraph that knows the types behind {type_name} can be reached from there."
-        )
-    owners = meta.field_graphs(type_name, sel.name)
-    if not owners:
-        return f"Cannot plan {type_name}.{sel.name}: no subgraph can resolve it."
-    return (
-        f"Cannot plan {type_name}.{sel.name} from subgraph {graph!r}: it is resolved by "
-        f"{', '.join(repr(o) for o in owners)}, but no resolvable @key of {type_name} there "
-        f"can be fetched from {graph!r}."
-    )

@@ -1,0 +1,112 @@
+"""Small pure helpers of the planning walk: selections, representation trees, messages."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .fetch_group import FieldItem, SelTree
+from .metadata import Metadata
+from .operation import Field, Fragment, Selection, print_arguments
+from .plan import ReqField, ReqFragment, ReqSelection
+from .routes import fields_of
+
+__all__ = [
+    "add_reqs",
+    "client_keys",
+    "fits",
+    "level_keys",
+    "mirror",
+    "provided_field",
+    "unreachable",
+    "wrap",
+]
+
+
+def level_keys(tree: SelTree, used: dict[str, tuple[str, str]]) -> None:
+    """Response keys of one object's selection set, through its inline fragments."""
+    for item in tree.items.values():
+        if isinstance(item, FieldItem):
+            used.setdefault(item.response_key, (item.name, print_arguments(item.arguments)))
+        else:
+            level_keys(item.sub, used)
+
+
+def fits(target: SelTree, reps: tuple[ReqSelection, ...]) -> bool:
+    """Can ``reps`` join the representation already in ``target`` (no field twice)?"""
+    for r in reps:
+        if isinstance(r, ReqField):
+            for item in target.items.values():
+                if (
+                    isinstance(item, FieldItem)
+                    and item.name == r.name
+                    and item.response_key != r.response_key
+                ):
+                    return False
+    return True
+
+
+def wrap(chain: tuple[Field | Fragment, ...], sel: Field | Fragment) -> Field:
+    inner: Field | Fragment = sel
+    for shell in reversed(chain):
+        inner = replace(shell, selections=(inner,))
+    assert isinstance(inner, Field)
+    return inner
+
+
+def add_reqs(target: SelTree, reqs: tuple[ReqSelection, ...]) -> None:
+    for r in reqs:
+        if isinstance(r, ReqField):
+            alias = r.response_key if r.response_key != r.name else None
+            item = target.field(r.name, alias)
+            if r.selections:
+                add_reqs(item.subtree(), r.selections)
+        else:
+            add_reqs(target.fragment(r.type_condition), r.selections)
+
+
+def mirror(sels: tuple[Selection, ...]) -> tuple[ReqSelection, ...]:
+    out: list[ReqSelection] = []
+    for s in sels:
+        if isinstance(s, Field):
+            out.append(ReqField(s.name, s.response_key, mirror(s.selections)))
+        elif s.type_condition is None:
+            out.extend(mirror(s.selections))
+        else:
+            out.append(ReqFragment(s.type_condition, mirror(s.selections)))
+    return tuple(out)
+
+
+def client_keys(sels: tuple[Selection, ...]) -> dict[str, tuple[str, str]]:
+    return {f.response_key: (f.name, f.arguments_text) for f in fields_of(sels)}
+
+
+def provided_field(
+    provided: tuple[Selection, ...] | None, type_name: str, name: str, meta: Metadata
+) -> Field | None:
+    if provided is None:
+        return None
+    for s in provided:
+        if isinstance(s, Field):
+            if s.name == name:
+                return s
+        elif s.type_condition is None or type_name in meta.possible_types(s.type_condition):
+            found = provided_field(s.selections, type_name, name, meta)
+            if found is not None:
+                return found
+    return None
+
+
+def unreachable(type_name: str, sel: Field | Fragment, graph: str, meta: Metadata) -> str:
+    if isinstance(sel, Fragment):
+        return (
+            f"Cannot plan '... on {sel.type_condition}' on {type_name} from subgraph {graph!r}: "
+            f"no subgraph that knows the types behind {type_name} can be reached from there."
+        )
+    owners = meta.field_graphs(type_name, sel.name)
+    if not owners:
+        return f"Cannot plan {type_name}.{sel.name}: no subgraph can resolve it."
+    return (
+        f"Cannot plan {type_name}.{sel.name} from subgraph {graph!r}: it is resolved by "
+        f"{', '.join(repr(o) for o in owners)}, but no resolvable @key of {type_name} there "
+        f"can be fetched from {graph!r}."
+    )
