@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from graphql import (
@@ -17,12 +18,30 @@ from graphql import (
     lexicographic_sort_schema,
     parse,
     print_schema,
+    value_from_ast_untyped,
 )
 
 KEPT_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "oneOf"})
-MACHINERY_PREFIXES = ("join__", "link__", "policy__", "requiresScopes__", "federation__")
+MACHINERY_PREFIXES = (
+    "join__",
+    "link__",
+    "policy__",
+    "requiresScopes__",
+    "federation__",
+    "context__",
+)
 FEATURE_DIRECTIVES = frozenset(
-    {"link", "tag", "inaccessible", "authenticated", "requiresScopes", "policy", "cost", "listSize"}
+    {
+        "link",
+        "tag",
+        "inaccessible",
+        "authenticated",
+        "requiresScopes",
+        "policy",
+        "cost",
+        "listSize",
+        "context",
+    }
 )
 N = TypeVar("N", bound=Node)
 
@@ -33,33 +52,52 @@ def _copy(node: N, **changes: Any) -> N:
     return type(node)(**values)
 
 
-def _hidden(node: Any) -> bool:
-    return any(d.name.value == "inaccessible" for d in getattr(node, "directives", None) or ())
+def _linked_names(doc: DocumentNode) -> dict[str, str]:
+    """Spec directive name -> the name the supergraph imports it as (renamed @tag, ...)."""
+    names: dict[str, str] = {}
+    for node in doc.definitions:
+        if not isinstance(node, SchemaDefinitionNode | SchemaExtensionNode):
+            continue
+        for directive in node.directives or ():
+            args = {
+                a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()
+            }
+            for item in args.get("import") or []:
+                if isinstance(item, dict) and item.get("as"):
+                    names[str(item["name"]).lstrip("@")] = str(item["as"]).lstrip("@")
+    return names
 
 
-def _clean(node: N) -> N:
-    """Drop hidden children and all non-standard directive applications, recursively."""
-    changes: dict[str, Any] = {}
-    directives = getattr(node, "directives", None)
-    if directives is not None:
-        changes["directives"] = tuple(d for d in directives if d.name.value in KEPT_DIRECTIVES)
-    for key in ("fields", "arguments", "values"):
-        children = getattr(node, key, None)
-        if children is not None and not isinstance(node, DirectiveDefinitionNode):
-            changes[key] = tuple(_clean(c) for c in children if not _hidden(c))
-    return _copy(node, **changes)
+@dataclass(frozen=True, slots=True)
+class _Filter:
+    inaccessible: str
+    feature_directives: frozenset[str]
 
+    def hidden(self, node: Any) -> bool:
+        directives = getattr(node, "directives", None) or ()
+        return any(d.name.value == self.inaccessible for d in directives)
 
-def _keep(definition: Node, hidden_types: set[str]) -> bool:
-    if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
-        return False
-    if isinstance(definition, DirectiveDefinitionNode):
-        name = definition.name.value
-        return name not in FEATURE_DIRECTIVES and not name.startswith(MACHINERY_PREFIXES)
-    if isinstance(definition, TypeDefinitionNode):
-        name = definition.name.value
-        return name not in hidden_types and not name.startswith(MACHINERY_PREFIXES)
-    return True
+    def clean(self, node: N) -> N:
+        """Drop hidden children and all non-standard directive applications, recursively."""
+        changes: dict[str, Any] = {}
+        directives = getattr(node, "directives", None)
+        if directives is not None:
+            changes["directives"] = tuple(d for d in directives if d.name.value in KEPT_DIRECTIVES)
+        for key in ("fields", "arguments", "values"):
+            children = getattr(node, key, None)
+            if children is not None and not isinstance(node, DirectiveDefinitionNode):
+                changes[key] = tuple(self.clean(c) for c in children if not self.hidden(c))
+        return _copy(node, **changes)
+
+    def keep(self, definition: Node, hidden_types: set[str]) -> bool:
+        if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
+            return False
+        name = getattr(getattr(definition, "name", None), "value", "")
+        if isinstance(definition, DirectiveDefinitionNode):
+            return name not in self.feature_directives and not name.startswith(MACHINERY_PREFIXES)
+        if isinstance(definition, TypeDefinitionNode):
+            return name not in hidden_types and not name.startswith(MACHINERY_PREFIXES)
+        return True
 
 
 def _without_hidden_members(node: DefinitionNode, hidden_types: set[str]) -> DefinitionNode:
@@ -75,11 +113,20 @@ def _without_hidden_members(node: DefinitionNode, hidden_types: set[str]) -> Def
 
 def api_document(supergraph_sdl: str) -> DocumentNode:
     doc = parse(supergraph_sdl, no_location=True)
+    renamed = _linked_names(doc)
+    keep = _Filter(
+        inaccessible=renamed.get("inaccessible", "inaccessible"),
+        feature_directives=FEATURE_DIRECTIVES | frozenset(renamed.values()),
+    )
     hidden = {
-        d.name.value for d in doc.definitions if isinstance(d, TypeDefinitionNode) and _hidden(d)
+        d.name.value
+        for d in doc.definitions
+        if isinstance(d, TypeDefinitionNode) and keep.hidden(d)
     }
     definitions = [
-        _without_hidden_members(_clean(d), hidden) for d in doc.definitions if _keep(d, hidden)
+        _without_hidden_members(keep.clean(d), hidden)
+        for d in doc.definitions
+        if keep.keep(d, hidden)
     ]
     return DocumentNode(definitions=tuple(definitions))
 
@@ -91,6 +138,3 @@ def api_schema(supergraph_sdl: str) -> GraphQLSchema:
 def print_api_schema(supergraph_sdl: str) -> str:
     """The API schema printed in a canonical (sorted) form, for comparisons."""
     return print_schema(lexicographic_sort_schema(api_schema(supergraph_sdl)))
-
-
-__all__ = ["api_document", "api_schema", "print_api_schema"]

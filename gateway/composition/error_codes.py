@@ -79,6 +79,10 @@ ERROR_CODES: dict[str, str] = {
     "LIST_SIZE_INVALID_ASSUMED_SIZE": "@listSize(assumedSize:) is negative.",
     "LIST_SIZE_INVALID_SLICING_ARGUMENT": "@listSize(slicingArguments:) names an unknown argument.",
     "LIST_SIZE_INVALID_SIZED_FIELD": "@listSize(sizedFields:) names an unknown field.",
+    "CONTEXT_INVALID_SELECTION": "A @fromContext selection is not one field of the argument's "
+    "type.",
+    "NO_CONTEXT_IN_SELECTION": "A @fromContext value does not start with a $context.",
+    "LINK_IMPORT_NAME_MISMATCH": "Subgraphs use @tag or @inaccessible under different names.",
     "SATISFIABILITY_ERROR": "Some query of the API schema cannot be planned over the subgraphs.",
 }
 

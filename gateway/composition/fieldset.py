@@ -80,19 +80,3 @@ def top_level_fields(text: str) -> frozenset[str]:
         return frozenset(s.name for s in parse_fieldset(text) if s.name)
     except FieldSetSyntaxError:
         return frozenset()
-
-
-def all_fields(text: str) -> frozenset[tuple[int, str]]:
-    """(depth, name) of every field selected, at any depth (empty when invalid)."""
-    try:
-        selections = parse_fieldset(text)
-    except FieldSetSyntaxError:
-        return frozenset()
-    found: set[tuple[int, str]] = set()
-    stack = [(0, s) for s in selections]
-    while stack:
-        depth, sel = stack.pop()
-        if sel.name:
-            found.add((depth, sel.name))
-        stack.extend((depth + 1, s) for s in sel.selections)
-    return frozenset(found)

@@ -14,6 +14,7 @@ from .merge_objects import merge_composite
 from .merge_unions import merge_scalar, merge_union
 from .model import Subgraph, TypeDef, TypeKind
 from .printer_specs import FEATURE_ORDER
+from .spec_names import spec_names
 from .supergraph import Graph, JoinField, MergedField, MergedType, Supergraph
 
 Merger = Callable[[MergeContext, str, Sequence[tuple[Subgraph, TypeDef]]], MergedType]
@@ -128,4 +129,5 @@ def merge(ctx: MergeContext) -> Supergraph:
         custom_directives=definitions,
         custom_links=links,
         roots=roots,
+        spec_names=tuple(sorted(spec_names(ctx).items())),
     )

@@ -110,6 +110,7 @@ class Directive:
     loc: Location
     source: str = ""  # the arguments as written, e.g. '(fields: "id")'
     federation: bool = False
+    local: str = ""  # the name used in the subgraph (e.g. "federation__tag"), when different
 
 
 @dataclass(frozen=True, slots=True)

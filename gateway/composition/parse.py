@@ -159,6 +159,7 @@ class _Builder:
             loc=self.loc(node),
             source=print_ast(node)[len(local) + 1 :],
             federation=canonical is not None,
+            local=local if canonical is not None and local != canonical else "",
         )
 
     def argument(self, node: InputValueDefinitionNode) -> Argument:

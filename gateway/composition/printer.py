@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from graphql.language.print_string import print_string
 
 from .model import TypeKind
@@ -90,11 +92,27 @@ def print_join_field(j: JoinField) -> str:
     return f"@join__field({', '.join(args)})" if args else "@join__field"
 
 
-def print_args(args: tuple[MergedArgument, ...], indentation: str) -> str:
+Names = Mapping[str, str]  # canonical spec name -> name used in the supergraph (@tag, ...)
+
+
+def _rename(applied: tuple[str, ...], names: Names) -> tuple[str, ...]:
+    """Applications of @tag/@inaccessible under the names the subgraphs use."""
+    if not names:
+        return applied
+    renamed = []
+    for a in applied:
+        base = a[1:].split("(", 1)[0]
+        renamed.append("@" + names[base] + a[1 + len(base) :] if base in names else a)
+    return tuple(renamed)
+
+
+def print_args(args: tuple[MergedArgument, ...], indentation: str, names: Names) -> str:
     if not args:
         return ""
     printed = [
-        f"{a.name}: {a.type}" + (f" = {a.default}" if a.default else "") + _inline(a.applied)
+        f"{a.name}: {a.type}"
+        + (f" = {a.default}" if a.default else "")
+        + _inline(_rename(a.applied, names))
         for a in args
     ]
     if all(a.description is None for a in args):
@@ -111,33 +129,34 @@ def _inline(applied: tuple[str, ...]) -> str:
     return "".join(" " + a for a in applied)
 
 
-def _split(applied: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _split(applied: tuple[str, ...], names: Names) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Apollo prints @inaccessible before the join directives of an element, others after."""
     first = tuple(a for a in applied if a == "@inaccessible")
-    return first, tuple(a for a in applied if a != "@inaccessible")
+    rest = tuple(a for a in applied if a != "@inaccessible")
+    return _rename(first, names), _rename(rest, names)
 
 
-def _enum_value_directives(v: MergedEnumValue) -> tuple[str, ...]:
-    before, after = _split(v.applied)
+def _enum_value_directives(v: MergedEnumValue, names: Names) -> tuple[str, ...]:
+    before, after = _split(v.applied, names)
     return before + tuple(f"@join__enumValue(graph: {g})" for g in v.graphs) + after
 
 
-def print_field(f: MergedField, first: bool) -> str:
+def print_field(f: MergedField, first: bool, names: Names) -> str:
     default = f" = {f.default}" if f.default is not None else ""
     joins = tuple(print_join_field(j) for j in f.joins)
-    before, after = _split(f.applied)
+    before, after = _split(f.applied, names)
     return (
         description(f.description, INDENT, first)
-        + f"{INDENT}{f.name}{print_args(f.args, INDENT)}: {f.type}{default}"
+        + f"{INDENT}{f.name}{print_args(f.args, INDENT, names)}: {f.type}{default}"
         + _inline(before + joins + after)
     )
 
 
-def _header_directives(t: MergedType) -> list[str]:
+def _header_directives(t: MergedType, names: Names) -> list[str]:
     directives = [
         f"@join__implements(graph: {g}, interface: {print_string(i)})" for g, i in t.implements
     ]
-    before, after = _split(t.applied)
+    before, after = _split(t.applied, names)
     directives += [print_join_type(j) for j in t.joins] + list(before)
     directives += [
         f"@join__unionMember(graph: {g}, member: {print_string(m)})" for g, m in t.members
@@ -145,12 +164,14 @@ def _header_directives(t: MergedType) -> list[str]:
     return directives + list(after)
 
 
-def print_type(t: MergedType) -> str:
+def print_type(t: MergedType, names: Names) -> str:
     head = f"{KEYWORDS[t.kind]} {t.name}"
     if t.interfaces:
         head += " implements " + " & ".join(t.interfaces)
     text = (
-        description(t.description) + head + "".join(f"\n{INDENT}{d}" for d in _header_directives(t))
+        description(t.description)
+        + head
+        + "".join(f"\n{INDENT}{d}" for d in _header_directives(t, names))
     )
     if t.kind is TypeKind.UNION:
         return text + ("\n = " + " | ".join(t.member_names) if t.members else "")
@@ -161,11 +182,11 @@ def print_type(t: MergedType) -> str:
             description(v.description, INDENT, i == 0)
             + INDENT
             + v.name
-            + _inline(_enum_value_directives(v))
+            + _inline(_enum_value_directives(v, names))
             for i, v in enumerate(t.values)
         ]
     else:
-        items = [print_field(f, i == 0) for i, f in enumerate(t.fields)]
+        items = [print_field(f, i == 0, names) for i, f in enumerate(t.fields)]
     return text + "\n{\n" + "\n".join(items) + "\n}"
 
 
@@ -184,11 +205,14 @@ def _schema_block(sg: Supergraph, features: list[str]) -> str:
         '@link(url: "https://specs.apollo.dev/link/v1.0")',
         f'@link(url: "https://specs.apollo.dev/join/v{major}.{minor}", for: EXECUTION)',
     ]
+    names = dict(sg.spec_names)
     for feature in features:
         url, purpose, _, _ = FEATURES[feature]
         extra = f", for: {purpose}" if purpose else ""
         if feature == "cost" and "listSize" in sg.features:
             extra += ', import: ["@listSize"]'
+        if feature in names:
+            extra += f', import: [{{name: "@{feature}", as: "@{names[feature]}"}}]'
         links.append(f"@link(url: {print_string(url)}{extra})")
     links += list(sg.custom_links)
     roots = [f"{INDENT}{op.lower()}: {op}" for op in sg.roots]
@@ -201,18 +225,27 @@ def _schema_block(sg: Supergraph, features: list[str]) -> str:
     )
 
 
+def _definitions(feature: str, names: Names) -> dict[str, str]:
+    definitions = dict(FEATURES[feature][2])
+    if feature in names:
+        text = definitions.pop(feature).replace(f"@{feature}", f"@{names[feature]}", 1)
+        definitions[names[feature]] = text
+    return definitions
+
+
 def print_supergraph(sg: Supergraph) -> str:
     features = [f for f in sg.features if f in FEATURES]
+    names = dict(sg.spec_names)
     join_directives, join_types = join_definitions(join_version(sg.max_version))
     directives = {**join_directives, **LINK_DIRECTIVES}
     types = {**join_types, **LINK_TYPES, "join__Graph": print_graph_enum(sg)}
     for feature in features:
-        directives.update(FEATURES[feature][2])
+        directives.update(_definitions(feature, names))
         types.update(FEATURES[feature][3])
     for definition in sg.custom_directives:
         directives[definition.split("(")[0].split(" ")[1][1:]] = definition
     for t in sg.types:
-        types[t.name] = print_type(t)
+        types[t.name] = print_type(t, names)
     parts = [_schema_block(sg, features)]
     parts += [directives[n] for n in sorted(directives, key=sort_key)]
     parts += [types[n] for n in sorted(types, key=sort_key)]

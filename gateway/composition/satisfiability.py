@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .context import MergeContext
 from .fieldset import FieldSetSyntaxError, Selection, parse_fieldset, top_level_fields
 from .model import Field, Subgraph, TypeDef, TypeKind, named_type
+from .satisfiability_context import missing_context
 from .satisfiability_report import report_unsatisfiable
 from .supergraph import Supergraph
 
@@ -25,6 +26,7 @@ class State:
     type: str
     subgraph: str
     provided: tuple[Selection, ...] = ()  # what a @provides on the way here selected
+    contexts: frozenset[str] = frozenset()  # @context names set by the types on the way here
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,7 @@ class Explorer:
             return None
         if f.has("external") and not _selected(state.provided, state.type, field_name):
             return None
-        if not self._requirements_met(state, f):
+        if not self._requirements_met(state, f) or missing_context(state, f):
             return None
         return f
 
@@ -113,7 +115,7 @@ class Explorer:
                 if name != state.type and not other.has("interfaceObject"):
                     continue
                 if any(self._key_usable(state, k.args) for k in other.all_directives("key")):
-                    result.append(State(name, sg.name))
+                    result.append(State(name, sg.name, contexts=state.contexts))
         return result
 
     def _key_usable(self, state: State, args: object) -> bool:
@@ -134,9 +136,15 @@ class Explorer:
         if td is None or td.kind in (TypeKind.ENUM, TypeKind.SCALAR, TypeKind.INPUT):
             return []
         provided = _inherited(state.provided, state.type, f.name) + _own_provides(f)
-        result: list[tuple[State, str | None]] = [(State(target, sg.name, provided), None)]
+        parent = sg.types[state.type]
+        contexts = state.contexts | {
+            str(d.args.get("name")) for d in parent.all_directives("context")
+        }
+        result: list[tuple[State, str | None]] = [
+            (State(target, sg.name, provided, contexts), None)
+        ]
         for possible in _possible_types(sg, td):
-            result.append((State(possible, sg.name, provided), possible))
+            result.append((State(possible, sg.name, provided, contexts), possible))
         return result
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .satisfiability_context import missing_context
+
 if TYPE_CHECKING:
     from .satisfiability import Explorer, PathState, State
 
@@ -38,6 +40,13 @@ def example_query(explorer: Explorer, state: PathState, field_name: str) -> str:
 
 def option_reasons(explorer: Explorer, state: State, field_name: str) -> list[str]:
     coordinate = f"{state.type}.{field_name}"
+    own = explorer.type_def(state)
+    here = own.field(field_name) if own is not None else None
+    if here is not None and missing_context(state, here):
+        return [
+            f'- from subgraph "{state.subgraph}": could not find a match for required context '
+            f'for field "{coordinate}".'
+        ]
     lines = [f'- from subgraph "{state.subgraph}":', f'  - cannot find field "{coordinate}".']
     for sg, f in explorer.ctx.field_defs(state.type, field_name):
         if sg.name == state.subgraph or f.has("external"):

@@ -94,6 +94,7 @@ class Supergraph:
     custom_directives: tuple[str, ...] = ()  # printed definitions of composed directives
     custom_links: tuple[str, ...] = ()  # printed @link(...) of composed directives
     roots: tuple[str, ...] = ("Query",)
+    spec_names: tuple[tuple[str, str], ...] = ()  # ("tag", "label"): a spec used renamed
 
     def type(self, name: str) -> MergedType | None:
         return next((t for t in self.types if t.name == name), None)

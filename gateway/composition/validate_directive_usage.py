@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from .errors import subgraph_error
 from .model import (
     CompositionError,
@@ -12,16 +10,28 @@ from .model import (
     Subgraph,
     TypeDef,
     TypeKind,
-    find_directive,
     named_type,
 )
+from .validate_context import validate_contexts
 
 
 def _shareable(sg: Subgraph, td: TypeDef, f: Field) -> list[CompositionError]:
     directive = f.directive("shareable")
+    coordinate = f"{td.name}.{f.name}"
+    if directive is not None and td.name == "Subscription" and not sg.fed1:
+        return [
+            subgraph_error(
+                sg,
+                "INVALID_FIELD_SHARING",
+                "Fields on root level subscription object cannot be marked as shareable",
+                element=coordinate,
+                loc=directive.loc,
+                prefix=False,
+                fix="Remove @shareable: a subscription field is resolved by one subgraph only.",
+            )
+        ]
     if directive is None or td.kind is not TypeKind.INTERFACE:
         return []
-    coordinate = f"{td.name}.{f.name}"
     return [
         subgraph_error(
             sg,
@@ -110,65 +120,10 @@ def _list_size_problems(
     return problems
 
 
-def _context_names(sg: Subgraph) -> set[str]:
-    return {
-        str(d.args.get("name")) for td in sg.types.values() for d in td.all_directives("context")
-    }
-
-
-def _contexts_set(sg: Subgraph, td: TypeDef) -> list[CompositionError]:
-    errors = []
-    for directive in td.all_directives("context"):
-        name = str(directive.args.get("name", ""))
-        if "_" in name or not re.match(r"^[A-Za-z]\w*$", name):
-            errors.append(
-                subgraph_error(
-                    sg,
-                    "CONTEXT_NAME_INVALID",
-                    f'Context name "{name}" may not contain an underscore.'
-                    if "_" in name
-                    else f'Context name "{name}" is invalid. It should have only alphanumeric '
-                    "characters.",
-                    element=td.name,
-                    loc=directive.loc,
-                    fix="Use a context name made of letters and digits only.",
-                )
-            )
-    return errors
-
-
-def _contexts_used(sg: Subgraph, td: TypeDef, f: Field, known: set[str]) -> list[CompositionError]:
-    errors = []
-    for arg in f.args:
-        directive = find_directive(arg.directives, "fromContext")
-        match = (
-            re.match(r"^\s*\$(\w+)", str(directive.args.get("field", ""))) if directive else None
-        )
-        if directive is None or (match is not None and match.group(1) in known):
-            continue
-        name = match.group(1) if match else ""
-        coordinate = f"{td.name}.{f.name}({arg.name}:)"
-        errors.append(
-            subgraph_error(
-                sg,
-                "CONTEXT_NOT_SET",
-                f'Context "{name}" is used at location "{coordinate}" but is never set.',
-                element=coordinate,
-                loc=directive.loc,
-                fix=f'Set the context with @context(name: "{name}") on a type whose fields lead '
-                "to this field.",
-            )
-        )
-    return errors
-
-
 def validate_directive_usage(sg: Subgraph) -> list[CompositionError]:
-    errors: list[CompositionError] = []
-    known = _context_names(sg)
+    errors: list[CompositionError] = validate_contexts(sg)
     for td in sg.types.values():
-        errors.extend(_contexts_set(sg, td))
         for f in td.fields:
             errors.extend(_shareable(sg, td, f))
             errors.extend(_cost(sg, td, f))
-            errors.extend(_contexts_used(sg, td, f, known))
     return errors

@@ -33,7 +33,7 @@ from graphql import (
 )
 from graphql.validation.validate import validate_sdl
 
-from .links import FEDERATION_TYPES, LinkInfo
+from .links import LinkInfo
 from .model import CompositionError, Location, SubgraphSource
 from .parse import location, root_renames
 
@@ -97,7 +97,9 @@ def _as_definition(node: TypeExtensionNode) -> DefinitionNode:
 
 
 def normalised_definitions(doc: DocumentNode, link: LinkInfo) -> list[DefinitionNode]:
-    """Definitions to validate: federation ones dropped, extension-only types defined."""
+    """Definitions to validate: federation directive definitions dropped (the prelude declares
+    them), extension-only types defined. Federation types (``_Any``, ...) stay: a printed
+    ``_service { sdl }`` may use them in ``_entities`` and ``_service``."""
     defined = {d.name.value for d in doc.definitions if isinstance(d, TypeDefinitionNode)}
     result: list[DefinitionNode] = []
     for node in doc.definitions:
@@ -105,13 +107,10 @@ def normalised_definitions(doc: DocumentNode, link: LinkInfo) -> list[Definition
             node.name.value in link.names or node.name.value == "link"
         ):
             continue
-        if isinstance(node, TypeDefinitionNode | TypeExtensionNode):
-            if node.name.value in FEDERATION_TYPES:
-                continue
-            if isinstance(node, TypeExtensionNode) and node.name.value not in defined:
-                defined.add(node.name.value)
-                result.append(_as_definition(node))
-                continue
+        if isinstance(node, TypeExtensionNode) and node.name.value not in defined:
+            defined.add(node.name.value)
+            result.append(_as_definition(node))
+            continue
         result.append(node)
     return result
 

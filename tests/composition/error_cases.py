@@ -595,4 +595,163 @@ CASES = [
         },
         '[a] Context name "bad_name" may not contain an underscore.',
     ),
+    Case(
+        "DIRECTIVE_COMPOSITION_ERROR",
+        {
+            "a": fed2(
+                'extend schema @link(url: "https://x.dev/hi/v1.0", import: ["@hi"]) '
+                '@composeDirective(name: "@hi")\n'
+                "directive @hi on FIELD_DEFINITION | ARGUMENT_DEFINITION\n"
+                "type Query { a(x: Int @hi): Int @hi }"
+            ),
+            "b": fed2(
+                'extend schema @link(url: "https://x.dev/hi/v1.0", import: ["@hi"]) '
+                '@composeDirective(name: "@hi")\n'
+                "directive @hi on FIELD_DEFINITION\ntype Query { b: Int @hi }"
+            ),
+        },
+        'Directive "@hi" may not be used on ARGUMENT_DEFINITION.',
+        apollo=False,  # Apollo reports this message without a code
+    ),
+    Case(
+        "KEY_INVALID_FIELDS_TYPE",
+        {"a": fed2("type Query { p: P } type P @key(fields: 3) { id: ID! }")},
+        '[a] On type "P", for @key(fields: 3): Invalid value for argument "fields": must be a '
+        "string.",
+    ),
+    Case(
+        "REQUIRES_INVALID_FIELDS_TYPE",
+        {
+            "a": fed2(ENTITY),
+            "b": fed2(
+                'type P @key(fields: "id") { id: ID! name: String @external '
+                "y: Int @requires(fields: 2) }"
+            ),
+        },
+        '[b] On field "P.y", for @requires(fields: 2): Invalid value for argument "fields": must '
+        "be a string.",
+    ),
+    Case(
+        "PROVIDES_INVALID_FIELDS_TYPE",
+        {
+            "a": fed2(ENTITY),
+            "b": fed2(
+                "type Query { q: P @provides(fields: true) } "
+                'type P @key(fields: "id") { id: ID! name: String @external }'
+            ),
+        },
+        '[b] On field "Query.q", for @provides(fields: true): Invalid value for argument '
+        '"fields": must be a string.',
+    ),
+    Case(
+        "INVALID_LINK_DIRECTIVE_USAGE",
+        {
+            "a": 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
+            'import: [{name: "@key", as: "primaryKey"}])\ntype Query { a: Int }'
+        },
+        '[a] Invalid @link import renaming: directive "@key" imported name should start with a '
+        "'@' character, but got \"primaryKey\".",
+    ),
+    Case(
+        "EXTERNAL_ARGUMENT_TYPE_MISMATCH",
+        {
+            "a": fed2('type Query { p: P } type P @key(fields: "id") { id: ID! w(u: Int): Int }'),
+            "b": fed2(
+                'type P @key(fields: "id") { id: ID! w(u: String): Int @external '
+                'ship: Int @requires(fields: "w") }'
+            ),
+        },
+        'Type of argument "P.w(u:)" is incompatible across subgraphs (where "P.w" is marked '
+        '@external): it has type "Int" in subgraph "a" but type "String" in subgraph "b"',
+    ),
+    Case(
+        "EXTERNAL_ARGUMENT_DEFAULT_MISMATCH",
+        {
+            "a": fed2(
+                'type Query { p: P } type P @key(fields: "id") { id: ID! w(u: Int = 1): Int }'
+            ),
+            "b": fed2(
+                'type P @key(fields: "id") { id: ID! w(u: Int = 2): Int @external '
+                'ship: Int @requires(fields: "w") }'
+            ),
+        },
+        'Argument "P.w(u:)" has incompatible defaults across subgraphs (where "P.w" is marked '
+        '@external): it has default value 1 in subgraph "a" but default value 2 in subgraph "b"',
+    ),
+    Case(
+        "IMPLEMENTED_BY_INACCESSIBLE",
+        {
+            "a": fed2(
+                "type Query { i: I } interface I { x: Int } "
+                "type T implements I { x: Int @inaccessible y: Int }"
+            )
+        },
+        'Field "T.x" is @inaccessible but implements the interface field "I.x", which is in the '
+        "API schema.",
+    ),
+    Case(
+        "LIST_SIZE_INVALID_ASSUMED_SIZE",
+        {"a": fed2("type Query { i: [Int] @listSize(assumedSize: -1) }")},
+        '[a] Assumed size of "Query.i" cannot be negative',
+    ),
+    Case(
+        "LIST_SIZE_INVALID_SLICING_ARGUMENT",
+        {"a": fed2('type Query { i(first: Int): [Int] @listSize(slicingArguments: ["nope"]) }')},
+        '[a] Slicing argument "nope" is not an argument of "Query.i"',
+    ),
+    Case(
+        "LIST_SIZE_INVALID_SIZED_FIELD",
+        {
+            "a": fed2(
+                'type Query { i: Conn @listSize(sizedFields: ["nope"]) } type Conn { items: [Int] }'
+            )
+        },
+        '[a] Sized field "nope" is not a field on type "Conn"',
+    ),
+    Case(
+        "DIRECTIVE_COMPOSITION_ERROR",
+        {"a": fed2('extend schema @composeDirective(name: "@missing")\ntype Query { a: Int }')},
+        "Could not find matching directive definition for argument to @composeDirective "
+        '"@missing" in subgraph "a".',
+    ),
+    Case(
+        "INVALID_FIELD_SHARING",
+        {"a": fed2("type Query { a: Int } type Subscription { tick: Int @shareable }")},
+        "Fields on root level subscription object cannot be marked as shareable",
+    ),
+    Case(
+        "CONTEXT_INVALID_SELECTION",
+        {
+            "a": fed2(
+                'type Query { p: P } type P @key(fields: "id") @context(name: "c") '
+                '{ id: ID! t: T } type T @key(fields: "id") '
+                '{ id: ID! u(x: Int @fromContext(field: "$c { id }")): Int }'
+            )
+        },
+        '[a] Context "c" is used in "T.u(x:)" but the selection is invalid: the type of the '
+        'selection "ID" does not match the expected type "Int"',
+    ),
+    Case(
+        "NO_CONTEXT_IN_SELECTION",
+        {
+            "a": fed2(
+                'type Query { p: P } type P @key(fields: "id") @context(name: "c") '
+                '{ id: ID! t: T } type T @key(fields: "id") '
+                '{ id: ID! u(x: ID @fromContext(field: "{ id }")): Int }'
+            )
+        },
+        '[a] @fromContext argument does not reference a context "{ id }".',
+    ),
+    Case(
+        "LINK_IMPORT_NAME_MISMATCH",
+        {
+            "a": 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
+            'import: ["@key"])\ntype Query { a: Int @federation__tag(name: "x") }',
+            "b": 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
+            'import: ["@tag"])\ntype Query { b: Int @tag(name: "y") }',
+        },
+        'The "@tag" directive (from https://specs.apollo.dev/federation/v2.3) is imported with '
+        'mismatched name between subgraphs: it is imported as "@tag" in subgraph "b" but '
+        '"@federation__tag" in subgraph "a"',
+    ),
 ]

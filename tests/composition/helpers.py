@@ -25,7 +25,7 @@ FED2 = (
 ALL_IMPORTS = (
     '"@key", "@shareable", "@external", "@requires", "@provides", "@override", "@inaccessible",'
     ' "@tag", "@interfaceObject", "@composeDirective", "@authenticated", "@requiresScopes",'
-    ' "@policy", "@cost", "@listSize"'
+    ' "@policy", "@cost", "@listSize", "@context", "@fromContext"'
 )
 
 

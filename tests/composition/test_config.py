@@ -41,7 +41,7 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[str]:
     httpd = HTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -92,4 +92,17 @@ def test_config_errors(tmp_path: Path, text: str, message: str) -> None:
     config = tmp_path / "supergraph.yaml"
     config.write_text(text)
     with pytest.raises(ConfigError, match=message):
+        load_config(config)
+
+
+def test_env_placeholders_like_rover(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FEDGATE_TEST_HOST", "accounts.internal")
+    config = tmp_path / "supergraph.yaml"
+    config.write_text(
+        "subgraphs:\n  a:\n    routing_url: http://${env.FEDGATE_TEST_HOST}/graphql\n"
+        "    schema:\n      file: ./a.graphql\n"
+    )
+    assert load_config(config).subgraphs[0].routing_url == "http://accounts.internal/graphql"
+    monkeypatch.delenv("FEDGATE_TEST_HOST")
+    with pytest.raises(ConfigError, match=r"supergraph\.yaml:3: environment variable"):
         load_config(config)

@@ -69,3 +69,10 @@ def test_no_subgraphs() -> None:
 def test_hint_codes_are_registered() -> None:
     case_hints = {h.code for c in CASES for h in failure(**c.sdls).hints}
     assert case_hints <= set(HINT_CODES)
+
+
+def test_docs_list_every_code() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "composition.md").read_text()
+    assert all(f"`{code}`" in doc for code in [*ERROR_CODES, *HINT_CODES])

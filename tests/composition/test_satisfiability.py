@@ -90,6 +90,39 @@ CASES = {
         },
         ["INVALID_FIELD_SHARING"],
     ),
+    "nested-provides": (
+        {
+            "a": fed2(
+                'type Query { r: R } type R { p: P @provides(fields: "maker { name }") } '
+                'type P @key(fields: "id") { id: ID! maker: M @external } '
+                "type M { name: String @external }"
+            ),
+            "b": fed2(
+                'type P @key(fields: "id") { id: ID! maker: M @shareable } '
+                "type M { name: String @shareable }"
+            ),
+        },
+        [],
+    ),
+    "context-set-by-an-ancestor": (
+        {
+            "a": fed2(
+                'type Query { p: P } type P @key(fields: "id") @context(name: "c") '
+                '{ id: ID! t: T } type T @key(fields: "id") '
+                '{ id: ID! u(x: ID @fromContext(field: "$c { id }")): Int }'
+            )
+        },
+        [],
+    ),
+    "context-not-set-on-the-way": (
+        {
+            "a": fed2(
+                'type Query { t: T } type T @key(fields: "id") @context(name: "c") { id: ID! '
+                'u(x: ID @fromContext(field: "$c { id }")): Int }'
+            )
+        },
+        ["SATISFIABILITY_ERROR"],
+    ),
     "key-chain-over-three-subgraphs": (
         {
             "a": fed2('type Query { r: R } type R @key(fields: "id") { id: ID! k: String! }'),

@@ -6,10 +6,12 @@ The expected files were produced by @apollo/composition 2.14 from the SDLs next 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
-from gateway.composition import CompositionSuccess, compose
+from gateway.composition import CompositionSuccess, SubgraphSource, compose
+from gateway.composition.api_schema import print_api_schema
 from gateway.composition.config import load_config, load_sources
 
 from .helpers import FIXTURES, SNAPSHOTS
@@ -45,3 +47,30 @@ def test_hints_report_compatible_inconsistencies() -> None:
         "INCONSISTENT_INPUT_OBJECT_FIELD",
         "INCONSISTENT_ENUM_VALUE_FOR_OUTPUT_ENUM",
     } <= codes
+    described = next(
+        h
+        for h in _compose("shared").hints
+        if h.code == "INCONSISTENT_DESCRIPTION" and h.element == "Thing"
+    )
+    assert described.element == "Thing"
+    assert described.message.startswith(
+        'Element "Thing" has inconsistent descriptions across subgraphs. The supergraph will use '
+        '"Desc B" (from subgraphs "b" and "c"); other descriptions: subgraph "a": "Desc A".'
+    )
+
+
+BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench" / "supergraph"
+
+
+@pytest.mark.skipif(not (BENCH / "supergraph.graphql").is_file(), reason="needs ../shared/bench")
+def test_same_api_schema_as_apollo_on_the_bench_subgraphs() -> None:
+    names = ("accounts", "inventory", "products", "reviews")
+    sources = [
+        SubgraphSource(n, f"http://127.0.0.1:4200/{n}", (BENCH / f"{n}.graphql").read_text())
+        for n in names
+    ]
+    result = compose(sources)
+    assert isinstance(result, CompositionSuccess)
+    apollo = (BENCH / "supergraph.graphql").read_text()
+    assert print_api_schema(result.supergraph_sdl) == print_api_schema(apollo)
+    assert result.supergraph_sdl == apollo

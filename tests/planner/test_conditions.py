@@ -420,3 +420,111 @@ def test_variable_with_default_on_entity_jump() -> None:
         }
         """
     )
+
+
+def test_condition_on_field_with_requires() -> None:
+    sg = supergraph(
+        products="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+        type Query { product: Product }
+        type Product @key(fields: "id") { id: ID! name: String weight: Int }
+        """,
+        shipping="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                            import: ["@key", "@external", "@requires"])
+        type Product @key(fields: "id") {
+          id: ID!
+          weight: Int @external
+          estimate: Int @requires(fields: "weight")
+        }
+        """,
+    )
+    # the requirement (and the key) are fetched only when the field is
+    query = "query ($e: Boolean!) { product { name estimate @include(if: $e) } }"
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "products") {
+              {
+                product {
+                  name
+                  ... @include(if: $e) {
+                    __typename
+                    id
+                    weight
+                  }
+                }
+              }
+            },
+            Include(if: $e) {
+              Flatten(path: "product") {
+                Fetch(service: "shipping") {
+                  {
+                    ... on Product {
+                      __typename
+                      id
+                      weight
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      estimate @include(if: $e)
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }
+        """
+    )
+
+
+def test_skip_and_include_on_one_field() -> None:
+    sg = supergraph(accounts=ACCOUNTS, reviews=REVIEWS)
+    query = """
+    query ($s: Boolean!, $i: Boolean!) {
+      me { name reviews @skip(if: $s) @include(if: $i) { body } }
+    }
+    """
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              {
+                me {
+                  name
+                  ... @skip(if: $s) @include(if: $i) {
+                    __typename
+                    id
+                  }
+                }
+              }
+            },
+            Skip(if: $s) {
+              Include(if: $i) {
+                Flatten(path: "me") {
+                  Fetch(service: "reviews") {
+                    {
+                      ... on User {
+                        __typename
+                        id
+                      }
+                    } =>
+                    {
+                      ... on User {
+                        reviews @skip(if: $s) @include(if: $i) {
+                          body
+                        }
+                      }
+                    }
+                  },
+                },
+              },
+            },
+          },
+        }
+        """
+    )

@@ -344,3 +344,126 @@ def test_mutation_entity_follow_up_on_same_subgraph_later() -> None:
         }
         """
     )
+
+
+def test_conditional_mutation_fields() -> None:
+    sg = supergraph(accounts=ACCOUNTS, orders=ORDERS)
+    query = """
+    mutation ($x: Boolean!) {
+      login(name: "a") @include(if: $x) { id }
+      rename(name: "b") { name }
+      placeOrder(item: "c") @skip(if: $x) { buyer { name } }
+    }
+    """
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "accounts") {
+              mutation {
+                login(name: "a") @include(if: $x) {
+                  id
+                }
+                rename(name: "b") {
+                  name
+                }
+              }
+            },
+            Skip(if: $x) {
+              Fetch(service: "orders") {
+                mutation {
+                  placeOrder(item: "c") @skip(if: $x) {
+                    buyer {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              },
+            },
+            Skip(if: $x) {
+              Flatten(path: "placeOrder.buyer") {
+                Fetch(service: "accounts") {
+                  {
+                    ... on User {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on User {
+                      name
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }
+        """
+    )
+
+
+def test_mutation_returning_interface() -> None:
+    sg = supergraph(
+        accounts=ACCOUNTS,
+        orders=ORDERS,
+        media="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+        type Mutation { publish(title: String!): Media }
+        interface Media { id: ID! title: String }
+        type Book implements Media @key(fields: "id") { id: ID! title: String owner: User }
+        type Movie implements Media @key(fields: "id") { id: ID! title: String }
+        type User @key(fields: "id") { id: ID! }
+        """,
+    )
+    query = """
+    mutation {
+      publish(title: "t") { title ... on Book { owner { name } } }
+      rename(name: "b") { name }
+    }
+    """
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "media") {
+              mutation {
+                publish(title: "t") {
+                  __typename
+                  title
+                  ... on Book {
+                    owner {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              }
+            },
+            Flatten(path: "publish.owner") {
+              Fetch(service: "accounts") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on User {
+                    name
+                  }
+                }
+              },
+            },
+            Fetch(service: "accounts") {
+              mutation {
+                rename(name: "b") {
+                  name
+                }
+              }
+            },
+          },
+        }
+        """
+    )

@@ -1493,3 +1493,83 @@ def test_two_requirements_same_field_other_arguments_one_conditional() -> None:
         }
         """
     )
+
+
+def test_requirement_and_key_hidden_from_the_api() -> None:
+    # `id` and `secret` are @inaccessible: clients cannot select them, the planner still must
+    link = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
+        'import: ["@key", "@inaccessible", "@external", "@requires"])'
+    )
+    sg = supergraph(
+        a=link
+        + """
+        type Query { me: User }
+        type User @key(fields: "id") { id: ID! @inaccessible name: String }
+        """,
+        b=link
+        + """
+        type User @key(fields: "id") {
+          id: ID! @inaccessible
+          secret: String @inaccessible
+          reviews: [String]
+        }
+        """,
+        c=link
+        + """
+        type User @key(fields: "id") {
+          id: ID! @inaccessible
+          secret: String @external
+          hint: String @requires(fields: "secret")
+        }
+        """,
+    )
+    assert plan(sg, "{ me { name reviews hint } }") == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                me {
+                  __typename
+                  id
+                  name
+                }
+              }
+            },
+            Flatten(path: "me") {
+              Fetch(service: "b") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on User {
+                    reviews
+                    secret
+                  }
+                }
+              },
+            },
+            Flatten(path: "me") {
+              Fetch(service: "c") {
+                {
+                  ... on User {
+                    __typename
+                    id
+                    secret
+                  }
+                } =>
+                {
+                  ... on User {
+                    hint
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    )

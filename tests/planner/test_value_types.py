@@ -233,3 +233,111 @@ def test_value_type_in_root_field_without_entity() -> None:
         }
         """
     )
+
+
+def test_list_of_value_types_through_parent_entity() -> None:
+    sg = supergraph(
+        a="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                            import: ["@key", "@shareable"])
+        type Query { orders: [Order] }
+        type Order @key(fields: "id") { id: ID! lines: [Line] @shareable }
+        type Line @shareable { sku: String qty: Int }
+        """,
+        b="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                            import: ["@key", "@shareable"])
+        type Order @key(fields: "id") { id: ID! lines: [Line] @shareable }
+        type Line @shareable { sku: String qty: Int price: Int }
+        """,
+    )
+    # `price` of each line comes from b, by re-selecting `lines` under the order's key
+    assert plan(sg, "{ orders { lines { sku price } } }") == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                orders {
+                  __typename
+                  id
+                  lines {
+                    sku
+                  }
+                }
+              }
+            },
+            Flatten(path: "orders.@") {
+              Fetch(service: "b") {
+                {
+                  ... on Order {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Order {
+                    lines {
+                      price
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    )
+
+
+def test_entity_inside_value_type() -> None:
+    sg = supergraph(
+        a="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                            import: ["@key", "@shareable"])
+        type Query { order: Order }
+        type Order @key(fields: "id") { id: ID! shipping: Shipping }
+        type Shipping { carrier: Carrier eta: Int }
+        type Carrier @key(fields: "code") { code: String! }
+        """,
+        b="""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+        type Carrier @key(fields: "code") { code: String! name: String }
+        """,
+    )
+    assert plan(sg, "{ order { shipping { eta carrier { name } } } }") == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                order {
+                  shipping {
+                    eta
+                    carrier {
+                      __typename
+                      code
+                    }
+                  }
+                }
+              }
+            },
+            Flatten(path: "order.shipping.carrier") {
+              Fetch(service: "b") {
+                {
+                  ... on Carrier {
+                    __typename
+                    code
+                  }
+                } =>
+                {
+                  ... on Carrier {
+                    name
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    )
