@@ -6,12 +6,13 @@ from dataclasses import replace
 
 from .fetch_group import FieldItem, SelTree
 from .metadata import Metadata
-from .operation import Field, Fragment, Selection, print_arguments
+from .operation import Cond, Field, Fragment, Selection, print_arguments
 from .plan import ReqField, ReqFragment, ReqSelection
 from .routes import fields_of
 
 __all__ = [
     "add_reqs",
+    "and_conditions",
     "client_keys",
     "fits",
     "level_keys",
@@ -110,3 +111,8 @@ def unreachable(type_name: str, sel: Field | Fragment, graph: str, meta: Metadat
         f"{', '.join(repr(o) for o in owners)}, but no resolvable @key of {type_name} there "
         f"can be fetched from {graph!r}."
     )
+
+
+def and_conditions(outer: tuple[Cond, ...], inner: tuple[Cond, ...]) -> tuple[Cond, ...]:
+    """Both sets of conditions, each once."""
+    return outer + tuple(c for c in inner if c not in outer)

@@ -24,6 +24,7 @@ from .plan import ReqField, ReqFragment, ReqSelection, ValueSetter
 from .routes import Route, candidate_routes, fields_of
 from .walk_support import (
     add_reqs,
+    and_conditions,
     client_keys,
     fits,
     level_keys,
@@ -100,7 +101,7 @@ class Walker:
         tc = frag.type_condition or ctx.type_name
         graph = ctx.group.subgraph
         if frag.conditions:
-            ctx = replace(ctx, conds=ctx.conds + frag.conditions)
+            ctx = replace(ctx, conds=and_conditions(ctx.conds, frag.conditions))
         if tc == ctx.type_name:
             target = ctx.target.fragment(None, frag.conditions)
             self.walk(replace(ctx, target=target), frag.selections)
@@ -196,7 +197,7 @@ class Walker:
             sub_provided,
             up=self._up_below(ctx, shell),
             avoid=ctx.avoid if ctx.up is None or ctx.up.ctx is not None else frozenset(),
-            conds=ctx.conds + f.conditions,
+            conds=and_conditions(ctx.conds, f.conditions),
             level=item.subtree(),
         )
         self.walk(sub, f.selections)
@@ -276,7 +277,7 @@ class Walker:
             # one representation cannot carry a field twice (e.g. two @requires of one field
             # with other arguments): this entry needs a fetch of its own
             child = self._child(ctx.group, route.graph, ctx.path, touched | {child.id})
-        conds = ctx.conds + sel.conditions
+        conds = and_conditions(ctx.conds, sel.conditions)
         if child.conditions is None:
             child.conditions = conds
         else:
