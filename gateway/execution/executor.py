@@ -139,7 +139,7 @@ class _Batch:
 
 
 class _Run:
-    __slots__ = ("client", "compiled", "data", "errors", "variables")
+    __slots__ = ("client", "compiled", "data", "errors", "variables", "walked")
 
     def __init__(
         self, compiled: CompiledPlan, client: SubgraphClient, variables: Mapping[str, Any]
@@ -148,6 +148,8 @@ class _Run:
         self.client = client
         self.variables = variables
         self.data: dict[str, Any] = {}
+        # objects at path prefixes, shared by the fetches that collect before the next merge
+        self.walked: dict[tuple[str, ...], list[Any]] = {}
         self.errors: list[dict[str, Any]] = []
 
     async def node(self, node: PlanNode) -> None:
@@ -206,6 +208,7 @@ class _Run:
             self.errors.extend(subgraph_error(raw, fetch.service, [at]))
         if result.data:
             apply_output_rewrites(result.data, fetch.output_rewrites, self.compiled.matcher)
+            self.walked.clear()
             deep_merge(self.data, result.data)
 
     async def entity_fetch(self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder) -> None:
@@ -248,6 +251,7 @@ class _Run:
             return
         owners = batch.owners
         matcher = self.compiled.matcher
+        self.walked.clear()
         for entity, group, typename in zip(entities, owners, batch.typenames, strict=True):
             if isinstance(entity, dict):
                 apply_output_rewrites(entity, fetch.output_rewrites, matcher, typename)
@@ -260,7 +264,7 @@ class _Run:
         batch = _Batch(path, [], [], [])
         index: dict[Any, int] = {}
         by_object: dict[tuple[Any, ...], int | None] = {}  # flat_key -> rep index (None: no rep)
-        for obj in collect_object_list(self.data, path, matcher):
+        for obj in collect_object_list(self.data, path, matcher, self.walked):
             fast = builder.flat_key(obj)
             if fast is not None:
                 known = by_object.get(fast, _UNSEEN)

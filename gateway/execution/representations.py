@@ -40,10 +40,25 @@ ResponsePath = tuple[str | int, ...]
 _ON = "... on "
 
 
-def collect_object_list(data: Any, path: Sequence[str], matcher: TypeMatcher) -> list[Any]:
-    """The objects at ``path`` (the hot path: no response paths; see ``collect_objects``)."""
-    current: list[Any] = [data]
-    for element in path:
+def collect_object_list(
+    data: Any,
+    path: Sequence[str],
+    matcher: TypeMatcher,
+    memo: dict[tuple[str, ...], list[Any]] | None = None,
+) -> list[Any]:
+    """The objects at ``path`` (the hot path: no response paths; see ``collect_objects``).
+
+    ``memo`` keeps the values at each path prefix walked, for fetches that collect before any
+    merge changes the tree (the entries of a batch, the fetches of a wave); the caller clears
+    it whenever it merges."""
+    key = tuple(path)
+    start = len(key)
+    if memo is not None:
+        while start and key[:start] not in memo:
+            start -= 1
+    current: list[Any] = memo[key[:start]] if memo is not None and start else [data]
+    for depth in range(start, len(key)):
+        element = key[depth]
         if element == "@":
             current = [v for value in current if type(value) is list for v in value]
         elif element.startswith(_ON):
@@ -53,6 +68,8 @@ def collect_object_list(data: Any, path: Sequence[str], matcher: TypeMatcher) ->
             ]
         else:
             current = [v[element] for v in current if type(v) is dict and element in v]
+        if memo is not None:
+            memo[key[: depth + 1]] = current
     out: list[Any] = []
     _flatten_list(current, out)
     return out
