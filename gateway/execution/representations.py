@@ -3,8 +3,9 @@ representations from a ``requires`` selection, and the plan's input/output rewri
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, assert_never
 
 from graphql import (
@@ -146,7 +147,7 @@ class RepBuilder:
     allow null (a null key means the parent is broken; asking the subgraph would be wrong).
     """
 
-    __slots__ = ("_flat", "_matcher", "_sel")
+    __slots__ = ("_flat", "_matcher", "_sel", "_single")
 
     def __init__(
         self, requires: Sequence[ReqSelection], schema: GraphQLSchema, matcher: TypeMatcher
@@ -154,6 +155,7 @@ class RepBuilder:
         self._matcher = matcher
         self._sel = _compile(requires, schema, None)
         self._flat = _flat_form(self._sel)
+        self._single = self._single_getter(self._flat)
 
     def build(self, obj: dict[str, Any]) -> dict[str, Any] | None:
         if self._flat is not None:
@@ -172,6 +174,15 @@ class RepBuilder:
         if flat is None:
             return None
         typename = obj.get("__typename")
+        single = self._single
+        if single is not None and typename == single[0]:
+            # the usual case: one entity type, its key fields read in one C call
+            try:
+                found: tuple[Any, ...] = (typename, single[1](obj))
+                hash(found)
+            except (KeyError, TypeError):
+                return None
+            return found
         values: list[Any] = [typename]
         for cond, fields in flat:
             if typename != cond and not self._matcher.matches(typename, cond):
@@ -185,6 +196,14 @@ class RepBuilder:
         except TypeError:
             return None
         return found
+
+    @staticmethod
+    def _single_getter(flat: _Flat | None) -> tuple[str, Callable[[Any], Any]] | None:
+        """(type, getter of its representation's values) for a one-type flat selection."""
+        if flat is None or len(flat) != 1 or not flat[0][1]:
+            return None
+        cond, fields = flat[0]
+        return cond, itemgetter(*(key for _, key, _null_ok in fields))
 
     def _build_flat(self, flat: _Flat, obj: dict[str, Any]) -> dict[str, Any] | None:
         # Same result as the general walk for the usual ``... on T { __typename id }`` keys,
