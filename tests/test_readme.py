@@ -34,3 +34,18 @@ def test_readme_example_query_crosses_every_service(
     assert len(services) >= 3, plan
     # The README's text says "This query crosses all five".
     assert services == set(SERVICE_NAMES), plan
+
+
+def test_readme_configuration_example_loads(tmp_path: Path) -> None:
+    from gateway.config import load_config
+
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## Configuration") :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert block is not None
+    path = tmp_path / "gateway.yaml"
+    path.write_text(block.group(1))
+    config = load_config(path, environ={}, subgraph_names=["accounts"])
+    assert config.subgraph_urls == {"accounts": "http://accounts:4001/graphql"}
+    assert config.batch_fetches and config.share_inflight_requests
+    assert not config.share_inflight_client_requests
