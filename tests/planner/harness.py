@@ -1,6 +1,6 @@
 """Golden plan tests: subgraph SDLs inline → supergraph → plan text.
 
-The supergraph of each test is composed by Apollo's composition (``tools/apollo_compose.mjs``)
+The supergraph of each test is composed by Apollo's composition (``scripts/apollo_compose.mjs``)
 and kept in ``supergraphs/`` under a hash of the inputs, so the tests need no Node to run and
 test the runtime on supergraphs made by the reference composer. A new or changed test composes
 its supergraph once, on a machine where ``../shared/bench`` is set up.
@@ -49,7 +49,7 @@ def _compose(sdls: dict[str, str]) -> str:
         )
     env = dict(os.environ, NODE_PATH=str(NODE_MODULES))
     done = subprocess.run(
-        [node, str(ROOT / "tools" / "apollo_compose.mjs")],
+        [node, str(ROOT / "scripts" / "apollo_compose.mjs")],
         input=json.dumps(sdls),
         capture_output=True,
         text=True,

@@ -1,7 +1,7 @@
 // Compose subgraph SDLs with Apollo's composition (a development tool: it makes the supergraph
 // fixtures of tests/planner from the inline SDLs of the tests, so that our runtime is tested
 // on supergraphs made by the reference composer).
-//   echo '{"name": "sdl", ...}' | NODE_PATH=../shared/bench/node_modules node tools/apollo_compose.mjs
+//   echo '{"name": "sdl", ...}' | NODE_PATH=../shared/bench/node_modules node scripts/apollo_compose.mjs
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 

@@ -1,6 +1,6 @@
 // Print Apollo's query plan for an operation on a supergraph (a development tool, to compare
 // behaviour; our golden tests hold our own plans).
-//   NODE_PATH=../shared/bench/node_modules node tools/apollo_plan.mjs supergraph.graphql query.graphql
+//   NODE_PATH=../shared/bench/node_modules node scripts/apollo_plan.mjs supergraph.graphql query.graphql
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
