@@ -33,6 +33,7 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "`operationName` is missing or names no operation of the document.",
     ),
     "BAD_USER_INPUT": ("response", "A variable's value does not fit its type."),
+    "MAX_DEPTH_LIMIT": ("response", "The operation nests fields deeper than 100 levels."),
     "INTROSPECTION_DISABLED": ("response", "Introspection is turned off in the config."),
     "QUERY_PLANNING_FAILED": (
         "response (`data: null`)",

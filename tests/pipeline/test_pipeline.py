@@ -199,3 +199,22 @@ async def test_exposed_plan_object_follows_apollo_json() -> None:
             "operationKind": "query",
         },
     }
+
+
+async def test_too_deep_operations_are_refused_before_planning() -> None:
+    from graphql import FragmentDefinitionNode, OperationDefinitionNode, build_schema, parse
+
+    from tests.execution.exec_subgraphs import FakeSupergraph
+
+    schema = build_schema("type Query { node: Node } type Node { id: ID child: Node }")
+    gw = Gateway(FakeSupergraph(schema), LocalClient({}), planner=StaticPlanner({}))
+    deep = "{ node " + "{ child " * 150 + "{ id }" + " }" * 150 + " }"
+    result = await gw.execute(deep)
+    assert "data" not in result
+    assert result["errors"][0]["extensions"]["code"] == "MAX_DEPTH_LIMIT"
+    # fragments count at the depth they are spread at
+    doc = parse("{ node { ...F ...F } } fragment F on Node { child { id } }")
+    op, fragment = doc.definitions
+    assert isinstance(op, OperationDefinitionNode)
+    assert isinstance(fragment, FragmentDefinitionNode)
+    assert prepare_module._depth(op.selection_set, {"F": fragment}) == 3
