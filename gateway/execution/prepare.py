@@ -189,7 +189,7 @@ def prepare_operation(
         return Rejected(_errors("Subscriptions are not supported", "SUBSCRIPTION_NOT_SUPPORTED"))
     depth = _depth(operation.selection_set, fragments)
     if depth > MAX_DEPTH:
-        msg = f"The operation is {depth} levels deep; the limit is {MAX_DEPTH}."
+        msg = f"The operation nests fields more than {MAX_DEPTH} levels deep (the limit)."
         return Rejected(_errors(msg, "MAX_DEPTH_LIMIT"))
     plan: QueryPlan | None = None
     compiled: CompiledPlan | None = None
