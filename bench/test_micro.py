@@ -17,6 +17,7 @@ import pytest
 from graphql import parse
 
 from gateway.execution.merge import deep_merge
+from gateway.execution.prepare import Prepared
 from gateway.execution.shape import shape_response
 from gateway.pipeline import Gateway
 from gateway.planner import Planner
@@ -58,10 +59,10 @@ def test_execute_whole_request(benchmark: Any) -> None:
 def merged() -> tuple[Gateway, dict[str, Any]]:
     gateway = _gateway()
     entry = gateway.prepare(QUERY, None)
-    assert entry.compiled is not None  # type: ignore[union-attr]
+    assert isinstance(entry, Prepared) and entry.compiled is not None
     loop = asyncio.new_event_loop()
     try:
-        data, _ = loop.run_until_complete(entry.compiled.execute(gateway.client, {}))  # type: ignore[union-attr]
+        data, _ = loop.run_until_complete(entry.compiled.execute(gateway.client, {}))
     finally:
         loop.close()
     return gateway, data
@@ -69,7 +70,9 @@ def merged() -> tuple[Gateway, dict[str, Any]]:
 
 def test_shape_response(benchmark: Any, merged: tuple[Gateway, dict[str, Any]]) -> None:
     gateway, data = merged
-    shape = gateway.prepare(QUERY, None).shape_for({})  # type: ignore[union-attr]
+    entry = gateway.prepare(QUERY, None)
+    assert isinstance(entry, Prepared)
+    shape = entry.shape_for({})
     benchmark(lambda: shape_response(shape, data, []))
 
 

@@ -49,8 +49,3 @@ class SharingClient:
             del self._inflight[key]
         future.set_result(response)
         return response
-
-    async def close(self) -> None:
-        close = getattr(self.inner, "close", None)
-        if close is not None:
-            await close()
