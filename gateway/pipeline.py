@@ -18,6 +18,7 @@ from graphql import GraphQLSchema
 from gateway.config import GatewayConfig
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.prepare import Prepared, Rejected, prepare_operation
+from gateway.execution.typematch import hidden_types
 from gateway.planner import Planner
 from gateway.planner.plan import QueryPlan
 from gateway.supergraph import Supergraph
@@ -78,7 +79,8 @@ class Gateway:
         graphs = [(info.name, info.url) for info in supergraph.graphs.values()]
         graphs += [(key, info.url) for key, info in supergraph.graphs.items()]
         self.urls = self.config.resolve_urls(graphs)
-        self.matcher = TypeMatcher(self.schema)
+        hidden = hidden_types(supergraph) if isinstance(supergraph, Supergraph) else None
+        self.matcher = TypeMatcher(self.schema, hidden)
         self._cache: OrderedDict[tuple[str, str | None], Prepared | Rejected] = OrderedDict()
 
     async def execute(
