@@ -78,9 +78,7 @@ class Metadata:
             j = next((j for j in joins if j.graph == g), None)
             if j is None:
                 continue
-            if (not j.external and not j.used_overridden) or self.is_key_field(
-                type_name, field_name, g
-            ):
+            if not j.external and not j.used_overridden:
                 out.append(g)
         return tuple(out)
 

@@ -47,6 +47,8 @@ class Walker:
         self.root_router: RootRouter | None = None
         self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
         self._touched: set[int] | None = None
+        # entity jumps whose key is being fetched (see ``_enter``)
+        self._entering: set[tuple[int, tuple[str, ...], str, str]] = set()
 
     # -- groups -----------------------------------------------------------------------------
 
@@ -138,12 +140,15 @@ class Walker:
                 ctx.target.field(f.name, f.alias, (), f.conditions)
             return
         if self.meta.is_abstract(ctx.type_name):
+            runtime = self.meta.runtime_types(ctx.type_name, graph)
             if self._abstract_local(ctx, f):
                 self.add_local(ctx, f)
-            elif interface_object:
+            elif interface_object or not runtime:
+                # no object type here to split the field over: only a jump (an interface
+                # key) can reach it; without one the selection is unplannable, not empty
                 self.jump(ctx, f)
             else:
-                for obj in self.meta.runtime_types(ctx.type_name, graph):
+                for obj in runtime:
                     target = ctx.target.fragment(obj)
                     self.field(replace(ctx, type_name=obj, target=target), f)
             return
@@ -269,9 +274,7 @@ class Walker:
         req_ctx = replace(ctx, target=ctx.target.fragment(None, sel.conditions))
         req_ctx.target.field("__typename", front=True)
         touched: set[int] = set()
-        reps = self._require(req_ctx, route.key, touched)
-        if route.requires is not None:
-            reps += self._require(req_ctx, route.requires, touched)
+        reps = self._require_entry(req_ctx, sel, route, touched)
         child = self._child(ctx.group, route.graph, ctx.path, touched)
         if not fits(child.requires.fragment(t), reps):
             # one representation cannot carry a field twice (e.g. two @requires of one field
@@ -306,6 +309,24 @@ class Walker:
             self.add_local(child_ctx, sel)
         else:
             self.walk(child_ctx, (sel,))
+
+    def _require_entry(
+        self, ctx: Ctx, sel: Field | Fragment, route: Route, touched: set[int]
+    ) -> tuple[ReqSelection, ...]:
+        """The key (and @requires) fields of ``route``, fetched from ``ctx``. A key field that
+        can itself only be had through this same jump (an @external key field everywhere the
+        object can come from) makes the selection unplannable, not an endless recursion."""
+        entry = (ctx.group.id, ctx.path, ctx.type_name, route.graph)
+        if entry in self._entering:
+            raise PlanningError(unreachable(ctx.type_name, sel, ctx.group.subgraph, self.meta))
+        self._entering.add(entry)
+        try:
+            reps = self._require(ctx, route.key, touched)
+            if route.requires is not None:
+                reps += self._require(ctx, route.requires, touched)
+        finally:
+            self._entering.discard(entry)
+        return reps
 
     # -- requirements -----------------------------------------------------------------------
 
