@@ -78,6 +78,8 @@ class Metadata:
             j = next((j for j in joins if j.graph == g), None)
             if j is None:
                 continue
+            # an @external field (a key field too) is another subgraph's to resolve: a subgraph
+            # returning the object cannot say its value (its representations carry it in)
             if not j.external and not j.used_overridden:
                 out.append(g)
         return tuple(out)
@@ -116,13 +118,6 @@ class Metadata:
             for j in t.joins
             if j.graph == graph and j.key and (j.resolvable or not resolvable_only)
         )
-
-    @cache  # noqa: B019
-    def is_key_field(self, type_name: str, field_name: str, graph: str) -> bool:
-        for key in self.keys(type_name, graph, resolvable_only=False):
-            if field_name in self.field_set(type_name, key).top_level_names():
-                return True
-        return False
 
     @cache  # noqa: B019
     def field_set(self, type_name: str, text: str) -> FieldSet:
