@@ -27,6 +27,7 @@ from .walk_support import (
     and_conditions,
     client_keys,
     fits,
+    key_in_representation,
     level_keys,
     mirror,
     provided_field,
@@ -271,21 +272,30 @@ class Walker:
 
     def _enter(self, ctx: Ctx, sel: Field | Fragment, route: Route) -> None:
         t = ctx.type_name
-        req_ctx = replace(ctx, target=ctx.target.fragment(None, sel.conditions))
-        req_ctx.target.field("__typename", front=True)
+        source = ctx.group
         touched: set[int] = set()
-        reps = self._require_entry(req_ctx, sel, route, touched)
-        child = self._child(ctx.group, route.graph, ctx.path, touched)
+        reps = key_in_representation(source, ctx.path, t, route)
+        if reps is not None:
+            # the key is what this entity fetch was itself sent: the parent has it, so the
+            # jump is a sibling of this fetch, not a round after it (as Apollo plans it)
+            assert source.parent is not None
+            source = source.parent
+            touched |= ctx.group.deps
+        else:
+            req_ctx = replace(ctx, target=ctx.target.fragment(None, sel.conditions))
+            req_ctx.target.field("__typename", front=True)
+            reps = self._require_entry(req_ctx, sel, route, touched)
+        child = self._child(source, route.graph, ctx.path, touched)
         if not fits(child.requires.fragment(t), reps):
             # one representation cannot carry a field twice (e.g. two @requires of one field
             # with other arguments): this entry needs a fetch of its own
-            child = self._child(ctx.group, route.graph, ctx.path, touched | {child.id})
+            child = self._child(source, route.graph, ctx.path, touched | {child.id})
         conds = and_conditions(ctx.conds, sel.conditions)
         if child.conditions is None:
             child.conditions = conds
         else:
             child.conditions = tuple(c for c in child.conditions if c in conds)
-        touched.discard(ctx.group.id)
+        touched.discard(source.id)
         child.deps |= touched
         rep_target = child.requires.fragment(t)
         rep_target.field("__typename")
