@@ -63,11 +63,19 @@ class Walker:
     def _child(
         self, parent: FetchGroup, subgraph: str, path: tuple[str, ...], avoid: set[int]
     ) -> FetchGroup:
+        # A jump out of an entity fetch at the very objects it was entered at reads them where
+        # that fetch's parent has them: it hangs there, after the fetch, so that jumps to one
+        # subgraph at one path share a fetch however they were reached (as Apollo's do).
+        after: set[int] = set()
+        while parent.is_entity and parent.parent is not None and parent.path == path:
+            after.add(parent.id)
+            parent = parent.parent
         key = (parent.id, subgraph, path)
         group = self._children.get(key)
-        if group is None or group.id in avoid:
+        if group is None or group.id in avoid or group.id in after:
             group = self.new_group(subgraph, path, parent)
             self._children[key] = group
+        group.deps |= after
         return group
 
     def _touch(self, group: FetchGroup) -> None:

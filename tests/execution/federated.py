@@ -40,6 +40,9 @@ class Subgraph:
     sdl: str
     root: Mapping[str, Any] | None = None
     entities: Mapping[str, EntityResolver] | None = None
+    # the members of ``_Entity`` when they are not the keys of ``entities`` (an interface's
+    # resolver answering its object types)
+    entity_types: tuple[str, ...] | None = None
 
 
 class _DropDirectives(Visitor):
@@ -71,7 +74,9 @@ def plain_sdl(sdl: str) -> str:
 
 def _apps(subgraphs: Mapping[str, Subgraph]) -> dict[str, GraphQLCoreApp]:
     return {
-        name: entity_app(plain_sdl(s.sdl), root=s.root, entities=s.entities)
+        name: entity_app(
+            plain_sdl(s.sdl), root=s.root, entities=s.entities, entity_types=s.entity_types
+        )
         for name, s in subgraphs.items()
     }
 
