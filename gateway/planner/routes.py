@@ -46,8 +46,11 @@ def candidate_routes(
             continue
         for key_text in meta.keys(entry, graph):
             key = meta.field_set(entry, key_text)
+            local = key_is_local(key)
+            if not local and isinstance(sel, Field) and sel.name in key.top_level_names():
+                continue  # the key holds the very field it would fetch, and we lack it
             score = (
-                0 if key_is_local(key) else 1,
+                0 if local else 1,
                 0 if existing(graph) else 1,
                 0 if requires is None else 1,
                 _misses(meta, graph, entry, sel),

@@ -48,8 +48,7 @@ class Walker:
         self.root_router: RootRouter | None = None
         self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
         self._touched: set[int] | None = None
-        # entity jumps whose key is being fetched (see ``_enter``)
-        self._entering: set[tuple[int, tuple[str, ...], str, str]] = set()
+        self._entering: set[tuple[int, tuple[str, ...], str]] = set()
 
     # -- groups -----------------------------------------------------------------------------
 
@@ -275,8 +274,15 @@ class Walker:
             here,
             key_is_local=lambda key: all(self._local(ctx, n) for n in key.top_level_names()),
             existing=lambda graph: (ctx.group.id, graph, ctx.path) in self._children,
-            avoid=ctx.avoid,
+            avoid=ctx.avoid | self._entries_here(ctx),
         )
+
+    def _entries_here(self, ctx: Ctx) -> frozenset[str]:
+        """Subgraphs whose entry at this group and path is fetching its key right now."""
+        if not self._entering:
+            return frozenset()
+        gid, path = ctx.group.id, ctx.path
+        return frozenset(g for (i, p, g) in self._entering if i == gid and p == path)
 
     def _enter(self, ctx: Ctx, sel: Field | Fragment, route: Route) -> None:
         t = ctx.type_name
@@ -292,7 +298,17 @@ class Walker:
         else:
             req_ctx = replace(ctx, target=ctx.target.fragment(None, sel.conditions))
             req_ctx.target.field("__typename", front=True)
-            reps = self._require_entry(req_ctx, sel, route, touched)
+            # While this entry's key is being fetched, the same entry is no way to fetch it: a
+            # key field this subgraph lacks must come from elsewhere (or escalate), not from a
+            # jump that needs the very same key (that recursed without end).
+            entering = (ctx.group.id, ctx.path, route.graph)
+            self._entering.add(entering)
+            try:
+                reps = self._require(req_ctx, route.key, touched)
+            finally:
+                self._entering.discard(entering)
+            if route.requires is not None:
+                reps += self._require(req_ctx, route.requires, touched)
         child = self._child(source, route.graph, ctx.path, touched)
         if not fits(child.requires.fragment(t), reps):
             # one representation cannot carry a field twice (e.g. two @requires of one field
@@ -327,24 +343,6 @@ class Walker:
             self.add_local(child_ctx, sel)
         else:
             self.walk(child_ctx, (sel,))
-
-    def _require_entry(
-        self, ctx: Ctx, sel: Field | Fragment, route: Route, touched: set[int]
-    ) -> tuple[ReqSelection, ...]:
-        """The key (and @requires) fields of ``route``, fetched from ``ctx``. A key field that
-        can itself only be had through this same jump (an @external key field everywhere the
-        object can come from) makes the selection unplannable, not an endless recursion."""
-        entry = (ctx.group.id, ctx.path, ctx.type_name, route.graph)
-        if entry in self._entering:
-            raise PlanningError(unreachable(ctx.type_name, sel, ctx.group.subgraph, self.meta))
-        self._entering.add(entry)
-        try:
-            reps = self._require(ctx, route.key, touched)
-            if route.requires is not None:
-                reps += self._require(ctx, route.requires, touched)
-        finally:
-            self._entering.discard(entry)
-        return reps
 
     # -- requirements -----------------------------------------------------------------------
 

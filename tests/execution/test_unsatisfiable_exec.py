@@ -86,3 +86,11 @@ async def test_same_field_where_its_subgraph_serves_the_object() -> None:
     assert await run(media_graphs(), "{ top { id rating } }") == {
         "data": {"top": {"id": "m2", "rating": 5}}
     }
+
+
+@pytest.mark.parametrize("node_id", ["u1", "p1"])
+async def test_node_id_per_implementation_from_both_owners(node_id: str) -> None:
+    # Apollo Gateway answers this; Hive Gateway (Rust planner) refuses it. The operation is
+    # valid and each fragment has a subgraph that answers it whole: we answer, as Apollo does.
+    query = f'{{ node(id: "{node_id}") {{ ... on Post {{ id }} ... on User {{ id }} }} }}'
+    assert await run(node_graphs(), query) == {"data": {"node": {"id": node_id}}}

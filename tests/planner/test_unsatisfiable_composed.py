@@ -53,7 +53,6 @@ type Query { top: Media }
     [
         '{ node(id: "u1") { id } }',
         '{ node(id: "u1") { id ... on Post { id } } }',
-        '{ node(id: "p1") { ... on Post { id } ... on User { id } } }',
     ],
 )
 def test_node_id_no_subgraph_resolves_for_every_implementation(query: str) -> None:
@@ -142,3 +141,39 @@ def test_field_only_behind_unresolvable_interface_object_key() -> None:
     sg = supergraph(media=MEDIA, ratings=RATINGS)
     with pytest.raises(PlanningError, match=r"Media\.rating"):
         plan(sg, "{ featured { rating } }")
+
+
+def test_node_id_per_implementation_fans_out_to_the_owners() -> None:
+    # with a fragment per implementation each one has a subgraph that answers all of it: the
+    # shareable root field is fetched from both (Apollo plans the same; only an `id` selected
+    # on the interface itself has no subgraph, and the planner does not split it)
+    sg = supergraph(a=NODES_A, b=NODES_B)
+    query = '{ node(id: "p1") { ... on Post { id } ... on User { id } } }'
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Parallel {
+            Fetch(service: "a") {
+              {
+                node(id: "p1") {
+                  __typename
+                  ... on User {
+                    id
+                  }
+                }
+              }
+            },
+            Fetch(service: "b") {
+              {
+                node(id: "p1") {
+                  __typename
+                  ... on Post {
+                    id
+                  }
+                }
+              }
+            },
+          },
+        }
+        """
+    )
