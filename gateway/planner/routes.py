@@ -14,7 +14,7 @@ from .fieldset import FieldSet
 from .metadata import Metadata
 from .operation import Field, Fragment, Selection
 
-__all__ = ["Route", "candidate_routes", "fields_of"]
+__all__ = ["Route", "candidate_routes", "fields_of", "provided_field"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,29 +84,60 @@ def _targets(
 
 def _misses(meta: Metadata, graph: str, type_name: str, sel: Field | Fragment) -> int:
     """How many fields of the selection's subtree ``graph`` cannot resolve itself (each would
-    cost a further jump): the cheap cost that ranks the candidates."""
+    cost a further jump): the cheap cost that ranks the candidates. Fields the candidate
+    field @provides count as resolved."""
     if isinstance(sel, Fragment):
         return 0
     definition = meta.field(type_name, sel.name)
     if definition is None:
         return 0
-    return _subtree_misses(meta, graph, definition.type.named, sel.selections)
+    fs = meta.provides(type_name, sel.name, graph)
+    provided = fs.selections if fs is not None else None
+    return _subtree_misses(meta, graph, definition.type.named, sel.selections, provided)
 
 
-def _subtree_misses(meta: Metadata, graph: str, type_name: str, sels: tuple[Selection, ...]) -> int:
+def _subtree_misses(
+    meta: Metadata,
+    graph: str,
+    type_name: str,
+    sels: tuple[Selection, ...],
+    provided: tuple[Selection, ...] | None,
+) -> int:
     misses = 0
     for s in sels:
         if isinstance(s, Fragment):
             tc = s.type_condition or type_name
-            misses += _subtree_misses(meta, graph, tc, s.selections)
+            misses += _subtree_misses(meta, graph, tc, s.selections, provided)
         elif s.name != "__typename":
-            if not meta.resolvable(type_name, s.name, graph):
+            given = provided_field(provided, type_name, s.name, meta)
+            if given is None and not meta.resolvable(type_name, s.name, graph):
                 misses += 1
             elif s.selections:
                 definition = meta.field(type_name, s.name)
                 if definition is not None:
-                    misses += _subtree_misses(meta, graph, definition.type.named, s.selections)
+                    if given is not None:
+                        sub: tuple[Selection, ...] | None = given.selections
+                    else:
+                        fs = meta.provides(type_name, s.name, graph)
+                        sub = fs.selections if fs is not None else None
+                    misses += _subtree_misses(meta, graph, definition.type.named, s.selections, sub)
     return misses
+
+
+def provided_field(
+    provided: tuple[Selection, ...] | None, type_name: str, name: str, meta: Metadata
+) -> Field | None:
+    if provided is None:
+        return None
+    for s in provided:
+        if isinstance(s, Field):
+            if s.name == name:
+                return s
+        elif s.type_condition is None or type_name in meta.possible_types(s.type_condition):
+            found = provided_field(s.selections, type_name, name, meta)
+            if found is not None:
+                return found
+    return None
 
 
 def fields_of(sels: tuple[Selection, ...]) -> Iterator[Field]:

@@ -8,7 +8,7 @@ from .fetch_group import FetchGroup, FieldItem, FragmentItem, SelTree
 from .metadata import Metadata
 from .operation import Cond, Field, Fragment, Selection, print_arguments
 from .plan import ReqField, ReqFragment, ReqSelection
-from .routes import Route, fields_of
+from .routes import Route, fields_of, provided_field
 
 __all__ = [
     "add_reqs",
@@ -80,22 +80,6 @@ def mirror(sels: tuple[Selection, ...]) -> tuple[ReqSelection, ...]:
 
 def client_keys(sels: tuple[Selection, ...]) -> dict[str, tuple[str, str]]:
     return {f.response_key: (f.name, f.arguments_text) for f in fields_of(sels)}
-
-
-def provided_field(
-    provided: tuple[Selection, ...] | None, type_name: str, name: str, meta: Metadata
-) -> Field | None:
-    if provided is None:
-        return None
-    for s in provided:
-        if isinstance(s, Field):
-            if s.name == name:
-                return s
-        elif s.type_condition is None or type_name in meta.possible_types(s.type_condition):
-            found = provided_field(s.selections, type_name, name, meta)
-            if found is not None:
-                return found
-    return None
 
 
 def unreachable(type_name: str, sel: Field | Fragment, graph: str, meta: Metadata) -> str:
