@@ -128,6 +128,9 @@ def _fetch(op: Operation, g: FetchGroup) -> PlanNode:
     name = f" {op.name}__{_safe(g.subgraph)}__{g.id}" if op.name else ""
     rewrites: list[KeyRenamer] = []
     selection = g.selection.print(rewrites)
+    # a rename is recorded before those inside its subtree, whose paths go through its
+    # alias: applied innermost first, every path still exists when its rename runs
+    rewrites.reverse()
     if g.is_entity:
         defs.insert(0, "$representations:[_Any!]!")
         body = "{_entities(representations:$representations)" + selection + "}"
