@@ -149,6 +149,29 @@ class Metadata:
         graphs = self.types[obj].interfaces.get(iface)
         return graphs is None or graph in graphs
 
+    @cache  # noqa: B019
+    def shared_runtime_types(self, parent: str, field_name: str) -> frozenset[str] | None:
+        """The object types an abstract field several subgraphs resolve may have: only those
+        every one of them can return. A shareable field answers the same from any subgraph,
+        so a member one of them lacks is never its value (Apollo's and Hive's planners
+        intersect the same way; docs/decisions/00xx-partial-unions.md). None: one subgraph,
+        or not abstract."""
+        definition = self.field(parent, field_name)
+        graphs = self.field_graphs(parent, field_name)
+        if definition is None or len(graphs) < 2 or not self.is_abstract(definition.type.named):
+            return None
+        sets: list[frozenset[str]] = []
+        for graph in graphs:
+            declared = _named(self.field_type_text(parent, field_name, graph))
+            if self.is_interface_object(declared, graph):
+                continue  # it knows no object types behind the interface: no say in it
+            sets.append(frozenset(self.possible_types(declared, graph)))
+        return frozenset.intersection(*sets) if sets else None
+
     def runtime_types(self, type_name: str, graph: str) -> tuple[str, ...]:
         """Object types that ``graph`` may return where the schema says ``type_name``."""
         return self.possible_types(type_name, graph)
+
+
+def _named(type_text: str) -> str:
+    return type_text.strip("[]!")

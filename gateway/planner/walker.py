@@ -119,7 +119,7 @@ class Walker:
         if self.meta.is_interface_object(ctx.type_name, graph):
             self.jump(ctx, frag)  # this subgraph does not know the types behind the interface
             return
-        runtime = self._narrow(ctx.type_name, tc, graph)
+        runtime = self._narrow(ctx, tc)
         if not runtime:
             return  # the subgraph cannot return an object this fragment applies to
         up = self._up_through(ctx, Fragment(tc, (), frag.conditions))
@@ -133,10 +133,16 @@ class Walker:
             target = ctx.target.fragment(obj, frag.conditions)
             self.walk(replace(ctx, type_name=obj, target=target, up=up), frag.selections)
 
-    def _narrow(self, current: str, condition: str, graph: str) -> tuple[str, ...]:
-        here = self.meta.runtime_types(current, graph)
+    def _narrow(self, ctx: Ctx, condition: str) -> tuple[str, ...]:
         wanted = set(self.meta.possible_types(condition))
-        return tuple(t for t in here if t in wanted)
+        return tuple(t for t in self._runtime(ctx) if t in wanted)
+
+    def _runtime(self, ctx: Ctx) -> tuple[str, ...]:
+        """The object types the current (abstract) object may have here."""
+        here = self.meta.runtime_types(ctx.type_name, ctx.group.subgraph)
+        if ctx.runtime is None:
+            return here
+        return tuple(t for t in here if t in ctx.runtime)
 
     def field(self, ctx: Ctx, f: Field) -> None:
         graph = ctx.group.subgraph
@@ -148,7 +154,7 @@ class Walker:
                 ctx.target.field(f.name, f.alias, (), f.conditions)
             return
         if self.meta.is_abstract(ctx.type_name):
-            runtime = self.meta.runtime_types(ctx.type_name, graph)
+            runtime = self._runtime(ctx)
             if self._abstract_local(ctx, f):
                 self.add_local(ctx, f)
             elif interface_object or not runtime:
@@ -177,10 +183,7 @@ class Walker:
             return False
         if self.meta.is_interface_object(ctx.type_name, graph):
             return True
-        return all(
-            self._local(replace(ctx, type_name=obj), f.name)
-            for obj in self.meta.runtime_types(ctx.type_name, graph)
-        )
+        return all(self._local(replace(ctx, type_name=obj), f.name) for obj in self._runtime(ctx))
 
     def add_local(self, ctx: Ctx, f: Field, *, front: bool = False) -> None:
         item = ctx.target.field(f.name, f.alias, f.arguments, f.conditions, front=front)
@@ -212,6 +215,7 @@ class Walker:
             avoid=ctx.avoid if ctx.up is None or ctx.up.ctx is not None else frozenset(),
             conds=and_conditions(ctx.conds, f.conditions),
             level=item.subtree(),
+            runtime=self.meta.shared_runtime_types(ctx.type_name, f.name),
         )
         self.walk(sub, f.selections)
 

@@ -21,7 +21,7 @@ type Guest implements Person @key(fields: "id") { id: ID! boss: Person! @shareab
 GUESTS = """
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
 interface Person { id: ID! }
-type Staff @key(fields: "id") { id: ID! rank: Int }
+type Staff implements Person @key(fields: "id") { id: ID! rank: Int }
 type Guest implements Person @key(fields: "id") { id: ID! boss: Person @shareable }
 """
 BOSS = "boss { id ... on Staff { boss { id } } ... on Guest { boss { id } } }"
