@@ -4,6 +4,8 @@ Apollo Gateway and Hive Gateway give (checked against both), in tree and batch m
 - A value type reached by a jump and escalated (tests/planner/test_value_types.py).
 - An @interfaceObject field selected directly and through a type condition, answered by one
   fetch (tests/planner/test_interface_object.py).
+- A client field aliased `__typename` (tests/planner/test_type_conflicts.py): the answer the
+  GraphQL spec gives, where the two references differ from it and each other.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 import pytest
 
 from ..planner.test_interface_object import DEALS, PRICED
+from ..planner.test_type_conflicts import ACCOUNTS
+from ..planner.test_type_conflicts import REVIEWS as REVIEWS_OF_USERS
 from ..planner.test_value_types import CATALOG, REVIEWS, SPECS
 from .federated import Subgraph, run
 
@@ -74,3 +78,33 @@ async def test_value_type_reached_by_a_jump_and_escalated() -> None:
             ]
         }
     }
+
+
+def typename_graphs() -> dict[str, Subgraph]:
+    return {
+        "accounts": Subgraph(
+            ACCOUNTS,
+            root={"me": lambda _info: {"id": "1", "name": "Ada"}},
+            entities={"User": lambda r: {"id": r["id"], "name": "Ada"}},
+        ),
+        "reviews": Subgraph(
+            REVIEWS_OF_USERS,
+            entities={"User": lambda r: {"id": r["id"], "reviews": [{"body": "ok"}]}},
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "me"),
+    [
+        (
+            "{ me { __typename: name reviews { body } } }",
+            {"__typename": "Ada", "reviews": [{"body": "ok"}]},
+        ),
+        ("{ me { ... on User { __typename: name } id } }", {"__typename": "Ada", "id": "1"}),
+        ("{ me { name: __typename __typename: name } }", {"name": "User", "__typename": "Ada"}),
+    ],
+)
+async def test_client_field_aliased_typename(query: str, me: dict[str, Any]) -> None:
+    # the GraphQL spec's answer (see tests/planner/test_type_conflicts.py for the references)
+    assert await run(typename_graphs(), query) == {"data": {"me": me}}
