@@ -82,7 +82,10 @@ ERROR_CODES: dict[str, str] = {
     "CONTEXT_INVALID_SELECTION": "A @fromContext selection is not one field of the argument's "
     "type.",
     "NO_CONTEXT_IN_SELECTION": "A @fromContext value does not start with a $context.",
-    "LINK_IMPORT_NAME_MISMATCH": "Subgraphs use @tag or @inaccessible under different names.",
+    "LINK_IMPORT_NAME_MISMATCH": "Subgraphs use @tag, @inaccessible or @cacheTag under "
+    "different names.",
+    "UNSUPPORTED_FEATURE": "A subgraph links a feature fedgate cannot honour (Apollo "
+    "Connectors).",
     "SATISFIABILITY_ERROR": "Some query of the API schema cannot be planned over the subgraphs.",
 }
 

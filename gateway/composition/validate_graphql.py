@@ -65,6 +65,7 @@ DEFINITIONS = {
     " | INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
     "listSize": "(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!],"
     " requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION",
+    "cacheTag": "(format: String!) repeatable on OBJECT | FIELD_DEFINITION",
 }
 _LINK = (
     "directive @link(url: String, as: String, for: fedgate__Any, import: [fedgate__Import])"
@@ -118,6 +119,9 @@ def normalised_definitions(doc: DocumentNode, link: LinkInfo) -> list[Definition
 def validate_document(
     source: SubgraphSource, doc: DocumentNode, link: LinkInfo
 ) -> list[CompositionError]:
+    if any(code == "UNSUPPORTED_FEATURE" for code, _ in link.problems):
+        # the feature's own directives would only add "Unknown directive" consequences
+        return _link_errors(source, doc, link)
     definitions = normalised_definitions(doc, link)
     full = DocumentNode(definitions=(*prelude(link).definitions, *definitions))
     errors = []
@@ -137,19 +141,31 @@ def validate_document(
                 fix=_fix_for(err.message),
             )
         )
+    return errors + _link_errors(source, doc, link) + _root_errors(source, doc)
+
+
+def _link_errors(source: SubgraphSource, doc: DocumentNode, link: LinkInfo) -> list[CompositionError]:
     where = _link_location(source, doc)
-    for code, problem in link.problems:
-        errors.append(
-            CompositionError(
-                code=code,
-                message=f"[{source.name}] {problem}",
-                subgraphs=(source.name,),
-                locations=(where,),
-                fix="Link a federation version from v2.0 to v2.9 and import only directives "
-                "that version defines.",
-            )
+    return [
+        CompositionError(
+            code=code,
+            message=f"[{source.name}] {problem}",
+            subgraphs=(source.name,),
+            locations=(where,),
+            fix=_LINK_FIXES.get(code, _LINK_FIX),
         )
-    return errors + _root_errors(source, doc)
+        for code, problem in link.problems
+    ]
+
+
+_LINK_FIX = (
+    "Link a federation version from v2.0 to v2.14 (at most the pinned `federation_version`) "
+    "and import only directives that version defines."
+)
+_LINK_FIXES = {
+    "UNSUPPORTED_FEATURE": "Remove the connect @link and its @connect/@source directives, and "
+    "serve the subgraph as a GraphQL service.",
+}
 
 
 def _link_location(source: SubgraphSource, doc: DocumentNode) -> Location:
