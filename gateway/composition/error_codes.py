@@ -84,8 +84,7 @@ ERROR_CODES: dict[str, str] = {
     "NO_CONTEXT_IN_SELECTION": "A @fromContext value does not start with a $context.",
     "LINK_IMPORT_NAME_MISMATCH": "Subgraphs use @tag, @inaccessible or @cacheTag under "
     "different names.",
-    "UNSUPPORTED_FEATURE": "A subgraph links a feature fedgate cannot honour (Apollo "
-    "Connectors).",
+    "UNSUPPORTED_FEATURE": "A subgraph links a feature fedgate cannot honour (Apollo Connectors).",
     "SATISFIABILITY_ERROR": "Some query of the API schema cannot be planned over the subgraphs.",
 }
 

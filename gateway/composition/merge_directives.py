@@ -136,8 +136,7 @@ def join_directives(
             else:
                 joins.append(([ctx.graph(sg)], args))
     return tuple(
-        f"@join__directive(graphs: [{', '.join(graphs)}], name: {print_string(name)}, "
-        f"args: {args})"
+        f"@join__directive(graphs: [{', '.join(graphs)}], name: {print_string(name)}, args: {args})"
         for name, joins in by_name.items()
         for graphs, args in joins
     )

@@ -144,7 +144,9 @@ def validate_document(
     return errors + _link_errors(source, doc, link) + _root_errors(source, doc)
 
 
-def _link_errors(source: SubgraphSource, doc: DocumentNode, link: LinkInfo) -> list[CompositionError]:
+def _link_errors(
+    source: SubgraphSource, doc: DocumentNode, link: LinkInfo
+) -> list[CompositionError]:
     where = _link_location(source, doc)
     return [
         CompositionError(
