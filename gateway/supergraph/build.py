@@ -52,6 +52,10 @@ SUPPORTED: Mapping[str, frozenset[tuple[int, int]]] = {
     "join": frozenset({(0, 2), (0, 3), (0, 4), (0, 5)}),
     "inaccessible": frozenset({(0, 1), (0, 2)}),
     "tag": frozenset({(0, 1), (0, 2), (0, 3)}),
+    # @cacheTag (federation v2.12, as @join__directive) names the entries of a router's
+    # response cache for invalidation; without a response cache the answers are the same
+    # whether or not the tags are read, so ignoring them honours the feature.
+    "cacheTag": frozenset({(0, 1)}),
 }
 
 _KINDS: Mapping[type, TypeKind] = {
