@@ -33,7 +33,7 @@ from graphql import (
 )
 from graphql.validation.validate import validate_sdl
 
-from .links import LinkInfo
+from .links import CONNECT_URL, FEDERATION_URL, LinkInfo, link_args
 from .model import CompositionError, Location, SubgraphSource
 from .parse import location, root_renames
 
@@ -147,13 +147,12 @@ def validate_document(
 def _link_errors(
     source: SubgraphSource, doc: DocumentNode, link: LinkInfo
 ) -> list[CompositionError]:
-    where = _link_location(source, doc)
     return [
         CompositionError(
             code=code,
             message=f"[{source.name}] {problem}",
             subgraphs=(source.name,),
-            locations=(where,),
+            locations=(_link_location(source, doc, _LINK_URLS.get(code, FEDERATION_URL)),),
             fix=_LINK_FIXES.get(code, _LINK_FIX),
         )
         for code, problem in link.problems
@@ -170,13 +169,21 @@ _LINK_FIXES = {
 }
 
 
-def _link_location(source: SubgraphSource, doc: DocumentNode) -> Location:
-    for node in doc.definitions:
-        for directive in getattr(node, "directives", None) or ():
-            if isinstance(node, SchemaDefinitionNode | SchemaExtensionNode) and (
-                directive.name.value == "link"
-            ):
-                return location(directive, source.origin)
+_LINK_URLS = {"UNSUPPORTED_FEATURE": CONNECT_URL}
+
+
+def _link_location(source: SubgraphSource, doc: DocumentNode, url: str) -> Location:
+    """Where the ``@link`` to ``url`` is (else the first ``@link``, else the top)."""
+    links = [
+        directive
+        for node in doc.definitions
+        if isinstance(node, SchemaDefinitionNode | SchemaExtensionNode)
+        for directive in node.directives or ()
+        if directive.name.value == "link"
+    ]
+    named = [d for d in links if str(link_args(d).get("url", "")).startswith(url)]
+    if named or links:
+        return location((named or links)[0], source.origin)
     return Location(source.origin, 1, 1)
 
 

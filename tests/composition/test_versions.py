@@ -133,3 +133,16 @@ def test_compose_command_refuses_federation_one(
     err = capsys.readouterr().err
     assert err.startswith(f"error: {config}: federation_version: federation_version `=0.36.0` ")
     assert "Federation 1 composition" in err
+
+
+def test_connectors_are_refused_at_their_link() -> None:
+    sdl = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.10", import: ["@key"])'
+        '\n  @link(url: "https://specs.apollo.dev/connect/v0.2", import: ["@connect"])\n'
+        'type Query { t: Int @connect(http: {GET: "http://x/t"}, selection: "$") }'
+    )
+    result = compose(sources(a=sdl))
+    assert isinstance(result, CompositionFailure)
+    [error] = result.errors  # no "Unknown directive @connect" beside it
+    assert error.code == "UNSUPPORTED_FEATURE"
+    assert (error.locations[0].line, error.locations[0].column) == (2, 3)
