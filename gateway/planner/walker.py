@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import PlanningError
+from .budget import DEFAULT_LIMITS
 from .context import Ctx, RootRouter, Up
 from .fetch_group import FetchGroup
 from .fieldset import FieldSet
@@ -40,19 +41,31 @@ _MAX_ESCALATIONS = 4
 
 
 class Walker:
-    def __init__(self, meta: Metadata, operation: Operation) -> None:
+    def __init__(
+        self,
+        meta: Metadata,
+        operation: Operation,
+        max_groups: int = DEFAULT_LIMITS.max_fetch_groups,
+    ) -> None:
         self.meta = meta
         self.operation = operation
+        self.max_groups = max_groups
         self.groups: list[FetchGroup] = []
         self.root_router: RootRouter | None = None
         self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
         self._touched: set[int] | None = None
+        self._keys_cache: dict[int, tuple[tuple[Selection, ...], dict[str, tuple[str, str]]]] = {}
 
     # -- groups -----------------------------------------------------------------------------
 
     def new_group(
         self, subgraph: str, path: tuple[str, ...], parent: FetchGroup | None
     ) -> FetchGroup:
+        if len(self.groups) >= self.max_groups:
+            raise PlanningError(
+                f"The operation needs more than {self.max_groups} subgraph fetches (the limit).",
+                code="OPERATION_TOO_COMPLEX",
+            )
         group = FetchGroup(len(self.groups), subgraph, path, parent is not None, parent)
         self.groups.append(group)
         return group
@@ -389,11 +402,24 @@ class Walker:
         """The response key of a field the planner adds: its name, unless the client uses that
         key at this level for something else (another field or other arguments)."""
         wanted = (f.name, f.arguments_text)
-        used = client_keys(ctx.client_sels)
-        level_keys(ctx.level or ctx.target, used)
-        if used.get(f.name, wanted) == wanted:
+        client = self._client_keys(ctx.client_sels)
+        level: dict[str, tuple[str, str]] = {}
+        level_keys(ctx.level or ctx.target, level)
+
+        def used(key: str) -> tuple[str, str] | None:
+            return client.get(key) or level.get(key)  # the client's use of a key comes first
+
+        if used(f.name) in (None, wanted):
             return f.name
         n = 0
-        while f"{f.name}__fedgate_{n}" in used and used[f"{f.name}__fedgate_{n}"] != wanted:
+        while used(f"{f.name}__fedgate_{n}") not in (None, wanted):
             n += 1
         return f"{f.name}__fedgate_{n}"
+
+    def _client_keys(self, sels: tuple[Selection, ...]) -> dict[str, tuple[str, str]]:
+        """``client_keys`` of one level, computed once: every requirement added at a level
+        asks, and a level with many fields would otherwise cost a scan per requirement."""
+        cached = self._keys_cache.get(id(sels))
+        if cached is None or cached[0] is not sels:
+            cached = self._keys_cache[id(sels)] = (sels, client_keys(sels))
+        return cached[1]

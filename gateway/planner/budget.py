@@ -1,0 +1,233 @@
+"""Budgets that refuse hostile operations before they cost anything (see docs/decisions).
+
+One pass over the parsed document, before graphql-core validates it, measures what the later
+stages pay for: the field depth, the selections once every fragment spread is expanded (a
+"fragment bomb" of 20 fragments, each spreading the next twice, is 900 bytes of text and
+2^20 selections), the aliases, and the fields that share one response key in one selection
+set (graphql-core's OverlappingFieldsCanBeMerged compares those pairwise). Each fragment is
+measured once, bottom-up with memoisation, so the pass is linear in the document's text,
+never in its expansion. Identical sibling selections (``a: name a: name``) are dropped first:
+they mean exactly what one of them means, and they would cost validation a comparison per pair.
+
+The limits live in one frozen dataclass (``Limits``) so that configuration can set them; the
+defaults never refuse a reasonable operation (the benchmark's heavy query uses a few percent
+of each) and keep the planner's worst case in milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+
+from graphql import (
+    DefinitionNode,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionNode,
+    SelectionSetNode,
+    print_ast,
+)
+
+__all__ = ["DEFAULT_LIMITS", "BudgetExceeded", "Limits", "check_document"]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-operation budgets. The names follow Apollo Router's ``limits`` where one exists."""
+
+    # field nesting, fragments counted where they are spread (Apollo: max_depth)
+    max_depth: int = 100
+    # fields and fragments once every spread is expanded (Apollo: max_recursive_selections)
+    max_selections: int = 10_000
+    # distinct aliased response keys, summed over the selection sets (Apollo: max_aliases)
+    max_aliases: int = 1_000
+    # fields that share one response key in one selection set, identical ones counted once
+    max_fields_per_key: int = 200
+    # validation errors reported (graphql-core then adds one saying it stopped)
+    max_validation_errors: int = 100
+    # fetch groups the planner may create for one operation (plan size and planner work)
+    max_fetch_groups: int = 500
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if getattr(self, f.name) < 1:
+                raise ValueError(f"limit {f.name} must be at least 1")
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetExceeded:
+    """Why an operation is refused: the message and the ``extensions.code``."""
+
+    message: str
+    code: str
+
+
+def check_document(
+    document: DocumentNode, limits: Limits = DEFAULT_LIMITS
+) -> tuple[DocumentNode, BudgetExceeded | None]:
+    """``document`` without identical sibling selections, and the first budget it exceeds
+    (or None). Runs before validation, so unknown fragments count as empty and a fragment
+    cycle (which validation reports) as nothing."""
+    aliases = 0
+    definitions: list[DefinitionNode] = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
+            selection_set, found = _dedupe(definition.selection_set)
+            aliases += found
+            if selection_set is not definition.selection_set:
+                definition = replace(definition, selection_set=selection_set)
+        definitions.append(definition)
+    if len(definitions) != len(document.definitions) or any(
+        a is not b for a, b in zip(definitions, document.definitions, strict=True)
+    ):
+        document = replace(document, definitions=tuple(definitions))
+    if aliases > limits.max_aliases:
+        msg = f"The operation uses more than {limits.max_aliases} aliases (the limit)."
+        return document, BudgetExceeded(msg, "MAX_ALIASES_LIMIT")
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    measure = _Measure(fragments, limits)
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            measure.operation(definition)
+    return document, measure.exceeded
+
+
+class _Measure:
+    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode], limits: Limits) -> None:
+        self.fragments = fragments
+        self.limits = limits
+        self.exceeded: BudgetExceeded | None = None
+        # fragment name → (expanded selections, field depth); None while being measured
+        self._memo: dict[str, tuple[int, int] | None] = {}
+
+    def operation(self, op: OperationDefinitionNode) -> None:
+        if self.exceeded is not None:
+            return
+        size, depth = self._selection_set(op.selection_set)
+        limits = self.limits
+        if depth > limits.max_depth:
+            msg = (
+                f"The operation nests fields more than {limits.max_depth} levels deep (the limit)."
+            )
+            self._refuse(msg, "MAX_DEPTH_LIMIT")
+        elif size > limits.max_selections:
+            msg = (
+                f"The operation selects more than {limits.max_selections} fields and fragments "
+                "once its fragments are expanded (the limit)."
+            )
+            self._refuse(msg, "OPERATION_TOO_COMPLEX")
+
+    def _refuse(self, message: str, code: str) -> None:
+        if self.exceeded is None:
+            self.exceeded = BudgetExceeded(message, code)
+
+    def _selection_set(self, node: SelectionSetNode, *, keys: bool = True) -> tuple[int, int]:
+        """(expanded selections, field depth) of one selection set. The recursion follows the
+        text's nesting, which the parser bounds; spreads go through the memo. ``keys``: check
+        the response keys here (not again for an inline fragment: its field checked them)."""
+        size = depth = 0
+        if keys:
+            self._check_keys(node)
+        for sel in node.selections:
+            sub = (0, 0)
+            if isinstance(sel, FieldNode):
+                if sel.selection_set is not None:
+                    sub = self._selection_set(sel.selection_set)
+                sub = (sub[0], sub[1] + 1)
+            elif isinstance(sel, InlineFragmentNode):
+                sub = self._selection_set(sel.selection_set, keys=False)
+            elif isinstance(sel, FragmentSpreadNode):
+                sub = self._fragment(sel.name.value)
+            size += 1 + sub[0]
+            depth = max(depth, sub[1])
+            if size > self.limits.max_selections:
+                break  # refused anyway: stop before the numbers grow any further
+        return size, depth
+
+    def _fragment(self, name: str) -> tuple[int, int]:
+        if name in self._memo:
+            return self._memo[name] or (0, 0)  # None: a cycle, which validation reports
+        definition = self.fragments.get(name)
+        if definition is None:
+            return (0, 0)  # unknown: validation reports it
+        self._memo[name] = None
+        measured = self._selection_set(definition.selection_set)
+        self._memo[name] = measured
+        return measured
+
+    def _check_keys(self, node: SelectionSetNode) -> None:
+        counts: dict[str, int] = {}
+        for field in _fields_here(node):
+            key = field.alias.value if field.alias else field.name.value
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] > self.limits.max_fields_per_key:
+                msg = (
+                    f"The operation selects more than {self.limits.max_fields_per_key} "
+                    f"different fields at response key '{key}' in one selection set (the limit)."
+                )
+                self._refuse(msg, "OPERATION_TOO_COMPLEX")
+                return
+
+
+def _fields_here(node: SelectionSetNode) -> list[FieldNode]:
+    """The fields of one selection set, through its inline fragments (not spreads: the
+    validation rule compares a fragment with another once, however often it is spread)."""
+    out: list[FieldNode] = []
+    stack = [node]
+    while stack:
+        for sel in stack.pop().selections:
+            if isinstance(sel, FieldNode):
+                out.append(sel)
+            elif isinstance(sel, InlineFragmentNode):
+                stack.append(sel.selection_set)
+    return out
+
+
+def _dedupe(node: SelectionSetNode) -> tuple[SelectionSetNode, int]:
+    """``node`` without selections identical to an earlier sibling, at every level (the AST is
+    immutable: changed levels are copies), and the distinct aliases in it. Cheap signatures
+    find the candidates; only those are printed to be compared."""
+    sels = node.selections
+    signatures: dict[tuple[str, ...], int] = {}
+    for sel in sels:
+        signature = _signature(sel)
+        signatures[signature] = signatures.get(signature, 0) + 1
+    aliases = len({s[1] for s in signatures if s[0] == "f" and s[1]})
+    kept: list[SelectionNode] = []
+    printed: set[str] = set()
+    changed = False
+    for sel in sels:
+        if signatures[_signature(sel)] > 1:
+            text = print_ast(sel)
+            if text in printed:
+                changed = True
+                continue
+            printed.add(text)
+        sub = getattr(sel, "selection_set", None)
+        if isinstance(sub, SelectionSetNode):
+            new_sub, sub_aliases = _dedupe(sub)
+            aliases += sub_aliases
+            if new_sub is not sub:
+                sel = replace(sel, selection_set=new_sub)
+                changed = True
+        kept.append(sel)
+    return (replace(node, selections=tuple(kept)) if changed else node), aliases
+
+
+def _signature(sel: SelectionNode) -> tuple[str, ...]:
+    if isinstance(sel, FieldNode):
+        return ("f", sel.alias.value if sel.alias else "", sel.name.value)
+    if isinstance(sel, InlineFragmentNode):
+        return ("i", sel.type_condition.name.value if sel.type_condition else "")
+    if isinstance(sel, FragmentSpreadNode):
+        return ("s", sel.name.value)
+    return ("?",)
