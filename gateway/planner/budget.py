@@ -212,12 +212,11 @@ def _dedupe(node: SelectionSetNode) -> tuple[SelectionSetNode, int]:
                 changed = True
                 continue
             printed.add(text)
-        sub = getattr(sel, "selection_set", None)
-        if isinstance(sub, SelectionSetNode):
-            new_sub, sub_aliases = _dedupe(sub)
+        if isinstance(sel, FieldNode | InlineFragmentNode) and sel.selection_set is not None:
+            sub, sub_aliases = _dedupe(sel.selection_set)
             aliases += sub_aliases
-            if new_sub is not sub:
-                sel = replace(sel, selection_set=new_sub)
+            if sub is not sel.selection_set:
+                sel = replace(sel, selection_set=sub)
                 changed = True
         kept.append(sel)
     return (replace(node, selections=tuple(kept)) if changed else node), aliases
