@@ -41,6 +41,9 @@ class Limits:
 
     # field nesting, fragments counted where they are spread (Apollo: max_depth)
     max_depth: int = 100
+    # selection sets inside one another, fragments included: what every recursive stage
+    # (normalisation, planning, shaping) pays a few stack frames for
+    max_nesting: int = 150
     # fields and fragments once every spread is expanded (Apollo: max_recursive_selections)
     max_selections: int = 10_000
     # distinct aliased response keys, summed over the selection sets (Apollo: max_aliases)
@@ -60,6 +63,8 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
+_Size = tuple[int, int, int]
+
 
 @dataclass(frozen=True, slots=True)
 class BudgetExceeded:
@@ -75,6 +80,17 @@ def check_document(
     """``document`` without identical sibling selections, and the first budget it exceeds
     (or None). Runs before validation, so unknown fragments count as empty and a fragment
     cycle (which validation reports) as nothing."""
+    try:
+        return _check_document(document, limits)
+    except RecursionError:
+        # Only a document built in code (the parser bounds nesting) with limits lifted far
+        # beyond the defaults gets here: it is too deep all the same.
+        return document, BudgetExceeded("The operation nests too deeply.", "MAX_DEPTH_LIMIT")
+
+
+def _check_document(
+    document: DocumentNode, limits: Limits = DEFAULT_LIMITS
+) -> tuple[DocumentNode, BudgetExceeded | None]:
     aliases = 0
     definitions: list[DefinitionNode] = []
     for definition in document.definitions:
@@ -84,9 +100,7 @@ def check_document(
             if selection_set is not definition.selection_set:
                 definition = replace(definition, selection_set=selection_set)
         definitions.append(definition)
-    if len(definitions) != len(document.definitions) or any(
-        a is not b for a, b in zip(definitions, document.definitions, strict=True)
-    ):
+    if any(a is not b for a, b in zip(definitions, document.definitions, strict=True)):
         document = replace(document, definitions=tuple(definitions))
     if aliases > limits.max_aliases:
         msg = f"The operation uses more than {limits.max_aliases} aliases (the limit)."
@@ -106,17 +120,23 @@ class _Measure:
         self.fragments = fragments
         self.limits = limits
         self.exceeded: BudgetExceeded | None = None
-        # fragment name → (expanded selections, field depth); None while being measured
-        self._memo: dict[str, tuple[int, int] | None] = {}
+        # fragment name → its (expanded selections, field depth, nesting); None while measured
+        self._memo: dict[str, _Size | None] = {}
 
     def operation(self, op: OperationDefinitionNode) -> None:
         if self.exceeded is not None:
             return
-        size, depth = self._selection_set(op.selection_set)
+        size, depth, nesting = self._selection_set(op.selection_set, 1)
         limits = self.limits
         if depth > limits.max_depth:
             msg = (
                 f"The operation nests fields more than {limits.max_depth} levels deep (the limit)."
+            )
+            self._refuse(msg, "MAX_DEPTH_LIMIT")
+        elif nesting > limits.max_nesting:
+            msg = (
+                f"The operation nests selection sets (fields and fragments) more than "
+                f"{limits.max_nesting} levels deep (the limit)."
             )
             self._refuse(msg, "MAX_DEPTH_LIMIT")
         elif size > limits.max_selections:
@@ -130,37 +150,41 @@ class _Measure:
         if self.exceeded is None:
             self.exceeded = BudgetExceeded(message, code)
 
-    def _selection_set(self, node: SelectionSetNode, *, keys: bool = True) -> tuple[int, int]:
-        """(expanded selections, field depth) of one selection set. The recursion follows the
-        text's nesting, which the parser bounds; spreads go through the memo. ``keys``: check
-        the response keys here (not again for an inline fragment: its field checked them)."""
-        size = depth = 0
+    def _selection_set(self, node: SelectionSetNode, level: int, *, keys: bool = True) -> _Size:
+        """(expanded selections, field depth, nesting) of a selection set at nesting ``level``.
+        The recursion stops past the nesting limit (whatever is below is refused anyway), and
+        each fragment is measured once. ``keys``: check the response keys here (not again for
+        an inline fragment: the selection set around it checked them)."""
+        if level > self.limits.max_nesting:
+            return (0, 0, 1)
+        size = depth = nesting = 0
         if keys:
             self._check_keys(node)
         for sel in node.selections:
-            sub = (0, 0)
+            sub: _Size = (0, 0, 0)
             if isinstance(sel, FieldNode):
                 if sel.selection_set is not None:
-                    sub = self._selection_set(sel.selection_set)
-                sub = (sub[0], sub[1] + 1)
+                    sub = self._selection_set(sel.selection_set, level + 1)
+                sub = (sub[0], sub[1] + 1, sub[2])
             elif isinstance(sel, InlineFragmentNode):
-                sub = self._selection_set(sel.selection_set, keys=False)
+                sub = self._selection_set(sel.selection_set, level + 1, keys=False)
             elif isinstance(sel, FragmentSpreadNode):
-                sub = self._fragment(sel.name.value)
+                sub = self._fragment(sel.name.value, level + 1)
             size += 1 + sub[0]
             depth = max(depth, sub[1])
+            nesting = max(nesting, sub[2])
             if size > self.limits.max_selections:
                 break  # refused anyway: stop before the numbers grow any further
-        return size, depth
+        return size, depth, nesting + 1
 
-    def _fragment(self, name: str) -> tuple[int, int]:
+    def _fragment(self, name: str, level: int) -> _Size:
         if name in self._memo:
-            return self._memo[name] or (0, 0)  # None: a cycle, which validation reports
+            return self._memo[name] or (0, 0, 0)  # None: a cycle, which validation reports
         definition = self.fragments.get(name)
         if definition is None:
-            return (0, 0)  # unknown: validation reports it
+            return (0, 0, 0)  # unknown: validation reports it
         self._memo[name] = None
-        measured = self._selection_set(definition.selection_set)
+        measured = self._selection_set(definition.selection_set, level)
         self._memo[name] = measured
         return measured
 

@@ -54,6 +54,7 @@ class Walker:
         self.root_router: RootRouter | None = None
         self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
         self._touched: set[int] | None = None
+        self._entering: set[tuple[int, tuple[str, ...], str]] = set()
         self._keys_cache: dict[int, tuple[tuple[Selection, ...], dict[str, tuple[str, str]]]] = {}
 
     # -- groups -----------------------------------------------------------------------------
@@ -274,15 +275,30 @@ class Walker:
             here,
             key_is_local=lambda key: all(self._local(ctx, n) for n in key.top_level_names()),
             existing=lambda graph: (ctx.group.id, graph, ctx.path) in self._children,
-            avoid=ctx.avoid,
+            avoid=ctx.avoid | self._entries_here(ctx),
         )
+
+    def _entries_here(self, ctx: Ctx) -> frozenset[str]:
+        """Subgraphs whose entry at this group and path is fetching its key right now."""
+        if not self._entering:
+            return frozenset()
+        gid, path = ctx.group.id, ctx.path
+        return frozenset(g for (i, p, g) in self._entering if i == gid and p == path)
 
     def _enter(self, ctx: Ctx, sel: Field | Fragment, route: Route) -> None:
         t = ctx.type_name
         req_ctx = replace(ctx, target=ctx.target.fragment(None, sel.conditions))
         req_ctx.target.field("__typename", front=True)
         touched: set[int] = set()
-        reps = self._require(req_ctx, route.key, touched)
+        # While this entry's key is being fetched, the same entry is no way to fetch it: a key
+        # field this subgraph lacks must come from elsewhere (or escalate), not from a jump
+        # that needs the very same key (that recursed without end).
+        entering = (ctx.group.id, ctx.path, route.graph)
+        self._entering.add(entering)
+        try:
+            reps = self._require(req_ctx, route.key, touched)
+        finally:
+            self._entering.discard(entering)
         if route.requires is not None:
             reps += self._require(req_ctx, route.requires, touched)
         child = self._child(ctx.group, route.graph, ctx.path, touched)
