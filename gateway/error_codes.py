@@ -46,7 +46,7 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
     "OPERATION_TOO_COMPLEX": (
         "response",
         "The operation exceeds a budget: more than 10,000 selections once fragments are "
-        "expanded, more than 200 fields at one response key in one selection set (checked "
+        "expanded, more than 100 fields at one response key in one selection set (checked "
         "before validation), or a plan of more than 500 subgraph fetches.",
     ),
     "INTROSPECTION_DISABLED": ("response", "Introspection is turned off in the config."),

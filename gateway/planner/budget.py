@@ -49,7 +49,7 @@ class Limits:
     # distinct aliased response keys, summed over the selection sets (Apollo: max_aliases)
     max_aliases: int = 1_000
     # fields that share one response key in one selection set, identical ones counted once
-    max_fields_per_key: int = 200
+    max_fields_per_key: int = 100
     # validation errors reported (graphql-core then adds one saying it stopped)
     max_validation_errors: int = 100
     # fetch groups the planner may create for one operation (plan size and planner work)
@@ -89,22 +89,9 @@ def check_document(
 
 
 def _check_document(
-    document: DocumentNode, limits: Limits = DEFAULT_LIMITS
+    document: DocumentNode, limits: Limits
 ) -> tuple[DocumentNode, BudgetExceeded | None]:
-    aliases = 0
-    definitions: list[DefinitionNode] = []
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
-            selection_set, found = _dedupe(definition.selection_set)
-            aliases += found
-            if selection_set is not definition.selection_set:
-                definition = replace(definition, selection_set=selection_set)
-        definitions.append(definition)
-    if any(a is not b for a, b in zip(definitions, document.definitions, strict=True)):
-        document = replace(document, definitions=tuple(definitions))
-    if aliases > limits.max_aliases:
-        msg = f"The operation uses more than {limits.max_aliases} aliases (the limit)."
-        return document, BudgetExceeded(msg, "MAX_ALIASES_LIMIT")
+    # Sizes as written (a spread twice costs twice, as Apollo counts recursive selections)...
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -112,10 +99,36 @@ def _check_document(
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             measure.operation(definition)
-    return document, measure.exceeded
+    if measure.exceeded is not None:
+        return document, measure.exceeded
+    # ... response keys as validation will see them: without identical siblings.
+    deduper = _Deduper()
+    definitions: list[DefinitionNode] = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
+            selection_set = deduper.selection_set(definition.selection_set)
+            if selection_set is not definition.selection_set:
+                definition = replace(definition, selection_set=selection_set)
+        definitions.append(definition)
+    if any(a is not b for a, b in zip(definitions, document.definitions, strict=True)):
+        document = replace(document, definitions=tuple(definitions))
+    if deduper.aliases > limits.max_aliases:
+        msg = f"The operation uses more than {limits.max_aliases} aliases (the limit)."
+        return document, BudgetExceeded(msg, "MAX_ALIASES_LIMIT")
+    count, key = deduper.widest
+    if count > limits.max_fields_per_key:
+        msg = (
+            f"The operation selects more than {limits.max_fields_per_key} different fields "
+            f"at response key '{key}' in one selection set (the limit)."
+        )
+        return document, BudgetExceeded(msg, "OPERATION_TOO_COMPLEX")
+    return document, None
 
 
 class _Measure:
+    """Expanded selections, field depth and nesting of each operation, fragments measured
+    once each (bottom-up, memoised)."""
+
     def __init__(self, fragments: Mapping[str, FragmentDefinitionNode], limits: Limits) -> None:
         self.fragments = fragments
         self.limits = limits
@@ -132,34 +145,27 @@ class _Measure:
             msg = (
                 f"The operation nests fields more than {limits.max_depth} levels deep (the limit)."
             )
-            self._refuse(msg, "MAX_DEPTH_LIMIT")
+            self.exceeded = BudgetExceeded(msg, "MAX_DEPTH_LIMIT")
         elif nesting > limits.max_nesting:
             msg = (
                 f"The operation nests selection sets (fields and fragments) more than "
                 f"{limits.max_nesting} levels deep (the limit)."
             )
-            self._refuse(msg, "MAX_DEPTH_LIMIT")
+            self.exceeded = BudgetExceeded(msg, "MAX_DEPTH_LIMIT")
         elif size > limits.max_selections:
             msg = (
                 f"The operation selects more than {limits.max_selections} fields and fragments "
                 "once its fragments are expanded (the limit)."
             )
-            self._refuse(msg, "OPERATION_TOO_COMPLEX")
+            self.exceeded = BudgetExceeded(msg, "OPERATION_TOO_COMPLEX")
 
-    def _refuse(self, message: str, code: str) -> None:
-        if self.exceeded is None:
-            self.exceeded = BudgetExceeded(message, code)
-
-    def _selection_set(self, node: SelectionSetNode, level: int, *, keys: bool = True) -> _Size:
+    def _selection_set(self, node: SelectionSetNode, level: int) -> _Size:
         """(expanded selections, field depth, nesting) of a selection set at nesting ``level``.
         The recursion stops past the nesting limit (whatever is below is refused anyway), and
-        each fragment is measured once. ``keys``: check the response keys here (not again for
-        an inline fragment: the selection set around it checked them)."""
+        each fragment is measured once."""
         if level > self.limits.max_nesting:
             return (0, 0, 1)
         size = depth = nesting = 0
-        if keys:
-            self._check_keys(node)
         for sel in node.selections:
             sub: _Size = (0, 0, 0)
             if isinstance(sel, FieldNode):
@@ -167,7 +173,7 @@ class _Measure:
                     sub = self._selection_set(sel.selection_set, level + 1)
                 sub = (sub[0], sub[1] + 1, sub[2])
             elif isinstance(sel, InlineFragmentNode):
-                sub = self._selection_set(sel.selection_set, level + 1, keys=False)
+                sub = self._selection_set(sel.selection_set, level + 1)
             elif isinstance(sel, FragmentSpreadNode):
                 sub = self._fragment(sel.name.value, level + 1)
             size += 1 + sub[0]
@@ -188,62 +194,63 @@ class _Measure:
         self._memo[name] = measured
         return measured
 
-    def _check_keys(self, node: SelectionSetNode) -> None:
+
+class _Deduper:
+    """Drops selections identical to an earlier sibling (they mean what one of them means,
+    and validation would compare every pair); counts the distinct aliases and the widest
+    response key. The AST is immutable: changed levels are copies. Cheap signatures find the
+    candidates; only those are printed to be compared."""
+
+    def __init__(self) -> None:
+        self.aliases = 0
+        self.widest: tuple[int, str] = (0, "")
+
+    def selection_set(self, node: SelectionSetNode, *, keys: bool = True) -> SelectionSetNode:
+        """``keys``: count the response keys here, through inline fragments (not again for
+        an inline fragment's own selection set)."""
+        signatures: dict[tuple[str, ...], int] = {}
+        for sel in node.selections:
+            signature = _signature(sel)
+            signatures[signature] = signatures.get(signature, 0) + 1
+        self.aliases += len({s[1] for s in signatures if s[0] == "f" and s[1]})
+        kept: list[SelectionNode] = []
+        printed: set[str] = set()
+        changed = False
+        for sel in node.selections:
+            if signatures[_signature(sel)] > 1:
+                text = print_ast(sel)
+                if text in printed:
+                    changed = True
+                    continue
+                printed.add(text)
+            if isinstance(sel, FieldNode | InlineFragmentNode) and sel.selection_set is not None:
+                inline = isinstance(sel, InlineFragmentNode)
+                sub = self.selection_set(sel.selection_set, keys=not inline)
+                if sub is not sel.selection_set:
+                    sel = replace(sel, selection_set=sub)
+                    changed = True
+            kept.append(sel)
+        if changed:
+            node = replace(node, selections=tuple(kept))
+        if keys:
+            self._count_keys(node)
+        return node
+
+    def _count_keys(self, node: SelectionSetNode) -> None:
+        """Fields per response key through inline fragments (not spreads: the validation
+        rule compares a fragment with another once, however often it is spread)."""
         counts: dict[str, int] = {}
-        for field in _fields_here(node):
-            key = field.alias.value if field.alias else field.name.value
-            counts[key] = counts.get(key, 0) + 1
-            if counts[key] > self.limits.max_fields_per_key:
-                msg = (
-                    f"The operation selects more than {self.limits.max_fields_per_key} "
-                    f"different fields at response key '{key}' in one selection set (the limit)."
-                )
-                self._refuse(msg, "OPERATION_TOO_COMPLEX")
-                return
-
-
-def _fields_here(node: SelectionSetNode) -> list[FieldNode]:
-    """The fields of one selection set, through its inline fragments (not spreads: the
-    validation rule compares a fragment with another once, however often it is spread)."""
-    out: list[FieldNode] = []
-    stack = [node]
-    while stack:
-        for sel in stack.pop().selections:
-            if isinstance(sel, FieldNode):
-                out.append(sel)
-            elif isinstance(sel, InlineFragmentNode):
-                stack.append(sel.selection_set)
-    return out
-
-
-def _dedupe(node: SelectionSetNode) -> tuple[SelectionSetNode, int]:
-    """``node`` without selections identical to an earlier sibling, at every level (the AST is
-    immutable: changed levels are copies), and the distinct aliases in it. Cheap signatures
-    find the candidates; only those are printed to be compared."""
-    sels = node.selections
-    signatures: dict[tuple[str, ...], int] = {}
-    for sel in sels:
-        signature = _signature(sel)
-        signatures[signature] = signatures.get(signature, 0) + 1
-    aliases = len({s[1] for s in signatures if s[0] == "f" and s[1]})
-    kept: list[SelectionNode] = []
-    printed: set[str] = set()
-    changed = False
-    for sel in sels:
-        if signatures[_signature(sel)] > 1:
-            text = print_ast(sel)
-            if text in printed:
-                changed = True
-                continue
-            printed.add(text)
-        if isinstance(sel, FieldNode | InlineFragmentNode) and sel.selection_set is not None:
-            sub, sub_aliases = _dedupe(sel.selection_set)
-            aliases += sub_aliases
-            if sub is not sel.selection_set:
-                sel = replace(sel, selection_set=sub)
-                changed = True
-        kept.append(sel)
-    return (replace(node, selections=tuple(kept)) if changed else node), aliases
+        stack = [node]
+        while stack:
+            for sel in stack.pop().selections:
+                if isinstance(sel, FieldNode):
+                    key = sel.alias.value if sel.alias else sel.name.value
+                    counts[key] = counts.get(key, 0) + 1
+                elif isinstance(sel, InlineFragmentNode):
+                    stack.append(sel.selection_set)
+        for key, count in counts.items():
+            if count > self.widest[0]:
+                self.widest = (count, key)
 
 
 def _signature(sel: SelectionNode) -> tuple[str, ...]:
