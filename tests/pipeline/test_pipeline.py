@@ -119,6 +119,7 @@ async def test_cache_hit_skips_parse_validate_and_plan(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(prepare_module, "parse", forbidden)
     monkeypatch.setattr(prepare_module, "validate", forbidden)
+    monkeypatch.setattr(prepare_module, "check_document", forbidden)  # budgets: paid once
     second = await s.gateway.execute(TOP, {"n": 2})
     assert first == {"data": {"topProducts": [{"name": "Table"}]}}
     assert second == {"data": {"topProducts": [{"name": "Table"}, {"name": "Couch"}]}}
