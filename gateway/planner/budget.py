@@ -16,6 +16,7 @@ of each) and keep the planner's worst case in milliseconds.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
@@ -208,31 +209,40 @@ class _Deduper:
     def selection_set(self, node: SelectionSetNode, *, keys: bool = True) -> SelectionSetNode:
         """``keys``: count the response keys here, through inline fragments (not again for
         an inline fragment's own selection set)."""
-        signatures: dict[tuple[str, ...], int] = {}
-        for sel in node.selections:
-            signature = _signature(sel)
-            signatures[signature] = signatures.get(signature, 0) + 1
-        self.aliases += len({s[1] for s in signatures if s[0] == "f" and s[1]})
+        sels = node.selections
+        signatures = [_signature(sel) for sel in sels]
+        repeated = Counter(signatures) if len(set(signatures)) < len(signatures) else None
         kept: list[SelectionNode] = []
         printed: set[str] = set()
+        aliases: set[str] = set()
+        response_keys: set[str] = set()
+        wide = False  # an inline fragment or a response key twice: count the keys properly
         changed = False
-        for sel in node.selections:
-            if signatures[_signature(sel)] > 1:
+        for sel, signature in zip(sels, signatures, strict=True):
+            if repeated is not None and repeated[signature] > 1:
                 text = print_ast(sel)
                 if text in printed:
                     changed = True
                     continue
                 printed.add(text)
+            if isinstance(sel, FieldNode):
+                key = signature[1] or signature[2]
+                wide = wide or key in response_keys
+                response_keys.add(key)
+                if signature[1]:
+                    aliases.add(signature[1])
             if isinstance(sel, FieldNode | InlineFragmentNode) and sel.selection_set is not None:
                 inline = isinstance(sel, InlineFragmentNode)
+                wide = wide or inline
                 sub = self.selection_set(sel.selection_set, keys=not inline)
                 if sub is not sel.selection_set:
                     sel = replace(sel, selection_set=sub)
                     changed = True
             kept.append(sel)
+        self.aliases += len(aliases)
         if changed:
             node = replace(node, selections=tuple(kept))
-        if keys:
+        if keys and wide:
             self._count_keys(node)
         return node
 
