@@ -25,8 +25,8 @@ ROUNDS = 10
 
 
 def fragment_bomb(levels: int = 20) -> str:
-    """893 bytes: each fragment spreads the next twice (2^20 selections once expanded); the
-    second spread sits in an inline fragment, so that no de-duplication can fold it away."""
+    """Each fragment spreads the next twice (2^20 selections once expanded); the second spread
+    sits in an inline fragment, so that no folding of identical siblings can merge them."""
     fragments = [
         f"fragment F{i} on Product {{ ...F{i + 1} ... on Product {{ ...F{i + 1} }} }}"
         for i in range(levels - 1)
@@ -36,7 +36,7 @@ def fragment_bomb(levels: int = 20) -> str:
 
 
 def plain_fragment_bomb(levels: int = 20) -> str:
-    """The report's form: ``...F1 ...F1`` (counted as written: as Apollo counts it)."""
+    """The report's form, ``...F1 ...F1`` (832 bytes): counted as written, as Apollo counts."""
     fragments = [f"fragment F{i} on Product {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)]
     fragments[-1] = f"fragment F{levels - 1} on Product {{ name upc }}"
     return "{ topProducts { ...F0 } } " + " ".join(fragments)
