@@ -24,9 +24,9 @@ from .operation import Field, Fragment, Operation, Selection
 from .plan import ReqField, ReqFragment, ReqSelection, ValueSetter
 from .routes import Route, candidate_routes, fields_of
 from .walk_support import (
+    ClientKeys,
     add_reqs,
     and_conditions,
-    client_keys,
     fits,
     level_keys,
     mirror,
@@ -55,7 +55,7 @@ class Walker:
         self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
         self._touched: set[int] | None = None
         self._entering: set[tuple[int, tuple[str, ...], str]] = set()
-        self._keys_cache: dict[int, tuple[tuple[Selection, ...], dict[str, tuple[str, str]]]] = {}
+        self._client_keys = ClientKeys()
 
     # -- groups -----------------------------------------------------------------------------
 
@@ -275,15 +275,10 @@ class Walker:
             here,
             key_is_local=lambda key: all(self._local(ctx, n) for n in key.top_level_names()),
             existing=lambda graph: (ctx.group.id, graph, ctx.path) in self._children,
-            avoid=ctx.avoid | self._entries_here(ctx),
+            # entries at this group and path that are fetching their key right now
+            avoid=ctx.avoid
+            | {g for i, p, g in self._entering if (i, p) == (ctx.group.id, ctx.path)},
         )
-
-    def _entries_here(self, ctx: Ctx) -> frozenset[str]:
-        """Subgraphs whose entry at this group and path is fetching its key right now."""
-        if not self._entering:
-            return frozenset()
-        gid, path = ctx.group.id, ctx.path
-        return frozenset(g for (i, p, g) in self._entering if i == gid and p == path)
 
     def _enter(self, ctx: Ctx, sel: Field | Fragment, route: Route) -> None:
         t = ctx.type_name
@@ -418,7 +413,7 @@ class Walker:
         """The response key of a field the planner adds: its name, unless the client uses that
         key at this level for something else (another field or other arguments)."""
         wanted = (f.name, f.arguments_text)
-        client = self._client_keys(ctx.client_sels)
+        client = self._client_keys.of(ctx.client_sels)
         level: dict[str, tuple[str, str]] = {}
         level_keys(ctx.level or ctx.target, level)
 
@@ -431,11 +426,3 @@ class Walker:
         while used(f"{f.name}__fedgate_{n}") not in (None, wanted):
             n += 1
         return f"{f.name}__fedgate_{n}"
-
-    def _client_keys(self, sels: tuple[Selection, ...]) -> dict[str, tuple[str, str]]:
-        """``client_keys`` of one level, computed once: every requirement added at a level
-        asks, and a level with many fields would otherwise cost a scan per requirement."""
-        cached = self._keys_cache.get(id(sels))
-        if cached is None or cached[0] is not sels:
-            cached = self._keys_cache[id(sels)] = (sels, client_keys(sels))
-        return cached[1]
