@@ -19,6 +19,7 @@ from gateway.config import GatewayConfig
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.prepare import Prepared, Rejected, prepare_operation
 from gateway.planner import Planner
+from gateway.planner.budget import DEFAULT_LIMITS, Limits
 from gateway.planner.plan import QueryPlan
 from gateway.supergraph import Supergraph
 from gateway.transport.base import SubgraphClient
@@ -66,14 +67,17 @@ class Gateway:
         config: GatewayConfig | None = None,
         *,
         planner: PlannerLike | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
+        """``limits``: the budgets every operation must fit, checked before validation."""
         self.config = config or GatewayConfig()
+        self.limits = limits
         self.schema = supergraph.api_schema
         self.client = client
         if planner is None:
             if not isinstance(supergraph, Supergraph):
                 raise TypeError("without a planner, Gateway needs a loaded Supergraph")
-            planner = Planner(supergraph, batch=self.config.batch_fetches)
+            planner = Planner(supergraph, batch=self.config.batch_fetches, limits=limits)
         self.planner = planner
         graphs = [(info.name, info.url) for info in supergraph.graphs.values()]
         graphs += [(key, info.url) for key, info in supergraph.graphs.items()]
@@ -147,6 +151,7 @@ class Gateway:
             urls=self.urls,
             matcher=self.matcher,
             introspection=self.config.introspection,
+            limits=self.limits,
         )
         if self.config.operation_cache_size > 0:
             self._cache[key] = entry

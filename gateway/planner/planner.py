@@ -7,6 +7,7 @@ from graphql import DocumentNode
 
 from ..errors import PlanningError
 from ..supergraph.model import Supergraph
+from .budget import DEFAULT_LIMITS, Limits, check_document
 from .build_plan import build_plan
 from .metadata import Metadata
 from .operation import normalize
@@ -17,12 +18,15 @@ __all__ = ["Planner"]
 
 
 class Planner:
-    def __init__(self, supergraph: Supergraph, *, batch: bool = False) -> None:
+    def __init__(
+        self, supergraph: Supergraph, *, batch: bool = False, limits: Limits = DEFAULT_LIMITS
+    ) -> None:
         """``batch``: plan queries in waves with each wave's entity fetches to one subgraph
         sent as one request (``BatchFetch``); fewer subgraph requests, one sync point per
-        wave."""
+        wave. ``limits``: the budgets an operation must fit (``budget.py``)."""
         self.supergraph = supergraph
         self.batch = batch
+        self.limits = limits
         self.meta = Metadata(supergraph)
         self._roots = {
             "query": supergraph.query_type,
@@ -31,7 +35,22 @@ class Planner:
         }
 
     def plan(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:
-        """Plan a validated operation. Raises ``PlanningError`` when no plan can satisfy it."""
+        """Plan a validated operation. Raises ``PlanningError`` when no plan can satisfy it or
+        it exceeds a budget."""
+        document, exceeded = check_document(document, self.limits)
+        if exceeded is not None:
+            raise PlanningError(exceeded.message, code=exceeded.code)
+        try:
+            return self._plan(document, operation_name)
+        except RecursionError:
+            # The budgets bound every recursion by the operation's nesting; reaching Python's
+            # limit anyway is a planner bug, reported as a planning failure, not a traceback.
+            raise PlanningError(
+                "Query planning failed: the planner recursed without bound on this operation.",
+                code="QUERY_PLANNING_FAILED",
+            ) from None
+
+    def _plan(self, document: DocumentNode, operation_name: str | None) -> QueryPlan:
         op = normalize(document, operation_name, self._roots)
         if op.kind == "subscription":
             raise PlanningError(
@@ -39,5 +58,5 @@ class Planner:
                 "mutations only.",
                 code="SUBSCRIPTION_NOT_SUPPORTED",
             )
-        walker, roots = plan_roots(self.meta, op)
+        walker, roots = plan_roots(self.meta, op, self.limits.max_fetch_groups)
         return build_plan(op, walker.groups, roots, batch=self.batch)

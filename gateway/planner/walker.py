@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import PlanningError
+from .budget import DEFAULT_LIMITS
 from .context import Ctx, RootRouter, Up
 from .fetch_group import FetchGroup
 from .fieldset import FieldSet
@@ -23,9 +24,9 @@ from .operation import Field, Fragment, Operation, Selection
 from .plan import ReqField, ReqFragment, ReqSelection, ValueSetter
 from .routes import Route, candidate_routes, fields_of
 from .walk_support import (
+    ClientKeys,
     add_reqs,
     and_conditions,
-    client_keys,
     fits,
     level_keys,
     mirror,
@@ -40,19 +41,32 @@ _MAX_ESCALATIONS = 4
 
 
 class Walker:
-    def __init__(self, meta: Metadata, operation: Operation) -> None:
+    def __init__(
+        self,
+        meta: Metadata,
+        operation: Operation,
+        max_groups: int = DEFAULT_LIMITS.max_fetch_groups,
+    ) -> None:
         self.meta = meta
         self.operation = operation
+        self.max_groups = max_groups
         self.groups: list[FetchGroup] = []
         self.root_router: RootRouter | None = None
         self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
         self._touched: set[int] | None = None
+        self._entering: set[tuple[int, tuple[str, ...], str]] = set()
+        self._client_keys = ClientKeys()
 
     # -- groups -----------------------------------------------------------------------------
 
     def new_group(
         self, subgraph: str, path: tuple[str, ...], parent: FetchGroup | None
     ) -> FetchGroup:
+        if len(self.groups) >= self.max_groups:
+            raise PlanningError(
+                f"The operation needs more than {self.max_groups} subgraph fetches (the limit).",
+                code="OPERATION_TOO_COMPLEX",
+            )
         group = FetchGroup(len(self.groups), subgraph, path, parent is not None, parent)
         self.groups.append(group)
         return group
@@ -261,7 +275,9 @@ class Walker:
             here,
             key_is_local=lambda key: all(self._local(ctx, n) for n in key.top_level_names()),
             existing=lambda graph: (ctx.group.id, graph, ctx.path) in self._children,
-            avoid=ctx.avoid,
+            # entries at this group and path that are fetching their key right now
+            avoid=ctx.avoid
+            | {g for i, p, g in self._entering if (i, p) == (ctx.group.id, ctx.path)},
         )
 
     def _enter(self, ctx: Ctx, sel: Field | Fragment, route: Route) -> None:
@@ -269,7 +285,15 @@ class Walker:
         req_ctx = replace(ctx, target=ctx.target.fragment(None, sel.conditions))
         req_ctx.target.field("__typename", front=True)
         touched: set[int] = set()
-        reps = self._require(req_ctx, route.key, touched)
+        # While this entry's key is being fetched, the same entry is no way to fetch it: a key
+        # field this subgraph lacks must come from elsewhere (or escalate), not from a jump
+        # that needs the very same key (that recursed without end).
+        entering = (ctx.group.id, ctx.path, route.graph)
+        self._entering.add(entering)
+        try:
+            reps = self._require(req_ctx, route.key, touched)
+        finally:
+            self._entering.discard(entering)
         if route.requires is not None:
             reps += self._require(req_ctx, route.requires, touched)
         child = self._child(ctx.group, route.graph, ctx.path, touched)
@@ -389,11 +413,16 @@ class Walker:
         """The response key of a field the planner adds: its name, unless the client uses that
         key at this level for something else (another field or other arguments)."""
         wanted = (f.name, f.arguments_text)
-        used = client_keys(ctx.client_sels)
-        level_keys(ctx.level or ctx.target, used)
-        if used.get(f.name, wanted) == wanted:
+        client = self._client_keys.of(ctx.client_sels)
+        level: dict[str, tuple[str, str]] = {}
+        level_keys(ctx.level or ctx.target, level)
+
+        def used(key: str) -> tuple[str, str] | None:
+            return client.get(key) or level.get(key)  # the client's use of a key comes first
+
+        if used(f.name) in (None, wanted):
             return f.name
         n = 0
-        while f"{f.name}__fedgate_{n}" in used and used[f"{f.name}__fedgate_{n}"] != wanted:
+        while used(f"{f.name}__fedgate_{n}") not in (None, wanted):
             n += 1
         return f"{f.name}__fedgate_{n}"
