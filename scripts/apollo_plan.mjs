@@ -7,11 +7,16 @@ import { join } from 'node:path';
 
 const require = createRequire(join(process.env.NODE_PATH || '.', 'noop.js'));
 const { parse } = require('graphql');
-const { Supergraph, operationFromDocument } = require('@apollo/federation-internals');
+const {
+  Supergraph, operationFromDocument, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
+} = require('@apollo/federation-internals');
 const { QueryPlanner, prettyFormatQueryPlan } = require('@apollo/query-planner');
 
 const [supergraphPath, queryPath, operationName] = process.argv.slice(2);
-const supergraph = Supergraph.build(readFileSync(supergraphPath, 'utf8'));
+// the Router's feature set: @context/@fromContext plans are Router-only (Gateway refuses them)
+const supergraph = Supergraph.build(readFileSync(supergraphPath, 'utf8'), {
+  supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
+});
 const planner = new QueryPlanner(supergraph);
 const operation = operationFromDocument(
   supergraph.schema, parse(readFileSync(queryPath, 'utf8')), { operationName },
