@@ -229,9 +229,7 @@ def _type(node: TypeDefinitionNode, names: FeatureNames, by_enum: Mapping[str, s
         members=_members(node, names, by_enum),
         values=_values(node, names, by_enum),
         inaccessible=inaccessible,
-        contexts=tuple(
-            str(a["name"]) for a in _all_args(directives, names.context) if "name" in a
-        ),
+        contexts=tuple(str(a["name"]) for a in _all_args(directives, names.context) if "name" in a),
     )
 
 
