@@ -12,19 +12,64 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from gateway.planner.plan import Fetch, KeyRenamer
 
+from .representations import RepBuilder, apply_value_setters
 from .typematch import TypeMatcher
 
-__all__ = ["collect_with_ancestors", "context_values", "grouped_operation", "values_key"]
+__all__ = ["ContextGroup", "group_by_context", "grouped_operation"]
 
 _ON = "... on "
 _MARK = "_entities(representations:$representations)"
 _Located = tuple[dict[str, Any], tuple[dict[str, Any], ...]]
+
+
+@dataclass(slots=True)
+class ContextGroup:
+    """The representations that share one set of context values (deduplicated), with the
+    objects each was built from and its ``__typename`` before input rewrites."""
+
+    values: dict[str, Any]
+    reps: list[dict[str, Any]] = field(default_factory=list)
+    typenames: list[str | None] = field(default_factory=list)
+    owners: list[list[dict[str, Any]]] = field(default_factory=list)
+    index: dict[bytes, int] = field(default_factory=dict)
+
+
+def group_by_context(
+    data: Any, path: Sequence[str], fetch: Fetch, builder: RepBuilder, matcher: TypeMatcher
+) -> list[ContextGroup]:
+    """The representations of the objects at ``path`` grouped by their context values, in
+    the order the values first appear."""
+    groups: dict[bytes, ContextGroup] = {}
+    for located in collect_with_ancestors(data, path, matcher):
+        obj = located[0]
+        rep = builder.build(obj)
+        if rep is None:
+            continue
+        typename = rep.get("__typename")
+        if fetch.input_rewrites:
+            apply_value_setters([rep], fetch.input_rewrites, matcher)
+        values = context_values(located, fetch, matcher)
+        vkey = _canonical(values)
+        group = groups.get(vkey)
+        if group is None:
+            group = groups[vkey] = ContextGroup(values)
+        key = _canonical(rep)
+        i = group.index.get(key)
+        if i is None:
+            group.index[key] = len(group.reps)
+            group.reps.append(rep)
+            group.typenames.append(typename if isinstance(typename, str) else None)
+            group.owners.append([obj])
+        else:
+            group.owners[i].append(obj)
+    return list(groups.values())
 
 
 def collect_with_ancestors(data: Any, path: Sequence[str], matcher: TypeMatcher) -> list[_Located]:
@@ -95,8 +140,8 @@ def _read(located: _Located, rw: KeyRenamer, matcher: TypeMatcher) -> tuple[bool
     return True, node
 
 
-def values_key(values: dict[str, Any]) -> bytes:
-    return orjson.dumps(values, option=orjson.OPT_SORT_KEYS)
+def _canonical(value: dict[str, Any]) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def grouped_operation(fetch: Fetch, count: int) -> str:

@@ -33,12 +33,7 @@ from gateway.planner.plan import (
 )
 from gateway.transport.base import SubgraphClient, SubgraphRequest
 
-from .context_values import (
-    collect_with_ancestors,
-    context_values,
-    grouped_operation,
-    values_key,
-)
+from .context_values import group_by_context, grouped_operation
 from .errors import error, subgraph_error
 from .merge import deep_merge
 from .representations import (
@@ -289,32 +284,8 @@ class _Run:
     def _context_batches(
         self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder
     ) -> list[tuple[dict[str, Any], _Batch]]:
-        """Representations grouped by their context values (deduplicated within a group)."""
-        matcher = self.compiled.matcher
-        groups: dict[bytes, tuple[dict[str, Any], _Batch, dict[Any, int]]] = {}
-        for located in collect_with_ancestors(self.data, path, matcher):
-            obj = located[0]
-            rep = builder.build(obj)
-            if rep is None:
-                continue
-            typename = rep.get("__typename")
-            if fetch.input_rewrites:
-                apply_value_setters([rep], fetch.input_rewrites, matcher)
-            values = context_values(located, fetch, matcher)
-            vkey = values_key(values)
-            if vkey not in groups:
-                groups[vkey] = (values, _Batch(path, [], [], []), {})
-            _, batch, index = groups[vkey]
-            key = _dedupe_key(rep)
-            i = index.get(key)
-            if i is None:
-                index[key] = len(batch.reps)
-                batch.reps.append(rep)
-                batch.typenames.append(typename if isinstance(typename, str) else None)
-                batch.owners.append([obj])
-            else:
-                batch.owners[i].append(obj)
-        return [(values, batch) for values, batch, _ in groups.values()]
+        groups = group_by_context(self.data, path, fetch, builder, self.compiled.matcher)
+        return [(g.values, _Batch(path, g.reps, g.typenames, g.owners)) for g in groups]
 
     def _merge_entities(self, result: CallResult, key: str, fetch: Fetch, batch: _Batch) -> None:
         entities = result.data.get(key) if result.data else None

@@ -161,3 +161,22 @@ async def test_type_conditions_pick_the_ancestors_field(batch: bool) -> None:
     assert result == {
         "data": {"t": {"u": {"field": 'u1:"from-t"'}}, "s": {"u": {"field": 'u1:"from-s"'}}}
     }
+
+
+def test_plan_json_shows_context_rewrites_as_apollo() -> None:
+    from graphql import parse
+
+    from gateway.execution.plan_json import plan_to_json
+    from gateway.planner import Planner
+
+    sg = supergraph(a=g.OTHER_A, b=g.OTHER_B)
+    plan = plan_to_json(Planner(sg).plan(parse("{ ts { u { field } } }")))
+    fetch = plan["node"]["nodes"][1]["node"]
+    assert fetch["contextRewrites"] == [
+        {
+            "kind": "KeyRenamer",
+            "path": ["... on T", "prop"],
+            "renameKeyTo": "contextualArgument_1_0",
+        }
+    ]
+    assert fetch["variableUsages"] == ["contextualArgument_1_0"]
