@@ -15,6 +15,9 @@ from .roots import plan_roots
 
 __all__ = ["Planner"]
 
+# one Metadata (and its caches) per label set seen; label sets are few (2^labels at most)
+_MAX_LABEL_SETS = 64
+
 
 class Planner:
     def __init__(self, supergraph: Supergraph, *, batch: bool = False) -> None:
@@ -24,14 +27,22 @@ class Planner:
         self.supergraph = supergraph
         self.batch = batch
         self.meta = Metadata(supergraph)
+        self._by_labels: dict[frozenset[str], Metadata] = {frozenset(): self.meta}
         self._roots = {
             "query": supergraph.query_type,
             "mutation": supergraph.mutation_type,
             "subscription": supergraph.subscription_type,
         }
 
-    def plan(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:
-        """Plan a validated operation. Raises ``PlanningError`` when no plan can satisfy it."""
+    def plan(
+        self,
+        document: DocumentNode,
+        operation_name: str | None = None,
+        *,
+        labels: frozenset[str] = frozenset(),
+    ) -> QueryPlan:
+        """Plan a validated operation. Raises ``PlanningError`` when no plan can satisfy it.
+        ``labels``: the progressive @override labels in force for this plan."""
         op = normalize(document, operation_name, self._roots)
         if op.kind == "subscription":
             raise PlanningError(
@@ -39,5 +50,13 @@ class Planner:
                 "mutations only.",
                 code="SUBSCRIPTION_NOT_SUPPORTED",
             )
-        walker, roots = plan_roots(self.meta, op)
+        walker, roots = plan_roots(self._meta(labels), op)
         return build_plan(op, walker.groups, roots, batch=self.batch)
+
+    def _meta(self, labels: frozenset[str]) -> Metadata:
+        meta = self._by_labels.get(labels)
+        if meta is None:
+            meta = Metadata(self.supergraph, labels)
+            if len(self._by_labels) < _MAX_LABEL_SETS:
+                self._by_labels[labels] = meta
+        return meta
