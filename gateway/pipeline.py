@@ -8,8 +8,9 @@ graphql-core's parser, validator or executor.
 from __future__ import annotations
 
 import logging
+import random
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -19,6 +20,7 @@ from gateway.config import GatewayConfig
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.prepare import Prepared, Rejected, prepare_operation
 from gateway.planner import Planner
+from gateway.planner.override import LabelRequest, OverrideLabelHook, OverrideLabels
 from gateway.planner.plan import QueryPlan
 from gateway.supergraph import Supergraph
 from gateway.transport.base import SubgraphClient
@@ -39,7 +41,9 @@ class GatewayResponse:
 
 
 class PlannerLike(Protocol):
-    def plan(self, document: Any, operation_name: str | None = None) -> QueryPlan: ...
+    def plan(
+        self, document: Any, operation_name: str | None = None, *, labels: frozenset[str] = ...
+    ) -> QueryPlan: ...
 
 
 class _SubgraphInfoLike(Protocol):
@@ -66,7 +70,11 @@ class Gateway:
         config: GatewayConfig | None = None,
         *,
         planner: PlannerLike | None = None,
+        override_label_hook: OverrideLabelHook | None = None,
+        rng: random.Random | None = None,
     ) -> None:
+        """``override_label_hook``: per request, the progressive @override labels to turn on
+        (besides the configured ones); ``rng`` rolls the ``percent(N)`` labels."""
         self.config = config or GatewayConfig()
         self.schema = supergraph.api_schema
         self.client = client
@@ -79,7 +87,16 @@ class Gateway:
         graphs += [(key, info.url) for key, info in supergraph.graphs.items()]
         self.urls = self.config.resolve_urls(graphs)
         self.matcher = TypeMatcher(self.schema)
-        self._cache: OrderedDict[tuple[str, str | None], Prepared | Rejected] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str | None, frozenset[str]], Prepared | Rejected] = (
+            OrderedDict()
+        )
+        self._labels = (
+            OverrideLabels.of(supergraph, self.config.override_labels)
+            if isinstance(supergraph, Supergraph)
+            else None
+        )
+        self._label_hook = override_label_hook
+        self._rng = rng or random.Random()
 
     async def execute(
         self,
@@ -89,6 +106,7 @@ class Gateway:
         *,
         expose_plan: bool = False,
         allow_mutations: bool = True,
+        override_labels: Iterable[str] = (),
     ) -> dict[str, Any]:
         response = await self.run(
             query,
@@ -96,6 +114,7 @@ class Gateway:
             operation_name,
             expose_plan=expose_plan,
             allow_mutations=allow_mutations,
+            override_labels=override_labels,
         )
         return response.body
 
@@ -107,8 +126,11 @@ class Gateway:
         *,
         expose_plan: bool = False,
         allow_mutations: bool = True,
+        override_labels: Iterable[str] = (),
     ) -> GatewayResponse:
-        entry = self.prepare(query, operation_name)
+        """``override_labels``: progressive @override labels this request turns on."""
+        labels = self.active_labels(query, operation_name, variables or {}, override_labels)
+        entry = self.prepare(query, operation_name, labels)
         if isinstance(entry, Rejected):
             # Cached: hand out a copy so that a caller editing its response cannot edit ours.
             return GatewayResponse(
@@ -132,9 +154,29 @@ class Gateway:
             body.setdefault("extensions", {})["apolloQueryPlan"] = plan
         return GatewayResponse(body)
 
-    def prepare(self, query: str, operation_name: str | None) -> Prepared | Rejected:
-        """The cached preparation of one (document, operation name)."""
-        key = (query, operation_name)
+    def active_labels(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any],
+        requested: Iterable[str] = (),
+    ) -> frozenset[str]:
+        """The progressive @override labels in force for one request (none, at no cost,
+        where the supergraph has no labelled override)."""
+        labels = self._labels
+        if labels is None or not labels.any():
+            return frozenset()
+        wanted = set(requested)
+        if self._label_hook is not None and labels.named:
+            request = LabelRequest(query, operation_name, variables, labels.unresolved)
+            wanted.update(self._label_hook(request))
+        return labels.roll(self._rng, wanted)
+
+    def prepare(
+        self, query: str, operation_name: str | None, labels: frozenset[str] = frozenset()
+    ) -> Prepared | Rejected:
+        """The cached preparation of one (document, operation name, active labels)."""
+        key = (query, operation_name, labels)
         entry = self._cache.get(key)
         if entry is not None:
             self._cache.move_to_end(key)
@@ -147,6 +189,7 @@ class Gateway:
             urls=self.urls,
             matcher=self.matcher,
             introspection=self.config.introspection,
+            labels=labels,
         )
         if self.config.operation_cache_size > 0:
             self._cache[key] = entry

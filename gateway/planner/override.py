@@ -16,12 +16,20 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..supergraph.model import JoinField, Supergraph
 
-__all__ = ["OverrideLabels", "join_in_force", "percent_of", "supergraph_labels"]
+__all__ = [
+    "LabelRequest",
+    "OverrideLabelHook",
+    "OverrideLabels",
+    "join_in_force",
+    "percent_of",
+    "supergraph_labels",
+]
 
 _PERCENT = re.compile(r"percent\((\d{1,3}(?:\.\d+)?)\)")
 
@@ -49,6 +57,22 @@ def join_in_force(join: JoinField, labels: frozenset[str]) -> bool:
         return True
     active = join.override_label in labels
     return active if join.override is not None else not active
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRequest:
+    """What a label hook sees of a request: the operation, and the labels of the supergraph
+    that neither a roll nor the configuration decided (Apollo Router's
+    ``apollo_override::unresolved_labels``)."""
+
+    query: str
+    operation_name: str | None
+    variables: Mapping[str, Any]
+    unresolved: frozenset[str]
+
+
+OverrideLabelHook = Callable[[LabelRequest], Iterable[str]]
+"""Returns the labels to turn on for one request (Router's ``labels_to_override``)."""
 
 
 @dataclass(frozen=True, slots=True)
