@@ -90,11 +90,13 @@ class Gateway:
         self._cache: OrderedDict[tuple[str, str | None, frozenset[str]], Prepared | Rejected] = (
             OrderedDict()
         )
-        self._labels = (
+        labels = (
             OverrideLabels.of(supergraph, self.config.override_labels)
             if isinstance(supergraph, Supergraph)
             else None
         )
+        # None where the supergraph has no labelled override: the per-request check is free
+        self._labels = labels if labels is not None and labels.any() else None
         self._label_hook = override_label_hook
         self._rng = rng or random.Random()
 
@@ -164,7 +166,7 @@ class Gateway:
         """The progressive @override labels in force for one request (none, at no cost,
         where the supergraph has no labelled override)."""
         labels = self._labels
-        if labels is None or not labels.any():
+        if labels is None:
             return frozenset()
         wanted = set(requested)
         if self._label_hook is not None and labels.named:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from graphql import GraphQLInterfaceType
 
 from gateway.config import GatewayConfig
 from gateway.pipeline import Gateway
@@ -180,3 +181,42 @@ def test_plan_json_shows_context_rewrites_as_apollo() -> None:
         }
     ]
     assert fetch["variableUsages"] == ["contextualArgument_1_0"]
+
+
+@pytest.mark.parametrize("batch", MODES)
+async def test_context_under_an_interface_with_aliases(batch: bool) -> None:
+    def prop(nid: str) -> Callable[..., str]:
+        return lambda _info, x=None: f"p-{nid}" if x is None else f"p-{nid}-{x}"
+
+    def u(uid: str) -> dict[str, Any]:
+        return {"id": uid, "field": lambda _info, n=None, a=None: f"{uid}:{n}:{json.dumps(a)}"}
+
+    nodes = [
+        {"__typename": "T", "id": "t1", "prop": prop("t1"), "u": {"id": "u1"}},
+        {"__typename": "S", "id": "s1", "prop": prop("s1"), "u": {"id": "u1"}},
+    ]
+    a = entity_app(
+        """
+        type Query { nodes: [Node!]! }
+        interface Node { id: ID! u: U! }
+        type T implements Node { id: ID! u: U! prop(x: Int): String }
+        type S implements Node { id: ID! u: U! prop(x: Int): String }
+        type U { id: ID! field(n: Int, a: String): String! }
+        """,
+        root={"nodes": nodes},
+        entities={"U": lambda rep: u(rep["id"])},
+    )
+    node = a.schema.type_map["Node"]
+    assert isinstance(node, GraphQLInterfaceType)
+    node.resolve_type = lambda obj, *_: obj["__typename"]
+    b = entity_app("type Query { a: Int! }\ntype U { id: ID! }", entities={"U": lambda r: r})
+    gateway = _gateway(supergraph(a=g.IFACE_A, b=g.IFACE_B), {"a": a, "b": b}, batch)
+    query = "{ nodes { ... on T { prop(x: 1) } u { f1: field(n: 1) f2: field(n: 2) } } }"
+    assert await gateway.execute(query) == {
+        "data": {
+            "nodes": [
+                {"prop": "p-t1-1", "u": {"f1": 'u1:1:"p-t1"', "f2": 'u1:2:"p-t1"'}},
+                {"u": {"f1": 'u1:1:"p-s1"', "f2": 'u1:2:"p-s1"'}},
+            ]
+        }
+    }

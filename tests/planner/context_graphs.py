@@ -63,3 +63,28 @@ type Query { a: Int! }
 type U @key(fields: "id") { id: ID! }
 """
 )
+
+# the context is set by both implementations of the interface the field's parent is under;
+# the client selects the context field itself with an argument (the planner's copy is aliased)
+IFACE_A = (
+    _F28
+    + """["@key", "@context", "@fromContext"])
+type Query { nodes: [Node!]! }
+interface Node { id: ID! u: U! }
+type T implements Node @key(fields: "id") @context(name: "ctx") {
+  id: ID!
+  u: U!
+  prop(x: Int): String
+}
+type S implements Node @key(fields: "id") @context(name: "ctx") {
+  id: ID!
+  u: U!
+  prop(x: Int): String
+}
+type U @key(fields: "id") {
+  id: ID!
+  field(n: Int, a: String @fromContext(field: "$ctx { prop }")): String!
+}
+"""
+)
+IFACE_B = COND_B

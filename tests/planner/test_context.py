@@ -215,3 +215,53 @@ def test_context_rewrites_say_where_the_value_is_read() -> None:
     paths = sorted(rw.path for f in fetches for rw in f.context_rewrites)
     assert paths == [("..", "..", "... on T", "prop"), ("..", "... on T", "prop")]
     assert all(f.context_variables[0][1] == "String" for f in fetches)
+
+
+def test_context_under_an_interface_with_aliases_and_a_clashing_client_field() -> None:
+    # Apollo's planner fails on this one ("Was not able to find any options for field(n: 1)");
+    # we read the context from either implementation, under an internal alias because the
+    # client selects `prop` with an argument, and both aliases of `field` share the value
+    sg = supergraph(a=g.IFACE_A, b=g.IFACE_B)
+    query = "{ nodes { ... on T { prop(x: 1) } u { f1: field(n: 1) f2: field(n: 2) } } }"
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                nodes {
+                  __typename
+                  ... on T {
+                    prop__fedgate_0: prop
+                    prop(x: 1)
+                  }
+                  u {
+                    __typename
+                    id
+                  }
+                  ... on S {
+                    prop__fedgate_0: prop
+                  }
+                }
+              }
+            },
+            Flatten(path: "nodes.@.u") {
+              Fetch(service: "a") {
+                {
+                  ... on U {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on U {
+                    f1: field(n: 1, a: $contextualArgument_1_0)
+                    f2: field(n: 2, a: $contextualArgument_1_0)
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    )
