@@ -8,7 +8,15 @@ from graphql import GraphQLSyntaxError, parse
 
 from .errors import subgraph_error
 from .fieldset import FieldSetSyntaxError, Selection, parse_fieldset
-from .model import Argument, CompositionError, Directive, Subgraph, TypeDef, find_directive
+from .model import (
+    Argument,
+    CompositionError,
+    Directive,
+    Subgraph,
+    TypeDef,
+    TypeKind,
+    find_directive,
+)
 
 REFERENCE = re.compile(r"^\s*\$(\w+)(.*)$", re.DOTALL)
 
@@ -166,11 +174,35 @@ FIXES = {
 }
 
 
+def _key_error(sg: Subgraph, td: TypeDef) -> list[CompositionError]:
+    """The value travels as a variable of an ``_entities`` call: the type needs a key."""
+    uses = any(find_directive(a.directives, "fromContext") for f in td.fields for a in f.args)
+    if not uses or td.kind is not TypeKind.OBJECT:
+        return []
+    keys = td.all_directives("key")
+    if any(k.args.get("resolvable", True) is not False for k in keys):
+        return []
+    message = (
+        f'Object "{td.name}" has no resolvable key but has a field with a contextual argument.'
+    )
+    return [
+        subgraph_error(
+            sg,
+            "CONTEXT_NO_RESOLVABLE_KEY",
+            message,
+            element=td.name,
+            loc=td.loc,
+            fix=f'Add a resolvable @key to "{td.name}".',
+        )
+    ]
+
+
 def validate_contexts(sg: Subgraph) -> list[CompositionError]:
     setters = _setters(sg)
     errors: list[CompositionError] = []
     for td in sg.types.values():
         errors.extend(_name_errors(sg, td))
+        errors.extend(_key_error(sg, td))
         for f in td.fields:
             for arg in f.args:
                 directive = find_directive(arg.directives, "fromContext")
