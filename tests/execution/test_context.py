@@ -220,3 +220,37 @@ async def test_context_under_an_interface_with_aliases(batch: bool) -> None:
             ]
         }
     }
+
+
+@pytest.mark.parametrize("batch", MODES)
+async def test_error_in_one_context_group_is_located_there(batch: bool) -> None:
+    def u(uid: str) -> dict[str, Any]:
+        def field(_info: Any, a: str | None = None) -> str:
+            if a == "y":
+                raise ValueError(f"no field for {a}")
+            return f"{uid}:{json.dumps(a)}"
+
+        return {"id": uid, "b": f"b-{uid}", "field": field}
+
+    ts = [
+        {"id": "1", "prop": "x", "u": {"id": "u1"}, "v": {"us": []}},
+        {"id": "2", "prop": "y", "u": {"id": "u1"}, "v": {"us": []}},
+    ]
+    a = entity_app(
+        """
+        type Query { ts: [T!]! }
+        type T { id: ID! prop: String u: U! v: V! }
+        type V { w: String us: [U!]! }
+        type U { id: ID! b: String! field(a: String): String }
+        """,
+        root={"ts": ts},
+        entities={"U": lambda rep: u(rep["id"])},
+    )
+    apps = {"a": a, "b": _same_apps()["b"]}
+    nullable = g.SAME_A.replace("): String!", "): String")
+    gateway = _gateway(supergraph(a=nullable, b=g.SAME_B), apps, batch)
+    result = await gateway.execute("{ ts { u { field } } }")
+    assert result["data"] == {"ts": [{"u": {"field": 'u1:"x"'}}, {"u": {"field": None}}]}
+    assert [(e["message"], e["path"]) for e in result["errors"]] == [
+        ("no field for y", ["ts", 1, "u", "field"])
+    ]
