@@ -50,6 +50,21 @@ def context_arguments(
     return ()
 
 
+def _argument_numbers(meta: Metadata) -> dict[tuple[str, str, str, str], str]:
+    """``<subgraph>_<argument>`` for every context argument, numbered as Apollo names its
+    variables: the subgraph's place in the supergraph (from 1), then the argument's place among
+    that subgraph's context arguments (by type and field name, from 0)."""
+    numbers: dict[tuple[str, str, str, str], str] = {}
+    for g, graph in enumerate(meta.graph_names, start=1):
+        i = 0
+        for type_name in sorted(meta.types):
+            for field_name in sorted(meta.types[type_name].fields):
+                for arg in context_arguments(meta, type_name, field_name, graph):
+                    numbers[(graph, type_name, field_name, arg.name)] = f"{g}_{i}"
+                    i += 1
+    return numbers
+
+
 def _depth(path: tuple[str, ...]) -> int:
     """Object levels of a response path (list markers are no level)."""
     return sum(1 for p in path if p != "@")
@@ -61,7 +76,9 @@ class ContextPlanner:
     def __init__(self, walker: Walker) -> None:
         self.walker = walker
         self.meta = walker.meta
-        self._variables: dict[tuple[int, tuple[str, ...], str, str], int] = {}
+        # (group, path, type, field) -> the variable suffix of that use ("" for the first)
+        self._uses: dict[tuple[int, tuple[str, ...], str, str], str] = {}
+        self._numbers = _argument_numbers(self.meta)
 
     # -- where the field can be selected ------------------------------------------------
 
@@ -109,13 +126,16 @@ class ContextPlanner:
                 "selected in a root fetch"
             )
         key = (group.id, ctx.path, ctx.type_name, f.name)
-        n = self._variables.get(key)
-        fresh = n is None
-        if n is None:
-            n = self._variables[key] = len(self._variables) + 1
+        suffix = self._uses.get(key)
+        fresh = suffix is None
+        if suffix is None:
+            # the same field elsewhere in this fetch (another ancestor) needs other variables
+            n = sum(1 for k in self._uses if k[0] == group.id and k[2:] == key[2:])
+            suffix = self._uses[key] = f"__{n}" if n else ""
         out = list(f.arguments)
-        for i, arg in enumerate(args):
-            var = f"contextualArgument_{n}_{i}"
+        for arg in args:
+            number = self._numbers[(ctx.group.subgraph, ctx.type_name, f.name, arg.name)]
+            var = f"contextualArgument_{number}{suffix}"
             if fresh:
                 self._plan_value(ctx, arg, var)
             out.append(

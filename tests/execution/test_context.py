@@ -177,10 +177,10 @@ def test_plan_json_shows_context_rewrites_as_apollo() -> None:
         {
             "kind": "KeyRenamer",
             "path": ["... on T", "prop"],
-            "renameKeyTo": "contextualArgument_1_0",
+            "renameKeyTo": "contextualArgument_2_0",
         }
     ]
-    assert fetch["variableUsages"] == ["contextualArgument_1_0"]
+    assert fetch["variableUsages"] == ["contextualArgument_2_0"]
 
 
 @pytest.mark.parametrize("batch", MODES)

@@ -78,7 +78,7 @@ def test_context_two_levels_up_same_subgraph() -> None:
                   } =>
                   {
                     ... on U {
-                      field(a: $contextualArgument_2_0)
+                      field(a: $contextualArgument_1_0)
                     }
                   }
                 },
@@ -117,7 +117,7 @@ def test_context_in_another_subgraph() -> None:
                 {
                   ... on T {
                     u {
-                      field(a: $contextualArgument_1_0)
+                      field(a: $contextualArgument_2_0)
                     }
                   }
                 }
@@ -182,7 +182,7 @@ def test_context_with_type_conditions() -> None:
                   } =>
                   {
                     ... on U {
-                      field(a: $contextualArgument_2_0)
+                      field(a: $contextualArgument_1_0)
                     }
                   }
                 },
