@@ -138,8 +138,18 @@ async def test_context_from_another_subgraph(batch: bool) -> None:
         },
     )
     gateway = _gateway(supergraph(a=g.OTHER_A, b=g.OTHER_B), {"a": a, "b": b}, batch)
-    result = await gateway.execute("{ ts { u { field } } }")
-    assert result == {"data": {"ts": [{"u": {"field": 'u1:"p1"'}}, {"u": {"field": "u2:null"}}]}}
+    result = await gateway.execute("{ ts { u { field } again: u { field } } }")
+    # `again` is a second use in the same fetch: a variable of its own, the same value
+    assert result == {
+        "data": {
+            "ts": [
+                {"u": {"field": 'u1:"p1"'}, "again": {"field": 'u1:"p1"'}},
+                {"u": {"field": "u2:null"}, "again": {"field": "u2:null"}},
+            ]
+        }
+    }
+    calls = [r for r in b.requests if "contextualArgument_2_0__1" in r["query"]]
+    assert len(calls) == 1
 
 
 @pytest.mark.parametrize("batch", MODES)
