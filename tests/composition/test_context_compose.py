@@ -12,7 +12,7 @@ from tests.planner import context_graphs as g
 from tests.planner.harness import supergraph
 
 
-@pytest.mark.parametrize("name", ["SAME", "OTHER", "COND", "IFACE"])
+@pytest.mark.parametrize("name", ["SAME", "OTHER", "COND", "IFACE", "JUMP"])
 def test_context_supergraph_as_apollo_composes_it(name: str) -> None:
     a, b = getattr(g, f"{name}_A"), getattr(g, f"{name}_B")
     result = compose(

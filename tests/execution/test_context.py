@@ -264,3 +264,20 @@ async def test_error_in_one_context_group_is_located_there(batch: bool) -> None:
     assert [(e["message"], e["path"]) for e in result["errors"]] == [
         ("no field for y", ["ts", 1, "u", "field"])
     ]
+
+
+@pytest.mark.parametrize("batch", MODES)
+async def test_context_field_fetched_by_a_jump_from_the_ancestor(batch: bool) -> None:
+    a = entity_app(
+        "type Query { x: Int }\ntype T { id: ID! prop: String }",
+        entities={"T": lambda rep: {"id": rep["id"], "prop": f"p{rep['id']}"}},
+    )
+    b = entity_app(
+        "type Query { ts: [T!]! }\ntype T { id: ID! u: U! }\n"
+        "type U { id: ID! field(a: String): String! }",
+        root={"ts": [{"id": "1", "u": {"id": "u"}}, {"id": "2", "u": {"id": "u"}}]},
+        entities={"U": lambda rep: _u(rep["id"])},
+    )
+    gateway = _gateway(supergraph(a=g.JUMP_A, b=g.JUMP_B), {"a": a, "b": b}, batch)
+    result = await gateway.execute("{ ts { u { field } } }")
+    assert result == {"data": {"ts": [{"u": {"field": 'u:"p1"'}}, {"u": {"field": 'u:"p2"'}}]}}

@@ -88,3 +88,20 @@ type U @key(fields: "id") {
 """
 )
 IFACE_B = COND_B
+
+# the ancestor comes from the field's subgraph, its context field from another one
+JUMP_A = (
+    _F28
+    + """["@key"])
+type Query { x: Int }
+type T @key(fields: "id") { id: ID! prop: String }
+"""
+)
+JUMP_B = (
+    _F28
+    + """["@key", "@context", "@fromContext", "@external"])
+type Query { ts: [T!]! }
+type T @key(fields: "id") @context(name: "ctx") { id: ID! prop: String @external u: U! }
+type U @key(fields: "id") { id: ID! field(a: String @fromContext(field: "$ctx { prop }")): String! }
+"""
+)

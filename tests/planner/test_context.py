@@ -265,3 +265,59 @@ def test_context_under_an_interface_with_aliases_and_a_clashing_client_field() -
         }
         """
     )
+
+
+def test_context_field_fetched_by_a_jump_from_the_ancestor() -> None:
+    # prop is external where T sets the context: fetched from a, and the field's entity fetch
+    # waits for it (as Apollo)
+    sg = supergraph(a=g.JUMP_A, b=g.JUMP_B)
+    assert plan(sg, "{ ts { u { field } } }") == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "b") {
+              {
+                ts {
+                  __typename
+                  id
+                  u {
+                    __typename
+                    id
+                  }
+                }
+              }
+            },
+            Flatten(path: "ts.@") {
+              Fetch(service: "a") {
+                {
+                  ... on T {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on T {
+                    prop
+                  }
+                }
+              },
+            },
+            Flatten(path: "ts.@.u") {
+              Fetch(service: "b") {
+                {
+                  ... on U {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on U {
+                    field(a: $contextualArgument_2_0)
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    )
