@@ -69,6 +69,8 @@ ERROR_CODES: dict[str, str] = {
     "LIST_SIZE_APPLIED_TO_NON_LIST": "@listSize is used on a field that is not a list.",
     "CONTEXT_NOT_SET": "@fromContext uses a context no type sets with @context.",
     "CONTEXT_NAME_INVALID": "A @context name has an underscore or other invalid characters.",
+    "CONTEXT_NO_RESOLVABLE_KEY": "A type with a @fromContext argument has no resolvable @key "
+    "(the gateway passes the value through an entity fetch).",
     "KEY_INVALID_FIELDS_TYPE": "The `fields:` of a @key is not a string.",
     "REQUIRES_INVALID_FIELDS_TYPE": "The `fields:` of a @requires is not a string.",
     "PROVIDES_INVALID_FIELDS_TYPE": "The `fields:` of a @provides is not a string.",

@@ -49,7 +49,9 @@ MAX_TOKENS = 15_000
 
 
 class _Planner(Protocol):
-    def plan(self, document: Any, operation_name: str | None = None) -> QueryPlan: ...
+    def plan(
+        self, document: Any, operation_name: str | None = None, *, labels: frozenset[str] = ...
+    ) -> QueryPlan: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +165,9 @@ def prepare_operation(
     matcher: TypeMatcher,
     introspection: bool = True,
     limits: Limits = DEFAULT_LIMITS,
+    labels: frozenset[str] = frozenset(),
 ) -> Prepared | Rejected:
+    """``labels``: the progressive @override labels in force (part of the cache key)."""
     try:
         document = parse(query, max_tokens=MAX_TOKENS, allow_empty_selection_sets=False)
     except GraphQLError as exc:
@@ -190,7 +194,11 @@ def prepare_operation(
     compiled: CompiledPlan | None = None
     planning_error: dict[str, Any] | None = None
     try:
-        plan = planner.plan(document, operation_name)
+        # without labels, the plain call: planners that know no labels keep working
+        if labels:
+            plan = planner.plan(document, operation_name, labels=labels)
+        else:
+            plan = planner.plan(document, operation_name)
         compiled = CompiledPlan(plan, schema, urls, matcher)
     except GatewayError as exc:
         planning_error = {"message": exc.message, "extensions": {"code": exc.code}}

@@ -10,13 +10,16 @@ from functools import cache
 
 from ..supergraph.model import FieldDef, JoinField, Supergraph, TypeDef
 from .fieldset import FieldSet, parse_field_set
+from .override import join_in_force
 
 __all__ = ["Metadata"]
 
 
 class Metadata:
-    def __init__(self, supergraph: Supergraph) -> None:
+    def __init__(self, supergraph: Supergraph, labels: frozenset[str] = frozenset()) -> None:
+        """``labels``: the progressive @override labels in force (see ``override.py``)."""
         self.supergraph = supergraph
+        self.labels = labels
         self.types = supergraph.types
         self.graph_names = tuple(supergraph.graphs)
 
@@ -77,6 +80,10 @@ class Metadata:
         for g in self.graph_names:
             j = next((j for j in joins if j.graph == g), None)
             if j is None:
+                continue
+            if not join_in_force(j, self.labels) and not self.is_key_field(
+                type_name, field_name, g
+            ):
                 continue
             if (not j.external and not j.used_overridden) or self.is_key_field(
                 type_name, field_name, g

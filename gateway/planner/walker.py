@@ -17,6 +17,7 @@ from dataclasses import replace
 from ..errors import PlanningError
 from .budget import DEFAULT_LIMITS
 from .context import Ctx, RootRouter, Up
+from .context_args import ContextPlanner
 from .fetch_group import FetchGroup
 from .fieldset import FieldSet
 from .metadata import Metadata
@@ -56,6 +57,7 @@ class Walker:
         self._touched: set[int] | None = None
         self._entering: set[tuple[int, tuple[str, ...], str]] = set()
         self._client_keys = ClientKeys()
+        self.contexts = ContextPlanner(self)
 
     # -- groups -----------------------------------------------------------------------------
 
@@ -170,7 +172,11 @@ class Walker:
         t, graph = ctx.type_name, ctx.group.subgraph
         if provided_field(ctx.provided, t, name, self.meta) is not None:
             return True
-        return self.meta.resolvable(t, name, graph) and self.meta.requires(t, name, graph) is None
+        return (
+            self.meta.resolvable(t, name, graph)
+            and self.meta.requires(t, name, graph) is None
+            and not self.contexts.must_jump(ctx, name)
+        )
 
     def _abstract_local(self, ctx: Ctx, f: Field) -> bool:
         graph = ctx.group.subgraph
@@ -184,7 +190,8 @@ class Walker:
         )
 
     def add_local(self, ctx: Ctx, f: Field, *, front: bool = False) -> None:
-        item = ctx.target.field(f.name, f.alias, f.arguments, f.conditions, front=front)
+        arguments = self.contexts.arguments(ctx, f)
+        item = ctx.target.field(f.name, f.alias, arguments, f.conditions, front=front)
         if not item.type_text:
             item.type_text = self.meta.field_type_text(ctx.type_name, f.name, ctx.group.subgraph)
         if not f.selections:
@@ -213,6 +220,7 @@ class Walker:
             avoid=ctx.avoid if ctx.up is None or ctx.up.ctx is not None else frozenset(),
             conds=and_conditions(ctx.conds, f.conditions),
             level=item.subtree(),
+            parent=ctx,
         )
         self.walk(sub, f.selections)
 
@@ -324,7 +332,15 @@ class Walker:
             # answer the interface's name, which must not overwrite the real one)
             target.field("__typename", front=True)
         child_ctx = Ctx(
-            child, route.entry_type, ctx.path, target, avoid=ctx.avoid, conds=conds, level=target
+            child,
+            route.entry_type,
+            ctx.path,
+            target,
+            avoid=ctx.avoid,
+            conds=conds,
+            level=target,
+            parent=ctx.parent,
+            origin=ctx,
         )
         if isinstance(sel, Field) and sel.name != "__typename":
             self.add_local(child_ctx, sel)
@@ -405,6 +421,7 @@ class Walker:
             client_sels=client,
             conds=ctx.conds,
             level=item.subtree(),
+            parent=ctx,
         )
         self._touch(ctx.group)
         return self._require_sels(sub, sel.selections, front=False)

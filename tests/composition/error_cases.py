@@ -587,6 +587,15 @@ CASES = [
         '[a] Context "nope" is used at location "T.u(x:)" but is never set.',
     ),
     Case(
+        "CONTEXT_NO_RESOLVABLE_KEY",
+        {
+            "a": F28 + 'import: ["@key", "@context", "@fromContext"])\ntype Query { t: T } '
+            'type T @key(fields: "id") @context(name: "ctx") { id: ID! p: String w: W } '
+            'type W { x(a: String @fromContext(field: "$ctx { p }")): Int }'
+        },
+        '[a] Object "W" has no resolvable key but has a field with a contextual argument.',
+    ),
+    Case(
         "CONTEXT_NAME_INVALID",
         {
             "a": F28 + 'import: ["@key", "@context", "@fromContext"])\ntype Query { p: P } '
