@@ -15,10 +15,12 @@ YAML (every key optional)::
     batch_fetches: true         # waves + one request per subgraph per wave (BatchFetch)
     share_inflight_requests: true  # identical in-flight subgraph requests share one call
     share_inflight_client_requests: false  # identical client queries share one execution
+    override_labels: [my-flag]  # progressive @override labels on (percent(N) labels roll)
 
 Environment (wins over the file): ``FEDGATE_SUBGRAPH_<NAME>_URL`` where ``<NAME>`` is the
 subgraph name upper-cased with non-alphanumerics as ``_``; and ``FEDGATE_<KEY>`` for every
-other key above (``FEDGATE_SUBGRAPH_TIMEOUT``, ``FEDGATE_OPERATION_CACHE_SIZE``, ...).
+other key above (``FEDGATE_SUBGRAPH_TIMEOUT``, ``FEDGATE_OPERATION_CACHE_SIZE``, ...;
+``FEDGATE_OVERRIDE_LABELS`` is a comma-separated list).
 """
 
 from __future__ import annotations
@@ -56,10 +58,13 @@ class GatewayConfig:
     share_inflight_requests: bool = True
     # opt-in: identical client queries in flight at the same time share one execution
     share_inflight_client_requests: bool = False
+    # progressive @override labels turned on for every request (besides percent(N) rolls)
+    override_labels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # A read-only copy: the config stays immutable even when built from a plain dict.
         object.__setattr__(self, "subgraph_urls", MappingProxyType(dict(self.subgraph_urls)))
+        object.__setattr__(self, "override_labels", tuple(self.override_labels))
         if self.subgraph_timeout <= 0 or self.connect_timeout <= 0:
             raise ConfigError("timeouts must be positive numbers of seconds")
         if self.subgraph_connections < 1:
@@ -103,9 +108,14 @@ def load_config(
     raw = _read_yaml(path) if path is not None else {}
     values: dict[str, Any] = {}
     urls = _subgraph_urls(raw.pop("subgraphs", None) or {})
+    if "override_labels" in raw:
+        values["override_labels"] = _labels(raw.pop("override_labels"))
+    env_labels = env.get(_ENV_PREFIX + "OVERRIDE_LABELS")
+    if env_labels is not None:
+        values["override_labels"] = tuple(s.strip() for s in env_labels.split(",") if s.strip())
     for key, value in raw.items():
         if key not in _SCALARS:
-            known = ", ".join(["subgraphs", *_SCALARS])
+            known = ", ".join(["subgraphs", *_SCALARS, "override_labels"])
             raise ConfigError(f"unknown config key {key!r} (known: {known})")
         values[key] = _coerce(key, value)
     for key in _SCALARS:
@@ -148,6 +158,14 @@ def _subgraph_urls(raw: Any) -> dict[str, str]:
     return urls
 
 
+def _labels(raw: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x for x in raw):
+        raise ConfigError("'override_labels' must be a list of label names")
+    return tuple(raw)
+
+
 def _coerce(key: str, value: Any, *, from_env: bool = False) -> Any:
     kind = _SCALARS[key]
     where = f"environment variable {_ENV_PREFIX}{key.upper()}" if from_env else f"config {key!r}"
@@ -168,4 +186,6 @@ def _coerce(key: str, value: Any, *, from_env: bool = False) -> Any:
         raise ConfigError(f"{where} must be a number, got {value!r}") from exc
 
 
-assert set(_SCALARS) | {"subgraph_urls"} == {f.name for f in fields(GatewayConfig)}
+assert set(_SCALARS) | {"subgraph_urls", "override_labels"} == {
+    f.name for f in fields(GatewayConfig)
+}

@@ -33,7 +33,22 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "`operationName` is missing or names no operation of the document.",
     ),
     "BAD_USER_INPUT": ("response", "A variable's value does not fit its type."),
-    "MAX_DEPTH_LIMIT": ("response", "The operation nests fields deeper than 100 levels."),
+    "MAX_DEPTH_LIMIT": (
+        "response",
+        "The operation nests fields deeper than the limit (100 levels; fragments count where "
+        "they are spread).",
+    ),
+    "MAX_ALIASES_LIMIT": (
+        "response",
+        "The operation uses more distinct aliases than the limit (1,000), checked before "
+        "validation.",
+    ),
+    "OPERATION_TOO_COMPLEX": (
+        "response",
+        "The operation exceeds a budget: more than 10,000 selections once fragments are "
+        "expanded, more than 100 fields at one response key in one selection set (checked "
+        "before validation), or a plan of more than 500 subgraph fetches.",
+    ),
     "INTROSPECTION_DISABLED": ("response", "Introspection is turned off in the config."),
     "QUERY_PLANNING_FAILED": (
         "response (`data: null`)",

@@ -8,8 +8,9 @@ graphql-core's parser, validator or executor.
 from __future__ import annotations
 
 import logging
+import random
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -20,6 +21,8 @@ from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.prepare import Prepared, Rejected, prepare_operation
 from gateway.execution.typematch import hidden_types
 from gateway.planner import Planner
+from gateway.planner.budget import DEFAULT_LIMITS, Limits
+from gateway.planner.override import LabelRequest, OverrideLabelHook, OverrideLabels
 from gateway.planner.plan import QueryPlan
 from gateway.supergraph import Supergraph
 from gateway.transport.base import SubgraphClient
@@ -40,7 +43,9 @@ class GatewayResponse:
 
 
 class PlannerLike(Protocol):
-    def plan(self, document: Any, operation_name: str | None = None) -> QueryPlan: ...
+    def plan(
+        self, document: Any, operation_name: str | None = None, *, labels: frozenset[str] = ...
+    ) -> QueryPlan: ...
 
 
 class _SubgraphInfoLike(Protocol):
@@ -67,21 +72,39 @@ class Gateway:
         config: GatewayConfig | None = None,
         *,
         planner: PlannerLike | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+        override_label_hook: OverrideLabelHook | None = None,
+        rng: random.Random | None = None,
     ) -> None:
+        """``limits``: the budgets every operation must fit, checked before validation;
+        ``override_label_hook``: per request, the progressive @override labels to turn on
+        (besides the configured ones); ``rng`` rolls the ``percent(N)`` labels."""
         self.config = config or GatewayConfig()
+        self.limits = limits
         self.schema = supergraph.api_schema
         self.client = client
         if planner is None:
             if not isinstance(supergraph, Supergraph):
                 raise TypeError("without a planner, Gateway needs a loaded Supergraph")
-            planner = Planner(supergraph, batch=self.config.batch_fetches)
+            planner = Planner(supergraph, batch=self.config.batch_fetches, limits=limits)
         self.planner = planner
         graphs = [(info.name, info.url) for info in supergraph.graphs.values()]
         graphs += [(key, info.url) for key, info in supergraph.graphs.items()]
         self.urls = self.config.resolve_urls(graphs)
         hidden = hidden_types(supergraph) if isinstance(supergraph, Supergraph) else None
         self.matcher = TypeMatcher(self.schema, hidden)
-        self._cache: OrderedDict[tuple[str, str | None], Prepared | Rejected] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str | None, frozenset[str]], Prepared | Rejected] = (
+            OrderedDict()
+        )
+        labels = (
+            OverrideLabels.of(supergraph, self.config.override_labels)
+            if isinstance(supergraph, Supergraph)
+            else None
+        )
+        # None where the supergraph has no labelled override: the per-request check is free
+        self._labels = labels if labels is not None and labels.any() else None
+        self._label_hook = override_label_hook
+        self._rng = rng or random.Random()
 
     async def execute(
         self,
@@ -91,6 +114,7 @@ class Gateway:
         *,
         expose_plan: bool = False,
         allow_mutations: bool = True,
+        override_labels: Iterable[str] = (),
     ) -> dict[str, Any]:
         response = await self.run(
             query,
@@ -98,6 +122,7 @@ class Gateway:
             operation_name,
             expose_plan=expose_plan,
             allow_mutations=allow_mutations,
+            override_labels=override_labels,
         )
         return response.body
 
@@ -109,8 +134,11 @@ class Gateway:
         *,
         expose_plan: bool = False,
         allow_mutations: bool = True,
+        override_labels: Iterable[str] = (),
     ) -> GatewayResponse:
-        entry = self.prepare(query, operation_name)
+        """``override_labels``: progressive @override labels this request turns on."""
+        labels = self.active_labels(query, operation_name, variables or {}, override_labels)
+        entry = self.prepare(query, operation_name, labels)
         if isinstance(entry, Rejected):
             # Cached: hand out a copy so that a caller editing its response cannot edit ours.
             return GatewayResponse(
@@ -134,9 +162,29 @@ class Gateway:
             body.setdefault("extensions", {})["apolloQueryPlan"] = plan
         return GatewayResponse(body)
 
-    def prepare(self, query: str, operation_name: str | None) -> Prepared | Rejected:
-        """The cached preparation of one (document, operation name)."""
-        key = (query, operation_name)
+    def active_labels(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any],
+        requested: Iterable[str] = (),
+    ) -> frozenset[str]:
+        """The progressive @override labels in force for one request (none, at no cost,
+        where the supergraph has no labelled override)."""
+        labels = self._labels
+        if labels is None:
+            return frozenset()
+        wanted = set(requested)
+        if self._label_hook is not None and labels.named:
+            request = LabelRequest(query, operation_name, variables, labels.unresolved)
+            wanted.update(self._label_hook(request))
+        return labels.roll(self._rng, wanted)
+
+    def prepare(
+        self, query: str, operation_name: str | None, labels: frozenset[str] = frozenset()
+    ) -> Prepared | Rejected:
+        """The cached preparation of one (document, operation name, active labels)."""
+        key = (query, operation_name, labels)
         entry = self._cache.get(key)
         if entry is not None:
             self._cache.move_to_end(key)
@@ -149,6 +197,8 @@ class Gateway:
             urls=self.urls,
             matcher=self.matcher,
             introspection=self.config.introspection,
+            limits=self.limits,
+            labels=labels,
         )
         if self.config.operation_cache_size > 0:
             self._cache[key] = entry

@@ -38,7 +38,8 @@ def register(subparsers: Any) -> None:
 
 
 def _compose_config(path: str) -> CompositionResult:
-    return compose(load_sources(load_config(path)))
+    config = load_config(path)
+    return compose(load_sources(config), latest=config.composition.latest)
 
 
 def _fail_input(message: str, fmt: str, out: TextIO) -> int:

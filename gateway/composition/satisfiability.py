@@ -137,9 +137,7 @@ class Explorer:
             return []
         provided = _inherited(state.provided, state.type, f.name) + _own_provides(f)
         parent = sg.types[state.type]
-        contexts = state.contexts | {
-            str(d.args.get("name")) for d in parent.all_directives("context")
-        }
+        contexts = state.contexts | _contexts_set_by(sg, parent)
         result: list[tuple[State, str | None]] = [
             (State(target, sg.name, provided, contexts), None)
         ]
@@ -181,6 +179,17 @@ def _inherited(
         if sel.name == field_name
         for child in sel.selections
     )
+
+
+def _contexts_set_by(sg: Subgraph, td: TypeDef) -> set[str]:
+    """Contexts a value of ``td`` sets: its own, and (abstract ``td``) those every possible
+    type sets, as Apollo's composition accepts."""
+    own = {str(d.args.get("name")) for d in td.all_directives("context")}
+    possible = [sg.types[n] for n in _possible_types(sg, td) if n in sg.types]
+    if possible:
+        sets = [{str(d.args.get("name")) for d in t.all_directives("context")} for t in possible]
+        own |= set.intersection(*sets)
+    return own
 
 
 def _possible_types(sg: Subgraph, td: TypeDef) -> list[str]:

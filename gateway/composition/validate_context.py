@@ -8,7 +8,15 @@ from graphql import GraphQLSyntaxError, parse
 
 from .errors import subgraph_error
 from .fieldset import FieldSetSyntaxError, Selection, parse_fieldset
-from .model import Argument, CompositionError, Directive, Subgraph, TypeDef, find_directive
+from .model import (
+    Argument,
+    CompositionError,
+    Directive,
+    Subgraph,
+    TypeDef,
+    TypeKind,
+    find_directive,
+)
 
 REFERENCE = re.compile(r"^\s*\$(\w+)(.*)$", re.DOTALL)
 
@@ -58,6 +66,7 @@ def _selection_problem(sg: Subgraph, setter: TypeDef, text: str, arg: Argument) 
         return f": {exc.message}"
     except FieldSetSyntaxError as exc:
         return f": {exc}"
+    selections = applying_to(sg, setter, selections)
     td: TypeDef | None = setter
     field_type = ""
     while selections:
@@ -79,6 +88,51 @@ def _selection_problem(sg: Subgraph, setter: TypeDef, text: str, arg: Argument) 
             f'"{arg.type}"'
         )
     return None
+
+
+def applying_to(
+    sg: Subgraph, setter: TypeDef, selections: tuple[Selection, ...]
+) -> tuple[Selection, ...]:
+    """The selections that apply to a value of ``setter``: fields, and the fields of inline
+    fragments whose type condition it satisfies (``$ctx ... on A { x } ... on B { y }``)."""
+    out: list[Selection] = []
+    for s in selections:
+        if s.name:
+            out.append(s)
+        elif s.type_condition in (None, setter.name) or _implements(sg, setter, s.type_condition):
+            out.extend(applying_to(sg, setter, s.selections))
+    return tuple(out)
+
+
+def _implements(sg: Subgraph, setter: TypeDef, condition: str | None) -> bool:
+    target = sg.types.get(condition or "")
+    if target is None:
+        return False
+    return condition in setter.interfaces or setter.name in target.members
+
+
+def context_fields(sg: Subgraph) -> set[tuple[str, str]]:
+    """(type, field) pairs that @fromContext selections read on the types setting them:
+    a use of an @external field, as a @requires is."""
+    setters = _setters(sg)
+    used: set[tuple[str, str]] = set()
+    for td in sg.types.values():
+        for f in td.fields:
+            for arg in f.args:
+                directive = find_directive(arg.directives, "fromContext")
+                match = REFERENCE.match(str(directive.args.get("field", ""))) if directive else None
+                if match is None:
+                    continue
+                text = match.group(2).strip()
+                if text.startswith("{") and text.endswith("}"):
+                    text = text[1:-1]
+                try:
+                    selections = parse_fieldset(text)
+                except FieldSetSyntaxError:
+                    continue
+                for setter in setters.get(match.group(1), []):
+                    used.update((setter.name, s.name) for s in applying_to(sg, setter, selections))
+    return used
 
 
 def _argument_errors(
@@ -120,11 +174,35 @@ FIXES = {
 }
 
 
+def _key_error(sg: Subgraph, td: TypeDef) -> list[CompositionError]:
+    """The value travels as a variable of an ``_entities`` call: the type needs a key."""
+    uses = any(find_directive(a.directives, "fromContext") for f in td.fields for a in f.args)
+    if not uses or td.kind is not TypeKind.OBJECT:
+        return []
+    keys = td.all_directives("key")
+    if any(k.args.get("resolvable", True) is not False for k in keys):
+        return []
+    message = (
+        f'Object "{td.name}" has no resolvable key but has a field with a contextual argument.'
+    )
+    return [
+        subgraph_error(
+            sg,
+            "CONTEXT_NO_RESOLVABLE_KEY",
+            message,
+            element=td.name,
+            loc=td.loc,
+            fix=f'Add a resolvable @key to "{td.name}".',
+        )
+    ]
+
+
 def validate_contexts(sg: Subgraph) -> list[CompositionError]:
     setters = _setters(sg)
     errors: list[CompositionError] = []
     for td in sg.types.values():
         errors.extend(_name_errors(sg, td))
+        errors.extend(_key_error(sg, td))
         for f in td.fields:
             for arg in f.args:
                 directive = find_directive(arg.directives, "fromContext")
@@ -134,4 +212,4 @@ def validate_contexts(sg: Subgraph) -> list[CompositionError]:
     return errors
 
 
-__all__ = ["validate_contexts"]
+__all__ = ["applying_to", "context_fields", "validate_contexts"]

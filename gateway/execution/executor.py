@@ -33,6 +33,7 @@ from gateway.planner.plan import (
 )
 from gateway.transport.base import SubgraphClient, SubgraphRequest
 
+from .context_values import group_by_context, grouped_operation
 from .errors import error, subgraph_error
 from .merge import deep_merge
 from .representations import (
@@ -186,11 +187,13 @@ class _Run:
         else:
             await self.entity_fetch(path, fetch, builder)
 
-    def _request(self, fetch: Fetch | BatchFetch, variables: dict[str, Any]) -> SubgraphRequest:
+    def _request(
+        self, fetch: Fetch | BatchFetch, variables: dict[str, Any], operation: str | None = None
+    ) -> SubgraphRequest:
         for var in fetch.variable_usages:
             if var in self.variables:
                 variables[var] = self.variables[var]
-        body: dict[str, Any] = {"query": fetch.operation, "variables": variables}
+        body: dict[str, Any] = {"query": operation or fetch.operation, "variables": variables}
         name = self.compiled.operation_name(fetch)
         if name is not None:
             body["operationName"] = name
@@ -212,6 +215,9 @@ class _Run:
             deep_merge(self.data, result.data)
 
     async def entity_fetch(self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder) -> None:
+        if fetch.context_variables:
+            await self.context_fetch(path, fetch, builder)
+            return
         batch = self._representations(path, fetch, builder)
         if not batch.reps:
             return  # no object needs this fetch: no call at all
@@ -244,6 +250,42 @@ class _Run:
                 self.errors.extend(subgraph_error(raw, node.service, _batch_paths(raw, located)))
         for i, (entry, batch) in enumerate(zip(node.entries, batches, strict=True)):
             self._merge_entities(result, f"_{i}", entry.node, batch)
+
+    async def context_fetch(self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder) -> None:
+        """An entity fetch with @fromContext variables: one ``_entities`` call per distinct
+        set of context values (``_<i>`` with ``$r<i>``), all in one request."""
+        groups = self._context_batches(path, fetch, builder)
+        if not groups:
+            return
+        if len(groups) == 1:
+            values, batch = groups[0]
+            request = self._request(fetch, {"representations": batch.reps, **values})
+            counts, keys = {"_entities": len(batch.reps)}, ["_entities"]
+        else:
+            variables: dict[str, Any] = {}
+            for i, (values, batch) in enumerate(groups):
+                variables[f"r{i}"] = batch.reps
+                variables.update({f"{var}_{i}": value for var, value in values.items()})
+            request = self._request(fetch, variables, grouped_operation(fetch, len(groups)))
+            keys = [f"_{i}" for i in range(len(groups))]
+            counts = {k: len(b.reps) for k, (_, b) in zip(keys, groups, strict=True)}
+        result = await call_subgraph(self.client, request, counts)
+        if result.failure is not None or result.errors:
+            located = [self._located(b) for _, b in groups]
+            self._failure(result, fetch.service, [at for o in located for g in o for _, at in g])
+            for raw in result.errors:
+                at = _entity_paths(raw, located[0]) if len(groups) == 1 else None
+                self.errors.extend(
+                    subgraph_error(raw, fetch.service, at or _batch_paths(raw, located))
+                )
+        for key, (_, batch) in zip(keys, groups, strict=True):
+            self._merge_entities(result, key, fetch, batch)
+
+    def _context_batches(
+        self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder
+    ) -> list[tuple[dict[str, Any], _Batch]]:
+        groups = group_by_context(self.data, path, fetch, builder, self.compiled.matcher)
+        return [(g.values, _Batch(path, g.reps, g.typenames, g.owners)) for g in groups]
 
     def _merge_entities(self, result: CallResult, key: str, fetch: Fetch, batch: _Batch) -> None:
         entities = result.data.get(key) if result.data else None

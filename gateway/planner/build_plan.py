@@ -133,6 +133,7 @@ def _fetch(op: Operation, g: FetchGroup) -> PlanNode:
     rewrites.reverse()
     if g.is_entity:
         defs.insert(0, "$representations:[_Any!]!")
+        defs += [f"${v}:{t}" for v, t in g.context_variables.items()]
         body = "{_entities(representations:$representations)" + selection + "}"
         text = f"query{name}({','.join(defs)}){body}"
         fetch = Fetch(
@@ -143,6 +144,8 @@ def _fetch(op: Operation, g: FetchGroup) -> PlanNode:
             input_rewrites=tuple(g.input_rewrites.values()),
             output_rewrites=tuple(rewrites),
             id=g.id,
+            context_variables=tuple(g.context_variables.items()),
+            context_rewrites=tuple(g.context_rewrites),
         )
         node: PlanNode = Flatten(g.path, fetch)
     else:

@@ -29,6 +29,14 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="plan in waves with batched entity fetches, as `fedgate serve` does by default",
     )
+    p.add_argument(
+        "--override-label",
+        action="append",
+        default=[],
+        metavar="LABEL",
+        help="a progressive @override label to plan as on, e.g. 'percent(10)' (repeatable; "
+        "labels not given are off)",
+    )
     p.set_defaults(func=run)
 
 
@@ -45,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
                 where = f"{args.operation}:{loc.line}:{loc.column}" if loc else str(args.operation)
                 print(f"{where}: GRAPHQL_VALIDATION_FAILED: {e.message}", file=sys.stderr)
             return 1
-        plan = Planner(supergraph, batch=args.batch).plan(document, args.operation_name)
+        plan = Planner(supergraph, batch=args.batch).plan(
+            document, args.operation_name, labels=frozenset(args.override_label)
+        )
     except GatewayError as error:
         print(f"error: {error.code}: {error.message}", file=sys.stderr)
         return 1

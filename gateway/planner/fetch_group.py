@@ -184,3 +184,6 @@ class FetchGroup:
     conditions: tuple[Cond, ...] | None = None
     # representation rewrites, per entity type (``__typename`` → an @interfaceObject's name)
     input_rewrites: dict[str, ValueSetter] = field(default_factory=dict)
+    # @fromContext arguments passed as variables: their types, and where each value is read
+    context_variables: dict[str, str] = field(default_factory=dict)
+    context_rewrites: list[KeyRenamer] = field(default_factory=list)

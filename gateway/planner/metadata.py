@@ -10,13 +10,16 @@ from functools import cache
 
 from ..supergraph.model import FieldDef, JoinField, Supergraph, TypeDef
 from .fieldset import FieldSet, parse_field_set
+from .override import join_in_force
 
 __all__ = ["Metadata"]
 
 
 class Metadata:
-    def __init__(self, supergraph: Supergraph) -> None:
+    def __init__(self, supergraph: Supergraph, labels: frozenset[str] = frozenset()) -> None:
+        """``labels``: the progressive @override labels in force (see ``override.py``)."""
         self.supergraph = supergraph
+        self.labels = labels
         self.types = supergraph.types
         self.graph_names = tuple(supergraph.graphs)
 
@@ -78,6 +81,11 @@ class Metadata:
             j = next((j for j in joins if j.graph == g), None)
             if j is None:
                 continue
+            if not join_in_force(j, self.labels):
+                # a key field an active override label moved away is still the old owner's key
+                if self.is_key_field(type_name, field_name, g):
+                    out.append(g)
+                continue
             # an @external field (a key field too) is another subgraph's to resolve: a subgraph
             # returning the object cannot say its value (its representations carry it in)
             if not j.external and not j.used_overridden:
@@ -118,6 +126,13 @@ class Metadata:
             for j in t.joins
             if j.graph == graph and j.key and (j.resolvable or not resolvable_only)
         )
+
+    @cache  # noqa: B019
+    def is_key_field(self, type_name: str, field_name: str, graph: str) -> bool:
+        for key in self.keys(type_name, graph, resolvable_only=False):
+            if field_name in self.field_set(type_name, key).top_level_names():
+                return True
+        return False
 
     @cache  # noqa: B019
     def field_set(self, type_name: str, text: str) -> FieldSet:

@@ -22,10 +22,10 @@ __all__ = ["plan_roots"]
 
 
 class _Roots:
-    def __init__(self, meta: Metadata, op: Operation) -> None:
+    def __init__(self, meta: Metadata, op: Operation, max_groups: int) -> None:
         self.meta = meta
         self.op = op
-        self.walker = Walker(meta, op)
+        self.walker = Walker(meta, op, max_groups)
         self.walker.root_router = self.route
         self.roots: list[FetchGroup] = []
         self.by_graph: dict[str, FetchGroup] = {}
@@ -69,11 +69,11 @@ class _Roots:
         self.add(f, candidates[0], avoid=avoid)
 
 
-def plan_roots(meta: Metadata, op: Operation) -> tuple[Walker, list[FetchGroup]]:
-    roots = _Roots(meta, op)
+def plan_roots(meta: Metadata, op: Operation, max_groups: int) -> tuple[Walker, list[FetchGroup]]:
+    roots = _Roots(meta, op, max_groups)
     for f, conds in _root_fields(op.selections, ()):
         if f.name != "__typename":
-            roots.add(f, _choose_graph(meta, op, f), conds)
+            roots.add(f, _choose_graph(meta, op, f, max_groups), conds)
     return roots.walker, roots.roots
 
 
@@ -87,7 +87,7 @@ def _root_fields(
             yield from _root_fields(s.selections, conds + s.conditions)
 
 
-def _choose_graph(meta: Metadata, op: Operation, f: Field) -> str:
+def _choose_graph(meta: Metadata, op: Operation, f: Field, max_groups: int) -> str:
     candidates = meta.field_graphs(op.root_type, f.name)
     if not candidates:
         raise PlanningError(f"Cannot plan {op.root_type}.{f.name}: no subgraph can resolve it.")
@@ -96,7 +96,7 @@ def _choose_graph(meta: Metadata, op: Operation, f: Field) -> str:
     best: tuple[tuple[int, int], str] | None = None
     errors: list[str] = []
     for graph in candidates:
-        scratch = _Roots(meta, op)
+        scratch = _Roots(meta, op, max_groups)
         try:
             scratch.add(f, graph)
         except PlanningError as error:

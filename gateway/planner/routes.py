@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from .context_args import context_arguments
 from .fieldset import FieldSet
 from .metadata import Metadata
 from .operation import Field, Fragment, Selection
@@ -42,7 +43,13 @@ def candidate_routes(
             if isinstance(sel, Field) and sel.name != "__typename"
             else None
         )
-        if graph in avoid or (graph == here and requires is None and entry == type_name):
+        if graph in avoid or (
+            graph == here
+            and requires is None
+            and entry == type_name
+            # a field with @fromContext arguments may need a fetch of its own in this subgraph
+            and not (isinstance(sel, Field) and context_arguments(meta, entry, sel.name, graph))
+        ):
             continue
         for key_text in meta.keys(entry, graph):
             key = meta.field_set(entry, key_text)

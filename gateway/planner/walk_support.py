@@ -11,6 +11,7 @@ from .plan import ReqField, ReqFragment, ReqSelection
 from .routes import Route, fields_of, provided_field
 
 __all__ = [
+    "ClientKeys",
     "add_reqs",
     "and_conditions",
     "client_keys",
@@ -80,6 +81,20 @@ def mirror(sels: tuple[Selection, ...]) -> tuple[ReqSelection, ...]:
 
 def client_keys(sels: tuple[Selection, ...]) -> dict[str, tuple[str, str]]:
     return {f.response_key: (f.name, f.arguments_text) for f in fields_of(sels)}
+
+
+class ClientKeys:
+    """``client_keys`` per level, computed once: every requirement added at a level asks, and
+    a level of many fields (1,000 aliases) would otherwise cost a scan per requirement."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, tuple[tuple[Selection, ...], dict[str, tuple[str, str]]]] = {}
+
+    def of(self, sels: tuple[Selection, ...]) -> dict[str, tuple[str, str]]:
+        cached = self._cache.get(id(sels))
+        if cached is None or cached[0] is not sels:  # the tuple is kept: its id stays its own
+            cached = self._cache[id(sels)] = (sels, client_keys(sels))
+        return cached[1]
 
 
 def unreachable(type_name: str, sel: Field | Fragment, graph: str, meta: Metadata) -> str:

@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import PlanningError
+from .budget import DEFAULT_LIMITS
 from .context import Ctx, RootRouter, Up
+from .context_args import ContextPlanner
 from .fetch_group import FetchGroup
 from .fieldset import FieldSet
 from .metadata import Metadata
@@ -23,9 +25,9 @@ from .operation import Field, Fragment, Operation, Selection
 from .plan import ReqField, ReqFragment, ReqSelection, ValueSetter
 from .routes import Route, candidate_routes, fields_of
 from .walk_support import (
+    ClientKeys,
     add_reqs,
     and_conditions,
-    client_keys,
     fits,
     key_in_representation,
     level_keys,
@@ -41,20 +43,33 @@ _MAX_ESCALATIONS = 4
 
 
 class Walker:
-    def __init__(self, meta: Metadata, operation: Operation) -> None:
+    def __init__(
+        self,
+        meta: Metadata,
+        operation: Operation,
+        max_groups: int = DEFAULT_LIMITS.max_fetch_groups,
+    ) -> None:
         self.meta = meta
         self.operation = operation
+        self.max_groups = max_groups
         self.groups: list[FetchGroup] = []
         self.root_router: RootRouter | None = None
         self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
         self._touched: set[int] | None = None
         self._entering: set[tuple[int, tuple[str, ...], str]] = set()
+        self._client_keys = ClientKeys()
+        self.contexts = ContextPlanner(self)
 
     # -- groups -----------------------------------------------------------------------------
 
     def new_group(
         self, subgraph: str, path: tuple[str, ...], parent: FetchGroup | None
     ) -> FetchGroup:
+        if len(self.groups) >= self.max_groups:
+            raise PlanningError(
+                f"The operation needs more than {self.max_groups} subgraph fetches (the limit).",
+                code="OPERATION_TOO_COMPLEX",
+            )
         group = FetchGroup(len(self.groups), subgraph, path, parent is not None, parent)
         self.groups.append(group)
         return group
@@ -175,7 +190,11 @@ class Walker:
         t, graph = ctx.type_name, ctx.group.subgraph
         if provided_field(ctx.provided, t, name, self.meta) is not None:
             return True
-        return self.meta.resolvable(t, name, graph) and self.meta.requires(t, name, graph) is None
+        return (
+            self.meta.resolvable(t, name, graph)
+            and self.meta.requires(t, name, graph) is None
+            and not self.contexts.must_jump(ctx, name)
+        )
 
     def _abstract_local(self, ctx: Ctx, f: Field) -> bool:
         graph = ctx.group.subgraph
@@ -186,7 +205,8 @@ class Walker:
         return all(self._local(replace(ctx, type_name=obj), f.name) for obj in self._runtime(ctx))
 
     def add_local(self, ctx: Ctx, f: Field, *, front: bool = False) -> None:
-        item = ctx.target.field(f.name, f.alias, f.arguments, f.conditions, front=front)
+        arguments = self.contexts.arguments(ctx, f)
+        item = ctx.target.field(f.name, f.alias, arguments, f.conditions, front=front)
         if not item.type_text:
             item.type_text = self.meta.field_type_text(ctx.type_name, f.name, ctx.group.subgraph)
         if not f.selections:
@@ -216,6 +236,7 @@ class Walker:
             conds=and_conditions(ctx.conds, f.conditions),
             level=item.subtree(),
             runtime=self.meta.shared_runtime_types(ctx.type_name, f.name),
+            parent=ctx,
         )
         self.walk(sub, f.selections)
 
@@ -278,15 +299,10 @@ class Walker:
             here,
             key_is_local=lambda key: all(self._local(ctx, n) for n in key.top_level_names()),
             existing=lambda graph: (ctx.group.id, graph, ctx.path) in self._children,
-            avoid=ctx.avoid | self._entries_here(ctx),
+            # entries at this group and path that are fetching their key right now
+            avoid=ctx.avoid
+            | {g for i, p, g in self._entering if (i, p) == (ctx.group.id, ctx.path)},
         )
-
-    def _entries_here(self, ctx: Ctx) -> frozenset[str]:
-        """Subgraphs whose entry at this group and path is fetching its key right now."""
-        if not self._entering:
-            return frozenset()
-        gid, path = ctx.group.id, ctx.path
-        return frozenset(g for (i, p, g) in self._entering if i == gid and p == path)
 
     def _enter(self, ctx: Ctx, sel: Field | Fragment, route: Route) -> None:
         t = ctx.type_name
@@ -341,7 +357,15 @@ class Walker:
             # answer the interface's name, which must not overwrite the real one)
             target.field("__typename", front=True)
         child_ctx = Ctx(
-            child, route.entry_type, ctx.path, target, avoid=ctx.avoid, conds=conds, level=target
+            child,
+            route.entry_type,
+            ctx.path,
+            target,
+            avoid=ctx.avoid,
+            conds=conds,
+            level=target,
+            parent=ctx.parent,
+            origin=ctx,
         )
         if isinstance(sel, Field) and sel.name != "__typename":
             self.add_local(child_ctx, sel)
@@ -422,6 +446,7 @@ class Walker:
             client_sels=client,
             conds=ctx.conds,
             level=item.subtree(),
+            parent=ctx,
         )
         self._touch(ctx.group)
         return self._require_sels(sub, sel.selections, front=False)
@@ -430,11 +455,16 @@ class Walker:
         """The response key of a field the planner adds: its name, unless the client uses that
         key at this level for something else (another field or other arguments)."""
         wanted = (f.name, f.arguments_text)
-        used = client_keys(ctx.client_sels)
-        level_keys(ctx.level or ctx.target, used)
-        if used.get(f.name, wanted) == wanted:
+        client = self._client_keys.of(ctx.client_sels)
+        level: dict[str, tuple[str, str]] = {}
+        level_keys(ctx.level or ctx.target, level)
+
+        def used(key: str) -> tuple[str, str] | None:
+            return client.get(key) or level.get(key)  # the client's use of a key comes first
+
+        if used(f.name) in (None, wanted):
             return f.name
         n = 0
-        while f"{f.name}__fedgate_{n}" in used and used[f"{f.name}__fedgate_{n}"] != wanted:
+        while used(f"{f.name}__fedgate_{n}") not in (None, wanted):
             n += 1
         return f"{f.name}__fedgate_{n}"

@@ -18,10 +18,11 @@ from .helpers import FIXTURES, SNAPSHOTS
 
 
 def _compose(case: str, shuffle: bool = False) -> CompositionSuccess:
-    subgraph_sources = load_sources(load_config(FIXTURES / case / "supergraph.yaml"))
+    config = load_config(FIXTURES / case / "supergraph.yaml")
+    subgraph_sources = load_sources(config)
     if shuffle:
         random.Random(7).shuffle(subgraph_sources)
-    result = compose(subgraph_sources)
+    result = compose(subgraph_sources, latest=config.composition.latest)
     assert isinstance(result, CompositionSuccess), result
     return result
 

@@ -93,3 +93,12 @@ def test_config_is_immutable() -> None:
     assert config.subgraph_urls == {"a": "http://a"}
     with pytest.raises(TypeError):
         config.subgraph_urls["a"] = "x"  # type: ignore[index]
+
+
+def test_override_labels_from_file_and_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, "override_labels: [new-pricing, beta]\n")
+    assert load_config(path, environ={}).override_labels == ("new-pricing", "beta")
+    env = {"FEDGATE_OVERRIDE_LABELS": "a, b,"}
+    assert load_config(path, environ=env).override_labels == ("a", "b")
+    with pytest.raises(ConfigError, match="override_labels"):
+        load_config(write(tmp_path, "override_labels: beta\n"), environ={})
