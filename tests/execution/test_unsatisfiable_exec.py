@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ..planner.test_unsatisfiable_composed import MEDIA, NODES_A, NODES_B, RATINGS
-from .federated import Subgraph, run
+from .federated import Subgraph, requests, run
 
 pytestmark = pytest.mark.anyio
 
@@ -66,6 +66,8 @@ def _refused(body: dict[str, Any]) -> bool:
 )
 async def test_id_of_a_node_no_subgraph_resolves_for_every_implementation(query: str) -> None:
     assert _refused(await run(node_graphs(), query))
+    _, sent = await requests(node_graphs(), query)
+    assert sent == {"a": [], "b": []}  # refused before any subgraph is asked
 
 
 async def test_each_node_implementation_from_its_own_subgraph() -> None:
