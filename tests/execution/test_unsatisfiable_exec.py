@@ -1,7 +1,12 @@
 """Operations no plan can satisfy, executed: ``data: null`` and one QUERY_PLANNING_FAILED
-error, as Apollo Gateway and Hive Gateway answer (neither sends a subgraph request); the
-satisfiable neighbours of each query still answer. Plans in
-``tests/planner/test_unsatisfiable_composed.py``."""
+error, sent to no subgraph; the satisfiable neighbours of each query still answer. Plans in
+``tests/planner/test_unsatisfiable_composed.py``.
+
+What the references do (against these subgraphs): for `id` on `node(id:)` both Apollo Gateway
+and Hive Gateway refuse the operation (no data, an internal planning error). For the field only
+behind a `resolvable: false` key Hive refuses it, while Apollo's planner makes an empty plan
+and answers `featured: null` without an error; we refuse, as Hive does: a selection no plan can
+fetch is a planning failure, not a null the subgraphs never said."""
 
 from __future__ import annotations
 
