@@ -1,6 +1,6 @@
 """Unplannable operations on graphs Apollo's composition accepts: the planner refuses them
-(``PlanningError``, QUERY_PLANNING_FAILED) as Apollo's and Hive's planners do, instead of
-answering partial data.
+(``PlanningError``, QUERY_PLANNING_FAILED) instead of answering partial data. Hive's planner
+refuses both; Apollo's refuses the first and makes an empty plan for the second.
 
 - ``node(id:)``, shareable, on an interface whose implementations each live in one subgraph
   that marks the other's ``id`` @external: no subgraph can answer ``id`` for every object it
