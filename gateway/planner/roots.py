@@ -71,9 +71,10 @@ class _Roots:
 
 def plan_roots(meta: Metadata, op: Operation, max_groups: int) -> tuple[Walker, list[FetchGroup]]:
     roots = _Roots(meta, op, max_groups)
-    for f, conds in _root_fields(op.selections, ()):
-        if f.name != "__typename":
-            roots.add(f, _choose_graph(meta, op, f, max_groups), conds)
+    fields = [(f, conds) for f, conds in _root_fields(op.selections, ()) if f.name != "__typename"]
+    costs = [_candidate_costs(meta, op, f, max_groups) for f, _ in fields]
+    for (f, conds), graph in zip(fields, _assign(costs), strict=True):
+        roots.add(f, graph, conds)
     return roots.walker, roots.roots
 
 
@@ -87,13 +88,17 @@ def _root_fields(
             yield from _root_fields(s.selections, conds + s.conditions)
 
 
-def _choose_graph(meta: Metadata, op: Operation, f: Field, max_groups: int) -> str:
+def _candidate_costs(
+    meta: Metadata, op: Operation, f: Field, max_groups: int
+) -> dict[str, tuple[int, int]]:
+    """What root field ``f``'s subtree costs from each subgraph that can plan it (in
+    supergraph order), counted by planning it in a scratch walker."""
     candidates = meta.field_graphs(op.root_type, f.name)
     if not candidates:
         raise PlanningError(f"Cannot plan {op.root_type}.{f.name}: no subgraph can resolve it.")
     if len(candidates) == 1:
-        return candidates[0]
-    best: tuple[tuple[int, int], str] | None = None
+        return {candidates[0]: (0, 0)}
+    costs: dict[str, tuple[int, int]] = {}
     errors: list[str] = []
     for graph in candidates:
         scratch = _Roots(meta, op, max_groups)
@@ -102,12 +107,24 @@ def _choose_graph(meta: Metadata, op: Operation, f: Field, max_groups: int) -> s
         except PlanningError as error:
             errors.append(error.message)
             continue
-        cost = _cost(scratch.walker.groups)
-        if best is None or cost < best[0]:
-            best = (cost, graph)
-    if best is None:
+        costs[graph] = _cost(scratch.walker.groups)
+    if not costs:
         raise PlanningError(errors[0])
-    return best[1]
+    return costs
+
+
+def _assign(costs: list[dict[str, tuple[int, int]]]) -> list[str]:
+    """The subgraph of each root field: its cheapest; where several tie, one that another
+    root field goes to anyway (one root fetch for both, as Apollo and Hive plan), whatever
+    the order the client wrote the fields in; else the first."""
+    tops = [[g for g, c in by_graph.items() if c == min(by_graph.values())] for by_graph in costs]
+    used = {t[0] for t in tops if len(t) == 1}
+    out: list[str] = []
+    for tied in tops:
+        pick = next((g for g in tied if g in used), tied[0])
+        used.add(pick)
+        out.append(pick)
+    return out
 
 
 def _cost(groups: list[FetchGroup]) -> tuple[int, int]:

@@ -76,3 +76,10 @@ async def test_provided_field_through_an_interface_list() -> None:
     assert await run(graphs(), query) == {
         "data": {"shelf": {"items": [{"id": "b1", "title": "Dune"}, {"id": "s1", "title": "Blue"}]}}
     }
+
+
+async def test_tied_root_field_shares_the_providers_fetch() -> None:
+    query = "{ shelf { id } feed { ... on Article { headline } } }"
+    assert await run(graphs(), query) == {
+        "data": {"shelf": {"id": "sh1"}, "feed": [{"headline": "Rain"}, {}]}
+    }

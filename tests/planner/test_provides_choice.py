@@ -134,3 +134,29 @@ def test_provided_field_through_an_interface_list() -> None:
         }
         """
     )
+
+
+def test_tied_root_field_joins_the_fetch_another_root_field_needs() -> None:
+    # `shelf { id }` costs the same from both; `feed` is cheaper from the provider: one root
+    # fetch for both (Apollo and Hive plan the same), whichever comes first in the query
+    sg = supergraph(**graphs())
+    query = "{ shelf { id } feed { ... on Article { headline } } }"
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Fetch(service: "provider") {
+            {
+              shelf {
+                id
+              }
+              feed {
+                __typename
+                ... on Article {
+                  headline
+                }
+              }
+            }
+          },
+        }
+        """
+    )
