@@ -15,6 +15,7 @@ Needs Node and ``../shared/bench/node_modules`` (``../shared/bench/setup.sh``) e
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import shutil
@@ -95,9 +96,20 @@ def _compare_fedgate() -> int:
         except RuntimeError as error:
             print(f"{case.name}: fedgate fails: {str(error).splitlines()[0]}")
             continue
-        same = ours == (case / SUPERGRAPH).read_text()
-        print(f"{case.name}: {'same bytes' if same else 'differs'}")
+        print(f"{case.name}: {_difference(ours, (case / SUPERGRAPH).read_text())}")
     return 0
+
+
+def _difference(ours: str, apollo: str) -> str:
+    if ours == apollo:
+        return "same bytes"
+    if ours.rstrip("\n") == apollo.rstrip("\n"):
+        return "same but for the final newline"
+    changed = [
+        line for line in difflib.unified_diff(apollo.splitlines(), ours.splitlines(), lineterm="")
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
+    return f"differs ({len(changed)} lines): {' | '.join(changed[:4])}"
 
 
 def main(argv: list[str] | None = None) -> int:
