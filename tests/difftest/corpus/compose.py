@@ -23,6 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gateway.composition import CompositionSuccess, SubgraphSource, compose
+
 CORPUS = Path(__file__).parent
 ROOT = CORPUS.parents[2]
 NODE_MODULES = ROOT.parent / "shared" / "bench" / "node_modules"
@@ -67,9 +69,9 @@ def apollo_compose(sdls: dict[str, str]) -> str:
 
 def fedgate_compose(sdls: dict[str, str]) -> str:
     """fedgate's own composition of the same SDLs (same URLs as the Apollo script)."""
-    from gateway.composition import CompositionSuccess, SubgraphSource, compose
-
-    sources = [SubgraphSource(name, f"http://{name}.example/graphql", sdl) for name, sdl in sdls.items()]
+    sources = [
+        SubgraphSource(name, f"http://{name}.example/graphql", sdl) for name, sdl in sdls.items()
+    ]
     result = compose(sources)
     if isinstance(result, CompositionSuccess):
         return result.supergraph_sdl
@@ -106,7 +108,8 @@ def _difference(ours: str, apollo: str) -> str:
     if ours.rstrip("\n") == apollo.rstrip("\n"):
         return "same but for the final newline"
     changed = [
-        line for line in difflib.unified_diff(apollo.splitlines(), ours.splitlines(), lineterm="")
+        line
+        for line in difflib.unified_diff(apollo.splitlines(), ours.splitlines(), lineterm="")
         if line[:1] in "+-" and line[:3] not in ("+++", "---")
     ]
     return f"differs ({len(changed)} lines): {' | '.join(changed[:4])}"
