@@ -24,13 +24,9 @@ from .compose import (
 
 CASES = case_dirs()
 
-# Cases whose pattern fedgate's supergraph loader refuses today, with the reason; another part
-# of issue 8 adds them, and the strict xfail tells when it has landed.
-_CONTEXT = "@context/@fromContext (context/v0.1) is refused by the supergraph loader"
-UNSUPPORTED: dict[str, str] = {
-    "f-from-context": _CONTEXT,
-    "f-from-context-type-conditions": _CONTEXT,
-}
+# Cases whose pattern fedgate's supergraph loader refuses, with the reason (none today: the
+# strict xfail tells when a listed pattern has landed).
+UNSUPPORTED: dict[str, str] = {}
 
 
 def _ids(cases: list[Path]) -> list[str]:
