@@ -54,8 +54,8 @@ def candidate_routes(
         for key_text in meta.keys(entry, graph):
             key = meta.field_set(entry, key_text)
             local = key_is_local(key)
-            if not local and isinstance(sel, Field) and sel.name in key.top_level_names():
-                continue  # the key holds the very field it would fetch, and we lack it
+            if not local and _key_only_behind(meta, entry, key, graph, here):
+                continue  # its key can only be had in `graph` itself: no way in from here
             score = (
                 0 if local else 1,
                 0 if existing(graph) else 1,
@@ -66,6 +66,14 @@ def candidate_routes(
             if best is None or score < best[0]:
                 best = (score, Route(graph, key, entry, requires))
     return None if best is None else best[1]
+
+
+def _key_only_behind(meta: Metadata, t: str, key: FieldSet, graph: str, here: str) -> bool:
+    """Are the key fields ``here`` lacks resolvable in ``graph`` only (the target of the jump
+    itself, e.g. an @external ``id`` the other subgraph owns)? Then the jump cannot be made
+    from here: fetching its key would need the very same jump (escalate instead)."""
+    missing = [n for n in key.top_level_names() if not meta.resolvable(t, n, here)]
+    return bool(missing) and all(set(meta.field_graphs(t, n)) <= {graph} for n in missing)
 
 
 def _targets(

@@ -101,3 +101,9 @@ async def test_node_id_per_implementation_from_both_owners(node_id: str) -> None
     # valid and each fragment has a subgraph that answers it whole: we answer, as Apollo does.
     query = f'{{ node(id: "{node_id}") {{ ... on Post {{ id }} ... on User {{ id }} }} }}'
     assert await run(node_graphs(), query) == {"data": {"node": {"id": node_id}}}
+
+
+@pytest.mark.parametrize(("node_id", "node"), [("u1", {"name": "Ada"}), ("p1", {"body": "Hi"})])
+async def test_node_fields_per_implementation(node_id: str, node: dict[str, Any]) -> None:
+    query = f'{{ node(id: "{node_id}") {{ ... on User {{ name }} ... on Post {{ body }} }} }}'
+    assert await run(node_graphs(), query) == {"data": {"node": node}}

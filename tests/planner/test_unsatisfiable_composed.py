@@ -177,3 +177,37 @@ def test_node_id_per_implementation_fans_out_to_the_owners() -> None:
         }
         """
     )
+
+
+def test_node_fields_behind_an_external_key_fan_out_instead_of_jumping() -> None:
+    # Post.body from `a` would need a jump into `b` with Post's key, which only `b` resolves:
+    # no such jump; the root field is fetched from `b` for that fragment (as Apollo plans)
+    sg = supergraph(a=NODES_A, b=NODES_B)
+    assert plan(sg, '{ node(id: "p1") { ... on User { name } ... on Post { body } } }') == expected(
+        """
+        QueryPlan {
+          Parallel {
+            Fetch(service: "a") {
+              {
+                node(id: "p1") {
+                  __typename
+                  ... on User {
+                    name
+                  }
+                }
+              }
+            },
+            Fetch(service: "b") {
+              {
+                node(id: "p1") {
+                  __typename
+                  ... on Post {
+                    body
+                  }
+                }
+              }
+            },
+          },
+        }
+        """
+    )
