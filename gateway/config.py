@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 
 from gateway.errors import ConfigError
+from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 
 __all__ = ["GatewayConfig", "env_name", "load_config"]
 
@@ -56,6 +57,8 @@ class GatewayConfig:
     share_inflight_requests: bool = True
     # opt-in: identical client queries in flight at the same time share one execution
     share_inflight_client_requests: bool = False
+    # which client headers reach which subgraph (Apollo Router's ``headers`` rules)
+    headers: HeaderRules = NO_HEADER_RULES
 
     def __post_init__(self) -> None:
         # A read-only copy: the config stays immutable even when built from a plain dict.
@@ -168,4 +171,4 @@ def _coerce(key: str, value: Any, *, from_env: bool = False) -> Any:
         raise ConfigError(f"{where} must be a number, got {value!r}") from exc
 
 
-assert set(_SCALARS) | {"subgraph_urls"} == {f.name for f in fields(GatewayConfig)}
+assert set(_SCALARS) | {"subgraph_urls", "headers"} == {f.name for f in fields(GatewayConfig)}

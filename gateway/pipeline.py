@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 from graphql import GraphQLSchema
 
 from gateway.config import GatewayConfig
+from gateway.context import RequestContext
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.prepare import Prepared, Rejected, prepare_operation
 from gateway.planner import Planner
@@ -93,6 +94,7 @@ class Gateway:
         *,
         expose_plan: bool = False,
         allow_mutations: bool = True,
+        context: RequestContext | None = None,
     ) -> dict[str, Any]:
         response = await self.run(
             query,
@@ -100,6 +102,7 @@ class Gateway:
             operation_name,
             expose_plan=expose_plan,
             allow_mutations=allow_mutations,
+            context=context,
         )
         return response.body
 
@@ -111,7 +114,10 @@ class Gateway:
         *,
         expose_plan: bool = False,
         allow_mutations: bool = True,
+        context: RequestContext | None = None,
     ) -> GatewayResponse:
+        """``context``: the client request's (made by the server; ``None`` for a call from
+        code, which then sends only the default headers to subgraphs)."""
         entry = self.prepare(query, operation_name)
         if isinstance(entry, Rejected):
             # Cached: hand out a copy so that a caller editing its response cannot edit ours.
@@ -126,10 +132,13 @@ class Gateway:
             return GatewayResponse(coerced.body, "request_error")
         forwarded, conditions = coerced
         try:
-            body = await self._execute(entry, forwarded, conditions, variables or {})
+            body = await self._execute(entry, forwarded, conditions, variables or {}, context)
         except Exception:
             # A bug, not a client or subgraph problem: never let it become a bare 500.
-            log.exception("unexpected error executing operation %r", operation_name)
+            request_id = context.request_id if context else "-"
+            log.exception(
+                "unexpected error executing operation %r (request %s)", operation_name, request_id
+            )
             body = {"data": None, **_error_body("Internal server error", "INTERNAL_SERVER_ERROR")}
         if expose_plan and self.config.expose_query_plan and entry.plan is not None:
             plan = {"object": entry.plan_json(), "text": entry.plan_text()}
@@ -165,6 +174,7 @@ class Gateway:
         forwarded: dict[str, Any],
         conditions: Mapping[str, Any],
         raw_variables: Mapping[str, Any],
+        context: RequestContext | None,
     ) -> dict[str, Any]:
         if entry.planning_error is not None:
             return {"data": None, "errors": [entry.planning_error]}
@@ -172,7 +182,9 @@ class Gateway:
         errors: list[dict[str, Any]] = []
         compiled: CompiledPlan | None = entry.compiled
         if compiled is not None:
-            data, errors = await compiled.execute(self.client, forwarded)
+            data, errors = await compiled.execute(
+                self.client, forwarded, context, self.config.headers
+            )
         if entry.introspection is not None:
             intro_data, intro_errors = entry.introspection.execute(raw_variables)
             data.update(intro_data)

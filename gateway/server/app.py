@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from gateway.config import GatewayConfig
+from gateway.context import REQUEST_ID_HEADER, RequestContext
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.transport.base import SubgraphClient
 from gateway.transport.http import HttpClient, HttpTimeouts
@@ -171,15 +172,26 @@ async def _run(
     allow_mutations: bool = True,
 ) -> Response:
     expose = request.headers.get(EXPOSE_PLAN_HEADER, "").strip().lower() == "true"
+    context = request_context(request)
     result = await gateway.run(
         params.query,
         params.variables,
         params.operation_name,
         expose_plan=expose,
         allow_mutations=allow_mutations,
+        context=context,
     )
-    headers = {"allow": "POST"} if result.kind == "method_not_allowed" else None
+    headers = {REQUEST_ID_HEADER: context.request_id}
+    if result.kind == "method_not_allowed":
+        headers["allow"] = "POST"
     return _json(result.body, status_for(result.kind, media), media, headers)
+
+
+def request_context(request: Request) -> RequestContext:
+    """The context of one HTTP request (its headers are Starlette's read-only mapping)."""
+    peer = request.client
+    client = (peer.host, peer.port) if peer is not None else None
+    return RequestContext.create(request.headers, client=client)
 
 
 def _json(
