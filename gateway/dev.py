@@ -1,5 +1,7 @@
 """``fedgate dev``: the demo. Starts the example subgraphs (``subgraphs/``) on loopback ports,
-then serves ``schema/supergraph.graphql`` on port 4000 with GraphiQL. Ctrl-C stops all."""
+then serves ``schema/supergraph.graphql`` on port 4000 with GraphiQL, introspection and
+query-plan exposure on (they are off in ``fedgate serve`` unless configured or ``--dev``).
+Ctrl-C stops all."""
 
 from __future__ import annotations
 
@@ -43,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  subgraph {name:<10} {url}")
             print(f"\n  fedgate   http://{args.host}:{args.port}/graphql  (GraphiQL in a browser)")
             print("  Ctrl-C stops everything.\n", flush=True)
-            return serve(args.supergraph, host=args.host, port=args.port)
+            # the demo: introspection, GraphiQL and query plans on (serve's `--dev`)
+            return serve(args.supergraph, host=args.host, port=args.port, dev=True)
     except StartupError as error:
         print(f"fedgate dev: {error}", file=sys.stderr)
         return 1

@@ -32,12 +32,16 @@ PLANS = {
 GRJ = "application/graphql-response+json"
 
 
+# what `fedgate dev` turns on; the production default is tested on its own
+DEV = GatewayConfig(introspection=True, graphiql=True, expose_query_plan=True)
+
+
 def make_app(config: GatewayConfig | None = None) -> tuple[Starlette, GraphQLCoreApp]:
     subgraph = GraphQLCoreApp(build_schema(API), root_value={"hello": "world", "bump": 1})
     supergraph = FakeSupergraph(build_schema(API), {"s": Graph("s", "http://s/graphql")})
     app = create_app(
         supergraph,
-        config=config,
+        config=config or DEV,
         client=LocalClient({"s": subgraph}),
         planner=StaticPlanner(PLANS),
     )
