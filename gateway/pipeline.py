@@ -20,7 +20,7 @@ from gateway.context import RequestContext
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.prepare import Prepared, Rejected, prepare_operation
 from gateway.planner import Planner
-from gateway.planner.budget import DEFAULT_LIMITS, Limits
+from gateway.planner.budget import Limits
 from gateway.planner.plan import QueryPlan
 from gateway.supergraph import Supergraph
 from gateway.transport.base import SubgraphClient
@@ -68,17 +68,18 @@ class Gateway:
         config: GatewayConfig | None = None,
         *,
         planner: PlannerLike | None = None,
-        limits: Limits = DEFAULT_LIMITS,
+        limits: Limits | None = None,
     ) -> None:
-        """``limits``: the budgets every operation must fit, checked before validation."""
+        """``limits``: the budgets every operation must fit, checked before validation
+        (default: the config's ``limits``)."""
         self.config = config or GatewayConfig()
-        self.limits = limits
+        self.limits = limits or self.config.limits
         self.schema = supergraph.api_schema
         self.client = client
         if planner is None:
             if not isinstance(supergraph, Supergraph):
                 raise TypeError("without a planner, Gateway needs a loaded Supergraph")
-            planner = Planner(supergraph, batch=self.config.batch_fetches, limits=limits)
+            planner = Planner(supergraph, batch=self.config.batch_fetches, limits=self.limits)
         self.planner = planner
         graphs = [(info.name, info.url) for info in supergraph.graphs.values()]
         graphs += [(key, info.url) for key, info in supergraph.graphs.items()]

@@ -223,7 +223,8 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
 
 def _sandbox(checked: dict[str, Any], source: Source) -> bool:
     sandbox = checked.get("sandbox", {}).get("enabled", False)
-    homepage = checked.get("homepage", {}).get("enabled", False)
+    # Apollo Router's homepage is on by default; fedgate serves none, but keeps the rule.
+    homepage = checked.get("homepage", {}).get("enabled", True)
     if sandbox and homepage:
         # Apollo Router refuses this combination too: both would answer the browser's GET.
         raise ConfigError(

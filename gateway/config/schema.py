@@ -207,7 +207,7 @@ def _object(kind: Obj, value: Any, path: Path, where: Where) -> dict[str, Any]:
 def json_schema(kind: Kind) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of ``kind``."""
     out = _schema(kind)
-    if kind.doc:
+    if kind.doc and not isinstance(kind, Unsupported):
         out["description"] = kind.doc
     return out
 

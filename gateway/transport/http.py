@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import aiohttp
@@ -31,7 +32,7 @@ class HttpClient:
     passed in; ``close`` only closes a session this client created.
     """
 
-    __slots__ = ("_owns_session", "_session", "_timeout", "limit_per_host")
+    __slots__ = ("_owns_session", "_per_subgraph", "_session", "_timeout", "limit_per_host")
 
     def __init__(
         self,
@@ -39,9 +40,16 @@ class HttpClient:
         timeouts: HttpTimeouts | None = None,
         session: aiohttp.ClientSession | None = None,
         limit_per_host: int = 128,
+        subgraph_timeouts: Mapping[str, float] | None = None,
     ) -> None:
+        """``subgraph_timeouts``: total seconds per subgraph name, where it differs from
+        ``timeouts.total`` (Apollo Router's ``traffic_shaping.subgraphs.<name>.timeout``)."""
         t = timeouts or HttpTimeouts()
         self._timeout = aiohttp.ClientTimeout(total=t.total, sock_connect=t.connect)
+        self._per_subgraph = {
+            name: aiohttp.ClientTimeout(total=total, sock_connect=t.connect)
+            for name, total in (subgraph_timeouts or {}).items()
+        }
         self._session = session
         self._owns_session = session is None
         self.limit_per_host = limit_per_host
@@ -67,8 +75,12 @@ class HttpClient:
         session = self._get_session()
         name = request.subgraph
         try:
+            timeout = self._per_subgraph.get(name, self._timeout)
             async with session.post(
-                request.url, data=request.body_bytes(), headers=dict(request.headers)
+                request.url,
+                data=request.body_bytes(),
+                headers=dict(request.headers),
+                timeout=timeout,
             ) as resp:
                 body = await resp.read()
                 return SubgraphResponse(name, resp.status, body, dict(resp.headers))
