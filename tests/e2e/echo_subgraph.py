@@ -1,0 +1,79 @@
+"""A subgraph that answers with the headers it received: ``python -m tests.e2e.echo_subgraph
+--port N --field NAME``. Its one root field ``NAME: [Header!]!`` lists the request's headers
+(name and value), so a client of the gateway sees exactly what the subgraph got. Served by
+uvicorn, like a real subgraph; ``GET /health`` for the start-up wait."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import orjson
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+def sdl(field: str) -> str:
+    return f"type Query {{ {field}: [Header!]! }}\ntype Header @shareable {{ name: String! value: String! }}"
+
+
+def federation_sdl(field: str) -> str:
+    link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@shareable"])'
+    return link + "\n" + sdl(field)
+
+
+class EchoApp:
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        if scope["method"] == "GET":
+            await _respond(send, {"status": "UP"})
+            return
+        query = orjson.loads(body).get("query", "")
+        if "_service" in query:
+            await _respond(send, {"data": {"_service": {"sdl": federation_sdl(self.field)}}})
+            return
+        headers = [{"name": k.decode(), "value": v.decode()} for k, v in scope["headers"]]
+        await _respond(send, {"data": {key: headers for key in _response_keys(query)}})
+
+
+def _response_keys(query: str) -> list[str]:
+    """The root fields' response keys (the gateway may alias them)."""
+    from graphql import FieldNode, OperationDefinitionNode, parse
+
+    [operation] = [d for d in parse(query).definitions if isinstance(d, OperationDefinitionNode)]
+    fields = [s for s in operation.selection_set.selections if isinstance(s, FieldNode)]
+    return [(f.alias or f.name).value for f in fields if f.name.value != "__typename"]
+
+
+async def _respond(send: Send, payload: Any) -> None:
+    data = orjson.dumps(payload)
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
+def main() -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--field", required=True)
+    args = parser.parse_args()
+    uvicorn.run(EchoApp(args.field), host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
