@@ -16,13 +16,14 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
-def sdl(field: str) -> str:
-    return f"type Query {{ {field}: [Header!]! }}\ntype Header @shareable {{ name: String! value: String! }}"
+_LINK = (
+    'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@shareable"])'
+)
 
 
 def federation_sdl(field: str) -> str:
-    link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@shareable"])'
-    return link + "\n" + sdl(field)
+    header = "type Header @shareable { name: String! value: String! }"
+    return f"{_LINK}\ntype Query {{ {field}: [Header!]! }}\n{header}"
 
 
 class EchoApp:
