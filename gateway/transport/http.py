@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import aiohttp
 
 from .base import SubgraphRequest, SubgraphResponse, TransportError
+
+log = logging.getLogger("fedgate.transport")
 
 __all__ = ["HttpClient", "HttpTimeouts"]
 
@@ -89,7 +92,13 @@ class HttpClient:
                 name, f"HTTP fetch failed from '{name}': request timed out", code="GATEWAY_TIMEOUT"
             ) from exc
         except (aiohttp.ClientError, OSError) as exc:
-            raise TransportError(name, f"HTTP fetch failed from '{name}': {exc}") from exc
+            # The client sees what went wrong, never the subgraph's internal address (aiohttp's
+            # text has host:port); the detail goes to the log with the request id.
+            request_id = request.context.request_id if request.context else "-"
+            log.warning(
+                "subgraph %s: %s: %s (request %s)", name, type(exc).__name__, exc, request_id
+            )
+            raise TransportError(name, f"HTTP fetch failed from '{name}': {_reason(exc)}") from exc
 
     async def close(self) -> None:
         if self._session is not None and self._owns_session and not self._session.closed:
@@ -97,3 +106,16 @@ class HttpClient:
             # Give aiohttp's SSL/transport callbacks a tick to run before the loop goes away.
             await asyncio.sleep(0)
         self._session = None
+
+
+def _reason(exc: BaseException) -> str:
+    """What failed, in words that name no host, port or path."""
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return "cannot connect"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "the connection closed before a response"
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return "the response body was cut short"
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"invalid response ({exc.status})"
+    return "connection error"

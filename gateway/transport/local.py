@@ -7,6 +7,7 @@ Apps are looked up by subgraph name first, then by URL.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +16,8 @@ import orjson
 from graphql import GraphQLSchema, graphql
 
 from .base import SubgraphRequest, SubgraphResponse, TransportError
+
+log = logging.getLogger("fedgate.transport")
 
 __all__ = ["ASGIApp", "GraphQLCoreApp", "LocalClient"]
 
@@ -51,7 +54,10 @@ class LocalClient:
             raise
         except Exception as exc:
             # The app crashed: to the gateway this is what a dropped connection looks like.
-            raise TransportError(name, f"HTTP fetch failed from '{name}': {exc!r}") from exc
+            # The exception's text stays in the log (it may hold internals).
+            request_id = request.context.request_id if request.context else "-"
+            log.warning("subgraph %s raised %r (request %s)", name, exc, request_id)
+            raise TransportError(name, f"HTTP fetch failed from '{name}': the app raised") from exc
 
 
 async def _call(app: ASGIApp, request: SubgraphRequest) -> SubgraphResponse:
