@@ -82,6 +82,11 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "response",
         "A subgraph's own GraphQL error that had no code (re-pathed, with `serviceName`).",
     ),
+    "RESPONSE_VALIDATION_FAILED": (
+        "response, at the field's path",
+        "Subgraph data does not fit the schema (a null for a non-null field, an enum value "
+        "the API schema lacks, an object where a list belongs): the value becomes null.",
+    ),
     "INTERNAL_SERVER_ERROR": ("response", "A bug in fedgate; the log has the traceback."),
     "INVALID_SUPERGRAPH": (
         "start-up",

@@ -39,6 +39,7 @@ from .protocol import (
     params_from_query,
     status_for,
 )
+from .redact import Redactor
 
 __all__ = ["EXPOSE_PLAN_HEADER", "create_app"]
 
@@ -91,13 +92,14 @@ def create_app(
 
 
 class _Endpoints:
-    __slots__ = ("_inflight", "config", "cors", "csrf", "gateway", "ready")
+    __slots__ = ("_inflight", "config", "cors", "csrf", "gateway", "ready", "redactor")
 
     def __init__(self, gateway: Gateway, config: GatewayConfig) -> None:
         self.gateway = gateway
         self.config = config
         self.cors = Cors(config.cors)
         self.csrf = Csrf(config.csrf)
+        self.redactor = Redactor(config.include_subgraph_errors)
         self.ready = False
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
 
@@ -237,6 +239,9 @@ class _Endpoints:
             return _json(BadRequest(message, 504, "GATEWAY_TIMEOUT").body(), 504, media, headers)
         if result.kind == "method_not_allowed":
             headers["allow"] = "POST"
+        errors = result.body.get("errors")
+        if errors and not self.redactor.off:
+            self.redactor.apply(errors, context.request_id)
         return _json(result.body, status_for(result.kind, media), media, headers)
 
 
