@@ -10,7 +10,8 @@ Environment (wins over the file): ``FEDGATE_SUBGRAPH_<NAME>_URL`` where ``<NAME>
 subgraph name upper-cased with non-alphanumerics as ``_``; and ``FEDGATE_<KEY>`` for
 ``SUBGRAPH_TIMEOUT``, ``CONNECT_TIMEOUT``, ``SUBGRAPH_CONNECTIONS``, ``OPERATION_CACHE_SIZE``,
 ``EXPOSE_QUERY_PLAN``, ``INTROSPECTION``, ``GRAPHIQL``, ``BATCH_FETCHES``,
-``SHARE_INFLIGHT_REQUESTS``, ``SHARE_INFLIGHT_CLIENT_REQUESTS``.
+``SHARE_INFLIGHT_REQUESTS``, ``SHARE_INFLIGHT_CLIENT_REQUESTS``; and
+``FEDGATE_INCLUDE_SUBGRAPH_ERRORS`` (``include_subgraph_errors.all``).
 """
 
 from __future__ import annotations
@@ -47,12 +48,15 @@ __all__ = [
 log = logging.getLogger("fedgate.config")
 
 _ENV_PREFIX = "FEDGATE_"
-# `fedgate dev` and `fedgate serve --dev`: what production keeps off
+# `fedgate dev` and `fedgate serve --dev`: what production keeps off (Apollo Router's
+# `--dev` turns on the same, subgraph error messages included)
 DEV_OVERRIDES: Mapping[str, str] = {
     "FEDGATE_INTROSPECTION": "true",
     "FEDGATE_GRAPHIQL": "true",
     "FEDGATE_EXPOSE_QUERY_PLAN": "true",
+    "FEDGATE_INCLUDE_SUBGRAPH_ERRORS": "true",
 }
+_SUBGRAPH_ERRORS_ENV = "FEDGATE_INCLUDE_SUBGRAPH_ERRORS"
 
 
 def env_name(subgraph: str) -> str:
@@ -103,6 +107,10 @@ def _apply_environment(
         name = _ENV_PREFIX + key.upper()
         if env.get(name) is not None:
             values[key] = coerce(key, env[name], f"environment variable {name}")
+    if env.get(_SUBGRAPH_ERRORS_ENV) is not None:
+        include = coerce("introspection", env[_SUBGRAPH_ERRORS_ENV], _SUBGRAPH_ERRORS_ENV)
+        policy = config.include_subgraph_errors
+        values["include_subgraph_errors"] = SubgraphErrors(include, policy.subgraphs)
     urls = dict(config.subgraph_urls)
     for subgraph in subgraph_names:
         url = env.get(env_name(subgraph))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gateway.cli import main
-from gateway.config import GatewayConfig, load_config
+from gateway.config import DEV_OVERRIDES, GatewayConfig, load_config
 from gateway.errors import ConfigError
 from gateway.transport.headers import Insert, Propagate, Remove
 
@@ -216,6 +216,10 @@ def test_environment_overrides_apply_to_router_yaml(tmp_path: Path) -> None:
     env = {"FEDGATE_INTROSPECTION": "on", "FEDGATE_SUBGRAPH_ACCOUNTS_URL": "http://env"}
     config = load_config(path, environ=env, subgraph_names=["accounts"])
     assert config.introspection and config.subgraph_urls == {"accounts": "http://env"}
+    assert not config.include_subgraph_errors.all
+    dev = load_config(path, environ={**DEV_OVERRIDES})
+    assert dev.introspection and dev.graphiql and dev.expose_query_plan
+    assert dev.include_subgraph_errors.included("anything")
 
 
 def test_config_schema_and_validate_commands(
