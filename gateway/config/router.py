@@ -263,6 +263,8 @@ def _rules(items: list[dict[str, Any]], path: tuple[str, ...], source: Source) -
 
 
 def _rule(action: str, spec: dict[str, Any], where: str) -> HeaderRule:
+    # header names are case-insensitive: rules hold them lower-case, as HTTP/2 sends them
+    spec = {k: v.lower() if k in ("named", "rename", "name") else v for k, v in spec.items()}
     named, matching = spec.get("named"), spec.get("matching")
     if action in ("propagate", "remove") and (named is None) == (matching is None):
         raise ConfigError(f"{where}: needs exactly one of 'named' and 'matching'")

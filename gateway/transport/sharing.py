@@ -41,12 +41,23 @@ class SharingClient:
         leader = self._inflight.get(key)
         if leader is not None:
             self.shared += 1
-            # shield: a waiter that is cancelled must not cancel the call others wait for
-            return await asyncio.shield(leader)
+            try:
+                # shield: a waiter that is cancelled must not cancel the call others wait for
+                return await asyncio.shield(leader)
+            except asyncio.CancelledError:
+                # The leader's request was cancelled (its client left, or its deadline
+                # passed): that is no failure of ours, so make the call ourselves.
+                task = asyncio.current_task()
+                if leader.cancelled() and task is not None and not task.cancelling():
+                    return await self.fetch(request)
+                raise
         future: asyncio.Future[SubgraphResponse] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
             response = await self.inner.fetch(replace(request, body=body))
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: no "never retrieved" warning when nobody waited

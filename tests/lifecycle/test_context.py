@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import MutableMapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,3 +115,19 @@ async def test_rules_build_each_subgraph_requests_headers_from_the_context() -> 
     assert echo.seen[0]["authorization"] == "Bearer ada"
     assert echo.seen[0]["x-request-id"] == "r-1"
     assert echo.seen[0]["content-type"] == "application/json"
+
+
+@pytest.mark.anyio
+async def test_rule_names_are_case_insensitive(tmp_path: Path) -> None:
+    """``named: Authorization`` in a file matches a client's ``authorization`` even when the
+    context's headers are a plain dict (embedders), not the server's case-insensitive map."""
+    from gateway.config import load_config
+
+    path = tmp_path / "router.yaml"
+    path.write_text(
+        "headers:\n  all:\n    request:\n      - propagate:\n          named: Authorization\n"
+        "          rename: X-Auth\n"
+    )
+    gw, echo, _ = gateway(load_config(path, environ={}).headers)
+    await gw.execute(ME, context=RequestContext.create({"authorization": "Bearer b"}))
+    assert echo.seen[0]["x-auth"] == "Bearer b"

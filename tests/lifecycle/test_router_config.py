@@ -172,7 +172,7 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
             "headers:\n  all:\n    request:\n      - insert:\n          name: Host\n"
             "          value: x\n",
             4,
-            "'Host' is a hop-by-hop or body header",
+            "'host' is a hop-by-hop or body header",
         ),
         ("headers:\n  all:\n    request:\n      - copy: {}\n", 4, "exactly one of: propagate"),
         (

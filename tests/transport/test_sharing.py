@@ -114,3 +114,20 @@ async def test_requests_with_different_headers_are_never_shared() -> None:
     inner.release.set()
     await asyncio.gather(*tasks)
     assert inner.calls == 2 and client.shared == 1
+
+
+async def test_a_cancelled_leader_does_not_cancel_its_followers() -> None:
+    """The leader's client request timed out or went away; the others still want the answer
+    and get it from a call of their own."""
+    inner = Slow()
+    client = SharingClient(inner)
+    leader = asyncio.ensure_future(client.fetch(req()))
+    await _settle()
+    follower = asyncio.ensure_future(client.fetch(req()))
+    await _settle()
+    leader.cancel()
+    await _settle()
+    inner.release.set()
+    response = await follower
+    assert leader.cancelled()
+    assert response.body == b'{"data":{"a":2}}' and inner.calls == 2
