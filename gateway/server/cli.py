@@ -34,7 +34,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--dev",
         action="store_true",
-        help="turn on introspection, GraphiQL and query-plan exposure (off in production)",
+        help="turn on introspection, GraphiQL, query-plan exposure and subgraph error "
+        "messages (all off in production)",
     )
     parser.set_defaults(func=_run)
 
