@@ -82,6 +82,11 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "response",
         "A subgraph's own GraphQL error that had no code (re-pathed, with `serviceName`).",
     ),
+    "SUBREQUEST_PAYLOAD_TOO_LARGE": (
+        "response, per affected path",
+        "A subgraph's response body is larger than `limits.subgraph` allows (default 50 MiB); "
+        "it is refused while being read.",
+    ),
     "RESPONSE_VALIDATION_FAILED": (
         "response, at the field's path",
         "Subgraph data does not fit the schema (a null for a non-null field, an enum value "

@@ -133,11 +133,19 @@ class GatewayConfig:
     # limits: operation budgets, and the request body (Apollo: http_max_request_bytes)
     limits: Limits = DEFAULT_LIMITS
     max_request_bytes: int = 2_000_000
+    # limits.subgraph.all / .subgraphs.<name>.http_max_response_size (None: no limit)
+    max_subgraph_response_bytes: int | None = 50 * 2**20
+    subgraph_max_response_bytes: Mapping[str, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def __post_init__(self) -> None:
         # Read-only copies: the config stays immutable even when built from plain dicts.
         object.__setattr__(self, "subgraph_urls", _frozen_map(self.subgraph_urls))
         object.__setattr__(self, "subgraph_timeouts", _frozen_map(self.subgraph_timeouts))
+        object.__setattr__(
+            self, "subgraph_max_response_bytes", _frozen_map(self.subgraph_max_response_bytes)
+        )
         timeouts = [self.subgraph_timeout, self.connect_timeout, *self.subgraph_timeouts.values()]
         if self.router_timeout is not None:
             timeouts.append(self.router_timeout)

@@ -35,6 +35,7 @@ from .schema import (
     Obj,
     OneKey,
     Regex,
+    Size,
     Str,
     Unsupported,
 )
@@ -82,6 +83,7 @@ _CORS_COMMON: dict[str, Kind] = {
 }
 _POLICY = Obj({"origins": _STRS, "match_origins": ListOf(Regex()), **_CORS_COMMON})
 _TIMEOUT = Obj({"timeout": Duration()}, "timeouts only, for now")
+_RESPONSE_SIZE = Obj({"http_max_response_size": Size("response body bytes")})
 _SHAPING_UNSUPPORTED = Unsupported("traffic shaping beyond timeouts comes with resilience")
 
 # fedgate's own settings (what gateway.yaml held, minus what Apollo Router has a key for)
@@ -178,6 +180,10 @@ ROUTER_SCHEMA = Obj(
                 "warn_only": Unsupported("warn-only limits"),
                 "http1_max_request_headers": Unsupported("HTTP/1 header limits"),
                 "http1_max_request_buf_size": Unsupported("HTTP/1 buffer limits"),
+                "subgraph": Obj(
+                    {"all": _RESPONSE_SIZE, "subgraphs": MapOf(_RESPONSE_SIZE)},
+                    "subgraph response body limits (default 50 MiB)",
+                ),
             }
         ),
         "fedgate": Obj(FEDGATE_KEYS, "fedgate's own settings"),
@@ -329,6 +335,16 @@ def _traffic_shaping(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _limits(raw: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    subgraph = raw.get("subgraph", {})
+    if "http_max_response_size" in subgraph.get("all", {}):
+        out["max_subgraph_response_bytes"] = subgraph["all"]["http_max_response_size"]
+    per = {
+        name: entry["http_max_response_size"]
+        for name, entry in subgraph.get("subgraphs", {}).items()
+        if "http_max_response_size" in entry
+    }
+    if per:
+        out["subgraph_max_response_bytes"] = per
     if "http_max_request_bytes" in raw:
         out["max_request_bytes"] = raw["http_max_request_bytes"]
     budget = {

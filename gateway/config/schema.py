@@ -28,11 +28,13 @@ __all__ = [
     "Obj",
     "OneKey",
     "Regex",
+    "Size",
     "Str",
     "Unsupported",
     "check",
     "json_schema",
     "parse_duration",
+    "parse_size",
 ]
 
 Path = tuple[str | int, ...]
@@ -58,6 +60,13 @@ class Str:
 
 @dataclass(frozen=True)
 class Duration:
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Size:
+    """Bytes: an integer, or Apollo's strings (``10MiB``, ``800KiB``, ``2MB``, ``400kb``)."""
+
     doc: str = ""
 
 
@@ -97,7 +106,7 @@ class Unsupported:
     schema: dict[str, Any] = field(default_factory=dict)
 
 
-Kind = Bool | Int | Str | Duration | Regex | ListOf | MapOf | Obj | OneKey | Unsupported
+Kind = Bool | Int | Str | Duration | Size | Regex | ListOf | MapOf | Obj | OneKey | Unsupported
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*")
@@ -113,6 +122,30 @@ def parse_duration(value: str) -> float | None:
         total += float(match.group(1)) * _UNITS[match.group(2)]
         pos = match.end()
     return total if value.strip() else None
+
+
+_SIZE = re.compile(r"\s*(\d+)\s*([kmg]i?b|b)?\s*", re.I)
+_SIZE_UNITS = {
+    "b": 1,
+    "kb": 1000,
+    "mb": 10**6,
+    "gb": 10**9,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+}
+
+
+def parse_size(value: object) -> int | None:
+    """``"10MiB"`` → 10485760; an int is bytes; None when it is not a size."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, str):
+        return None
+    match = _SIZE.fullmatch(value)
+    if match is None:
+        return None
+    return int(match.group(1)) * _SIZE_UNITS[(match.group(2) or "b").lower()]
 
 
 def _dotted(path: Path) -> str:
@@ -147,6 +180,11 @@ def check(kind: Kind, value: Any, path: Path, where: Where) -> Any:
             return value
         case Duration():
             return _duration(value, path, where)
+        case Size():
+            size = parse_size(value)
+            if size is None or size < 1:
+                raise _fail(where, path, f"must be a size like 10MiB or 2000000, got {value!r}")
+            return size
         case Regex():
             if not isinstance(value, str):
                 raise _fail(where, path, f"must be a regular expression string, got {value!r}")
@@ -223,6 +261,11 @@ def _schema(kind: Kind) -> dict[str, Any]:
         case Duration():
             duration = r"^(\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+$"
             return {"oneOf": [{"type": "string", "pattern": duration}, {"type": "number"}]}
+        case Size():
+            size = r"^\s*\d+\s*([kKmMgG]i?[bB]|[bB])?\s*$"
+            return {
+                "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": size}]
+            }
         case Regex():
             return {"type": "string", "format": "regex"}
         case ListOf(item=item):

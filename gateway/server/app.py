@@ -63,6 +63,8 @@ def create_app(
             timeouts=HttpTimeouts(total=config.subgraph_timeout, connect=config.connect_timeout),
             limit_per_host=config.subgraph_connections,
             subgraph_timeouts=config.subgraph_timeouts,
+            max_response_bytes=config.max_subgraph_response_bytes,
+            subgraph_max_response_bytes=config.subgraph_max_response_bytes,
         )
         client = SharingClient(owned) if config.share_inflight_requests else owned
     endpoints = _Endpoints(Gateway(supergraph, client, config, planner=planner), config)

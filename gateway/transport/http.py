@@ -35,7 +35,15 @@ class HttpClient:
     passed in; ``close`` only closes a session this client created.
     """
 
-    __slots__ = ("_owns_session", "_per_subgraph", "_session", "_timeout", "limit_per_host")
+    __slots__ = (
+        "_max_bytes",
+        "_max_default",
+        "_owns_session",
+        "_per_subgraph",
+        "_session",
+        "_timeout",
+        "limit_per_host",
+    )
 
     def __init__(
         self,
@@ -44,9 +52,15 @@ class HttpClient:
         session: aiohttp.ClientSession | None = None,
         limit_per_host: int = 128,
         subgraph_timeouts: Mapping[str, float] | None = None,
+        max_response_bytes: int | None = None,
+        subgraph_max_response_bytes: Mapping[str, int] | None = None,
     ) -> None:
         """``subgraph_timeouts``: total seconds per subgraph name, where it differs from
-        ``timeouts.total`` (Apollo Router's ``traffic_shaping.subgraphs.<name>.timeout``)."""
+        ``timeouts.total`` (Apollo Router's ``traffic_shaping.subgraphs.<name>.timeout``).
+        ``max_response_bytes`` (and per subgraph): a larger response body is refused while it
+        is read, never held whole (``None``: no limit)."""
+        self._max_default = max_response_bytes
+        self._max_bytes = dict(subgraph_max_response_bytes or {})
         t = timeouts or HttpTimeouts()
         self._timeout = aiohttp.ClientTimeout(total=t.total, sock_connect=t.connect)
         self._per_subgraph = {
@@ -85,7 +99,7 @@ class HttpClient:
                 headers=dict(request.headers),
                 timeout=timeout,
             ) as resp:
-                body = await resp.read()
+                body = await _read(resp, self._max_bytes.get(name, self._max_default), name)
                 return SubgraphResponse(name, resp.status, body, dict(resp.headers))
         except TimeoutError as exc:
             raise TransportError(
@@ -119,3 +133,30 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, aiohttp.ClientResponseError):
         return f"invalid response ({exc.status})"
     return "connection error"
+
+
+async def _read(resp: aiohttp.ClientResponse, limit: int | None, name: str) -> bytes:
+    """The body, refused past ``limit`` bytes (decompressed) before it is all in memory."""
+    length = resp.content_length
+    if limit is None or (length is not None and length <= limit and not _encoded(resp)):
+        return await resp.read()  # the usual case: declared, small, not compressed
+    if length is not None and length > limit:
+        raise _too_large(name, limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(name, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _encoded(resp: aiohttp.ClientResponse) -> bool:
+    # a compressed body's declared length says nothing about its size once decompressed
+    return resp.headers.get("content-encoding", "identity").lower() != "identity"
+
+
+def _too_large(name: str, limit: int) -> TransportError:
+    message = f"HTTP fetch failed from '{name}': the response is larger than {limit} bytes"
+    return TransportError(name, message, code="SUBREQUEST_PAYLOAD_TOO_LARGE")

@@ -75,6 +75,12 @@ limits:
   max_depth: 20
   max_aliases: 10
   parser_max_tokens: 500
+  subgraph:
+    all:
+      http_max_response_size: 10MiB
+    subgraphs:
+      products:
+        http_max_response_size: 2000000
 fedgate:
   connect_timeout: 2s
   operation_cache_size: 10
@@ -119,6 +125,8 @@ def test_every_supported_section_lands_in_the_config(tmp_path: Path) -> None:
     assert c.max_request_bytes == 1000 and c.connect_timeout == 2.0
     assert (c.limits.max_depth, c.limits.max_aliases, c.limits.max_tokens) == (20, 10, 500)
     assert c.operation_cache_size == 10
+    assert c.max_subgraph_response_bytes == 10 * 2**20
+    assert c.subgraph_max_response_bytes == {"products": 2_000_000}
 
 
 def test_defaults_are_the_production_ones() -> None:
@@ -189,6 +197,11 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ("cors:\n  allow_any_origin: true\n  allow_credentials: true\n", None, "allow_any_origin"),
         ("introspection: true\nsupergraph: {}\n", 1, "a gateway.yaml key in a router.yaml file"),
         ("limits:\n  http_max_request_bytes: 0\n", 2, "must be at least 1"),
+        (
+            "limits:\n  subgraph:\n    all:\n      http_max_response_size: lots\n",
+            4,
+            "limits.subgraph.all.http_max_response_size: must be a size",
+        ),
     ],
 )
 def test_bad_files_name_the_line_and_the_key(
