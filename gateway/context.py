@@ -12,9 +12,9 @@ small object; the client's headers are the server's own (read-only) mapping, not
 
 from __future__ import annotations
 
+import os
 import re
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -136,7 +136,8 @@ class RequestContext:
     ) -> RequestContext:
         """The context of a request that just arrived (``timeout``: seconds it may take)."""
         given = headers.get(REQUEST_ID_HEADER)
-        request_id = given if given and _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        # 128 random bits as hex, like a uuid4 without building one (a quarter of the cost)
+        request_id = given if given and _REQUEST_ID.fullmatch(given) else os.urandom(16).hex()
         parent = headers.get("traceparent")
         trace = parse_traceparent(parent, headers.get("tracestate")) if parent else None
         deadline = None if timeout is None else time.monotonic() + timeout
