@@ -36,3 +36,13 @@ def test_syntax_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     query.write_text("{ me { ")
     assert main(["plan", "--supergraph", SUPERGRAPH, str(query)]) == 1
     assert "GRAPHQL_PARSE_FAILED" in capsys.readouterr().err
+
+
+def test_operation_from_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO((FIXTURES / "heavy.graphql").read_text()))
+    assert main(["plan", "--supergraph", SUPERGRAPH, "-"]) == 0
+    assert capsys.readouterr().out == (FIXTURES / "heavy.plan.txt").read_text()
