@@ -6,6 +6,7 @@ uvicorn, like a real subgraph; ``GET /health`` for the start-up wait."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -47,6 +48,10 @@ class EchoApp:
             await _respond(send, {"data": {"_service": {"sdl": federation_sdl(self.field)}}})
             return
         headers = [{"name": k.decode(), "value": v.decode()} for k, v in scope["headers"]]
+        delay = dict(scope["headers"]).get(b"x-trace-delay")
+        if delay:
+            # slow on request, so that concurrent gateway requests overlap in flight
+            await asyncio.sleep(float(delay))
         await _respond(send, {"data": {key: headers for key in _response_keys(query)}})
 
 

@@ -141,7 +141,9 @@ def test_two_clients_never_share_a_subgraph_call(gateway_url: str) -> None:
     import concurrent.futures
 
     def ask(token: str) -> str:
-        r = httpx.post(gateway_url, json={"query": QUERY}, headers={"authorization": token})
+        # the delay (propagated by `matching: ^x-trace-.*`) keeps the calls in flight together
+        headers = {"authorization": token, "x-trace-delay": "0.3"}
+        r = httpx.post(gateway_url, json={"query": QUERY}, headers=headers, timeout=30)
         return seen(r, "a")["authorization"]
 
     tokens = [f"Bearer user{i % 4}" for i in range(24)]
