@@ -83,6 +83,20 @@ _CORS_COMMON: dict[str, Kind] = {
 }
 _POLICY = Obj({"origins": _STRS, "match_origins": ListOf(Regex()), **_CORS_COMMON})
 _TIMEOUT = Obj({"timeout": Duration()}, "timeouts only, for now")
+_ROUTER_LIMITS: dict[str, Kind] = {
+    "http_max_request_bytes": Int("request body bytes (default 2000000)", minimum=1),
+    "max_depth": Int(minimum=1),
+    "max_aliases": Int(minimum=1),
+    "max_recursive_selections": Int(minimum=1),
+    "parser_max_tokens": Int(minimum=1),
+    "max_height": Unsupported("max_height"),
+    "max_root_fields": Unsupported("max_root_fields"),
+    "parser_max_recursion": Unsupported("parser_max_recursion"),
+    "warn_only": Unsupported("warn-only limits"),
+    "http1_max_request_headers": Unsupported("HTTP/1 header limits"),
+    "http1_max_request_buf_size": Unsupported("HTTP/1 buffer limits"),
+    "http2_max_headers_list_bytes": Unsupported("HTTP/2 header limits"),
+}
 _RESPONSE_SIZE = Obj({"http_max_response_size": Size("response body bytes")})
 _SHAPING_UNSUPPORTED = Unsupported("traffic shaping beyond timeouts comes with resilience")
 
@@ -169,17 +183,9 @@ ROUTER_SCHEMA = Obj(
         ),
         "limits": Obj(
             {
-                "http_max_request_bytes": Int("request body bytes (default 2000000)", minimum=1),
-                "max_depth": Int(minimum=1),
-                "max_aliases": Int(minimum=1),
-                "max_recursive_selections": Int(minimum=1),
-                "parser_max_tokens": Int(minimum=1),
-                "max_height": Unsupported("max_height"),
-                "max_root_fields": Unsupported("max_root_fields"),
-                "parser_max_recursion": Unsupported("parser_max_recursion"),
-                "warn_only": Unsupported("warn-only limits"),
-                "http1_max_request_headers": Unsupported("HTTP/1 header limits"),
-                "http1_max_request_buf_size": Unsupported("HTTP/1 buffer limits"),
+                **_ROUTER_LIMITS,
+                # Apollo Router 2.15+ groups the same keys under `limits.router`
+                "router": Obj(_ROUTER_LIMITS, "the request limits, newer layout"),
                 "subgraph": Obj(
                     {"all": _RESPONSE_SIZE, "subgraphs": MapOf(_RESPONSE_SIZE)},
                     "subgraph response body limits (default 50 MiB)",
@@ -335,6 +341,7 @@ def _traffic_shaping(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _limits(raw: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    raw = {**raw, **raw.get("router", {})}  # both layouts; the newer wins where both say
     subgraph = raw.get("subgraph", {})
     if "http_max_response_size" in subgraph.get("all", {}):
         out["max_subgraph_response_bytes"] = subgraph["all"]["http_max_response_size"]

@@ -248,3 +248,12 @@ def test_config_schema_and_validate_commands(
     assert capsys.readouterr().out.strip().endswith("router.yaml: ok")
     assert main(["config", "validate", str(write(tmp_path, "cors: []\n"))]) == 1
     assert "router.yaml:1: cors: must be a mapping" in capsys.readouterr().err
+
+
+def test_limits_in_apollo_routers_newer_layout(tmp_path: Path) -> None:
+    text = "limits:\n  router:\n    http_max_request_bytes: 500\n    max_depth: 7\n"
+    config = load_config(write(tmp_path, text), environ={})
+    assert config.max_request_bytes == 500 and config.limits.max_depth == 7
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, "limits:\n  router:\n    max_height: 3\n"), environ={})
+    assert "router.yaml:3: limits.router.max_height: not supported yet" in info.value.message
