@@ -16,6 +16,7 @@ from types import MappingProxyType
 from gateway.errors import ConfigError
 from gateway.planner.budget import DEFAULT_LIMITS, Limits
 from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
+from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
 
 __all__ = [
     "STUDIO_ORIGIN",
@@ -126,6 +127,8 @@ class GatewayConfig:
     share_inflight_client_requests: bool = False
     # which client headers reach which subgraph (Apollo Router's ``headers`` rules)
     headers: HeaderRules = NO_HEADER_RULES
+    # which subgraph response headers reach the client (``headers.*.response``)
+    response_headers: ResponseHeaderRules = NO_RESPONSE_HEADER_RULES
     cors: CorsConfig = CorsConfig()
     csrf: CsrfConfig = CsrfConfig()
     health_check: HealthCheck = HealthCheck()

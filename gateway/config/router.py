@@ -23,6 +23,11 @@ from gateway.transport.headers import (
     Propagate,
     Remove,
 )
+from gateway.transport.response_headers import (
+    ResponseHeaderRules,
+    ResponsePropagate,
+    ResponseRule,
+)
 
 from .model import CorsConfig, CorsPolicy, CsrfConfig, GatewayConfig, HealthCheck, SubgraphErrors
 from .schema import (
@@ -67,12 +72,24 @@ _INSERT = Obj(
 )
 _REMOVE = Obj({"named": _HEADER_NAME, "matching": Regex()}, "drop headers set by earlier rules")
 _RULES = ListOf(OneKey({"propagate": _PROPAGATE, "insert": _INSERT, "remove": _REMOVE}))
-_HEADER_SET = Obj(
+_RESPONSE_PROPAGATE = Obj(
     {
-        "request": _RULES,
-        "response": Unsupported("response header rules (subgraph to client)"),
-    }
+        **_PROPAGATE.fields,
+        "algorithm": Str("first, last (default) or append", pattern="first|last|append"),
+    },
+    "copy a subgraph response header to the client",
 )
+_RESPONSE_RULES = ListOf(
+    OneKey(
+        {
+            "propagate": _RESPONSE_PROPAGATE,
+            "insert": Obj({"name": _HEADER_NAME, "value": Str()}, required=("name", "value")),
+            "remove": _REMOVE,
+        }
+    ),
+    "subgraph response headers to the client (Hive Router's shape)",
+)
+_HEADER_SET = Obj({"request": _RULES, "response": _RESPONSE_RULES})
 _STRS = ListOf(Str())
 _CORS_COMMON: dict[str, Kind] = {
     "allow_credentials": Bool(),
@@ -217,6 +234,7 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         )
     if "headers" in checked:
         values["headers"] = _headers(checked["headers"], source)
+        values["response_headers"] = _response_headers(checked["headers"], source)
     if "cors" in checked:
         values["cors"] = _cors(checked["cors"])
     if "csrf" in checked:
@@ -263,6 +281,32 @@ def _headers(raw: dict[str, Any], source: Source) -> HeaderRules:
         for name, entry in raw.get("subgraphs", {}).items()
     }
     return HeaderRules(all_rules, per)
+
+
+def _response_headers(raw: dict[str, Any], source: Source) -> ResponseHeaderRules:
+    def rules(items: list[dict[str, Any]], path: tuple[str, ...]) -> list[ResponseRule]:
+        out: list[ResponseRule] = []
+        for i, item in enumerate(items):
+            [(action, spec)] = item.items()
+            where = f"{source.where((*path, i, action))}: {'.'.join(path)}[{i}].{action}"
+            rule = _rule(action, {k: v for k, v in spec.items() if k != "algorithm"}, where)
+            if isinstance(rule, Propagate):
+                algorithm = spec.get("algorithm", "last")
+                out.append(
+                    ResponsePropagate(
+                        rule.named, rule.matching, rule.rename, rule.default, algorithm
+                    )
+                )
+            else:
+                out.append(rule)
+        return out
+
+    all_rules = rules(raw.get("all", {}).get("response", []), ("headers", "all", "response"))
+    per = {
+        name: rules(entry.get("response", []), ("headers", "subgraphs", name, "response"))
+        for name, entry in raw.get("subgraphs", {}).items()
+    }
+    return ResponseHeaderRules(all_rules, per)
 
 
 def _rules(items: list[dict[str, Any]], path: tuple[str, ...], source: Source) -> list[HeaderRule]:

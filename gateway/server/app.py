@@ -24,6 +24,7 @@ from gateway.context import REQUEST_ID_HEADER, RequestContext
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.transport.base import SubgraphClient
 from gateway.transport.http import HttpClient, HttpTimeouts
+from gateway.transport.response_headers import CollectingClient
 from gateway.transport.sharing import SharingClient
 
 from .cors import Cors
@@ -66,7 +67,11 @@ def create_app(
             max_response_bytes=config.max_subgraph_response_bytes,
             subgraph_max_response_bytes=config.subgraph_max_response_bytes,
         )
-        client = SharingClient(owned) if config.share_inflight_requests else owned
+        # shared calls would hand one client's Set-Cookie to another: not with response rules
+        share = config.share_inflight_requests and config.response_headers.empty
+        client = SharingClient(owned) if share else owned
+    if not config.response_headers.empty:
+        client = CollectingClient(client)
     endpoints = _Endpoints(Gateway(supergraph, client, config, planner=planner), config)
 
     @asynccontextmanager
@@ -94,7 +99,16 @@ def create_app(
 
 
 class _Endpoints:
-    __slots__ = ("_inflight", "config", "cors", "csrf", "gateway", "ready", "redactor")
+    __slots__ = (
+        "_inflight",
+        "_share_client_requests",
+        "config",
+        "cors",
+        "csrf",
+        "gateway",
+        "ready",
+        "redactor",
+    )
 
     def __init__(self, gateway: Gateway, config: GatewayConfig) -> None:
         self.gateway = gateway
@@ -102,6 +116,10 @@ class _Endpoints:
         self.cors = Cors(config.cors)
         self.csrf = Csrf(config.csrf)
         self.redactor = Redactor(config.include_subgraph_errors)
+        # one shared answer would carry one client's response headers to the others
+        self._share_client_requests = (
+            config.share_inflight_client_requests and config.response_headers.empty
+        )
         self.ready = False
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
 
@@ -143,7 +161,7 @@ class _Endpoints:
             params = params_from_body(request.headers.get("content-type"), raw)
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
-        if self.config.share_inflight_client_requests and self._is_query(params):
+        if self._share_client_requests and self._is_query(params):
             key = (
                 raw,
                 media,
@@ -244,7 +262,14 @@ class _Endpoints:
         errors = result.body.get("errors")
         if errors and not self.redactor.off:
             self.redactor.apply(errors, context.request_id)
-        return _json(result.body, status_for(result.kind, media), media, headers)
+        response = _json(result.body, status_for(result.kind, media), media, headers)
+        if not self.config.response_headers.empty:
+            for name, value in self.config.response_headers.for_client(context):
+                # raw: several Set-Cookie lines must stay several lines
+                response.raw_headers.append(
+                    (name.encode("latin-1"), value.encode("latin-1", "replace"))
+                )
+        return response
 
 
 def request_context(request: Request, timeout: float | None = None) -> RequestContext:

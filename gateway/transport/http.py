@@ -100,7 +100,8 @@ class HttpClient:
                 timeout=timeout,
             ) as resp:
                 body = await _read(resp, self._max_bytes.get(name, self._max_default), name)
-                return SubgraphResponse(name, resp.status, body, dict(resp.headers))
+                # aiohttp's read-only multi-mapping: repeated headers (Set-Cookie) are kept
+                return SubgraphResponse(name, resp.status, body, resp.headers)
         except TimeoutError as exc:
             raise TransportError(
                 name, f"HTTP fetch failed from '{name}': request timed out", code="GATEWAY_TIMEOUT"

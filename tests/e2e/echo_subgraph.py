@@ -28,8 +28,16 @@ def federation_sdl(field: str) -> str:
 
 
 class EchoApp:
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str, cache_control: str | None = None) -> None:
         self.field = field
+        # response headers for the gateway's response rules: two cookies, a cache policy
+        self.extra = [
+            (b"set-cookie", f"{field}=1; Path=/".encode()),
+            (b"set-cookie", f"seen-{field}=yes".encode()),
+            (b"x-echo-from", field.encode()),
+        ]
+        if cache_control:
+            self.extra.append((b"cache-control", cache_control.encode()))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,7 +60,8 @@ class EchoApp:
         if delay:
             # slow on request, so that concurrent gateway requests overlap in flight
             await asyncio.sleep(float(delay))
-        await _respond(send, {"data": {key: headers for key in _response_keys(query)}})
+        payload = {"data": {key: headers for key in _response_keys(query)}}
+        await _respond(send, payload, self.extra)
 
 
 def _response_keys(query: str) -> list[str]:
@@ -64,9 +73,12 @@ def _response_keys(query: str) -> list[str]:
     return [(f.alias or f.name).value for f in fields if f.name.value != "__typename"]
 
 
-async def _respond(send: Send, payload: Any) -> None:
+async def _respond(
+    send: Send, payload: Any, extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
     data = orjson.dumps(payload)
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    headers += extra or []
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": data})
 
@@ -77,8 +89,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--field", required=True)
+    parser.add_argument("--cache-control", default=None)
     args = parser.parse_args()
-    uvicorn.run(EchoApp(args.field), host="127.0.0.1", port=args.port, log_level="warning")
+    app = EchoApp(args.field, args.cache_control)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -63,8 +63,29 @@ QUERY = "{ a: echoA { name value } b: echoB { name value } }"
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 
+RESPONSE_YAML = """\
+supergraph:
+  listen: 127.0.0.1:{port}
+headers:
+  all:
+    response:
+      - propagate:
+          named: set-cookie
+      - propagate:
+          named: cache-control
+      - propagate:
+          matching: ^x-echo-
+          algorithm: append
+      - insert:
+          name: x-served-by
+          value: fedgate
+"""
+CACHE_CONTROL = {"a": "public, max-age=60", "b": "private, max-age=300"}
+
+
 @pytest.fixture(scope="module")
-def gateway_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def subgraphs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The two echo subgraphs, running; yields the supergraph file that routes to them."""
     work = tmp_path_factory.mktemp("headers")
     ports = {"a": free_port(), "b": free_port()}
     sources = [
@@ -77,17 +98,32 @@ def gateway_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert isinstance(result, CompositionSuccess), result
     supergraph = work / "supergraph.graphql"
     supergraph.write_text(result.supergraph_sdl)
-    port = free_port()
-    config = work / "router.yaml"
-    config.write_text(ROUTER_YAML.format(port=port))
     with ExitStack() as stack:
         for name, sub_port in ports.items():
             argv = [sys.executable, "-m", "tests.e2e.echo_subgraph", "--port", str(sub_port)]
-            argv += ["--field", f"echo{name.upper()}"]
+            argv += ["--field", f"echo{name.upper()}", "--cache-control", CACHE_CONTROL[name]]
             stack.enter_context(running(argv, health_url=f"http://127.0.0.1:{sub_port}/health"))
-        argv = fedgate("serve", "--supergraph", str(supergraph), "--config", str(config))
-        stack.enter_context(running(argv, health_url=f"http://127.0.0.1:{port}/health"))
+        yield supergraph
+
+
+def serve(supergraph: Path, config_text: str) -> Iterator[str]:
+    """``fedgate serve`` with ``config_text`` (``{port}`` filled in) over the echo subgraphs."""
+    port = free_port()
+    config = supergraph.parent / f"router-{port}.yaml"
+    config.write_text(config_text.format(port=port))
+    argv = fedgate("serve", "--supergraph", str(supergraph), "--config", str(config))
+    with running(argv, health_url=f"http://127.0.0.1:{port}/health"):
         yield f"http://127.0.0.1:{port}/graphql"
+
+
+@pytest.fixture(scope="module")
+def gateway_url(subgraphs: Path) -> Iterator[str]:
+    yield from serve(subgraphs, ROUTER_YAML)
+
+
+@pytest.fixture(scope="module")
+def response_gateway_url(subgraphs: Path) -> Iterator[str]:
+    yield from serve(subgraphs, RESPONSE_YAML)
 
 
 def seen(response: httpx.Response, subgraph: str) -> dict[str, str]:
@@ -221,3 +257,27 @@ def test_example_config_in_the_docs_is_checked_by_config_validate(tmp_path: Path
 
     done = subprocess.run(fedgate("config", "validate", str(config)), capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
+
+
+def test_no_subgraph_response_header_reaches_the_client_without_rules(gateway_url: str) -> None:
+    r = httpx.post(gateway_url, json={"query": QUERY})
+    assert "set-cookie" not in r.headers and "x-echo-from" not in r.headers
+    assert "cache-control" not in r.headers
+
+
+def test_response_rules_keep_every_cookie_and_the_strictest_cache_control(
+    response_gateway_url: str,
+) -> None:
+    r = httpx.post(response_gateway_url, json={"query": QUERY})
+    assert r.status_code == 200 and "errors" not in r.json()
+    cookies = sorted(r.headers.get_list("set-cookie"))
+    assert cookies == ["echoA=1; Path=/", "echoB=1; Path=/", "seen-echoA=yes", "seen-echoB=yes"]
+    # a: public, 60 s; b: private, 300 s → private (one part is), 60 s (the shorter)
+    assert r.headers["cache-control"] == "private, max-age=60"
+    # `algorithm: append` joins one header from both subgraphs
+    assert sorted(r.headers["x-echo-from"].split(", ")) == ["echoA", "echoB"]
+    assert r.headers["x-served-by"] == "fedgate"
+    # only what subgraph a answers: its own policy
+    only_a = httpx.post(response_gateway_url, json={"query": "{ echoA { name } }"})
+    assert only_a.headers["cache-control"] == "public, max-age=60"
+    assert only_a.headers.get_list("set-cookie") == ["echoA=1; Path=/", "seen-echoA=yes"]

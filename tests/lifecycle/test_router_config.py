@@ -257,3 +257,27 @@ def test_limits_in_apollo_routers_newer_layout(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, "limits:\n  router:\n    max_height: 3\n"), environ={})
     assert "router.yaml:3: limits.router.max_height: not supported yet" in info.value.message
+
+
+def test_response_header_rules(tmp_path: Path) -> None:
+    from gateway.transport.response_headers import ResponsePropagate
+
+    text = (
+        "headers:\n  all:\n    response:\n      - propagate:\n          named: Set-Cookie\n"
+        "  subgraphs:\n    b:\n      response:\n      - propagate:\n          matching: ^x-\n"
+        "          algorithm: append\n"
+    )
+    config = load_config(write(tmp_path, text), environ={})
+    rules = config.response_headers
+    assert not rules.empty and config.headers.empty
+    assert rules.rules_for("a") == (ResponsePropagate(named="set-cookie"),)
+    [_, own] = rules.rules_for("b")
+    assert isinstance(own, ResponsePropagate) and own.algorithm == "append"
+    assert own.matching is not None and own.matching.pattern == "^x-"
+    bad = (
+        "headers:\n  all:\n    response:\n      - propagate:\n          named: a\n"
+        "          algorithm: most\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, bad), environ={})
+    assert "router.yaml:6: headers.all.response[0].propagate.algorithm" in info.value.message
