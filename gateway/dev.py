@@ -18,8 +18,13 @@ def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "dev", help="run the example subgraphs and the gateway (the demo)"
     )
-    p.add_argument("--supergraph", default="schema/supergraph.graphql", type=Path)
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument(
+        "--supergraph",
+        default="schema/supergraph.graphql",
+        type=Path,
+        help="supergraph SDL (default: the committed schema/supergraph.graphql)",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=4000, help="gateway port; subgraphs use the next")
     p.add_argument("--data-dir", default="data", help="where the subgraphs keep their SQLite files")
     p.set_defaults(func=run)
