@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,16 +33,33 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from subgraphs.run_all import StartupError, start_all
+        import subgraphs.run_all  # noqa: F401 - only: are the example services installed?
     except ImportError:
         print("fedgate dev: the example subgraphs are not installed", file=sys.stderr)
         return 1
-    from .config import env_name
-    from .server.run import serve
-
     if not args.supergraph.is_file():
         print(f"fedgate dev: no supergraph at {args.supergraph}", file=sys.stderr)
         return 1
+    # uvicorn handles SIGTERM, then raises it again once shut down; with the default handler
+    # that kills this process before the services are stopped (they were orphaned, keeping
+    # their ports). As an exception it unwinds through start_all, which stops them.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        return _run(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from subgraphs.run_all import StartupError, start_all
+
+    from .config import env_name
+    from .server.run import serve
+
     try:
         with start_all(host=args.host, base_port=args.port, data_dir=args.data_dir) as running:
             for name, url in running.urls.items():
