@@ -18,6 +18,16 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
     "UNSUPPORTED_MEDIA_TYPE": ("HTTP 415", "The request body is not JSON."),
     "NOT_ACCEPTABLE": ("HTTP 406", "`Accept` allows neither GraphQL-over-HTTP media type."),
     "METHOD_NOT_ALLOWED": ("HTTP 405", "Only GET and POST serve `/graphql`."),
+    "CSRF_ERROR": (
+        "HTTP 400",
+        "A GET, or a POST with a simple content type, without one of `csrf.required_headers` "
+        "(default `x-apollo-operation-name`, `apollo-require-preflight`): what a cross-site "
+        "form or image could send. Browser apps send such a header or a JSON content type.",
+    ),
+    "PAYLOAD_TOO_LARGE": (
+        "HTTP 413",
+        "The request body is larger than `limits.http_max_request_bytes` (default 2 MB).",
+    ),
     "MUTATION_FORBIDDEN": ("HTTP 405", "A mutation was sent with GET."),
     "PERSISTED_QUERY_NOT_SUPPORTED": (
         "response",
@@ -63,10 +73,24 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "response, per affected path",
         "A subgraph answered invalid JSON or a response of the wrong shape.",
     ),
-    "GATEWAY_TIMEOUT": ("response, per affected path", "A subgraph did not answer in time."),
+    "GATEWAY_TIMEOUT": (
+        "response, per affected path; HTTP 504",
+        "A subgraph did not answer in time; or (HTTP 504) the whole request took longer than "
+        "`traffic_shaping.router.timeout`.",
+    ),
     "DOWNSTREAM_SERVICE_ERROR": (
         "response",
         "A subgraph's own GraphQL error that had no code (re-pathed, with `serviceName`).",
+    ),
+    "SUBREQUEST_PAYLOAD_TOO_LARGE": (
+        "response, per affected path",
+        "A subgraph's response body is larger than `limits.subgraph` allows (default 50 MiB); "
+        "it is refused while being read.",
+    ),
+    "RESPONSE_VALIDATION_FAILED": (
+        "response, at the field's path",
+        "Subgraph data does not fit the schema (a null for a non-null field, an enum value "
+        "the API schema lacks, an object where a list belongs): the value becomes null.",
     ),
     "INTERNAL_SERVER_ERROR": ("response", "A bug in fedgate; the log has the traceback."),
     "INVALID_SUPERGRAPH": (

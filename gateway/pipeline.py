@@ -17,11 +17,12 @@ from typing import Any, Literal, Protocol
 from graphql import GraphQLSchema
 
 from gateway.config import GatewayConfig
+from gateway.context import RequestContext
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.prepare import Prepared, Rejected, prepare_operation
 from gateway.execution.typematch import hidden_types
 from gateway.planner import Planner
-from gateway.planner.budget import DEFAULT_LIMITS, Limits
+from gateway.planner.budget import Limits
 from gateway.planner.override import LabelRequest, OverrideLabelHook, OverrideLabels
 from gateway.planner.plan import QueryPlan
 from gateway.supergraph import Supergraph
@@ -72,21 +73,22 @@ class Gateway:
         config: GatewayConfig | None = None,
         *,
         planner: PlannerLike | None = None,
-        limits: Limits = DEFAULT_LIMITS,
+        limits: Limits | None = None,
         override_label_hook: OverrideLabelHook | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        """``limits``: the budgets every operation must fit, checked before validation;
-        ``override_label_hook``: per request, the progressive @override labels to turn on
-        (besides the configured ones); ``rng`` rolls the ``percent(N)`` labels."""
+        """``limits``: the budgets every operation must fit, checked before validation
+        (default: the config's ``limits``); ``override_label_hook``: per request, the
+        progressive @override labels to turn on (besides the configured ones); ``rng`` rolls
+        the ``percent(N)`` labels."""
         self.config = config or GatewayConfig()
-        self.limits = limits
+        self.limits = limits or self.config.limits
         self.schema = supergraph.api_schema
         self.client = client
         if planner is None:
             if not isinstance(supergraph, Supergraph):
                 raise TypeError("without a planner, Gateway needs a loaded Supergraph")
-            planner = Planner(supergraph, batch=self.config.batch_fetches, limits=limits)
+            planner = Planner(supergraph, batch=self.config.batch_fetches, limits=self.limits)
         self.planner = planner
         graphs = [(info.name, info.url) for info in supergraph.graphs.values()]
         graphs += [(key, info.url) for key, info in supergraph.graphs.items()]
@@ -115,6 +117,7 @@ class Gateway:
         expose_plan: bool = False,
         allow_mutations: bool = True,
         override_labels: Iterable[str] = (),
+        context: RequestContext | None = None,
     ) -> dict[str, Any]:
         response = await self.run(
             query,
@@ -123,6 +126,7 @@ class Gateway:
             expose_plan=expose_plan,
             allow_mutations=allow_mutations,
             override_labels=override_labels,
+            context=context,
         )
         return response.body
 
@@ -135,8 +139,11 @@ class Gateway:
         expose_plan: bool = False,
         allow_mutations: bool = True,
         override_labels: Iterable[str] = (),
+        context: RequestContext | None = None,
     ) -> GatewayResponse:
-        """``override_labels``: progressive @override labels this request turns on."""
+        """``override_labels``: progressive @override labels this request turns on;
+        ``context``: the client request's (made by the server; ``None`` for a call from code,
+        which then sends only the default headers to subgraphs)."""
         labels = self.active_labels(query, operation_name, variables or {}, override_labels)
         entry = self.prepare(query, operation_name, labels)
         if isinstance(entry, Rejected):
@@ -152,10 +159,13 @@ class Gateway:
             return GatewayResponse(coerced.body, "request_error")
         forwarded, conditions = coerced
         try:
-            body = await self._execute(entry, forwarded, conditions, variables or {})
+            body = await self._execute(entry, forwarded, conditions, variables or {}, context)
         except Exception:
             # A bug, not a client or subgraph problem: never let it become a bare 500.
-            log.exception("unexpected error executing operation %r", operation_name)
+            request_id = context.request_id if context else "-"
+            log.exception(
+                "unexpected error executing operation %r (request %s)", operation_name, request_id
+            )
             body = {"data": None, **_error_body("Internal server error", "INTERNAL_SERVER_ERROR")}
         if expose_plan and self.config.expose_query_plan and entry.plan is not None:
             plan = {"object": entry.plan_json(), "text": entry.plan_text()}
@@ -212,6 +222,7 @@ class Gateway:
         forwarded: dict[str, Any],
         conditions: Mapping[str, Any],
         raw_variables: Mapping[str, Any],
+        context: RequestContext | None,
     ) -> dict[str, Any]:
         if entry.planning_error is not None:
             return {"data": None, "errors": [entry.planning_error]}
@@ -219,7 +230,9 @@ class Gateway:
         errors: list[dict[str, Any]] = []
         compiled: CompiledPlan | None = entry.compiled
         if compiled is not None:
-            data, errors = await compiled.execute(self.client, forwarded)
+            data, errors = await compiled.execute(
+                self.client, forwarded, context, self.config.headers
+            )
         if entry.introspection is not None:
             intro_data, intro_errors = entry.introspection.execute(raw_variables)
             data.update(intro_data)

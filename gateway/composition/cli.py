@@ -26,14 +26,18 @@ def register(subparsers: Any) -> None:
     compose_parser.add_argument(
         "--output", "-o", help="write the supergraph SDL here (default: stdout)"
     )
-    compose_parser.add_argument("--format", choices=("text", "json"), default="text")
+    compose_parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="how errors are printed"
+    )
     compose_parser.set_defaults(func=run_compose)
     check_parser = subparsers.add_parser(
         "check", help="check that the subgraphs compose (and list changes against a supergraph)"
     )
     check_parser.add_argument("--config", required=True, help="path to supergraph.yaml")
     check_parser.add_argument("--against", help="previous supergraph SDL to compare the API with")
-    check_parser.add_argument("--format", choices=("text", "json"), default="text")
+    check_parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="how the report is printed"
+    )
     check_parser.set_defaults(func=run_check)
 
 

@@ -21,6 +21,7 @@ from graphql import (
     parse,
 )
 
+from gateway.context import RequestContext
 from gateway.planner.plan import (
     BatchFetch,
     Condition,
@@ -32,6 +33,7 @@ from gateway.planner.plan import (
     Sequence,
 )
 from gateway.transport.base import SubgraphClient, SubgraphRequest
+from gateway.transport.headers import NO_HEADER_RULES, HeaderRules, SubgraphHeaders
 
 from .context_values import group_by_context, grouped_operation
 from .errors import error, subgraph_error
@@ -117,11 +119,16 @@ class CompiledPlan:
         return self._names.get(id(fetch))
 
     async def execute(
-        self, client: SubgraphClient, variables: Mapping[str, Any]
+        self,
+        client: SubgraphClient,
+        variables: Mapping[str, Any],
+        context: RequestContext | None = None,
+        headers: HeaderRules = NO_HEADER_RULES,
     ) -> ExecutionResult:
         """``variables``: the client's variables as JSON (defaults applied), forwarded to
-        subgraphs as they are and read for ``Condition`` nodes."""
-        run = _Run(self, client, variables)
+        subgraphs as they are and read for ``Condition`` nodes. ``context`` is the client
+        request's; ``headers`` builds each subgraph request's headers from it."""
+        run = _Run(self, client, variables, context, headers.bind(context))
         if self.plan.node is not None:
             await run.node(self.plan.node)
         return run.data, run.errors
@@ -140,14 +147,30 @@ class _Batch:
 
 
 class _Run:
-    __slots__ = ("client", "compiled", "data", "errors", "variables", "walked")
+    __slots__ = (
+        "client",
+        "compiled",
+        "context",
+        "data",
+        "errors",
+        "headers",
+        "variables",
+        "walked",
+    )
 
     def __init__(
-        self, compiled: CompiledPlan, client: SubgraphClient, variables: Mapping[str, Any]
+        self,
+        compiled: CompiledPlan,
+        client: SubgraphClient,
+        variables: Mapping[str, Any],
+        context: RequestContext | None = None,
+        headers: SubgraphHeaders | None = None,
     ) -> None:
         self.compiled = compiled
         self.client = client
         self.variables = variables
+        self.context = context
+        self.headers = headers or NO_HEADER_RULES.bind(None)
         self.data: dict[str, Any] = {}
         # objects at path prefixes, shared by the fetches that collect before the next merge
         self.walked: dict[tuple[str, ...], list[Any]] = {}
@@ -199,7 +222,8 @@ class _Run:
             body["operationName"] = name
         url = self.compiled.urls.get(fetch.service, "")
         shareable = isinstance(fetch, BatchFetch) or fetch.operation_kind != "mutation"
-        return SubgraphRequest(fetch.service, url, body, shareable=shareable)
+        headers = self.headers.for_subgraph(fetch.service)
+        return SubgraphRequest(fetch.service, url, body, headers, shareable, self.context)
 
     async def root_fetch(self, fetch: Fetch) -> None:
         result = await call_subgraph(self.client, self._request(fetch, {}))

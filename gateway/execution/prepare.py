@@ -44,8 +44,9 @@ __all__ = ["Prepared", "Rejected", "prepare_operation"]
 
 log = logging.getLogger("fedgate.prepare")
 
-# Apollo Router's default parser limit: bounds the work a hostile document can cause.
-MAX_TOKENS = 15_000
+# Apollo Router's default parser limit: bounds the work a hostile document can cause
+# (configurable as ``limits.parser_max_tokens``, kept in ``Limits.max_tokens``).
+MAX_TOKENS = DEFAULT_LIMITS.max_tokens
 
 
 class _Planner(Protocol):
@@ -169,7 +170,7 @@ def prepare_operation(
 ) -> Prepared | Rejected:
     """``labels``: the progressive @override labels in force (part of the cache key)."""
     try:
-        document = parse(query, max_tokens=MAX_TOKENS, allow_empty_selection_sets=False)
+        document = parse(query, max_tokens=limits.max_tokens, allow_empty_selection_sets=False)
     except GraphQLError as exc:
         return Rejected({"errors": [_formatted(exc, "GRAPHQL_PARSE_FAILED")]})
     # Before validation: validating a hostile document can cost more than planning it.

@@ -28,6 +28,9 @@ def shape_response(
     return _object(root, data, None, _Errors(errors))
 
 
+_INVALID = {"code": "RESPONSE_VALIDATION_FAILED"}
+
+
 class _Errors:
     __slots__ = ("_exact", "_prefixes", "errors")
 
@@ -38,7 +41,8 @@ class _Errors:
 
     def add(self, message: str, path: _Path) -> None:
         at = _materialize(path)
-        self.errors.append({"message": message, "path": list(at)})
+        # Apollo Router's code for subgraph data that does not fit the schema
+        self.errors.append({"message": message, "path": list(at), "extensions": _INVALID})
         if self._exact is not None:
             self._exact.add(at)
             self._prefixes.update(at[:i] for i in range(len(at) + 1))

@@ -55,6 +55,8 @@ class Limits:
     max_validation_errors: int = 100
     # fetch groups the planner may create for one operation (plan size and planner work)
     max_fetch_groups: int = 500
+    # lexical tokens the parser reads before giving up (Apollo: parser_max_tokens)
+    max_tokens: int = 15_000
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -22,7 +22,9 @@ def register(subparsers: Any) -> None:
         "plan", help="print the query plan of an operation"
     )
     p.add_argument("--supergraph", required=True, type=Path, help="supergraph SDL file")
-    p.add_argument("operation", type=Path, help="file with the GraphQL operation")
+    p.add_argument(
+        "operation", type=Path, help="file with the GraphQL operation ('-': standard input)"
+    )
     p.add_argument("--operation-name", default=None, help="operation to plan when several")
     p.add_argument(
         "--batch",
@@ -64,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read(path: Path) -> str:
+    if str(path) == "-":
+        return sys.stdin.read()
     try:
         return path.read_text(encoding="utf-8")
     except OSError as error:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from gateway.config import GatewayConfig
 from gateway.pipeline import Gateway
 from gateway.supergraph import load_supergraph
 from gateway.transport.local import LocalClient
@@ -24,7 +25,8 @@ SUPERGRAPH = Path(__file__).resolve().parents[2] / "schema" / "supergraph.graphq
 def gateway() -> Iterator[Gateway]:
     dbs = {name: service.open_database(":memory:") for name, service in SERVICES.items()}
     apps = {name: create_app(SERVICES[name], db) for name, db in dbs.items()}
-    yield Gateway(load_supergraph(SUPERGRAPH.read_text()), LocalClient(apps))
+    config = GatewayConfig(introspection=True)
+    yield Gateway(load_supergraph(SUPERGRAPH.read_text()), LocalClient(apps), config)
     for db in dbs.values():
         db.close()
 

@@ -16,6 +16,8 @@ from gateway.transport.local import LocalClient
 from .domain import fake_supergraph
 from .exec_subgraphs import raw_app
 
+# every error has a code; shaping uses Apollo Router's for data that does not fit
+INVALID = {"code": "RESPONSE_VALIDATION_FAILED"}
 pytestmark = pytest.mark.anyio
 
 
@@ -114,10 +116,15 @@ async def test_null_in_non_null_field_nulls_the_nearest_nullable_ancestor() -> N
     # me is nullable → null; topProducts items are nullable → null; the list itself survives.
     assert result["data"] == {"me": None, "topProducts": [None]}
     assert result["errors"] == [
-        {"message": "Cannot return null for non-nullable field User.name.", "path": ["me", "name"]},
+        {
+            "message": "Cannot return null for non-nullable field User.name.",
+            "path": ["me", "name"],
+            "extensions": INVALID,
+        },
         {
             "message": "Cannot return null for non-nullable field Product.price.",
             "path": ["topProducts", 0, "price"],
+            "extensions": INVALID,
         },
     ]
 
@@ -131,6 +138,7 @@ async def test_null_propagates_through_non_null_list_items_to_the_root() -> None
             {
                 "message": "Cannot return null for non-nullable field User.id.",
                 "path": ["search", 0, "id"],
+                "extensions": INVALID,
             }
         ],
     }
@@ -175,6 +183,7 @@ async def test_enum_value_missing_from_the_api_schema_becomes_null_with_an_error
         {
             "message": 'Enum "Status" cannot represent value: "SECRET"',
             "path": ["topProducts", 1, "status"],
+            "extensions": INVALID,
         }
     ]
 

@@ -154,16 +154,16 @@ async def test_mutations_can_be_refused() -> None:
 
 
 async def test_query_plan_is_exposed_on_request() -> None:
-    s = Setup()
+    s = Setup(GatewayConfig(expose_query_plan=True))
     result = await s.gateway.execute(ME, expose_plan=True)
     assert result["extensions"]["apolloQueryPlan"]["text"] == format_plan(PLANS[ME])
     assert "extensions" not in await s.gateway.execute(ME)
-    hidden = Setup(GatewayConfig(expose_query_plan=False))
+    hidden = Setup()  # the production default
     assert "extensions" not in await hidden.gateway.execute(ME, expose_plan=True)
 
 
-async def test_introspection_can_be_disabled() -> None:
-    s = Setup(GatewayConfig(introspection=False))
+async def test_introspection_is_off_by_default() -> None:
+    s = Setup()
     result = await s.gateway.execute("{ __schema { queryType { name } } }")
     assert result["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED"
     assert "data" not in result
@@ -188,7 +188,7 @@ async def test_urls_come_from_supergraph_and_config_overrides() -> None:
 
 
 async def test_exposed_plan_object_follows_apollo_json() -> None:
-    s = Setup()
+    s = Setup(GatewayConfig(expose_query_plan=True))
     result = await s.gateway.execute(ME, expose_plan=True)
     assert result["extensions"]["apolloQueryPlan"]["object"] == {
         "kind": "QueryPlan",

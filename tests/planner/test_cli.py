@@ -53,3 +53,13 @@ def test_override_label_plans_the_new_owner(
     argv = ["plan", "--supergraph", str(sdl), str(query), "--override-label", "percent(10)"]
     assert main(argv) == 0
     assert 'Fetch(service: "a")' not in capsys.readouterr().out
+
+
+def test_operation_from_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO((FIXTURES / "heavy.graphql").read_text()))
+    assert main(["plan", "--supergraph", SUPERGRAPH, "-"]) == 0
+    assert capsys.readouterr().out == (FIXTURES / "heavy.plan.txt").read_text()
