@@ -87,3 +87,14 @@ def test_apollo_gives_the_same_satisfiability_verdicts(tmp_path: Path) -> None:
     answers = _apollo(inputs, tmp_path)
     for (name, (_, codes)), answer in zip(SATISFIABILITY.items(), answers, strict=True):
         assert sorted(answer["codes"]) == sorted(codes), name  # type: ignore[arg-type]
+
+
+def test_apollo_gives_the_same_external_verdicts(tmp_path: Path) -> None:
+    from .test_requires_external import CASES as EXTERNAL
+
+    inputs = [[(n, f"http://{n}", sdl) for n, sdl in sdls.items()] for sdls, _ in EXTERNAL.values()]
+    answers = _apollo(inputs, tmp_path)
+    for (name, (_, messages)), answer in zip(EXTERNAL.items(), answers, strict=True):
+        codes = [m.split(" for @")[1].split("(")[0] for m in messages]
+        expected = [f"{c.upper()}_FIELDS_MISSING_EXTERNAL" for c in codes]
+        assert answer["codes"] == expected, name
