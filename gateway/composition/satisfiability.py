@@ -183,14 +183,21 @@ def _inherited(
 
 
 def _contexts_set_by(sg: Subgraph, td: TypeDef) -> set[str]:
-    """Contexts a value of ``td`` sets: its own, and (abstract ``td``) those every possible
-    type sets, as Apollo's composition accepts."""
-    own = {str(d.args.get("name")) for d in td.all_directives("context")}
+    """Contexts a value of ``td`` sets: its own and those of the interfaces and unions it
+    belongs to, and (abstract ``td``) those every possible type sets, as Apollo's
+    composition accepts."""
+    own = _own_contexts(td)
+    for other in sg.types.values():
+        if other.name in td.interfaces or td.name in other.members:
+            own |= _own_contexts(other)
     possible = [sg.types[n] for n in _possible_types(sg, td) if n in sg.types]
     if possible:
-        sets = [{str(d.args.get("name")) for d in t.all_directives("context")} for t in possible]
-        own |= set.intersection(*sets)
+        own |= set.intersection(*(_contexts_set_by(sg, t) for t in possible))
     return own
+
+
+def _own_contexts(td: TypeDef) -> set[str]:
+    return {str(d.args.get("name")) for d in td.all_directives("context")}
 
 
 def _possible_types(sg: Subgraph, td: TypeDef) -> list[str]:
