@@ -89,12 +89,10 @@ def _unknown_field(sg: Subgraph, type_name: str, selections: tuple[Selection, ..
             if condition not in sg.types:
                 return f'Unknown type "{condition}".'
             found = _unknown_field(sg, condition, s.selections)
-        elif td is None or td.field(s.name) is None:
+        elif (field_type := _field_type(td, s.name)) is None:
             return f'Cannot query field "{s.name}" on type "{type_name}".'
         else:
-            field = td.field(s.name)
-            assert field is not None
-            found = _unknown_field(sg, field.type.strip("[]!"), s.selections)
+            found = _unknown_field(sg, field_type.strip("[]!"), s.selections)
         if found is not None:
             return found
     return None
@@ -186,15 +184,24 @@ def _resolved_type(
         )
     types = []
     for s in selections:
-        field = td.field(s.name) if td is not None and s.name else None
-        if field is None:
+        field_type = _field_type(td, s.name)
+        if field_type is None:
             return None
-        base = field.type.strip("[]!")
+        base = field_type.strip("[]!")
         inner = _resolved_type(sg, base, s.selections, problems, use) if s.selections else base
         if inner is None:
             return None
-        types.append("[" * field.type.count("[") + inner + "]" * field.type.count("["))
+        types.append("[" * field_type.count("[") + inner + "]" * field_type.count("["))
     return types[0] if types and all(t == types[0] for t in types) else None
+
+
+def _field_type(td: TypeDef | None, name: str) -> str | None:
+    if td is None or not name:
+        return None
+    if name == "__typename" and td.kind in (TypeKind.OBJECT, TypeKind.INTERFACE, TypeKind.UNION):
+        return "String!"
+    field = td.field(name)
+    return field.type if field is not None else None
 
 
 def _matches(resolved: str, expected: str) -> bool:
