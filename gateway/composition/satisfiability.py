@@ -139,6 +139,28 @@ class Explorer:
         contexts = state.contexts | _contexts_set_by(sg, sg.types[state.type])
         return State(td.name, sg.name, provided, contexts)
 
+    def is_interface_object(self, state: State) -> bool:
+        td = self.type_def(state)
+        return td is not None and td.has("interfaceObject")
+
+    def interface_object_casts(self, state: State, cast: str) -> set[State]:
+        """``... on <cast>`` on an @interfaceObject: the subgraph cannot tell the type, so the
+        plan stays there for the interface's fields and reaches ``cast`` by a key; without
+        such a key the option drops out."""
+        reached = {
+            State(cast, s.subgraph, contexts=state.contexts)
+            for s in [*self.jumps(state), *self._key_targets(state, cast)]
+            if cast in self.runtime_types(s) and not self.is_interface_object(s)
+        }
+        return {state, *reached} if reached else set()
+
+    def _key_targets(self, state: State, type_name: str) -> list[State]:
+        return [
+            State(type_name, sg.name, contexts=state.contexts)
+            for sg, td in self.ctx.defs(type_name)
+            if any(self._key_usable(state, k.args) for k in td.all_directives("key"))
+        ]
+
     def runtime_types(self, state: State) -> list[str]:
         """The types a value at ``state`` can have in its subgraph."""
         td = self.type_def(state)
@@ -268,6 +290,8 @@ def _downcast(
         runtime = explorer.runtime_types(option)
         if cast in runtime:
             options.add(State(cast, option.subgraph, option.provided, option.contexts))
+        elif explorer.is_interface_object(option):
+            options |= explorer.interface_object_casts(option, cast)
         elif not (interface and runtime == [option.type]):  # not an object under an interface
             return set()
     return options
@@ -277,19 +301,26 @@ def _supergraph_possible_types(supergraph: Supergraph, merged: MergedType | None
     if merged is None:
         return []
     if merged.kind is TypeKind.UNION:
-        return list(merged.member_names)
-    if merged.kind is TypeKind.INTERFACE:
-        return sorted(
+        names = list(merged.member_names)
+    elif merged.kind is TypeKind.INTERFACE:
+        names = sorted(
             t.name
             for t in supergraph.types
             if t.kind is TypeKind.OBJECT and merged.name in t.interfaces
         )
-    return []
+    else:
+        return []
+    # The API schema's runtime types: an @inaccessible member is never a query's condition.
+    hidden = {t.name for t in supergraph.types if "@inaccessible" in t.applied}
+    return [n for n in names if n not in hidden]
 
 
 def _visit(explorer: Explorer, path: PathState, queue: deque[PathState]) -> None:
     merged = explorer.supergraph.type(path.type)
-    if merged is None:
+    if merged is None or merged.kind is TypeKind.INTERFACE:
+        # An interface position is only left through its type conditions (Apollo's supergraph
+        # query graph has no field edges on interfaces): its fields are checked on each
+        # implementation, where the subgraphs may resolve them differently.
         return
     for field in merged.fields:
         if "@inaccessible" in field.applied:

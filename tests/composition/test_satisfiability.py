@@ -190,6 +190,38 @@ CASES = {
         },
         ["SATISFIABILITY_ERROR"],
     ),
+    # Interface fields are checked on each implementation, not on the interface: "a" has no
+    # Node.title but each of its implementations reaches one (User's here, Team's in "b").
+    "interface-field-checked-per-implementation": (
+        {
+            "a": fed2(
+                "type Query { nodes: [Node] } interface Node { id: ID! } "
+                'type User implements Node @key(fields: "id") { id: ID! title: String @shareable } '
+                'type Team implements Node @key(fields: "id") { id: ID! }'
+            ),
+            "b": fed2(
+                "interface Node { id: ID! title: String } "
+                'type User implements Node @key(fields: "id") { id: ID! title: String @shareable } '
+                'type Team implements Node @key(fields: "id") { id: ID! title: String }'
+            ),
+        },
+        [],
+    ),
+    "interface-field-missing-on-one-implementation": (
+        {
+            "a": fed2(
+                "type Query { nodes: [Node] } interface Node { id: ID! } "
+                'type User implements Node @key(fields: "id") { id: ID! } '
+                "type Team implements Node @shareable { id: ID! }"
+            ),
+            "b": fed2(
+                "interface Node { id: ID! title: String } "
+                'type User implements Node @key(fields: "id") { id: ID! title: String } '
+                "type Team implements Node @shareable { id: ID! title: String }"
+            ),
+        },
+        ["SATISFIABILITY_ERROR"],
+    ),
 }
 
 
