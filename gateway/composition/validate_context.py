@@ -112,7 +112,7 @@ def _argument_errors(
 ) -> list[CompositionError]:
     value = str(directive.args.get("field", ""))
     match = REFERENCE.match(value)
-    if match is None:
+    if match is None or not match.group(2):  # "$ctx" alone selects nothing either
         code = "NO_CONTEXT_IN_SELECTION"
         message = f'@fromContext argument does not reference a context "{value}".'
     elif match.group(1) not in setters:

@@ -35,9 +35,13 @@ def selection_problems(sg: Subgraph, use: Use, setters: list[TypeDef], text: str
     """The CONTEXT_INVALID_SELECTION messages for ``text`` read on each of ``setters``."""
     try:
         selections = _parse(text)
-    except (GraphQLSyntaxError, FieldSetSyntaxError) as exc:
-        message = exc.message if isinstance(exc, GraphQLSyntaxError) else str(exc)
-        return [use.invalid(message)]
+    except GraphQLSyntaxError as exc:
+        return [use.invalid(exc.message)]
+    except FieldSetSyntaxError as exc:
+        spread = "fragment spreads" in str(exc)
+        return [use.invalid("fragment spread is not allowed" if spread else str(exc))]
+    if not selections:  # graphql-core accepts "{ }", graphql-js does not
+        return [use.invalid('Syntax Error: Expected Name, found "}".')]
     shape = _shape(selections)
     if shape is not None:
         return [use.invalid(shape)]

@@ -22,7 +22,9 @@ ON_INTERFACE = (
 )
 ON_OBJECT = (
     'type Query {{ stores: [Store!]! }} type Store @key(fields: "id") @context(name: "seller") '
-    '{{ id: ID! currency: String listing: Listing! }} type Person @key(fields: "id") {{ id: ID! '
+    "{{ id: ID! currency: String tags: [String!]! listing: Listing! owner: Owner }} "
+    "type Owner {{ id: ID! name: String alias: String }} "
+    'type Person @key(fields: "id") {{ id: ID! '
     'homeCurrency: String }} type Listing @key(fields: "id") {{ id: ID! '
     'price(currency: {arg} @fromContext(field: "{field}")): String }}'
 )
@@ -84,6 +86,36 @@ CASES: dict[str, tuple[str, list[str]]] = {
     "alias": (
         ON_OBJECT.format(arg="String", field="$seller { c: currency }"),
         [": aliases are not allowed in the selection"],
+    ),
+    "nested-field": (ON_OBJECT.format(arg="ID", field="$seller { listing { id } }"), []),
+    "nested-fields-of-one-type": (
+        ON_OBJECT.format(arg="String", field="$seller { owner { name alias } }"),
+        [],
+    ),
+    "nested-fields-of-two-types": (
+        ON_OBJECT.format(arg="String", field="$seller { owner { id name } }"),
+        [': the type of the selection "undefined" does not match the expected type "String"'],
+    ),
+    "list": (ON_OBJECT.format(arg="[String]", field="$seller { tags }"), []),
+    "list-of-non-null-argument": (
+        ON_OBJECT.format(arg="[String!]", field="$seller { tags }"),
+        [': the type of the selection "[String]" does not match the expected type "[String!]"'],
+    ),
+    "fragment-without-condition": (
+        ON_OBJECT.format(arg="String", field="$seller ... { currency }"),
+        [": type conditions have same name"],
+    ),
+    "directive": (
+        ON_OBJECT.format(arg="String", field="$seller { currency @skip(if: true) }"),
+        [": directives are not allowed in the selection"],
+    ),
+    "fragment-spread": (
+        ON_OBJECT.format(arg="String", field="$seller ...F"),
+        [": fragment spread is not allowed"],
+    ),
+    "empty-selection-set": (
+        ON_OBJECT.format(arg="String", field="$seller { }"),
+        [': Syntax Error: Expected Name, found "}".'],
     ),
     "unknown-field": (
         ON_OBJECT.format(arg="String", field="$seller { nope }"),
