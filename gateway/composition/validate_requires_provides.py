@@ -30,9 +30,19 @@ def _external_visitor(sg: Subgraph, what: str) -> Visitor:
     def visit(type_name: str, field: Field, where: Position) -> Iterator[Problem]:
         if sg.fed1 or field.has("external") or not where.leaf or where.under_external:
             return
+        coordinate = f"{type_name}.{field.name}"
+        if field.has("fakeExternal"):
+            yield Problem(
+                "not_external",
+                f'field "{coordinate}" should not be part of a @{what} since it is already '
+                '"effectively" provided by this subgraph (while it is marked @external, it is a '
+                "@key field of an extension type, which are not internally considered external "
+                "for historical/backward compatibility reasons)",
+            )
+            return
         yield Problem(
             "not_external",
-            f'field "{type_name}.{field.name}" should not be part of a @{what} since it is '
+            f'field "{coordinate}" should not be part of a @{what} since it is '
             "already provided by this subgraph (it is not marked @external)",
         )
 

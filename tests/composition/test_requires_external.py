@@ -1,4 +1,5 @@
-"""Which fields of a @requires/@provides field set must be @external (Apollo's rule).
+"""Which fields of a @requires/@provides field set must be @external (Apollo's rule), and
+which @external fields are not external at all.
 
 Only leaves must be: below an @external field (or a field of an interface whose
 implementation in the subgraph marks it @external) the whole value comes from another
@@ -103,6 +104,33 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
             '[b] On field "Query.q", for @provides(fields: "pets { name }"): field '
             '"Animal.name" should not be part of a @provides since it is already provided by this '
             "subgraph (it is not marked @external)"
+        ],
+    ),
+    # An @external key field of an extension is not external in Federation 2 either ("fake"
+    # external, kept for compatibility): the subgraph resolves it.
+    "key-of-an-extension-marked-external": (
+        {
+            "a": fed2(OWNER + "name: String }"),
+            "b": fed2(
+                "type Query { top: [P] } "
+                'extend type P @key(fields: "id") { id: ID! @external reviews: [String] }'
+            ),
+        },
+        [],
+    ),
+    "key-of-an-extension-in-a-requires": (
+        {
+            "a": fed2(OWNER + "name: String }"),
+            "b": fed2(
+                'extend type P @key(fields: "id") { id: ID! @external '
+                'ship: Int @requires(fields: "id") }'
+            ),
+        },
+        [
+            '[b] On field "P.ship", for @requires(fields: "id"): field "P.id" should not be part '
+            'of a @requires since it is already "effectively" provided by this subgraph (while it '
+            "is marked @external, it is a @key field of an extension type, which are not "
+            "internally considered external for historical/backward compatibility reasons)"
         ],
     ),
 }
