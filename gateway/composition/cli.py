@@ -81,13 +81,13 @@ def run_compose(args: argparse.Namespace) -> int:
         return 1
     if args.output:
         try:
-            Path(args.output).write_text(result.supergraph_sdl, encoding="utf-8")
+            Path(args.output).write_text(result.file_text, encoding="utf-8")
         except OSError as exc:
             return _fail_input(
                 f"{args.output}: cannot write: {exc.strerror}", args.format, sys.stderr
             )
     else:
-        sys.stdout.write(result.supergraph_sdl)
+        sys.stdout.write(result.file_text)
     _emit(args, (), result.hints, [], sys.stderr)
     return 0
 

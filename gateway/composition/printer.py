@@ -254,4 +254,5 @@ def print_supergraph(sg: Supergraph) -> str:
     parts = [_schema_block(sg, features)]
     parts += [directives[n] for n in sorted(directives, key=sort_key)]
     parts += [types[n] for n in sorted(types, key=sort_key)]
-    return "\n\n".join(parts) + "\n"
+    # No final newline: Apollo's `supergraphSdl` ends with the last "}" (files add one).
+    return "\n\n".join(parts)

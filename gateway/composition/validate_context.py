@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from graphql import GraphQLSyntaxError, parse
-
 from .errors import subgraph_error
 from .fieldset import FieldSetSyntaxError, Selection, parse_fieldset
 from .model import (
@@ -17,6 +15,7 @@ from .model import (
     TypeKind,
     find_directive,
 )
+from .validate_context_selection import Use, selection_problems
 
 REFERENCE = re.compile(r"^\s*\$(\w+)(.*)$", re.DOTALL)
 
@@ -54,54 +53,23 @@ def _name_errors(sg: Subgraph, td: TypeDef) -> list[CompositionError]:
     return errors
 
 
-def _selection_problem(sg: Subgraph, setter: TypeDef, text: str, arg: Argument) -> str | None:
-    """Why ``text`` cannot give ``arg`` its value on ``setter`` (None when it can)."""
-    text = text.strip()
-    try:
-        if text.startswith("{"):
-            parse(text, no_location=True)  # a selection set: report its own syntax errors
-            text = text[1:-1]
-        selections: tuple[Selection, ...] = parse_fieldset(text)
-    except GraphQLSyntaxError as exc:
-        return f": {exc.message}"
-    except FieldSetSyntaxError as exc:
-        return f": {exc}"
-    selections = applying_to(sg, setter, selections)
-    td: TypeDef | None = setter
-    field_type = ""
-    while selections:
-        if len(selections) > 1:
-            return ": multiple selections are made"
-        field = td.field(selections[0].name) if td is not None else None
-        if field is None:
-            name = selections[0].name
-            return (
-                f" for type {setter.name}. Error: Cannot query field "
-                f'"{name}" on type "{setter.name}".'
-            )
-        field_type, selections = field.type, selections[0].selections
-        td = sg.types.get(field_type.strip("[]!"))
-    field_type = field_type.removesuffix("!")  # Apollo compares the nullable type
-    if field_type != arg.type:
-        return (
-            f': the type of the selection "{field_type}" does not match the expected type '
-            f'"{arg.type}"'
-        )
-    return None
-
-
 def applying_to(
     sg: Subgraph, setter: TypeDef, selections: tuple[Selection, ...]
-) -> tuple[Selection, ...]:
-    """The selections that apply to a value of ``setter``: fields, and the fields of inline
-    fragments whose type condition it satisfies (``$ctx ... on A { x } ... on B { y }``)."""
-    out: list[Selection] = []
+) -> list[tuple[str, Selection]]:
+    """(type, field selection) pairs that apply to a value of ``setter``: its fields, and the
+    fields of inline fragments on it, on an interface or union it belongs to, or (an abstract
+    ``setter``) on one of its runtime types (``$ctx ... on A { x } ... on B { y }``)."""
+    out: list[tuple[str, Selection]] = []
     for s in selections:
         if s.name:
-            out.append(s)
+            out.append((setter.name, s))
         elif s.type_condition in (None, setter.name) or _implements(sg, setter, s.type_condition):
             out.extend(applying_to(sg, setter, s.selections))
-    return tuple(out)
+        elif (condition := sg.types.get(s.type_condition or "")) and _implements(
+            sg, condition, setter.name
+        ):
+            out.extend(applying_to(sg, condition, s.selections))
+    return out
 
 
 def _implements(sg: Subgraph, setter: TypeDef, condition: str | None) -> bool:
@@ -131,7 +99,7 @@ def context_fields(sg: Subgraph) -> set[tuple[str, str]]:
                 except FieldSetSyntaxError:
                     continue
                 for setter in setters.get(match.group(1), []):
-                    used.update((setter.name, s.name) for s in applying_to(sg, setter, selections))
+                    used.update((t, s.name) for t, s in applying_to(sg, setter, selections))
     return used
 
 
@@ -144,25 +112,23 @@ def _argument_errors(
 ) -> list[CompositionError]:
     value = str(directive.args.get("field", ""))
     match = REFERENCE.match(value)
-    if match is None:
+    if match is None or not match.group(2):  # "$ctx" alone selects nothing either
         code = "NO_CONTEXT_IN_SELECTION"
         message = f'@fromContext argument does not reference a context "{value}".'
     elif match.group(1) not in setters:
         code = "CONTEXT_NOT_SET"
         message = f'Context "{match.group(1)}" is used at location "{coordinate}" but is never set.'
     else:
-        problems = [_selection_problem(sg, t, match.group(2), arg) for t in setters[match.group(1)]]
-        problem = next((p for p in problems if p is not None), None)
-        if problem is None:
-            return []
-        code = "CONTEXT_INVALID_SELECTION"
-        message = (
-            f'Context "{match.group(1)}" is used in "{coordinate}" but the selection is invalid'
-            f"{problem}"
-        )
-    return [
-        subgraph_error(sg, code, message, element=coordinate, loc=directive.loc, fix=FIXES[code])
-    ]
+        use = Use(match.group(1), coordinate, arg)
+        problems = selection_problems(sg, use, setters[match.group(1)], match.group(2))
+        return [_error(sg, "CONTEXT_INVALID_SELECTION", p, coordinate, directive) for p in problems]
+    return [_error(sg, code, message, coordinate, directive)]
+
+
+def _error(
+    sg: Subgraph, code: str, message: str, coordinate: str, directive: Directive
+) -> CompositionError:
+    return subgraph_error(sg, code, message, element=coordinate, loc=directive.loc, fix=FIXES[code])
 
 
 FIXES = {
