@@ -6,8 +6,8 @@ different order is a lesser finding (GraphQL says the response follows the selec
 
 The verdict: fedgate is the **odd one out** when Hive Router's planner and Apollo Gateway
 agree and a fedgate mode differs from them; **references disagree** when Hive and Apollo
-differ (fedgate is not counted, whatever it answered); **other** when fedgate's two modes
-differ from each other but the references cannot say which is right.
+differ and fedgate answers as one of them (not counted against fedgate); **other** when the
+references differ and fedgate answers as neither, or its two modes differ from each other.
 """
 
 from __future__ import annotations
@@ -60,6 +60,12 @@ def verdict(
     if apollo is None:
         raise ValueError("fedgate differs from Hive: Apollo must be asked")
     if apollo != hive:
-        return Verdict("refs_disagree")
+        # Not counted against fedgate where it follows one of them; where it follows neither
+        # (or its two modes differ) it is worth a look: "other".
+        answers = list(fedgate.values())
+        same_modes = all(o == answers[0] for o in answers)
+        if same_modes and answers[0] in (hive, apollo):
+            return Verdict("refs_disagree")
+        return Verdict("other")
     odd = tuple(mode for mode, o in fedgate.items() if o != hive)
     return Verdict("odd", odd, hive) if odd else Verdict("agree", agreed=hive)
