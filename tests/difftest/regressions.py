@@ -1,0 +1,65 @@
+"""Regression files: one shrunk operation where fedgate was the odd one out.
+
+``tests/difftest/regressions/<case>-<shorthash>.json``::
+
+    {"case": "planner-0173...", "supergraph": "tests/planner/supergraphs/0173....graphql",
+     "operation": "{ ... }", "variables": {}, "modes": ["batch"],
+     "expected": {"data": {...}, "errors": false},   # what Hive and Apollo both answered
+     "fedgate": {"batch": {...}},                      # what fedgate answered when found
+     "found": "python -m tests.difftest run --case ... --seed ..."
+     "xfail": "reason"}                                # optional: still failing, known
+
+``test_regressions.py`` replays each file against fedgate and the data server only.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .data import digest
+from .generator import Operation
+
+__all__ = ["REGRESSIONS", "read_all", "write"]
+
+REGRESSIONS = Path(__file__).resolve().parent / "regressions"
+
+
+def write(
+    case: str,
+    supergraph: str,
+    operation: Operation,
+    modes: tuple[str, ...],
+    expected: dict[str, Any],
+    fedgate: dict[str, Any],
+    found: str,
+) -> Path:
+    REGRESSIONS.mkdir(exist_ok=True)
+    short = f"{digest(case, operation.key()) % 16**8:08x}"
+    path = REGRESSIONS / f"{case}-{short}.json"
+    record = {
+        "case": case,
+        "supergraph": supergraph,
+        "operation": operation.text,
+        "variables": operation.variables,
+        "modes": list(modes),
+        "expected": expected,
+        "fedgate": fedgate,
+        "found": found,
+    }
+    if path.is_file():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        if "xfail" in old:
+            record["xfail"] = old["xfail"]
+    path.write_text(json.dumps(record, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    return path
+
+
+def read_all() -> list[tuple[str, dict[str, Any]]]:
+    if not REGRESSIONS.is_dir():
+        return []
+    return [
+        (p.stem, json.loads(p.read_text(encoding="utf-8")))
+        for p in sorted(REGRESSIONS.glob("*.json"))
+    ]
