@@ -16,7 +16,7 @@ from .compare import Outcome, Verdict, key_order_differs, outcome, verdict
 from .dataserver import DataServer
 from .fedgate import MODES, Fedgate
 from .generator import Operation, is_valid
-from .references import References
+from .references import ORACLE, References
 from .sources import Case
 
 __all__ = ["Harness", "Judged", "Loaded"]
@@ -40,8 +40,11 @@ class Harness:
     def __init__(self, *, references: bool = True) -> None:
         self.data = DataServer()
         self.fedgate = Fedgate()
-        self.references: References | None = References() if references else None
+        log = ORACLE / "refs.log"
+        self.references: References | None = References(log=log) if references else None
         self.loaded: dict[str, Loaded] = {}
+        self.routed: dict[str, str] = {}
+        self.restarts = 0
 
     async def __aenter__(self) -> Harness:
         self.data.start()
@@ -59,6 +62,7 @@ class Harness:
         if case.id not in self.loaded:
             routed, supergraph = self.data.add(case.id, case.sdl)
             refused = self.fedgate.load(case.id, supergraph)
+            self.routed[case.id] = routed
             if self.references is not None:
                 await self.references.load(case.id, routed)
             self.loaded[case.id] = Loaded(case, supergraph.api_schema, refused)
@@ -75,7 +79,19 @@ class Harness:
         try:
             return await self.references.execute(ref, case, op.text, op.variables)
         except (RuntimeError, TimeoutError) as error:
+            if not self.references.alive:
+                await self._restart_references()
             return {"data": None, "errors": [{"message": f"{ref} failed: {error}"[:2000]}]}
+
+    async def _restart_references(self) -> None:
+        """A reference crashed Node (a panic in the native planner, say): start it again,
+        so the rest of the run still has references (see oracle/refs.log)."""
+        assert self.references is not None
+        self.restarts += 1
+        await self.references.close()
+        await self.references.start()
+        for case, routed in self.routed.items():
+            await self.references.load(case, routed)
 
     async def judge(self, case: str, op: Operation) -> Judged:
         answers = await asyncio.gather(

@@ -31,8 +31,11 @@ def unavailable() -> str | None:
 
 
 class References:
-    def __init__(self, timeout: float = 60.0) -> None:
+    def __init__(self, timeout: float = 60.0, log: Path | None = None) -> None:
         self.timeout = timeout
+        # Node's stderr (crash reports of the references) goes here; nowhere by default
+        self.log_path = log
+        self._log: Any = asyncio.subprocess.DEVNULL
         self._process: asyncio.subprocess.Process | None = None
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._next = 1
@@ -40,13 +43,15 @@ class References:
         self._ready: asyncio.Future[Any] | None = None
 
     async def start(self) -> None:
+        if self.log_path is not None:
+            self._log = self.log_path.open("ab")
         self._process = await asyncio.create_subprocess_exec(
             "node",
             str(ORACLE / "refs.mjs"),
             cwd=str(ORACLE),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
+            stderr=self._log,
             limit=_LIMIT,
         )
         self._ready = asyncio.get_running_loop().create_future()
@@ -78,12 +83,19 @@ class References:
         self._next += 1
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[ident] = future
-        self._process.stdin.write((json.dumps({"id": ident, **request}) + "\n").encode())
-        await self._process.stdin.drain()
+        try:
+            self._process.stdin.write((json.dumps({"id": ident, **request}) + "\n").encode())
+            await self._process.stdin.drain()
+        except ConnectionError as error:
+            raise RuntimeError(f"the reference process is gone: {error}") from error
         message = await asyncio.wait_for(future, self.timeout)
         if "error" in message:
             raise RuntimeError(message["error"])
         return message["result"]
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.returncode is None
 
     async def load(self, case: str, sdl: str) -> None:
         await self._call({"op": "load", "case": case, "sdl": sdl})
@@ -107,3 +119,6 @@ class References:
         if self._reader is not None:
             await self._reader
         self._process = None
+        if self._log is not asyncio.subprocess.DEVNULL:
+            self._log.close()
+            self._log = asyncio.subprocess.DEVNULL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,7 @@ from .subgraphs import FieldTree, GraphView, parse_fieldset
 __all__ = ["SubgraphData"]
 
 _MISSING = "<missing>"
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # list lengths 0-3, empty less often (an empty root list leaves nothing to compare)
 _LENGTHS = (0, 1, 1, 2, 2, 2, 3, 3)
 
@@ -243,7 +245,8 @@ def _scalar(name: str, seed: str) -> Any:
         return (h % 4000) / 4  # exact in binary: every gateway prints the same number
     if name == "Boolean":
         return h % 2 == 0
-    return f"{seed.rsplit('.', 1)[-1][:24]}-{h % 100000:05d}"
+    name_part = _FIELD_NAME.match(seed.rsplit(".", 1)[-1])
+    return f"{name_part[0] if name_part else 's'}-{h % 100000:05d}"
 
 
 @lru_cache(maxsize=4096)
