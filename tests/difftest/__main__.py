@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--ops", type=int, default=50, help="random operations per case")
     run.add_argument("--seed", type=int, default=1)
     run.add_argument("--shrink", action="store_true", help="shrink findings, write regressions")
+    run.add_argument(
+        "--no-conditions", action="store_true", help="generate no @skip/@include directives"
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="print each finding")
     args = parser.parse_args(argv)
     reason = unavailable()
@@ -44,7 +47,14 @@ async def _run(cases: list, args: argparse.Namespace) -> list[CaseReport]:  # ty
     reports = []
     async with Harness() as harness:
         for case in cases:
-            report = await run_case(harness, case, args.ops, args.seed, do_shrink=args.shrink)
+            report = await run_case(
+                harness,
+                case,
+                args.ops,
+                args.seed,
+                do_shrink=args.shrink,
+                conditions=not args.no_conditions,
+            )
             reports.append(report)
             print(f"... {case.id}: {report.ops} ops, {report.odd} odd ({report.seconds:.1f}s)",
                   file=sys.stderr, flush=True)

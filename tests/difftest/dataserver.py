@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 import uvicorn
 
+from gateway.errors import SupergraphError
 from gateway.supergraph import Supergraph, load_supergraph
 
 from .resolvers import SubgraphData
@@ -36,6 +37,24 @@ def rewrite_urls(sdl: str, base: str) -> str:
     return _JOIN_GRAPH.sub(lambda m: f'@join__graph(name: "{m[1]}", url: "{base}/{m[1]}")', sdl)
 
 
+_PURPOSE = re.compile(r'(@link\(url: "(?![^"]*/join/)[^"]*")\s*,\s*for:\s*(SECURITY|EXECUTION)')
+
+
+def _lenient_load(sdl: str, case: str) -> Supergraph:
+    """The model the data server serves from. Where fedgate refuses a feature (it is counted
+    against fedgate, not here), the data server still serves: the feature's ``for:`` is
+    dropped (and @fromContext's contextArguments, read from the SDL by ``extract_graphs``)
+    so the loader reads the types and joins."""
+    try:
+        return load_supergraph(sdl, source=case)
+    except SupergraphError:
+        lenient = _CONTEXT_ARGUMENTS.sub("", _PURPOSE.sub(r"\1", sdl))
+        return load_supergraph(lenient, source=case)
+
+
+_CONTEXT_ARGUMENTS = re.compile(r',\s*contextArguments:\s*\[(?:[^\[\]"]|"[^"]*")*\]')
+
+
 class DataServer:
     """Serves the subgraphs of the supergraphs ``add``-ed to it; ``start``/``stop`` the thread."""
 
@@ -53,8 +72,8 @@ class DataServer:
     def add(self, case: str, sdl: str) -> tuple[str, Supergraph]:
         """Serve ``case``; returns the supergraph SDL routed here and its loaded model."""
         routed = rewrite_urls(sdl, f"{self.base}/{case}")
-        supergraph = load_supergraph(routed, source=case)
-        for name, view in extract_graphs(supergraph).items():
+        supergraph = _lenient_load(routed, case)
+        for name, view in extract_graphs(supergraph, routed).items():
             self.subgraphs[(case, name)] = SubgraphData(view)
         return routed, supergraph
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from gateway.config import GatewayConfig
 from gateway.pipeline import Gateway
-from gateway.supergraph import Supergraph
+from gateway.supergraph import load_supergraph
 from gateway.transport.http import HttpClient
 
 __all__ = ["MODES", "Fedgate"]
@@ -24,9 +24,10 @@ class Fedgate:
         self.client = HttpClient()
         self._gateways: dict[tuple[str, str], Gateway] = {}
 
-    def load(self, case: str, supergraph: Supergraph) -> str | None:
+    def load(self, case: str, sdl: str) -> str | None:
         """Build both modes' gateways; the error text when fedgate refuses the supergraph."""
         try:
+            supergraph = load_supergraph(sdl, source=case)
             for mode in MODES:
                 config = GatewayConfig(batch_fetches=mode == "batch")
                 self._gateways[(case, mode)] = Gateway(supergraph, self.client, config)

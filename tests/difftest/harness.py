@@ -61,7 +61,7 @@ class Harness:
     async def load(self, case: Case) -> Loaded:
         if case.id not in self.loaded:
             routed, supergraph = self.data.add(case.id, case.sdl)
-            refused = self.fedgate.load(case.id, supergraph)
+            refused = self.fedgate.load(case.id, routed)
             self.routed[case.id] = routed
             if self.references is not None:
                 await self.references.load(case.id, routed)

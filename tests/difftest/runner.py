@@ -31,10 +31,12 @@ class CaseReport:
     regressions: list[str] = field(default_factory=list)
 
 
-def operations(case: Case, schema: Any, count: int, seed: int) -> list[Operation]:
+def operations(
+    case: Case, schema: Any, count: int, seed: int, *, conditions: bool = True
+) -> list[Operation]:
     """The case's hand-picked operations, then ``count`` random ones (seeded per case)."""
     ops = [Operation(q.text) for q in case.queries]
-    generator = Generator(schema)
+    generator = Generator(schema, conditions=conditions)
     for i in range(count):
         op = generator.generate(random.Random(f"{case.id}:{seed}:{i}"))
         if op is not None:
@@ -43,7 +45,13 @@ def operations(case: Case, schema: Any, count: int, seed: int) -> list[Operation
 
 
 async def run_case(
-    harness: Harness, case: Case, count: int, seed: int, *, do_shrink: bool = False
+    harness: Harness,
+    case: Case,
+    count: int,
+    seed: int,
+    *,
+    do_shrink: bool = False,
+    conditions: bool = True,
 ) -> CaseReport:
     started = time.monotonic()
     report = CaseReport(case.id)
@@ -54,7 +62,7 @@ async def run_case(
         return report
     if loaded.refused:
         report.note = f"fedgate refuses the supergraph: {loaded.refused}"[:300]
-    for op in operations(case, loaded.schema, count, seed):
+    for op in operations(case, loaded.schema, count, seed, conditions=conditions):
         judged = await harness.judge(case.id, op)
         report.ops += 1
         kind = judged.verdict.kind

@@ -25,6 +25,7 @@ from graphql import (
     SelectionSetNode,
     build_ast_schema,
     parse,
+    value_from_ast_untyped,
 )
 
 from gateway.supergraph import FieldDef, Supergraph, TypeDef
@@ -71,6 +72,9 @@ class GraphView:
     schema: GraphQLSchema | None = None
     entity_types: list[str] = field(default_factory=list)
     key_trees: dict[str, FieldTree] = field(default_factory=dict)
+    # (type, field, graph) → "name: Type" of the @fromContext arguments (join v0.5
+    # contextArguments): the subgraph declares them, the supergraph's field does not
+    context_args: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
 
     def has_type(self, type_def: TypeDef) -> bool:
         return _in_graph(type_def, self.name)
@@ -105,9 +109,12 @@ class GraphView:
         return keys
 
 
-def extract_graphs(supergraph: Supergraph) -> dict[str, GraphView]:
+def extract_graphs(supergraph: Supergraph, sdl: str | None = None) -> dict[str, GraphView]:
+    """``sdl``: the supergraph text when the model was loaded from a reduced one."""
     views = {name: GraphView(name, supergraph) for name in supergraph.graphs}
+    contextual = _context_arguments(supergraph, sdl or supergraph.sdl)
     for view in views.values():
+        view.context_args = contextual
         view.sdl, view.entity_types = _graph_sdl(supergraph, view)
         view.schema = build_ast_schema(parse(view.sdl), assume_valid=True, assume_valid_sdl=True)
     return views
@@ -239,6 +246,7 @@ def _fields(type_def: TypeDef, view: GraphView, present: set[str], *, is_input: 
             for a in field_def.arguments
             if a.type.named in present
         ]
+        args += view.context_args.get((type_def.name, field_def.name, view.name), [])
         signature = f"({', '.join(args)})" if args else ""
         lines.append(f"{field_def.name}{signature}: {type_text}")
     return lines
@@ -247,3 +255,21 @@ def _fields(type_def: TypeDef, view: GraphView, present: set[str], *, is_input: 
 def _named(type_text: str) -> str:
     return type_text.strip("[]!")
 
+
+
+def _context_arguments(supergraph: Supergraph, sdl: str) -> dict[tuple[str, str, str], list[str]]:
+    if "contextArguments" not in sdl:
+        return {}
+    by_enum = {info.enum_value: name for name, info in supergraph.graphs.items()}
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for definition in parse(sdl, no_location=True).definitions:
+        for field_node in getattr(definition, "fields", None) or ():
+            for directive in field_node.directives or ():
+                if directive.name.value != "join__field":
+                    continue
+                args = {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments}
+                graph = by_enum.get(str(args.get("graph")))
+                for item in args.get("contextArguments") or ():
+                    key = (definition.name.value, field_node.name.value, graph or "")
+                    found.setdefault(key, []).append(f"{item['name']}: {item['type']}")
+    return found
