@@ -60,6 +60,7 @@ class DataServer:
 
     def __init__(self) -> None:
         self.subgraphs: dict[tuple[str, str], SubgraphData] = {}
+        self.routed: dict[str, str] = {}  # case → its supergraph SDL routed here
         self.port = 0
         self.requests = 0
         self._server: uvicorn.Server | None = None
@@ -75,6 +76,7 @@ class DataServer:
         supergraph = _lenient_load(routed, case)
         for name, view in extract_graphs(supergraph, routed).items():
             self.subgraphs[(case, name)] = SubgraphData(view)
+        self.routed[case] = routed
         return routed, supergraph
 
     def answer(self, case: str, graph: str, body: bytes) -> tuple[int, bytes]:

@@ -6,7 +6,8 @@
      "operation": "{ ... }", "variables": {}, "modes": ["batch"],
      "expected": {"data": {...}, "errors": false},   # what Hive and Apollo both answered
      "fedgate": {"batch": {...}},                      # what fedgate answered when found
-     "found": "python -m tests.difftest run --case ... --seed ..."
+     "found": "python -m tests.difftest run --case ... --seed ...",
+     "class": "1: empty selection set sent to a subgraph",   # a first guess, for triage
      "xfail": "reason"}                                # optional: still failing, known
 
 ``test_regressions.py`` replays each file against fedgate and the data server only.
@@ -34,6 +35,7 @@ def write(
     expected: dict[str, Any],
     fedgate: dict[str, Any],
     found: str,
+    label: str,
 ) -> Path:
     REGRESSIONS.mkdir(exist_ok=True)
     short = f"{digest(case, operation.key()) % 16**8:08x}"
@@ -47,6 +49,7 @@ def write(
         "expected": expected,
         "fedgate": fedgate,
         "found": found,
+        "class": label,
     }
     if path.is_file():
         old = json.loads(path.read_text(encoding="utf-8"))

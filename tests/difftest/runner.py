@@ -10,11 +10,14 @@ from typing import Any
 from .compare import outcome
 from .generator import Generator, Operation
 from .harness import Harness, Judged
-from .regressions import write
+from .classify import classify, signature
+from .regressions import read_all, write
 from .shrink import shrink
 from .sources import Case
 
 __all__ = ["CaseReport", "run_case", "summary"]
+
+_SHRINK = 6  # findings shrunk per case: they are mostly of one or two classes
 
 
 @dataclass
@@ -81,17 +84,21 @@ async def run_case(
 
 
 async def _record(harness: Harness, case: Case, report: CaseReport, seed: int) -> None:
-    written: set[str] = set()
-    for op, judged in report.findings[:5]:  # a few per case: they are mostly one class
+    """Shrink up to ``_SHRINK`` findings; write those whose shrunk shape is new for the case."""
+    shapes = {signature(r["operation"]) for _, r in read_all() if r["case"] == case.id}
+    for op, judged in report.findings[:_SHRINK]:
         small, final = await shrink_finding(harness, case.id, op, judged)
+        if signature(small.text) in shapes:
+            continue
+        shapes.add(signature(small.text))
         modes = final.verdict.modes
         assert final.verdict.agreed is not None
+        expected = final.verdict.agreed.as_json()
         fedgate = {m: final.bodies[m] for m in modes}
         found = f"python -m tests.difftest run --case {case.id} --seed {seed} --shrink"
-        path = write(case.id, case.path, small, modes, final.verdict.agreed.as_json(), fedgate, found)
-        if path.name not in written:
-            written.add(path.name)
-            report.regressions.append(path.name)
+        label = classify(expected, fedgate[modes[0]])
+        path = write(case.id, case.path, small, modes, expected, fedgate, found, label)
+        report.regressions.append(path.name)
 
 
 async def shrink_finding(
