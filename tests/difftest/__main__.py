@@ -56,14 +56,19 @@ async def _run(cases: list, args: argparse.Namespace) -> list[CaseReport]:  # ty
                 conditions=not args.no_conditions,
             )
             reports.append(report)
-            print(f"... {case.id}: {report.ops} ops, {report.odd} odd ({report.seconds:.1f}s)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"... {case.id}: {report.ops} ops, {report.odd} odd ({report.seconds:.1f}s)",
+                file=sys.stderr,
+                flush=True,
+            )
             if args.verbose:
                 for op, judged in report.findings[:3]:
-                    print(f"--- {case.id} odd in {judged.verdict.modes}\n{op.text}\n"
-                          f"    refs:    {judged.bodies.get('hive')}\n"
-                          f"    fedgate: {judged.bodies.get(judged.verdict.modes[0])}",
-                          file=sys.stderr)
+                    print(
+                        f"--- {case.id} odd in {judged.verdict.modes}\n{op.text}\n"
+                        f"    refs:    {judged.bodies.get('hive')}\n"
+                        f"    fedgate: {judged.bodies.get(judged.verdict.modes[0])}",
+                        file=sys.stderr,
+                    )
     return reports
 
 

@@ -51,9 +51,7 @@ class Verdict:
     agreed: Outcome | None = None  # the references' answer, where they agree
 
 
-def verdict(
-    fedgate: dict[str, Outcome], hive: Outcome, apollo: Outcome | None
-) -> Verdict:
+def verdict(fedgate: dict[str, Outcome], hive: Outcome, apollo: Outcome | None) -> Verdict:
     """``apollo`` may be None when every fedgate mode agrees with Hive (not asked)."""
     if all(o == hive for o in fedgate.values()):
         return Verdict("agree", agreed=hive if apollo in (None, hive) else None)

@@ -23,7 +23,7 @@ from gateway.supergraph import Supergraph, load_supergraph
 from .resolvers import SubgraphData
 from .subgraphs import extract_graphs
 
-__all__ = ["DataServer", "rewrite_urls"]
+__all__ = ["DataServer", "lenient_load", "rewrite_urls"]
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -40,7 +40,7 @@ def rewrite_urls(sdl: str, base: str) -> str:
 _PURPOSE = re.compile(r'(@link\(url: "(?![^"]*/join/)[^"]*")\s*,\s*for:\s*(SECURITY|EXECUTION)')
 
 
-def _lenient_load(sdl: str, case: str) -> Supergraph:
+def lenient_load(sdl: str, case: str) -> Supergraph:
     """The model the data server serves from. Where fedgate refuses a feature (it is counted
     against fedgate, not here), the data server still serves: the feature's ``for:`` is
     dropped (and @fromContext's contextArguments, read from the SDL by ``extract_graphs``)
@@ -73,7 +73,7 @@ class DataServer:
     def add(self, case: str, sdl: str) -> tuple[str, Supergraph]:
         """Serve ``case``; returns the supergraph SDL routed here and its loaded model."""
         routed = rewrite_urls(sdl, f"{self.base}/{case}")
-        supergraph = _lenient_load(routed, case)
+        supergraph = lenient_load(routed, case)
         for name, view in extract_graphs(supergraph, routed).items():
             self.subgraphs[(case, name)] = SubgraphData(view)
         self.routed[case] = routed

@@ -212,7 +212,9 @@ class Generator:
         rng = build.rng
         parts: list[str] = []
         for name, argument in args.items():
-            required = isinstance(argument.type, GraphQLNonNull) and argument.default_value is Undefined
+            required = (
+                isinstance(argument.type, GraphQLNonNull) and argument.default_value is Undefined
+            )
             if not required and rng.random() < 0.6:
                 continue
             literal = self._literal(argument.type, build, returns, 0)
@@ -220,7 +222,12 @@ class Generator:
         return f"({', '.join(parts)})" if parts else ""
 
     def _literal(
-        self, gtype: GraphQLInputType, build: _Build, returns: Any, depth: int, nullable: bool = True
+        self,
+        gtype: GraphQLInputType,
+        build: _Build,
+        returns: Any,
+        depth: int,
+        nullable: bool = True,
     ) -> str:
         rng = build.rng
         if isinstance(gtype, GraphQLNonNull):

@@ -24,7 +24,11 @@ def unavailable() -> str | None:
     """Why the references cannot run here, or None."""
     if shutil.which("node") is None:
         return "node is not installed (the differential tester's references run on Node.js)"
-    for package in ("@graphql-hive/gateway-runtime", "@graphql-hive/router-runtime", "@apollo/gateway"):
+    for package in (
+        "@graphql-hive/gateway-runtime",
+        "@graphql-hive/router-runtime",
+        "@apollo/gateway",
+    ):
         if not (ORACLE / "node_modules" / package / "package.json").is_file():
             return f"{package} is not installed in {ORACLE}: run scripts/install-oracle.sh"
     return None

@@ -7,10 +7,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .classify import classify, signature
 from .compare import outcome
 from .generator import Generator, Operation
 from .harness import Harness, Judged
-from .classify import classify, signature
 from .regressions import read_all, write
 from .shrink import shrink
 from .sources import Case
@@ -135,9 +135,8 @@ def summary(reports: list[CaseReport]) -> str:
     lines = [f"{'case':44} {'ops':>5} {'odd':>5} {'refs≠':>6} {'other':>6} {'order':>6}  note"]
     for r in reports:
         note = r.note or ", ".join(r.regressions)
-        lines.append(
-            f"{r.case:44} {r.ops:5} {r.odd:5} {r.refs_disagree:6} {r.other:6} {r.key_order:6}  {note}"
-        )
+        counts = f"{r.ops:5} {r.odd:5} {r.refs_disagree:6} {r.other:6} {r.key_order:6}"
+        lines.append(f"{r.case:44} {counts}  {note}")
     total = CaseReport("TOTAL")
     for r in reports:
         total.ops += r.ops

@@ -160,7 +160,9 @@ def _clean(document: DocumentNode) -> DocumentNode:
     for definition in definitions:
         if isinstance(definition, OperationDefinitionNode):
             kept_vars = tuple(
-                v for v in definition.variable_definitions or () if v.variable.name.value in variables
+                v
+                for v in definition.variable_definitions or ()
+                if v.variable.name.value in variables
             )
             definition = replace(definition, variable_definitions=kept_vars)
         cleaned.append(definition)

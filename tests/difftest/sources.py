@@ -63,7 +63,11 @@ def discover(pattern: str = "*") -> list[Case]:
             supergraph = folder / "supergraph.graphql"
             if supergraph.is_file():
                 cases.append(
-                    Case(f"corpus-{_safe(folder.name)}", _relative(supergraph), _queries(folder / "queries"))
+                    Case(
+                        f"corpus-{_safe(folder.name)}",
+                        _relative(supergraph),
+                        _queries(folder / "queries"),
+                    )
                 )
     for path in sorted((ROOT / "tests" / "planner" / "supergraphs").glob("*.graphql")):
         cases.append(Case(f"planner-{_safe(path.stem)}", _relative(path)))

@@ -256,7 +256,6 @@ def _named(type_text: str) -> str:
     return type_text.strip("[]!")
 
 
-
 def _context_arguments(supergraph: Supergraph, sdl: str) -> dict[tuple[str, str, str], list[str]]:
     if "contextArguments" not in sdl:
         return {}

@@ -57,7 +57,9 @@ async def _answers(record: dict[str, Any], routed: str) -> dict[str, Any]:
         refused = fedgate.load(record["case"], routed)
         assert refused is None, refused
         return {
-            mode: await fedgate.execute(mode, record["case"], record["operation"], record["variables"])
+            mode: await fedgate.execute(
+                mode, record["case"], record["operation"], record["variables"]
+            )
             for mode in MODES
         }
     finally:
