@@ -23,6 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gateway.composition import CompositionSuccess, SubgraphSource, compose
+
 CORPUS = Path(__file__).parent
 ROOT = CORPUS.parents[2]
 NODE_MODULES = ROOT.parent / "shared" / "bench" / "node_modules"
@@ -49,27 +51,36 @@ def node_available() -> bool:
 
 def apollo_compose(sdls: dict[str, str]) -> str:
     """The supergraph Apollo's composition makes; raises with its errors when it fails."""
+    return apollo_compose_many({"case": sdls})["case"]
+
+
+def apollo_compose_many(cases: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Each case's supergraph, composed in one Node process; raises if one fails."""
     node = shutil.which("node")
     if node is None or not NODE_MODULES.is_dir():
         raise RuntimeError("needs node and ../shared/bench/node_modules (../shared/bench/setup.sh)")
     done = subprocess.run(
-        [node, str(ROOT / "scripts" / "apollo_compose.mjs")],
-        input=json.dumps(sdls),
+        [node, str(CORPUS / "compose_cases.mjs")],
+        input=json.dumps(cases),
         capture_output=True,
         text=True,
         env=dict(os.environ, NODE_PATH=str(NODE_MODULES)),
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"composition failed:\n{done.stderr}")
-    return done.stdout
+        raise RuntimeError(f"node failed:\n{done.stderr}")
+    results: dict[str, dict[str, object]] = json.loads(done.stdout)
+    failed = {name: r["errors"] for name, r in results.items() if "errors" in r}
+    if failed:
+        raise RuntimeError(f"composition failed: {json.dumps(failed, indent=1)}")
+    return {name: str(r["supergraph"]) for name, r in results.items()}
 
 
 def fedgate_compose(sdls: dict[str, str]) -> str:
     """fedgate's own composition of the same SDLs (same URLs as the Apollo script)."""
-    from gateway.composition import CompositionSuccess, SubgraphSource, compose
-
-    sources = [SubgraphSource(name, f"http://{name}.example/graphql", sdl) for name, sdl in sdls.items()]
+    sources = [
+        SubgraphSource(name, f"http://{name}.example/graphql", sdl) for name, sdl in sdls.items()
+    ]
     result = compose(sources)
     if isinstance(result, CompositionSuccess):
         return result.supergraph_sdl
@@ -78,8 +89,10 @@ def fedgate_compose(sdls: dict[str, str]) -> str:
 
 def _recompose(check: bool) -> int:
     stale = 0
-    for case in case_dirs():
-        text = apollo_compose(subgraph_sdls(case))
+    cases = case_dirs()
+    composed = apollo_compose_many({case.name: subgraph_sdls(case) for case in cases})
+    for case in cases:
+        text = composed[case.name]
         path = case / SUPERGRAPH
         if path.read_text() != text:
             stale += 1
@@ -106,7 +119,8 @@ def _difference(ours: str, apollo: str) -> str:
     if ours.rstrip("\n") == apollo.rstrip("\n"):
         return "same but for the final newline"
     changed = [
-        line for line in difflib.unified_diff(apollo.splitlines(), ours.splitlines(), lineterm="")
+        line
+        for line in difflib.unified_diff(apollo.splitlines(), ours.splitlines(), lineterm="")
         if line[:1] in "+-" and line[:3] not in ("+++", "---")
     ]
     return f"differs ({len(changed)} lines): {' | '.join(changed[:4])}"
