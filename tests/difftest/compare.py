@@ -24,13 +24,14 @@ Kind = Literal["agree", "odd", "refs_disagree", "other"]
 class Outcome:
     data: Any
     errors: bool
+    failed: bool = False  # a reference crashed or timed out: agrees with nothing
 
     def as_json(self) -> dict[str, Any]:
         return {"data": self.data, "errors": self.errors}
 
 
 def outcome(body: dict[str, Any]) -> Outcome:
-    return Outcome(body.get("data"), bool(body.get("errors")))
+    return Outcome(body.get("data"), bool(body.get("errors")), bool(body.get("failed")))
 
 
 def key_order_differs(a: Any, b: Any) -> bool:
@@ -57,7 +58,7 @@ def verdict(fedgate: dict[str, Outcome], hive: Outcome, apollo: Outcome | None) 
         return Verdict("agree", agreed=hive if apollo in (None, hive) else None)
     if apollo is None:
         raise ValueError("fedgate differs from Hive: Apollo must be asked")
-    if apollo != hive:
+    if apollo != hive or hive.failed:
         # Not counted against fedgate where it follows one of them; where it follows neither
         # (or its two modes differ) it is worth a look: "other".
         answers = list(fedgate.values())

@@ -81,7 +81,8 @@ class Harness:
         except (RuntimeError, TimeoutError) as error:
             if not self.references.alive:
                 await self._restart_references()
-            return {"data": None, "errors": [{"message": f"{ref} failed: {error}"[:2000]}]}
+            message = f"{ref} failed: {type(error).__name__}: {error}"[:2000]
+            return {"data": None, "errors": [{"message": message}], "failed": True}
 
     async def _restart_references(self) -> None:
         """A reference crashed Node (a panic in the native planner, say): start it again,
