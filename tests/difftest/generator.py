@@ -35,7 +35,9 @@ from graphql import (
     is_composite_type,
     is_leaf_type,
     parse,
+    parse_value,
     validate,
+    value_from_ast_untyped,
 )
 from graphql.pyutils import Undefined
 
@@ -200,7 +202,7 @@ class Generator:
         directive = rng.choice(("skip", "include"))
         if rng.random() < 0.5:
             return f" @{directive}(if: {rng.choice(('true', 'false'))})"
-        name = f"v{len(build.variables)}"
+        name = f"v{len(build.variables)}"  # unique: variables holds every kind
         default = rng.choice(("true", "false"))
         build.variables[name] = f"${name}: Boolean = {default}"
         if rng.random() < 0.3:
@@ -218,8 +220,20 @@ class Generator:
             if not required and rng.random() < 0.6:
                 continue
             literal = self._literal(argument.type, build, returns, 0)
+            if rng.random() < 0.15:
+                literal = self._as_variable(argument, literal, build)
             parts.append(f"{name}: {literal}")
         return f"({', '.join(parts)})" if parts else ""
+
+    def _as_variable(self, argument: GraphQLArgument, literal: str, build: _Build) -> str:
+        """The argument through a variable: with the literal as its default, or sent."""
+        name = f"a{len(build.variables)}"
+        if build.rng.random() < 0.5:
+            build.variables[name] = f"${name}: {argument.type} = {literal}"
+        else:
+            build.variables[name] = f"${name}: {argument.type}"
+            build.values[name] = value_from_ast_untyped(parse_value(literal))
+        return f"${name}"
 
     def _literal(
         self,
