@@ -19,10 +19,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .compare import outcome
 from .data import digest
+from .dataserver import DataServer
+from .fedgate import MODES, Fedgate
 from .generator import Operation
+from .sources import ROOT
 
-__all__ = ["REGRESSIONS", "read_all", "write"]
+__all__ = ["REGRESSIONS", "read_all", "replay", "replay_one", "set_xfail", "write"]
 
 REGRESSIONS = Path(__file__).resolve().parent / "regressions"
 
@@ -66,3 +70,36 @@ def read_all() -> list[tuple[str, dict[str, Any]]]:
         (p.stem, json.loads(p.read_text(encoding="utf-8")))
         for p in sorted(REGRESSIONS.glob("*.json"))
     ]
+
+
+async def replay(data: DataServer, record: dict[str, Any]) -> dict[str, Any]:
+    """fedgate's answers (per mode) to a regression's operation, over the data server."""
+    sdl = (ROOT / record["supergraph"]).read_text(encoding="utf-8")
+    routed = data.routed.get(record["case"]) or data.add(record["case"], sdl)[0]
+    fedgate = Fedgate()
+    try:
+        refused = fedgate.load(record["case"], routed)
+        if refused is not None:
+            return {mode: {"data": None, "errors": [{"message": refused}]} for mode in MODES}
+        case, text, variables = record["case"], record["operation"], record["variables"]
+        return {mode: await fedgate.execute(mode, case, text, variables) for mode in MODES}
+    finally:
+        await fedgate.close()
+
+
+async def replay_one(data: DataServer, record: dict[str, Any]) -> bool:
+    expected = record["expected"]
+    answers = await replay(data, record)
+    return all(
+        (outcome(body).data, outcome(body).errors) == (expected["data"], expected["errors"])
+        for body in answers.values()
+    )
+
+
+def set_xfail(name: str, reason: str | None) -> None:
+    path = REGRESSIONS / f"{name}.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record.pop("xfail", None)
+    if reason is not None:
+        record["xfail"] = reason
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

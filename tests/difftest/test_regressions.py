@@ -4,7 +4,8 @@ against fedgate and the data server only: no Node needed, so these run everywher
 Each file holds an operation where fedgate was the odd one out and the answer both references
 agreed on; fedgate must now give that answer (``data`` deeply equal, errors or not) in both
 plan modes. A file with ``"xfail": "reason"`` is a known, still open difference: strict xfail,
-so fixing it turns the test red until the marker is removed.
+so fixing it turns the test red until the marker is removed
+(``python -m tests.difftest replay --mark`` rewrites the markers from a replay).
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ import pytest
 
 from .compare import outcome
 from .dataserver import DataServer
-from .fedgate import MODES, Fedgate
-from .regressions import read_all
+from .regressions import read_all, replay
 from .sources import ROOT
 
 REGRESSIONS = read_all()
@@ -42,28 +42,11 @@ def data() -> Iterator[DataServer]:
 
 @pytest.mark.parametrize("record", _params())
 def test_regression(record: dict[str, Any], data: DataServer) -> None:
-    sdl = (ROOT / record["supergraph"]).read_text(encoding="utf-8")
-    routed = data.routed.get(record["case"]) or data.add(record["case"], sdl)[0]
-    answers = asyncio.run(_answers(record, routed))
+    answers = asyncio.run(replay(data, record))
     expected = record["expected"]
     for mode, body in answers.items():
         got = outcome(body)
         assert (got.data, got.errors) == (expected["data"], expected["errors"]), (mode, body)
-
-
-async def _answers(record: dict[str, Any], routed: str) -> dict[str, Any]:
-    fedgate = Fedgate()
-    try:
-        refused = fedgate.load(record["case"], routed)
-        assert refused is None, refused
-        return {
-            mode: await fedgate.execute(
-                mode, record["case"], record["operation"], record["variables"]
-            )
-            for mode in MODES
-        }
-    finally:
-        await fedgate.close()
 
 
 def test_regression_files_are_well_formed() -> None:
