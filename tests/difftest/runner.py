@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from .sources import Case
 __all__ = ["CaseReport", "run_case", "summary"]
 
 _SHRINK = 6  # findings shrunk per case: they are mostly of one or two classes
+_PER_CLASS = 2  # regression files kept per (case, class label)
 
 
 @dataclass
@@ -84,19 +86,23 @@ async def run_case(
 
 
 async def _record(harness: Harness, case: Case, report: CaseReport, seed: int) -> None:
-    """Shrink up to ``_SHRINK`` findings; write those whose shrunk shape is new for the case."""
-    shapes = {signature(r["operation"]) for _, r in read_all() if r["case"] == case.id}
+    """Shrink up to ``_SHRINK`` findings; write those of a new shape, at most
+    ``_PER_CLASS`` per (case, class label)."""
+    existing = [r for _, r in read_all() if r["case"] == case.id]
+    shapes = {signature(r["operation"]) for r in existing}
+    labels = Counter(r.get("class") for r in existing)
     for op, judged in report.findings[:_SHRINK]:
         small, final = await shrink_finding(harness, case.id, op, judged)
-        if signature(small.text) in shapes:
-            continue
-        shapes.add(signature(small.text))
         modes = final.verdict.modes
         assert final.verdict.agreed is not None
         expected = final.verdict.agreed.as_json()
         fedgate = {m: final.bodies[m] for m in modes}
-        found = f"python -m tests.difftest run --case {case.id} --seed {seed} --shrink"
         label = classify(expected, fedgate[modes[0]])
+        if signature(small.text) in shapes or labels[label] >= _PER_CLASS:
+            continue
+        shapes.add(signature(small.text))
+        labels[label] += 1
+        found = f"python -m tests.difftest run --case {case.id} --seed {seed} --shrink"
         path = write(case.id, case.path, small, modes, expected, fedgate, found, label)
         report.regressions.append(path.name)
 
