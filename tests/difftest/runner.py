@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections import Counter
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
