@@ -32,6 +32,11 @@ def classify(expected: dict[str, Any], fedgate: dict[str, Any]) -> str:
         return "7: an operation no plan satisfies was answered"
     if _typename_only_where_null(expected["data"], fedgate.get("data")):
         return "4: object of an @inaccessible runtime type not nulled"
+    if _empty_where_fields(expected["data"], fedgate.get("data")):
+        return (
+            "R: the references answer {} under a type condition where fedgate answers the "
+            "fields (check the spec: a union/interface the serving subgraph does not define)"
+        )
     if not expected["errors"] and not fedgate.get("errors"):
         return "data: fedgate returns other data than both references"
     return "errors: fedgate's errors differ from both references"
@@ -44,6 +49,16 @@ def _typename_only_where_null(expected: Any, got: Any) -> bool:
         return any(_typename_only_where_null(expected.get(k), got.get(k)) for k in expected)
     if isinstance(expected, list) and isinstance(got, list):
         return any(_typename_only_where_null(a, b) for a, b in zip(expected, got, strict=False))
+    return False
+
+
+def _empty_where_fields(expected: Any, got: Any) -> bool:
+    if expected == {} and isinstance(got, dict) and got:
+        return True
+    if isinstance(expected, dict) and isinstance(got, dict):
+        return any(_empty_where_fields(expected.get(k), got.get(k)) for k in expected)
+    if isinstance(expected, list) and isinstance(got, list):
+        return any(_empty_where_fields(a, b) for a, b in zip(expected, got, strict=False))
     return False
 
 

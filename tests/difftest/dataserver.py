@@ -119,6 +119,10 @@ class DataServer:
             log_level="warning",
             lifespan="off",
             interface="asgi3",
+            # Keep idle connections open: uvicorn's 5 s default closes pooled keep-alive
+            # connections under the clients while a run shrinks or restarts Node, and the next
+            # request on one fails ("Server disconnected"): a flake, not a finding.
+            timeout_keep_alive=3600,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True, name="dataserver")

@@ -41,7 +41,7 @@ Property = Callable[[Operation], Awaitable[bool]]
 _TYPENAME = SelectionSetNode(selections=(FieldNode(name=NameNode(value="__typename")),))
 
 
-async def shrink(operation: Operation, holds: Property, *, budget: int = 400) -> Operation:
+async def shrink(operation: Operation, holds: Property, *, budget: int = 250) -> Operation:
     """The smallest operation reached from ``operation`` for which ``holds`` stays true."""
     current = operation
     tries = 0
