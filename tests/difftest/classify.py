@@ -18,7 +18,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("can only be used once at this location", "1: repeated @skip/@include sent to a subgraph"),
     ("cannot represent value", "9: error beside a null (enum value outside the API schema)"),
     ("Cannot return null for non-nullable", "9: null bubbling differs"),
-    ("Can not write request body", "transport: subgraph request failed"),
+    ("HTTP fetch failed", "transport: a subgraph request failed (a harness flake, not a finding)"),
     ("Internal server error", "crash: fedgate internal error"),
 )
 
