@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit venv clean bench
+.PHONY: run test lint typecheck unit venv clean bench difftest
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -25,13 +25,23 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# install-browser.sh: Debian's chromium + chromium-driver for the GraphiQL browser test
-# (quick when installed; where it cannot install, that test skips and says why).
+# install-browser.sh: Debian's chromium + chromium-driver for the GraphiQL browser test;
+# install-oracle.sh: the differential tester's reference gateways (npm ci in
+# tests/difftest/oracle). Both are quick when installed; where they cannot install, the tests
+# that need them skip and say why.
 unit: $(STAMP)
 	sh scripts/install-browser.sh
+	sh scripts/install-oracle.sh
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# The full differential run over the whole corpus (tests/difftest): exit 1 where fedgate is the
+# odd one out. DIFFTEST_ARGS adds options, e.g. DIFFTEST_ARGS="--shrink" writes regressions.
+DIFFTEST_OPS ?= 200
+difftest: $(STAMP)
+	sh scripts/install-oracle.sh
+	$(BIN)/python -m tests.difftest run --ops $(DIFFTEST_OPS) $(DIFFTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,70 @@
+"""Comparing answers, and the verdict of one operation.
+
+Two answers agree when their ``data`` are deeply equal (object keys in any order, list items
+in order) and both or neither have ``errors``. Key order is compared separately: a
+different order is a lesser finding (GraphQL says the response follows the selection order).
+
+The verdict: fedgate is the **odd one out** when Hive Router's planner and Apollo Gateway
+agree and a fedgate mode differs from them; **references disagree** when Hive and Apollo
+differ and fedgate answers as one of them (not counted against fedgate); **other** when the
+references differ and fedgate answers as neither, or its two modes differ from each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["Outcome", "Verdict", "key_order_differs", "outcome", "verdict"]
+
+Kind = Literal["agree", "odd", "refs_disagree", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    data: Any
+    errors: bool
+    failed: bool = False  # a reference crashed or timed out: agrees with nothing
+
+    def as_json(self) -> dict[str, Any]:
+        return {"data": self.data, "errors": self.errors}
+
+
+def outcome(body: dict[str, Any]) -> Outcome:
+    return Outcome(body.get("data"), bool(body.get("errors")), bool(body.get("failed")))
+
+
+def key_order_differs(a: Any, b: Any) -> bool:
+    """Equal data whose object keys come in a different order somewhere."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if list(a) != list(b):
+            return True
+        return any(key_order_differs(a[k], b[k]) for k in a if k in b)
+    if isinstance(a, list) and isinstance(b, list):
+        return any(key_order_differs(x, y) for x, y in zip(a, b, strict=False))
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    kind: Kind
+    modes: tuple[str, ...] = ()  # fedgate modes that differ from the agreed answer
+    agreed: Outcome | None = None  # the references' answer, where they agree
+
+
+def verdict(fedgate: dict[str, Outcome], hive: Outcome, apollo: Outcome | None) -> Verdict:
+    """``apollo`` may be None when every fedgate mode agrees with Hive (not asked)."""
+    if all(o == hive for o in fedgate.values()):
+        return Verdict("agree", agreed=hive if apollo in (None, hive) else None)
+    if apollo is None:
+        raise ValueError("fedgate differs from Hive: Apollo must be asked")
+    if apollo != hive or hive.failed:
+        # Not counted against fedgate where it follows one of them; where it follows neither
+        # (or its two modes differ) it is worth a look: "other".
+        answers = list(fedgate.values())
+        same_modes = all(o == answers[0] for o in answers)
+        if same_modes and answers[0] in (hive, apollo):
+            return Verdict("refs_disagree")
+        return Verdict("other")
+    odd = tuple(mode for mode, o in fedgate.items() if o != hive)
+    return Verdict("odd", odd, hive) if odd else Verdict("agree", agreed=hive)
