@@ -91,6 +91,13 @@ class SelTree:
     def is_empty(self) -> bool:
         return not self.items
 
+    def has_fields(self) -> bool:
+        """Whether printing selects anything: a fragment that holds no field (all its types
+        pruned for this subgraph) is left out of the subgraph operation."""
+        return any(
+            isinstance(item, FieldItem) or item.sub.has_fields() for item in self.items.values()
+        )
+
     def print(self, rewrites: list[KeyRenamer] | None = None, path: tuple[str, ...] = ()) -> str:
         """The selection set as compact GraphQL text.
 
@@ -98,6 +105,10 @@ class SelTree:
         that differ in the subgraph (``String`` here, ``String!`` there), the subgraph would
         reject the operation (fields in a set must merge), so the later ones get an alias and
         a ``KeyRenamer`` in ``rewrites`` puts the value back under its key."""
+        if not self.has_fields():
+            # GraphQL has no empty selection sets; ``__typename`` is valid on every type and
+            # the client's response keeps ``{}`` (shaping selects only the client's fields)
+            return "{__typename}"
         return self._print_scope({}, rewrites, path)
 
     def _print_scope(
@@ -113,7 +124,7 @@ class SelTree:
                     alias = f"{key}__fedgate_{n}"
                     rewrites.append(KeyRenamer((*path, alias), key))
                 parts.append(_print_field(item, alias, rewrites, path))
-            elif not item.sub.is_empty():
+            elif item.sub.has_fields():
                 head = "..."
                 if item.type_condition:
                     head += f"on {item.type_condition}"
@@ -124,7 +135,10 @@ class SelTree:
         return "{" + " ".join(parts) + "}"
 
     def variables(self, out: set[str]) -> None:
+        """The variables the printed selection uses (what ``print`` leaves out uses none)."""
         for item in self.items.values():
+            if isinstance(item, FragmentItem) and not item.sub.has_fields():
+                continue
             for c in item.conditions:
                 out.add(c.variable)
             if isinstance(item, FieldItem):

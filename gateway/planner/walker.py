@@ -191,7 +191,7 @@ class Walker:
         shell = replace(f, selections=())
         sub = Ctx(
             ctx.group,
-            definition.type.named,
+            self.meta.field_type_name(ctx.type_name, f.name, ctx.group.subgraph),
             path,
             item.subtree(),
             sub_provided,
@@ -374,7 +374,7 @@ class Walker:
         )
         sub = Ctx(
             ctx.group,
-            definition.type.named,
+            self.meta.field_type_name(ctx.type_name, sel.name, graph),
             path,
             item.subtree(),
             provided.selections if provided is not None else None,
