@@ -98,7 +98,7 @@ class SelectionShape:
         self.parent = parent
         self.selection_sets = selection_sets
         self._compiler = compiler
-        self._by_type: dict[object, tuple[FieldShape, ...]] = {}
+        self._by_type: dict[object, tuple[FieldShape, ...] | None] = {}
         self.concrete: tuple[FieldShape, ...] | None = None
         # For an object selection of scalars only (most objects of a large response): the
         # response keys, and those that must not be null, so shaping is one dict comprehension.
@@ -110,12 +110,18 @@ class SelectionShape:
                 self.leaves = tuple(f.key for f in self.concrete)
                 self.required = tuple(f.key for f in self.concrete if f.non_null)
 
-    def fields_for(self, typename: object) -> tuple[FieldShape, ...]:
-        fields = self._by_type.get(typename)
-        if fields is None:
-            fields = self._compiler.fields(self, self._compiler.runtime_type(self, typename))
+    def fields_for(self, typename: object) -> tuple[FieldShape, ...] | None:
+        """The fields for an object of type ``typename``; None when the API schema has no
+        such object type at this position (the object is then null)."""
+        if not isinstance(typename, str):
+            return None
+        try:
+            return self._by_type[typename]
+        except KeyError:
+            runtime = self._compiler.runtime_type(self, typename)
+            fields = None if runtime is None else self._compiler.fields(self, runtime)
             self._by_type[typename] = fields
-        return fields
+            return fields
 
 
 ValueShape = EnumShape | ListShape | SelectionShape

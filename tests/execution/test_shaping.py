@@ -112,8 +112,10 @@ async def test_null_in_non_null_field_nulls_the_nearest_nullable_ancestor() -> N
     data = {"me": {"name": None, "username": "@ada"}, "topProducts": [{"price": None}]}
     result = await shape("{ me { username name } topProducts { price } }", data)
     # me is nullable → null; topProducts items are nullable → null; the list itself survives.
+    # No error: the reasons are value completion notes (docs/decisions/00xx-errors-beside-nulls).
     assert result["data"] == {"me": None, "topProducts": [None]}
-    assert result["errors"] == [
+    assert "errors" not in result
+    assert result["extensions"]["valueCompletion"] == [
         {"message": "Cannot return null for non-nullable field User.name.", "path": ["me", "name"]},
         {
             "message": "Cannot return null for non-nullable field Product.price.",
@@ -127,19 +129,21 @@ async def test_null_propagates_through_non_null_list_items_to_the_root() -> None
     result = await shape("{ search { ... on User { id } } }", data)
     assert result == {
         "data": None,
-        "errors": [
-            {
-                "message": "Cannot return null for non-nullable field User.id.",
-                "path": ["search", 0, "id"],
-            }
-        ],
+        "extensions": {
+            "valueCompletion": [
+                {
+                    "message": "Cannot return null for non-nullable field User.id.",
+                    "path": ["search", 0, "id"],
+                }
+            ]
+        },
     }
 
 
 async def test_missing_field_counts_as_null() -> None:
     result = await shape("{ me { name } }", {"me": {}})
     assert result["data"] == {"me": None}
-    assert result["errors"][0]["path"] == ["me", "name"]
+    assert result["extensions"]["valueCompletion"][0]["path"] == ["me", "name"]
 
 
 async def test_subgraph_error_covers_the_null_it_caused() -> None:
@@ -161,17 +165,18 @@ async def test_subgraph_error_elsewhere_does_not_cover_an_unrelated_null() -> No
     errors = [{"message": "x", "path": ["me", "reviews", 0, "body"]}]
     data = {"me": {"name": None, "reviews": [{"body": None}]}}
     result = await shape("{ me { reviews { body } name } }", data, errors=errors)
-    assert [e["message"] for e in result["errors"]] == [
-        "x",
-        "Cannot return null for non-nullable field User.name.",
+    assert [e["message"] for e in result["errors"]] == ["x"]
+    assert [e["message"] for e in result["extensions"]["valueCompletion"]] == [
+        "Cannot return null for non-nullable field User.name."
     ]
 
 
-async def test_enum_value_missing_from_the_api_schema_becomes_null_with_an_error() -> None:
+async def test_enum_value_missing_from_the_api_schema_becomes_null_without_an_error() -> None:
     data = {"topProducts": [{"status": "ACTIVE"}, {"status": "SECRET"}]}
     result = await shape("{ topProducts { status } }", data)
     assert result["data"] == {"topProducts": [{"status": "ACTIVE"}, {"status": None}]}
-    assert result["errors"] == [
+    assert "errors" not in result
+    assert result["extensions"]["valueCompletion"] == [
         {
             "message": 'Enum "Status" cannot represent value: "SECRET"',
             "path": ["topProducts", 1, "status"],
