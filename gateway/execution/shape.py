@@ -78,7 +78,8 @@ def _object(
     if fields is None:
         fields = sel.fields_for(data.get("__typename"))
         if fields is None:
-            return _invalid_typename(sel, data, path, errs)
+            _invalid_typename(sel, data, path, errs)
+            return None
     elif sel.leaves is not None:
         out = {key: data.get(key) for key in sel.leaves}
         for key in sel.required:
@@ -125,11 +126,9 @@ def _complete(shape: ValueShape, value: Any, path: _Path, coordinate: str, errs:
 def _invalid_typename(
     sel: SelectionShape, data: dict[str, Any], path: _Path, errs: _Errors
 ) -> None:
-    """An object whose type the API schema does not have here (an ``@inaccessible`` type, or a
-    type that is not a member of the field's union or interface there): null."""
+    """An object whose type the API schema does not have (an ``@inaccessible`` type): null."""
     typename = _repr(data.get("__typename"))
     errs.add(f"Invalid __typename {typename} for an object of type {sel.parent.name}.", path)
-    return None
 
 
 def _not_object(value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:

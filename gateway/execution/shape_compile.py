@@ -111,17 +111,22 @@ class SelectionShape:
                 self.required = tuple(f.key for f in self.concrete if f.non_null)
 
     def fields_for(self, typename: object) -> tuple[FieldShape, ...] | None:
-        """The fields for an object of type ``typename``; None when the API schema has no
-        such object type at this position (the object is then null)."""
-        if not isinstance(typename, str):
-            return None
+        """The fields for an object whose ``__typename`` is ``typename``; None when the API
+        schema has no composite type of that name (an ``@inaccessible`` type): the object is
+        then null, as in Apollo Gateway. A missing ``__typename`` or an abstract type's name
+        (an ``@interfaceObject`` subgraph answers the interface's name) select the fields
+        on the static type only."""
         try:
             return self._by_type[typename]
         except KeyError:
-            runtime = self._compiler.runtime_type(self, typename)
-            fields = None if runtime is None else self._compiler.fields(self, runtime)
+            fields = None
+            if self._compiler.is_valid_typename(typename):
+                runtime = self._compiler.runtime_type(self, typename)
+                fields = self._compiler.fields(self, runtime)
             self._by_type[typename] = fields
             return fields
+        except TypeError:  # not hashable: not a type name either
+            return None
 
 
 ValueShape = EnumShape | ListShape | SelectionShape
@@ -144,6 +149,12 @@ class ShapeCompiler:
 
     def root(self, root_type: GraphQLObjectType, selection_set: SelectionSetNode) -> SelectionShape:
         return SelectionShape(root_type, (selection_set,), self)
+
+    def is_valid_typename(self, typename: object) -> bool:
+        if typename is None:
+            return True
+        t = self.schema.type_map.get(typename) if isinstance(typename, str) else None
+        return isinstance(t, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
 
     def runtime_type(self, shape: SelectionShape, typename: object) -> GraphQLObjectType | None:
         t = self.schema.type_map.get(typename) if isinstance(typename, str) else None
