@@ -212,3 +212,29 @@ async def test_conditional_duplicate_key_merges_only_included_selections() -> No
         "data": {"me": {"reviews": [{"body": "A", "id": "r1"}]}}
     }
     assert await shape(query, data, {"b": False}) == {"data": {"me": {"reviews": [{"id": "r1"}]}}}
+
+
+async def test_typename_unknown_to_the_api_schema_nulls_the_object() -> None:
+    """An ``@inaccessible`` object type: null (here through non-null list items to the root),
+    a note, no error — as Apollo Gateway answers."""
+    data = {"node": {"__typename": "Secret", "id": "1"}, "search": [{"__typename": "Secret"}]}
+    result = await shape("{ node(id: 1) { id } }", data)
+    assert result == {
+        "data": {"node": None},
+        "extensions": {
+            "valueCompletion": [
+                {
+                    "message": 'Invalid __typename "Secret" for an object of type Node.',
+                    "path": ["node"],
+                }
+            ]
+        },
+    }
+    assert (await shape("{ search { __typename } }", data))["data"] is None
+
+
+async def test_an_abstract_types_name_as_typename_selects_the_static_fields() -> None:
+    """What an ``@interfaceObject`` subgraph answers: the interface's name. Kept, no note."""
+    data = {"node": {"__typename": "Node", "id": "1"}}
+    result = await shape("{ node(id: 1) { __typename id ... on User { name } } }", data)
+    assert result == {"data": {"node": {"__typename": "Node", "id": "1"}}}
