@@ -54,6 +54,27 @@ type Shelf @shareable { top: Book }
 """
 
 
+SHOP = """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+type Query { products: [Product] }
+type Product @key(fields: "id") { id: ID! }
+"""
+FEATURES = """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                    import: ["@key", "@shareable"])
+type Product @key(fields: "id") { id: ID! feature: Media @shareable }
+union Media = Book | Song
+type Book @key(fields: "id") { id: ID! title: String @shareable }
+type Song @key(fields: "id") { id: ID! length: Int }
+"""
+FEATURED_BOOKS = """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                    import: ["@key", "@shareable"])
+type Product @key(fields: "id") { id: ID! feature: Book @shareable }
+type Book @key(fields: "id") { id: ID! title: String @shareable pages: Int }
+"""
+
+
 def products() -> Supergraph:
     return supergraph(products=PRODUCTS, stock=STOCK)
 
@@ -320,6 +341,47 @@ def test_only_fragments_on_other_types_leave_typename() -> None:
                 }
               }
             }
+          },
+        }
+        """
+    )
+
+
+def test_field_typed_by_the_subgraph_inside_an_entity_fetch() -> None:
+    """`Product.feature` is `Media` in features and `Book` in books, reached by an entity
+    fetch: the same rule (Apollo's plan is the same)."""
+    sg = supergraph(shop=SHOP, features=FEATURES, books=FEATURED_BOOKS)
+    query = "{ products { feature { ... on Book { pages } ... on Song { length } } } }"
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "shop") {
+              {
+                products {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "books") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Product {
+                    feature {
+                      __typename
+                      pages
+                    }
+                  }
+                }
+              },
+            },
           },
         }
         """
