@@ -48,6 +48,12 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "response, per affected path",
         "A subgraph answered invalid JSON or a response of the wrong shape.",
     ),
+    "INVALID_GRAPHQL": (
+        "`extensions.valueCompletion`, per path",
+        "Merged subgraph data breaks the API schema there (an unexplained null in a non-null "
+        "position, an enum value or a `__typename` the API schema lacks): the value is null, "
+        "and this note is not an error (docs/decisions/00xx-errors-beside-nulls.md).",
+    ),
     "GATEWAY_TIMEOUT": ("response, per affected path", "A subgraph did not answer in time."),
     "DOWNSTREAM_SERVICE_ERROR": (
         "response",

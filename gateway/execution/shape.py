@@ -48,7 +48,9 @@ class _Errors:
 
     def add(self, message: str, path: _Path) -> None:
         at = _materialize(path)
-        self.notes.append({"message": message, "path": list(at)})
+        # Apollo Gateway's code for these notes
+        note = {"message": message, "path": list(at), "extensions": {"code": "INVALID_GRAPHQL"}}
+        self.notes.append(note)
         if self._exact is not None:
             self._exact.add(at)
             self._prefixes.update(at[:i] for i in range(len(at) + 1))

@@ -129,6 +129,7 @@ async def test_no_entity_call_for_null_parents_or_null_keys() -> None:
         {
             "message": "Cannot return null for non-nullable field User.name.",
             "path": ["topProducts", 1, "reviews", 1, "author", "name"],
+            "extensions": {"code": "INVALID_GRAPHQL"},
         }
     ]
 

@@ -116,10 +116,15 @@ async def test_null_in_non_null_field_nulls_the_nearest_nullable_ancestor() -> N
     assert result["data"] == {"me": None, "topProducts": [None]}
     assert "errors" not in result
     assert result["extensions"]["valueCompletion"] == [
-        {"message": "Cannot return null for non-nullable field User.name.", "path": ["me", "name"]},
+        {
+            "message": "Cannot return null for non-nullable field User.name.",
+            "path": ["me", "name"],
+            "extensions": {"code": "INVALID_GRAPHQL"},
+        },
         {
             "message": "Cannot return null for non-nullable field Product.price.",
             "path": ["topProducts", 0, "price"],
+            "extensions": {"code": "INVALID_GRAPHQL"},
         },
     ]
 
@@ -134,6 +139,7 @@ async def test_null_propagates_through_non_null_list_items_to_the_root() -> None
                 {
                     "message": "Cannot return null for non-nullable field User.id.",
                     "path": ["search", 0, "id"],
+                    "extensions": {"code": "INVALID_GRAPHQL"},
                 }
             ]
         },
@@ -180,6 +186,7 @@ async def test_enum_value_missing_from_the_api_schema_becomes_null_without_an_er
         {
             "message": 'Enum "Status" cannot represent value: "SECRET"',
             "path": ["topProducts", 1, "status"],
+            "extensions": {"code": "INVALID_GRAPHQL"},
         }
     ]
 
@@ -226,6 +233,7 @@ async def test_typename_unknown_to_the_api_schema_nulls_the_object() -> None:
                 {
                     "message": 'Invalid __typename "Secret" for an object of type Node.',
                     "path": ["node"],
+                    "extensions": {"code": "INVALID_GRAPHQL"},
                 }
             ]
         },
