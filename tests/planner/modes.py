@@ -40,7 +40,7 @@ from gateway.supergraph import Supergraph
 from gateway.supergraph.model import FieldDef, TypeDef
 from gateway.transport.local import GraphQLCoreApp, LocalClient
 
-__all__ = ["check_modes", "fetches", "generated_apps"]
+__all__ = ["check_modes", "fetches", "generated_apps", "root_value"]
 
 _BUILTIN = frozenset({"String", "Int", "Float", "Boolean", "ID"})
 _apps: dict[str, dict[str, GraphQLSchema] | None] = {}
@@ -88,8 +88,7 @@ def _run(
     name: str | None,
     batch: bool,
 ) -> Any:
-    root = _Obj(sg.query_type, "root")
-    apps = {g: GraphQLCoreApp(schema, root_value=root) for g, schema in schemas.items()}
+    apps = {g: GraphQLCoreApp(s, root_value=root_value(sg.query_type)) for g, s in schemas.items()}
     gateway = Gateway(sg, LocalClient(apps), GatewayConfig(batch_fetches=batch))
     return asyncio.run(gateway.execute(query, variables, name))
 
@@ -230,6 +229,11 @@ def _print_field(f: FieldDef, graph: str, is_input: bool) -> str:
 
 
 # -- deterministic data ---------------------------------------------------------------------
+
+
+def root_value(typename: str = "Query") -> Any:
+    """The root object the generated subgraphs resolve from."""
+    return _Obj(typename, "root")
 
 
 class _Obj(dict[str, Any]):
