@@ -76,9 +76,9 @@ def fetches(node: PlanNode | None, conds: tuple[str, ...] = ()) -> Iterator[tupl
     """(service, path, operation's selection, conditions) of every fetch, batched or not."""
     match node:
         case Fetch():
-            yield (node.service, (), node.operation, node.requires, conds)
+            yield (node.service, (), node.operation, repr(node.requires), conds)
         case Flatten(path=path, node=inner):
-            yield (inner.service, path, inner.operation, inner.requires, conds)
+            yield (inner.service, path, inner.operation, repr(inner.requires), conds)
         case BatchFetch(entries=entries):
             for entry in entries:
                 yield from fetches(entry, conds)
