@@ -104,7 +104,13 @@ class Walker:
             ctx = replace(ctx, conds=and_conditions(ctx.conds, frag.conditions))
         if tc == ctx.type_name:
             target = ctx.target.fragment(None, frag.conditions)
-            self.walk(replace(ctx, target=target), frag.selections)
+            # an escalated selection keeps the fragment's conditions (``... @include(if: $v)``)
+            up = (
+                self._up_through(ctx, Fragment(None, (), frag.conditions))
+                if frag.conditions
+                else ctx.up
+            )
+            self.walk(replace(ctx, target=target, up=up), frag.selections)
             return
         if self.meta.is_interface_object(ctx.type_name, graph):
             self.jump(ctx, frag)  # this subgraph does not know the types behind the interface

@@ -222,7 +222,8 @@ def test_value_type_whose_fields_come_through_the_parent_key() -> None:
 
 def test_variables_of_pruned_selections_are_not_declared() -> None:
     """`$v` guards only a fragment that products cannot answer: products' operation must not
-    declare it ("Variable $v is never used"), while `$w` keeps its type and default."""
+    declare it ("Variable $v is never used"), while `$w` keeps its type and default; the
+    fragment goes to stock with its condition (as in Apollo's plan), and `$v` with it."""
     query = """
       query Q($v: Boolean!, $w: Boolean = true) {
         products { dims { ... @include(if: $v) { h } } name @include(if: $w) }
@@ -231,7 +232,7 @@ def test_variables_of_pruned_selections_are_not_declared() -> None:
     [(_, root), (_, entity)] = operations(products(), query)
     assert root.startswith("query Q__products__0($w:Boolean=true){")
     assert "$v" not in root
-    assert entity.startswith("query Q__stock__1($representations:[_Any!]!){")
+    assert entity.startswith("query Q__stock__1($representations:[_Any!]!,$v:Boolean!){")
     assert plan(products(), query) == expected(
         """
         QueryPlan {
@@ -259,7 +260,9 @@ def test_variables_of_pruned_selections_are_not_declared() -> None:
                 {
                   ... on Product {
                     dims {
-                      h
+                      ... @include(if: $v) {
+                        h
+                      }
                     }
                   }
                 }
