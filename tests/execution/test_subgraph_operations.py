@@ -79,6 +79,8 @@ async def test_unused_variables_are_not_sent_or_declared(batch: bool) -> None:
     }
     [root] = apps["products"].requests
     assert "$v" not in root["query"]
+    included = await run(product_apps(), products(), batch, query, v=True, w=False)
+    assert included == {"data": {"products": [{"dims": {"h": 7}}, {"dims": {"h": 9}}]}}
 
 
 async def test_union_field_concrete_in_its_subgraph(batch: bool) -> None:
