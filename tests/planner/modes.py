@@ -171,6 +171,9 @@ def _schema(sg: Supergraph, graph: str) -> GraphQLSchema:
     parts.append(schema_def + " }")
     schema = build_schema("\n".join(p for p in parts if p))
     _attach_resolvers(schema)
+    # what the API schema hides (``@inaccessible`` types and enum values) is never generated:
+    # the answers must fit the API schema too (what breaks it: tests/execution)
+    schema.extensions = {"api": sg.api_schema}
     return schema
 
 
@@ -321,13 +324,16 @@ def _value(type_: Any, seed: str, schema: GraphQLSchema) -> Any:
 def _non_null(type_: Any, seed: str, schema: GraphQLSchema, h: int) -> Any:
     if isinstance(type_, GraphQLList):
         return [_value(type_.of_type, f"{seed}[{i}]", schema) for i in range(h % 3 + 1)]
+    api = schema.extensions["api"].type_map
     if isinstance(type_, GraphQLEnumType):
-        values = sorted(type_.values)
+        visible = getattr(api.get(type_.name), "values", {})
+        values = sorted(v for v in type_.values if v in visible) or sorted(type_.values)
         return values[h % len(values)]
     if isinstance(type_, GraphQLObjectType):
         return _Obj(type_.name, seed)
     if hasattr(type_, "resolve_type"):
         possible = sorted(t.name for t in schema.get_possible_types(type_))
+        possible = [t for t in possible if t in api] or possible
         return _Obj(possible[h % len(possible)], seed)
     return {
         "Int": h % 100,
