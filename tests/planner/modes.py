@@ -173,8 +173,23 @@ def _schema(sg: Supergraph, graph: str) -> GraphQLSchema:
     _attach_resolvers(schema)
     # what the API schema hides (``@inaccessible`` types and enum values) is never generated:
     # the answers must fit the API schema too (what breaks it: tests/execution)
-    schema.extensions = {"api": sg.api_schema}
+    schema.extensions = {"api": sg.api_schema, "keys": _identity_keys(sg)}
     return schema
+
+
+def _identity_keys(sg: Supergraph) -> dict[str, tuple[str, ...]]:
+    """Per entity type, the fields of its first key made of top-level fields only: an entity's
+    other fields derive from their values, so every subgraph answers a shareable field of the
+    same entity with the same value (as real subgraphs must)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for t in sg.types.values():
+        for j in t.joins:
+            key = j.key or ""
+            names = tuple(key.split())
+            if names and "{" not in key and all(n in t.fields for n in names):
+                out[t.name] = names
+                break
+    return out
 
 
 def _is_user_type(name: str) -> bool:
@@ -273,10 +288,29 @@ def _resolve(parent: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
         return [_entity(rep, info.schema) for rep in args["representations"]]
     if isinstance(parent, dict) and name in parent:
         return _from_representation(parent[name], info.return_type, f"{_seed(parent)}.{name}")
-    seed = f"{_seed(parent)}.{name}({orjson.dumps(args, option=orjson.OPT_SORT_KEYS).decode()})"
+    seed = _field_seed(_identity(parent, name, info), name, args)
     if _seed(parent) == "root":  # root fields are never null: their subtrees are the test
         return _value(GraphQLNonNull(_nullable(info.return_type)), seed, info.schema)
     return _value(info.return_type, seed, info.schema)
+
+
+def _field_seed(parent_seed: str, name: str, args: Mapping[str, Any]) -> str:
+    return f"{parent_seed}.{name}({orjson.dumps(args, option=orjson.OPT_SORT_KEYS).decode()})"
+
+
+def _identity(parent: Any, name: str, info: GraphQLResolveInfo) -> str:
+    """The seed a field of ``parent`` derives from: an entity's key values where it has a
+    key (whichever subgraph and path it came from), else the path that led to it."""
+    keys = info.schema.extensions["keys"].get(parent.get("__typename"), ())
+    if not keys or name in keys or not all(k in info.parent_type.fields for k in keys):
+        return _seed(parent)
+    values = [
+        parent[k]
+        if k in parent
+        else _value(info.parent_type.fields[k].type, _field_seed(_seed(parent), k, {}), info.schema)
+        for k in keys
+    ]
+    return f"{parent['__typename']}#{orjson.dumps(values).decode()}"
 
 
 def _nullable(type_: Any) -> Any:
