@@ -112,17 +112,20 @@ class SelTree:
         return self._print_scope({}, rewrites, path)
 
     def _print_scope(
-        self, seen: dict[str, str], rewrites: list[KeyRenamer] | None, path: tuple[str, ...]
+        self,
+        seen: dict[tuple[str, str], str | None],
+        rewrites: list[KeyRenamer] | None,
+        path: tuple[str, ...],
     ) -> str:
+        """``seen``: the alias each (response key, type) of this scope is printed under (None:
+        the key's first type, printed as the client wrote it); each other type has one alias of
+        its own, so a key selected twice with one type (e.g. under two conditions) merges."""
         parts: list[str] = []
         for item in self.items.values():
             if isinstance(item, FieldItem):
-                key = item.response_key
                 alias = item.alias
-                if seen.setdefault(key, item.type_text) != item.type_text and rewrites is not None:
-                    n = sum(1 for r in rewrites if r.rename_key_to == key)
-                    alias = f"{key}__fedgate_{n}"
-                    rewrites.append(KeyRenamer((*path, alias), key))
+                if rewrites is not None:
+                    alias = _scoped_alias(item, seen, rewrites, path)
                 parts.append(_print_field(item, alias, rewrites, path))
             elif item.sub.has_fields():
                 head = "..."
@@ -159,6 +162,25 @@ class SelTree:
                 assert item.type_condition is not None
                 out.append(ReqFragment(item.type_condition, item.sub.to_requires()))
         return tuple(out)
+
+
+def _scoped_alias(
+    item: FieldItem,
+    seen: dict[tuple[str, str], str | None],
+    rewrites: list[KeyRenamer],
+    path: tuple[str, ...],
+) -> str | None:
+    key = item.response_key
+    if (key, item.type_text) not in seen:
+        n = sum(1 for k, _ in seen if k == key)
+        seen[key, item.type_text] = None if n == 0 else f"{key}__fedgate_{n - 1}"
+    alias = seen[key, item.type_text]
+    if alias is None:
+        return item.alias  # the key's first type: as the client wrote it
+    renamer = KeyRenamer((*path, alias), key)
+    if renamer not in rewrites:
+        rewrites.append(renamer)
+    return alias
 
 
 def _print_field(

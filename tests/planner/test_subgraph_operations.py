@@ -389,3 +389,90 @@ def test_field_typed_by_the_subgraph_inside_an_entity_fetch() -> None:
         }
         """
     )
+
+
+CATALOG = """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                    import: ["@key", "@shareable"])
+type Query { media: [Media] }
+interface Media { id: ID! }
+type Book implements Media @key(fields: "id") { id: ID! author: Person! @shareable }
+type Movie implements Media @key(fields: "id") { id: ID! author: Person }
+type Person @key(fields: "id") { id: ID! }
+"""
+AUTHORS = """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                    import: ["@key", "@shareable"])
+type Book @key(fields: "id") { id: ID! author: Person @shareable }
+type Person @key(fields: "id") { id: ID! }
+"""
+PEOPLE = """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+type Person @key(fields: "id") { id: ID! name: String }
+"""
+
+
+def test_a_conflicting_key_selected_twice_shares_one_alias() -> None:
+    """`author` is `Person!` on Book and `Person` on Movie in catalog, so Movie's is aliased;
+    Movie's `author` is selected twice (with and without a condition): one alias for both, so
+    that the subgraph merges them and both sub-selections come back (found by running both
+    plan modes on generated subgraphs: `a0` was lost behind a second alias)."""
+    sg = supergraph(catalog=CATALOG, authors=AUTHORS, people=PEOPLE)
+    query = """
+      query Q($v: Boolean!) {
+        media {
+          ... @include(if: $v) { ... on Book { author { name } } ... on Movie { author { a0: id } } }
+          ... on Movie { author { __typename } }
+        }
+      }
+    """
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                media {
+                  __typename
+                  ... @include(if: $v) {
+                    ... on Book {
+                      author {
+                        __typename
+                        id
+                      }
+                    }
+                    ... on Movie {
+                      author__fedgate_0: author {
+                        a0: id
+                      }
+                    }
+                  }
+                  ... on Movie {
+                    author__fedgate_0: author {
+                      __typename
+                    }
+                  }
+                }
+              }
+            },
+            Include(if: $v) {
+              Flatten(path: "media.@.author") {
+                Fetch(service: "people") {
+                  {
+                    ... on Person {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Person {
+                      name
+                    }
+                  }
+                },
+              },
+            },
+          },
+        }
+        """
+    )
