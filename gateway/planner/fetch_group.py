@@ -131,10 +131,11 @@ class SelTree:
                 head = "..."
                 if item.type_condition:
                     head += f"on {item.type_condition}"
-                head += "".join(" " + c.directive() for c in item.conditions)
+                own, outer = _split_conditions(item.conditions)
+                head += "".join(" " + c.directive() for c in own)
                 inner = (*path, f"... on {item.type_condition}") if item.type_condition else path
                 # an inline fragment's fields belong to the enclosing set: same scope
-                parts.append(head + item.sub._print_scope(seen, rewrites, inner))
+                parts.append(_wrap(outer, head + item.sub._print_scope(seen, rewrites, inner)))
         return "{" + " ".join(parts) + "}"
 
     def variables(self, out: set[str]) -> None:
@@ -188,9 +189,27 @@ def _print_field(
 ) -> str:
     text = f"{alias}:{item.name}" if alias else item.name
     text += print_arguments(item.arguments)
-    text += "".join(" " + c.directive() for c in item.conditions)
+    own, outer = _split_conditions(item.conditions)
+    text += "".join(" " + c.directive() for c in own)
     if item.sub is not None:
         text += item.sub.print(rewrites, (*path, alias or item.name))
+    return _wrap(outer, text)
+
+
+def _split_conditions(conds: tuple[Cond, ...]) -> tuple[list[Cond], list[Cond]]:
+    """(the conditions one location can carry, the rest): ``@skip`` and ``@include`` are not
+    repeatable, so a second one of a kind (conditions gathered from nested fragments) goes on
+    an enclosing ``...`` fragment instead."""
+    own: list[Cond] = []
+    outer: list[Cond] = []
+    for c in reversed(conds):  # the innermost condition stays on the location itself
+        (outer if any(o.include == c.include for o in own) else own).append(c)
+    return own[::-1], outer[::-1]
+
+
+def _wrap(conds: list[Cond], text: str) -> str:
+    for c in reversed(conds):
+        text = f"...{c.directive()}{{{text}}}"
     return text
 
 

@@ -476,3 +476,57 @@ def test_a_conflicting_key_selected_twice_shares_one_alias() -> None:
         }
         """
     )
+
+
+def test_conditions_of_nested_fragments_are_not_repeated_on_one_location() -> None:
+    """`@include` is not repeatable: the root fragment that gathers both conditions is printed
+    as two nested fragments (the subgraph used to reject "The directive '@include' can only be
+    used once at this location"), and the entity fetch it leads to runs under both."""
+    query = """
+      query Q($a: Boolean!, $b: Boolean!) {
+        products { id }
+        ... @include(if: $a) { ... @include(if: $b) { products { stock } } }
+      }
+    """
+    assert plan(products(), query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "products") {
+              {
+                products {
+                  id
+                }
+                ... @include(if: $a) {
+                  ... @include(if: $b) {
+                    products {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              }
+            },
+            Include(if: $a) {
+              Include(if: $b) {
+                Flatten(path: "products.@") {
+                  Fetch(service: "stock") {
+                    {
+                      ... on Product {
+                        __typename
+                        id
+                      }
+                    } =>
+                    {
+                      ... on Product {
+                        stock
+                      }
+                    }
+                  },
+                },
+              },
+            },
+          },
+        }
+        """
+    )
