@@ -98,35 +98,35 @@ class SelTree:
             isinstance(item, FieldItem) or item.sub.has_fields() for item in self.items.values()
         )
 
-    def print(self, rewrites: list[KeyRenamer] | None = None, path: tuple[str, ...] = ()) -> str:
+    def print(
+        self,
+        rewrites: list[KeyRenamer] | None = None,
+        path: tuple[str, ...] = (),
+        scope: _Scope | None = None,
+    ) -> str:
         """The selection set as compact GraphQL text.
 
-        Where one response key is selected in a set (across its inline fragments) with types
-        that differ in the subgraph (``String`` here, ``String!`` there), the subgraph would
-        reject the operation (fields in a set must merge), so the later ones get an alias and
-        a ``KeyRenamer`` in ``rewrites`` puts the value back under its key."""
+        Where one response key is selected in a set (across its inline fragments, and across
+        the fields of one response key above it: they merge) with types that differ in the
+        subgraph (``String`` here, ``String!`` there), the subgraph would reject the operation
+        (fields in a set must merge), so the later ones get an alias and a ``KeyRenamer`` in
+        ``rewrites`` puts the value back under its key."""
         if not self.has_fields():
             # GraphQL has no empty selection sets; ``__typename`` is valid on every type and
             # the client's response keeps ``{}`` (shaping selects only the client's fields)
             return "{__typename}"
-        return self._print_scope({}, rewrites, path)
+        return self._print_scope(_Scope() if scope is None else scope, rewrites, path)
 
     def _print_scope(
-        self,
-        seen: dict[tuple[str, str], str | None],
-        rewrites: list[KeyRenamer] | None,
-        path: tuple[str, ...],
+        self, scope: _Scope, rewrites: list[KeyRenamer] | None, path: tuple[str, ...]
     ) -> str:
-        """``seen``: the alias each (response key, type) of this scope is printed under (None:
-        the key's first type, printed as the client wrote it); each other type has one alias of
-        its own, so a key selected twice with one type (e.g. under two conditions) merges."""
         parts: list[str] = []
         for item in self.items.values():
             if isinstance(item, FieldItem):
                 alias = item.alias
                 if rewrites is not None:
-                    alias = _scoped_alias(item, seen, rewrites, path)
-                parts.append(_print_field(item, alias, rewrites, path))
+                    alias = _scoped_alias(item, scope.aliases, rewrites, path)
+                parts.append(_print_field(item, alias, rewrites, path, scope))
             elif item.sub.has_fields():
                 head = "..."
                 if item.type_condition:
@@ -135,7 +135,7 @@ class SelTree:
                 head += "".join(" " + c.directive() for c in own)
                 inner = (*path, f"... on {item.type_condition}") if item.type_condition else path
                 # an inline fragment's fields belong to the enclosing set: same scope
-                parts.append(_wrap(outer, head + item.sub._print_scope(seen, rewrites, inner)))
+                parts.append(_wrap(outer, head + item.sub._print_scope(scope, rewrites, inner)))
         return "{" + " ".join(parts) + "}"
 
     def variables(self, out: set[str]) -> None:
@@ -184,15 +184,35 @@ def _scoped_alias(
     return alias
 
 
+class _Scope:
+    """One selection set being printed, across its inline fragments. ``aliases``: the alias
+    each (response key, type) is printed under (None: the key's first type, printed as the
+    client wrote it); each other type has one alias of its own, so a key selected twice with
+    one type (e.g. under two conditions) merges. ``children``: the scope below each printed
+    key, shared by the fields the subgraph merges into one."""
+
+    __slots__ = ("aliases", "children")
+
+    def __init__(self) -> None:
+        self.aliases: dict[tuple[str, str], str | None] = {}
+        self.children: dict[str, _Scope] = {}
+
+
 def _print_field(
-    item: FieldItem, alias: str | None, rewrites: list[KeyRenamer] | None, path: tuple[str, ...]
+    item: FieldItem,
+    alias: str | None,
+    rewrites: list[KeyRenamer] | None,
+    path: tuple[str, ...],
+    scope: _Scope,
 ) -> str:
     text = f"{alias}:{item.name}" if alias else item.name
     text += print_arguments(item.arguments)
     own, outer = _split_conditions(item.conditions)
     text += "".join(" " + c.directive() for c in own)
     if item.sub is not None:
-        text += item.sub.print(rewrites, (*path, alias or item.name))
+        key = alias or item.name
+        child = scope.children.setdefault(key, _Scope())
+        text += item.sub.print(rewrites, (*path, key), child)
     return _wrap(outer, text)
 
 

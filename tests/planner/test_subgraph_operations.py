@@ -530,3 +530,60 @@ def test_conditions_of_nested_fragments_are_not_repeated_on_one_location() -> No
         }
         """
     )
+
+
+def test_conflicts_are_found_across_fields_the_subgraph_merges() -> None:
+    """Two `media` fields (one under a condition) are one field to the subgraph: the types of
+    their sub-fields must merge too, so Movie's `author` is aliased although it is in the
+    other `media`."""
+    sg = supergraph(catalog=CATALOG, authors=AUTHORS, people=PEOPLE)
+    query = """
+      query Q($v: Boolean!) {
+        media @include(if: $v) { ... on Book { author { id } } }
+        media { ... on Movie { author { name } } }
+      }
+    """
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                media @include(if: $v) {
+                  __typename
+                  ... on Book {
+                    author {
+                      id
+                    }
+                  }
+                }
+                media {
+                  __typename
+                  ... on Movie {
+                    author__fedgate_0: author {
+                      __typename
+                      id
+                    }
+                  }
+                }
+              }
+            },
+            Flatten(path: "media.@.author") {
+              Fetch(service: "people") {
+                {
+                  ... on Person {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Person {
+                    name
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    )
