@@ -421,7 +421,10 @@ def test_a_conflicting_key_selected_twice_shares_one_alias() -> None:
     query = """
       query Q($v: Boolean!) {
         media {
-          ... @include(if: $v) { ... on Book { author { name } } ... on Movie { author { a0: id } } }
+          ... @include(if: $v) {
+            ... on Book { author { name } }
+            ... on Movie { author { a0: id } }
+          }
           ... on Movie { author { __typename } }
         }
       }
