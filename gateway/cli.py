@@ -20,6 +20,7 @@ __all__ = ["main"]
 _STAGES = (
     "gateway.composition.cli",
     "gateway.planner.cli",
+    "gateway.config.cli",
     "gateway.server.cli",
     "gateway.dev",
 )

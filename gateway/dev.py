@@ -1,10 +1,13 @@
 """``fedgate dev``: the demo. Starts the example subgraphs (``subgraphs/``) on loopback ports,
-then serves ``schema/supergraph.graphql`` on port 4000 with GraphiQL. Ctrl-C stops all."""
+then serves ``schema/supergraph.graphql`` on port 4000 with GraphiQL, introspection and
+query-plan exposure on (they are off in ``fedgate serve`` unless configured or ``--dev``).
+Ctrl-C stops all."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,8 +19,13 @@ def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "dev", help="run the example subgraphs and the gateway (the demo)"
     )
-    p.add_argument("--supergraph", default="schema/supergraph.graphql", type=Path)
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument(
+        "--supergraph",
+        default="schema/supergraph.graphql",
+        type=Path,
+        help="supergraph SDL (default: the committed schema/supergraph.graphql)",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=4000, help="gateway port; subgraphs use the next")
     p.add_argument("--data-dir", default="data", help="where the subgraphs keep their SQLite files")
     p.set_defaults(func=run)
@@ -25,16 +33,33 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from subgraphs.run_all import StartupError, start_all
+        import subgraphs.run_all  # noqa: F401 - only: are the example services installed?
     except ImportError:
         print("fedgate dev: the example subgraphs are not installed", file=sys.stderr)
         return 1
-    from .config import env_name
-    from .server.run import serve
-
     if not args.supergraph.is_file():
         print(f"fedgate dev: no supergraph at {args.supergraph}", file=sys.stderr)
         return 1
+    # uvicorn handles SIGTERM, then raises it again once shut down; with the default handler
+    # that kills this process before the services are stopped (they were orphaned, keeping
+    # their ports). As an exception it unwinds through start_all, which stops them.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        return _run(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from subgraphs.run_all import StartupError, start_all
+
+    from .config import env_name
+    from .server.run import serve
+
     try:
         with start_all(host=args.host, base_port=args.port, data_dir=args.data_dir) as running:
             for name, url in running.urls.items():
@@ -43,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  subgraph {name:<10} {url}")
             print(f"\n  fedgate   http://{args.host}:{args.port}/graphql  (GraphiQL in a browser)")
             print("  Ctrl-C stops everything.\n", flush=True)
-            return serve(args.supergraph, host=args.host, port=args.port)
+            # the demo: introspection, GraphiQL and query plans on (serve's `--dev`)
+            return serve(args.supergraph, host=args.host, port=args.port, dev=True)
     except StartupError as error:
         print(f"fedgate dev: {error}", file=sys.stderr)
         return 1

@@ -18,6 +18,16 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
     "UNSUPPORTED_MEDIA_TYPE": ("HTTP 415", "The request body is not JSON."),
     "NOT_ACCEPTABLE": ("HTTP 406", "`Accept` allows neither GraphQL-over-HTTP media type."),
     "METHOD_NOT_ALLOWED": ("HTTP 405", "Only GET and POST serve `/graphql`."),
+    "CSRF_ERROR": (
+        "HTTP 400",
+        "A GET, or a POST with a simple content type, without one of `csrf.required_headers` "
+        "(default `x-apollo-operation-name`, `apollo-require-preflight`): what a cross-site "
+        "form or image could send. Browser apps send such a header or a JSON content type.",
+    ),
+    "PAYLOAD_TOO_LARGE": (
+        "HTTP 413",
+        "The request body is larger than `limits.http_max_request_bytes` (default 2 MB).",
+    ),
     "MUTATION_FORBIDDEN": ("HTTP 405", "A mutation was sent with GET."),
     "PERSISTED_QUERY_NOT_SUPPORTED": (
         "response",
@@ -33,7 +43,22 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "`operationName` is missing or names no operation of the document.",
     ),
     "BAD_USER_INPUT": ("response", "A variable's value does not fit its type."),
-    "MAX_DEPTH_LIMIT": ("response", "The operation nests fields deeper than 100 levels."),
+    "MAX_DEPTH_LIMIT": (
+        "response",
+        "The operation nests fields deeper than the limit (100 levels; fragments count where "
+        "they are spread).",
+    ),
+    "MAX_ALIASES_LIMIT": (
+        "response",
+        "The operation uses more distinct aliases than the limit (1,000), checked before "
+        "validation.",
+    ),
+    "OPERATION_TOO_COMPLEX": (
+        "response",
+        "The operation exceeds a budget: more than 10,000 selections once fragments are "
+        "expanded, more than 100 fields at one response key in one selection set (checked "
+        "before validation), or a plan of more than 500 subgraph fetches.",
+    ),
     "INTROSPECTION_DISABLED": ("response", "Introspection is turned off in the config."),
     "QUERY_PLANNING_FAILED": (
         "response (`data: null`)",
@@ -54,10 +79,19 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "position, an enum value or a `__typename` the API schema lacks): the value is null, "
         "and this note is not an error (docs/decisions/00xx-errors-beside-nulls.md).",
     ),
-    "GATEWAY_TIMEOUT": ("response, per affected path", "A subgraph did not answer in time."),
+    "GATEWAY_TIMEOUT": (
+        "response, per affected path; HTTP 504",
+        "A subgraph did not answer in time; or (HTTP 504) the whole request took longer than "
+        "`traffic_shaping.router.timeout`.",
+    ),
     "DOWNSTREAM_SERVICE_ERROR": (
         "response",
         "A subgraph's own GraphQL error that had no code (re-pathed, with `serviceName`).",
+    ),
+    "SUBREQUEST_PAYLOAD_TOO_LARGE": (
+        "response, per affected path",
+        "A subgraph's response body is larger than `limits.subgraph` allows (default 50 MiB); "
+        "it is refused while being read.",
     ),
     "INTERNAL_SERVER_ERROR": ("response", "A bug in fedgate; the log has the traceback."),
     "INVALID_SUPERGRAPH": (

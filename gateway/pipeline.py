@@ -8,17 +8,22 @@ graphql-core's parser, validator or executor.
 from __future__ import annotations
 
 import logging
+import random
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from graphql import GraphQLSchema
 
 from gateway.config import GatewayConfig
+from gateway.context import RequestContext
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.prepare import Prepared, Rejected, prepare_operation
+from gateway.execution.typematch import hidden_types
 from gateway.planner import Planner
+from gateway.planner.budget import Limits
+from gateway.planner.override import LabelRequest, OverrideLabelHook, OverrideLabels
 from gateway.planner.plan import QueryPlan
 from gateway.supergraph import Supergraph
 from gateway.transport.base import SubgraphClient
@@ -39,7 +44,9 @@ class GatewayResponse:
 
 
 class PlannerLike(Protocol):
-    def plan(self, document: Any, operation_name: str | None = None) -> QueryPlan: ...
+    def plan(
+        self, document: Any, operation_name: str | None = None, *, labels: frozenset[str] = ...
+    ) -> QueryPlan: ...
 
 
 class _SubgraphInfoLike(Protocol):
@@ -66,20 +73,40 @@ class Gateway:
         config: GatewayConfig | None = None,
         *,
         planner: PlannerLike | None = None,
+        limits: Limits | None = None,
+        override_label_hook: OverrideLabelHook | None = None,
+        rng: random.Random | None = None,
     ) -> None:
+        """``limits``: the budgets every operation must fit, checked before validation
+        (default: the config's ``limits``); ``override_label_hook``: per request, the
+        progressive @override labels to turn on (besides the configured ones); ``rng`` rolls
+        the ``percent(N)`` labels."""
         self.config = config or GatewayConfig()
+        self.limits = limits or self.config.limits
         self.schema = supergraph.api_schema
         self.client = client
         if planner is None:
             if not isinstance(supergraph, Supergraph):
                 raise TypeError("without a planner, Gateway needs a loaded Supergraph")
-            planner = Planner(supergraph, batch=self.config.batch_fetches)
+            planner = Planner(supergraph, batch=self.config.batch_fetches, limits=self.limits)
         self.planner = planner
         graphs = [(info.name, info.url) for info in supergraph.graphs.values()]
         graphs += [(key, info.url) for key, info in supergraph.graphs.items()]
         self.urls = self.config.resolve_urls(graphs)
-        self.matcher = TypeMatcher(self.schema)
-        self._cache: OrderedDict[tuple[str, str | None], Prepared | Rejected] = OrderedDict()
+        hidden = hidden_types(supergraph) if isinstance(supergraph, Supergraph) else None
+        self.matcher = TypeMatcher(self.schema, hidden)
+        self._cache: OrderedDict[tuple[str, str | None, frozenset[str]], Prepared | Rejected] = (
+            OrderedDict()
+        )
+        labels = (
+            OverrideLabels.of(supergraph, self.config.override_labels)
+            if isinstance(supergraph, Supergraph)
+            else None
+        )
+        # None where the supergraph has no labelled override: the per-request check is free
+        self._labels = labels if labels is not None and labels.any() else None
+        self._label_hook = override_label_hook
+        self._rng = rng or random.Random()
 
     async def execute(
         self,
@@ -89,6 +116,8 @@ class Gateway:
         *,
         expose_plan: bool = False,
         allow_mutations: bool = True,
+        override_labels: Iterable[str] = (),
+        context: RequestContext | None = None,
     ) -> dict[str, Any]:
         response = await self.run(
             query,
@@ -96,6 +125,8 @@ class Gateway:
             operation_name,
             expose_plan=expose_plan,
             allow_mutations=allow_mutations,
+            override_labels=override_labels,
+            context=context,
         )
         return response.body
 
@@ -107,8 +138,14 @@ class Gateway:
         *,
         expose_plan: bool = False,
         allow_mutations: bool = True,
+        override_labels: Iterable[str] = (),
+        context: RequestContext | None = None,
     ) -> GatewayResponse:
-        entry = self.prepare(query, operation_name)
+        """``override_labels``: progressive @override labels this request turns on;
+        ``context``: the client request's (made by the server; ``None`` for a call from code,
+        which then sends only the default headers to subgraphs)."""
+        labels = self.active_labels(query, operation_name, variables or {}, override_labels)
+        entry = self.prepare(query, operation_name, labels)
         if isinstance(entry, Rejected):
             # Cached: hand out a copy so that a caller editing its response cannot edit ours.
             return GatewayResponse(
@@ -122,19 +159,42 @@ class Gateway:
             return GatewayResponse(coerced.body, "request_error")
         forwarded, conditions = coerced
         try:
-            body = await self._execute(entry, forwarded, conditions, variables or {})
+            body = await self._execute(entry, forwarded, conditions, variables or {}, context)
         except Exception:
             # A bug, not a client or subgraph problem: never let it become a bare 500.
-            log.exception("unexpected error executing operation %r", operation_name)
+            request_id = context.request_id if context else "-"
+            log.exception(
+                "unexpected error executing operation %r (request %s)", operation_name, request_id
+            )
             body = {"data": None, **_error_body("Internal server error", "INTERNAL_SERVER_ERROR")}
         if expose_plan and self.config.expose_query_plan and entry.plan is not None:
             plan = {"object": entry.plan_json(), "text": entry.plan_text()}
             body.setdefault("extensions", {})["apolloQueryPlan"] = plan
         return GatewayResponse(body)
 
-    def prepare(self, query: str, operation_name: str | None) -> Prepared | Rejected:
-        """The cached preparation of one (document, operation name)."""
-        key = (query, operation_name)
+    def active_labels(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any],
+        requested: Iterable[str] = (),
+    ) -> frozenset[str]:
+        """The progressive @override labels in force for one request (none, at no cost,
+        where the supergraph has no labelled override)."""
+        labels = self._labels
+        if labels is None:
+            return frozenset()
+        wanted = set(requested)
+        if self._label_hook is not None and labels.named:
+            request = LabelRequest(query, operation_name, variables, labels.unresolved)
+            wanted.update(self._label_hook(request))
+        return labels.roll(self._rng, wanted)
+
+    def prepare(
+        self, query: str, operation_name: str | None, labels: frozenset[str] = frozenset()
+    ) -> Prepared | Rejected:
+        """The cached preparation of one (document, operation name, active labels)."""
+        key = (query, operation_name, labels)
         entry = self._cache.get(key)
         if entry is not None:
             self._cache.move_to_end(key)
@@ -147,6 +207,8 @@ class Gateway:
             urls=self.urls,
             matcher=self.matcher,
             introspection=self.config.introspection,
+            limits=self.limits,
+            labels=labels,
         )
         if self.config.operation_cache_size > 0:
             self._cache[key] = entry
@@ -160,6 +222,7 @@ class Gateway:
         forwarded: dict[str, Any],
         conditions: Mapping[str, Any],
         raw_variables: Mapping[str, Any],
+        context: RequestContext | None,
     ) -> dict[str, Any]:
         if entry.planning_error is not None:
             return {"data": None, "errors": [entry.planning_error]}
@@ -167,7 +230,9 @@ class Gateway:
         errors: list[dict[str, Any]] = []
         compiled: CompiledPlan | None = entry.compiled
         if compiled is not None:
-            data, errors = await compiled.execute(self.client, forwarded)
+            data, errors = await compiled.execute(
+                self.client, forwarded, context, self.config.headers
+            )
         if entry.introspection is not None:
             intro_data, intro_errors = entry.introspection.execute(raw_variables)
             data.update(intro_data)

@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline": {"spec", "supergraph", "planner", "transport", "execution", "config"},
     "server": {"spec", "supergraph", "planner", "transport", "execution", "pipeline", "config"},
 }
-LEAVES = {"errors", "error_codes", "__init__"}
+LEAVES = {"errors", "error_codes", "context", "__init__"}
 
 
 def _stage(module: str) -> str | None:

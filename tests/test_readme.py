@@ -36,16 +36,35 @@ def test_readme_example_query_crosses_every_service(
     assert services == set(SERVICE_NAMES), plan
 
 
+def _yaml_block(path: Path, heading: str) -> str:
+    text = path.read_text()
+    section = text[text.index(heading) :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert block is not None
+    return block.group(1)
+
+
 def test_readme_configuration_example_loads(tmp_path: Path) -> None:
     from gateway.config import load_config
 
-    text = (ROOT / "README.md").read_text()
-    section = text[text.index("## Configuration") :]
-    block = re.search(r"```yaml\n(.*?)```", section, re.S)
-    assert block is not None
-    path = tmp_path / "gateway.yaml"
-    path.write_text(block.group(1))
+    path = tmp_path / "router.yaml"
+    path.write_text(_yaml_block(ROOT / "README.md", "## Configuration"))
     config = load_config(path, environ={}, subgraph_names=["accounts"])
     assert config.subgraph_urls == {"accounts": "http://accounts:4001/graphql"}
+    assert config.host_port == ("0.0.0.0", 4000)
     assert config.batch_fetches and config.share_inflight_requests
-    assert not config.share_inflight_client_requests
+    assert not config.share_inflight_client_requests and not config.introspection
+    assert not config.headers.empty
+    assert config.cors.policies[0].origins == ("https://app.example.com",)
+
+
+def test_docs_configuration_example_loads_and_validates(tmp_path: Path) -> None:
+    from gateway.config import load_config
+
+    path = tmp_path / "router.yaml"
+    path.write_text(_yaml_block(ROOT / "docs" / "configuration.md", "## A complete example"))
+    config = load_config(path, environ={})
+    assert config.subgraph_urls["accounts"] == "http://accounts:4001/graphql"
+    assert config.introspection and config.graphiql
+    assert config.include_subgraph_errors.included("accounts")
+    assert main(["config", "validate", str(path)]) == 0

@@ -26,19 +26,24 @@ def register(subparsers: Any) -> None:
     compose_parser.add_argument(
         "--output", "-o", help="write the supergraph SDL here (default: stdout)"
     )
-    compose_parser.add_argument("--format", choices=("text", "json"), default="text")
+    compose_parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="how errors are printed"
+    )
     compose_parser.set_defaults(func=run_compose)
     check_parser = subparsers.add_parser(
         "check", help="check that the subgraphs compose (and list changes against a supergraph)"
     )
     check_parser.add_argument("--config", required=True, help="path to supergraph.yaml")
     check_parser.add_argument("--against", help="previous supergraph SDL to compare the API with")
-    check_parser.add_argument("--format", choices=("text", "json"), default="text")
+    check_parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="how the report is printed"
+    )
     check_parser.set_defaults(func=run_check)
 
 
 def _compose_config(path: str) -> CompositionResult:
-    return compose(load_sources(load_config(path)))
+    config = load_config(path)
+    return compose(load_sources(config), latest=config.composition.latest)
 
 
 def _fail_input(message: str, fmt: str, out: TextIO) -> int:
@@ -76,13 +81,13 @@ def run_compose(args: argparse.Namespace) -> int:
         return 1
     if args.output:
         try:
-            Path(args.output).write_text(result.supergraph_sdl, encoding="utf-8")
+            Path(args.output).write_text(result.file_text, encoding="utf-8")
         except OSError as exc:
             return _fail_input(
                 f"{args.output}: cannot write: {exc.strerror}", args.format, sys.stderr
             )
     else:
-        sys.stdout.write(result.supergraph_sdl)
+        sys.stdout.write(result.file_text)
     _emit(args, (), result.hints, [], sys.stderr)
     return 0
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .context import MergeContext
+from .links import LATEST_VERSION
 from .merge import merge
 from .model import (
     CompositionError,
@@ -43,7 +44,7 @@ from .validate_subgraph import validate_subgraph
 
 
 def parse_subgraphs(
-    sources: Sequence[SubgraphSource],
+    sources: Sequence[SubgraphSource], latest: tuple[int, int] = LATEST_VERSION
 ) -> tuple[list[Subgraph], list[CompositionError]]:
     subgraphs: list[Subgraph] = []
     errors: list[CompositionError] = []
@@ -52,7 +53,7 @@ def parse_subgraphs(
         if isinstance(doc, CompositionError):
             errors.append(doc)
             continue
-        link = detect_link(doc)
+        link = detect_link(doc, latest)
         problems = validate_document(source, doc, link)
         errors.extend(problems)
         if not problems:
@@ -64,14 +65,20 @@ def _failure(errors: Sequence[CompositionError], hints: Sequence[Hint] = ()) -> 
     return CompositionFailure(errors=tuple(errors), hints=tuple(hints))
 
 
-def compose(sources: Sequence[SubgraphSource]) -> CompositionResult:
-    """Compose subgraphs into a supergraph; deterministic for the same input."""
+def compose(
+    sources: Sequence[SubgraphSource], *, latest: tuple[int, int] = LATEST_VERSION
+) -> CompositionResult:
+    """Compose subgraphs into a supergraph; deterministic for the same input.
+
+    ``latest`` is the newest federation version a subgraph may link: a pinned
+    ``federation_version: =2.X.Y`` composes as composition 2.X, which knows no later one.
+    """
     if not sources:
         return _failure([_no_subgraphs()])
     reserved = [_reserved_name(s) for s in sources if s.name == "_"]
     if reserved:
         return _failure(reserved)
-    subgraphs, errors = parse_subgraphs(sources)
+    subgraphs, errors = parse_subgraphs(sources, latest)
     if not errors:
         errors = check_extensions_have_base(subgraphs, fed1=True)
         if errors:

@@ -12,6 +12,7 @@ import yaml
 
 from .fetch import FetchError, fetch_sdl
 from .model import SubgraphSource
+from .versions import DEFAULT, CompositionVersion, VersionError, parse_federation_version
 
 
 class ConfigError(Exception):
@@ -32,6 +33,7 @@ class SupergraphConfig:
     path: Path
     federation_version: str | None
     subgraphs: tuple[SubgraphConfig, ...]
+    composition: CompositionVersion = DEFAULT  # what federation_version selects
 
 
 def _expand_env(path: Path, text: str) -> str:
@@ -91,8 +93,13 @@ def load_config(path: str | Path) -> SupergraphConfig:
     if not isinstance(data, dict) or not isinstance(data.get("subgraphs"), dict):
         raise ConfigError(f"{path}: expected a `subgraphs:` mapping (rover supergraph.yaml format)")
     version = data.get("federation_version")
+    try:
+        composition = parse_federation_version(version)
+    except VersionError as exc:
+        raise ConfigError(f"{path}: federation_version: {exc}") from exc
     subgraphs = tuple(_subgraph(path, str(n), e) for n, e in data["subgraphs"].items())
-    return SupergraphConfig(path, str(version) if version is not None else None, subgraphs)
+    text = str(version) if version is not None else None
+    return SupergraphConfig(path, text, subgraphs, composition)
 
 
 Fetcher = Callable[[str, tuple[tuple[str, str], ...]], str]

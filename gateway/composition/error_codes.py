@@ -69,6 +69,8 @@ ERROR_CODES: dict[str, str] = {
     "LIST_SIZE_APPLIED_TO_NON_LIST": "@listSize is used on a field that is not a list.",
     "CONTEXT_NOT_SET": "@fromContext uses a context no type sets with @context.",
     "CONTEXT_NAME_INVALID": "A @context name has an underscore or other invalid characters.",
+    "CONTEXT_NO_RESOLVABLE_KEY": "A type with a @fromContext argument has no resolvable @key "
+    "(the gateway passes the value through an entity fetch).",
     "KEY_INVALID_FIELDS_TYPE": "The `fields:` of a @key is not a string.",
     "REQUIRES_INVALID_FIELDS_TYPE": "The `fields:` of a @requires is not a string.",
     "PROVIDES_INVALID_FIELDS_TYPE": "The `fields:` of a @provides is not a string.",
@@ -82,7 +84,9 @@ ERROR_CODES: dict[str, str] = {
     "CONTEXT_INVALID_SELECTION": "A @fromContext selection is not one field of the argument's "
     "type.",
     "NO_CONTEXT_IN_SELECTION": "A @fromContext value does not start with a $context.",
-    "LINK_IMPORT_NAME_MISMATCH": "Subgraphs use @tag or @inaccessible under different names.",
+    "LINK_IMPORT_NAME_MISMATCH": "Subgraphs use @tag, @inaccessible or @cacheTag under "
+    "different names.",
+    "UNSUPPORTED_FEATURE": "A subgraph links a feature fedgate cannot honour (Apollo Connectors).",
     "SATISFIABILITY_ERROR": "Some query of the API schema cannot be planned over the subgraphs.",
 }
 

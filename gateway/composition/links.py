@@ -9,6 +9,7 @@ from graphql import DirectiveNode, value_from_ast_untyped
 
 FEDERATION_URL = "https://specs.apollo.dev/federation/"
 LINK_URL = "https://specs.apollo.dev/link/"
+CONNECT_URL = "https://specs.apollo.dev/connect/"
 
 #: Federation directive -> first federation version that defines it.
 FEDERATION_DIRECTIVES: dict[str, tuple[int, int]] = {
@@ -30,6 +31,7 @@ FEDERATION_DIRECTIVES: dict[str, tuple[int, int]] = {
     "fromContext": (2, 8),
     "cost": (2, 9),
     "listSize": (2, 9),
+    "cacheTag": (2, 12),
 }
 
 #: Directives a Federation 1 subgraph may use without any import.
@@ -55,7 +57,11 @@ FEDERATION_TYPES = frozenset(
     }
 )
 
-KNOWN_VERSIONS = tuple((2, minor) for minor in range(10))
+#: Federation spec versions composition knows: those of Apollo's composition 2.14. v2.10,
+#: v2.11, v2.13 and v2.14 define no new federation directive (they exist for the connect spec
+#: and for Apollo's own releases); v2.12 adds @cacheTag.
+LATEST_VERSION = (2, 14)
+KNOWN_VERSIONS = tuple((2, minor) for minor in range(LATEST_VERSION[1] + 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +86,17 @@ def fed1_link() -> LinkInfo:
     return LinkInfo(version=(1, 0), names={name: name for name in FED1_DIRECTIVES})
 
 
-def federation_link(args: dict[str, object]) -> LinkInfo:
-    """Map local names to federation directives from a federation ``@link``'s arguments."""
+def federation_link(args: dict[str, object], latest: tuple[int, int] = LATEST_VERSION) -> LinkInfo:
+    """Map local names to federation directives from a federation ``@link``'s arguments.
+
+    ``latest`` is the newest federation version the composition knows: a pinned
+    ``federation_version`` (``=2.3.2``) composes as that composition release would, and it
+    does not know the versions published after it.
+    """
     url = str(args.get("url", ""))
     version = parse_version(url) or (2, 0)
     problems: list[tuple[str, str]] = []
-    if version not in KNOWN_VERSIONS:
+    if version not in KNOWN_VERSIONS or version > latest:
         shown = url.rsplit("/", 1)[-1]
         problems.append(
             (
@@ -93,7 +104,8 @@ def federation_link(args: dict[str, object]) -> LinkInfo:
                 f"Invalid version {shown} for the federation feature in @link directive on schema",
             )
         )
-        version = max(v for v in KNOWN_VERSIONS if v <= version) if version > (2, 0) else (2, 0)
+        known = [v for v in KNOWN_VERSIONS if v <= min(version, latest)]
+        version = max(known, default=(2, 0))
     prefix = str(args.get("as") or "federation")
     names: dict[str, str] = {}
     available = {d for d, since in FEDERATION_DIRECTIVES.items() if since <= version}
@@ -138,3 +150,22 @@ def _unknown_import(name: str, version: tuple[int, int]) -> str:
         f'Cannot import unknown element "{name}": it is only available from federation '
         f"v{since[0]}.{since[1]}, but the link imports federation v{version[0]}.{version[1]}."
     )
+
+
+def unsupported_links(links: list[dict[str, object]]) -> tuple[tuple[str, str], ...]:
+    """Linked features composition refuses: Apollo Connectors (``@connect``/``@source``) turn
+    a subgraph into REST calls made by Apollo Router itself, which fedgate's gateway cannot
+    execute, so a supergraph using them would be refused at serve time anyway."""
+    problems = []
+    for args in links:
+        url = str(args.get("url", ""))
+        if url.startswith(CONNECT_URL):
+            problems.append(
+                (
+                    "UNSUPPORTED_FEATURE",
+                    f'Apollo Connectors (@link(url: "{url}")) are not supported: fedgate '
+                    "cannot execute @connect and @source; serve this subgraph as a GraphQL "
+                    "service instead.",
+                )
+            )
+    return tuple(problems)

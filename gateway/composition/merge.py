@@ -87,7 +87,9 @@ def _add_interface_object_fields(ctx: MergeContext, types: list[MergedType]) -> 
                 continue
             for f in iface.fields:
                 if t.field(f.name) is None and all(e.name != f.name for e in extra):
-                    extra.append(replace(f, joins=(JoinField(None),), applied=()))
+                    extra.append(
+                        replace(f, joins=(JoinField(None),), applied=(), join_directives=())
+                    )
         result.append(replace(t, fields=t.fields + tuple(extra)) if extra else t)
     return result
 

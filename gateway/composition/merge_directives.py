@@ -109,3 +109,34 @@ def applied_directives(
 
 
 _BUILT_IN = frozenset({"deprecated", "specifiedBy"})
+
+
+#: Federation directives the supergraph carries as ``@join__directive`` (per subgraph) rather
+#: than as themselves, with the feature their ``@link`` brings into the supergraph.
+JOIN_DIRECTIVES = {"cacheTag": "cacheTag"}
+
+
+def join_directives(
+    ctx: MergeContext, elements: Sequence[tuple[Subgraph, tuple[Directive, ...]]]
+) -> tuple[str, ...]:
+    """``@join__directive(graphs:, name:, args:)`` for one element, as Apollo groups them: one
+    application per distinct argument set, listing the subgraphs (in graph order) that apply
+    it, named by the spec's default name whatever name the subgraphs import it under."""
+    by_name: dict[str, list[tuple[list[str], str]]] = {}
+    for sg, directives in elements:
+        for d in directives:
+            if not d.federation or d.name not in JOIN_DIRECTIVES:
+                continue
+            ctx.features.add(JOIN_DIRECTIVES[d.name])
+            args = print_value(dict(d.args))
+            joins = by_name.setdefault(f"federation__{d.name}", [])
+            found = next((graphs for graphs, a in joins if a == args), None)
+            if found is not None:
+                found.append(ctx.graph(sg))
+            else:
+                joins.append(([ctx.graph(sg)], args))
+    return tuple(
+        f"@join__directive(graphs: [{', '.join(graphs)}], name: {print_string(name)}, args: {args})"
+        for name, joins in by_name.items()
+        for graphs, args in joins
+    )

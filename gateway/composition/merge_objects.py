@@ -9,7 +9,7 @@ from dataclasses import replace
 from .context import MergeContext
 from .fieldset import top_level_fields
 from .merge_auth import field_order
-from .merge_directives import applied_directives
+from .merge_directives import applied_directives, join_directives
 from .merge_fields import merge_arguments, merge_field_type
 from .model import Directive, Field, Subgraph, TypeDef, TypeKind, find_directive
 from .supergraph import JoinField, JoinType, MergedField, MergedType
@@ -62,6 +62,7 @@ def merge_composite(ctx: MergeContext, name: str, defs: Defs) -> MergedType:
         interfaces=tuple(dict.fromkeys(i for _, td in defs for i in td.interfaces)),
         fields=tuple(fields),
         applied=applied_directives(ctx, [(sg, td.directives) for sg, td in defs]),
+        join_directives=join_directives(ctx, [(sg, td.directives) for sg, td in defs]),
     )
 
 
@@ -96,6 +97,7 @@ def merge_object_field(
         args=merge_arguments(ctx, coordinate, resolving),
         joins=joins,
         applied=field_order(applied_directives(ctx, [(sg, f.directives) for sg, f in defs])),
+        join_directives=join_directives(ctx, [(sg, f.directives) for sg, f in defs]),
     )
 
 

@@ -75,8 +75,15 @@ class SubgraphSource:
 
 @dataclass(frozen=True, slots=True)
 class CompositionSuccess:
+    """``supergraph_sdl`` is byte for byte Apollo's ``supergraphSdl`` (no final newline)."""
+
     supergraph_sdl: str
     hints: tuple[Hint, ...] = ()
+
+    @property
+    def file_text(self) -> str:
+        """The supergraph as ``fedgate compose`` writes it: a text file ends with a newline."""
+        return self.supergraph_sdl + "\n"
 
 
 @dataclass(frozen=True, slots=True)

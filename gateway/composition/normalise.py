@@ -3,7 +3,10 @@
 Type-level ``@shareable`` and ``@external`` are pushed down to the fields. Federation 1
 subgraphs are read with Federation 1 semantics: every field may be shared, ``@external``
 on a key field of an extension only marks the key, and unused ``@external`` fields are
-dropped (Federation 1 allowed them).
+dropped (Federation 1 allowed them). In Federation 2, an ``@external`` key field of an
+extension (``extend type`` or ``@extends``) is not external either, as in Apollo's composition
+("fake" externals, kept for compatibility): it is marked ``fakeExternal`` instead, which only
+the @requires/@provides messages read.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .model import Directive, Field, Subgraph, TypeDef, TypeKind
-from .usage import fields_used_by, key_fields
+from .usage import fields_used_by, key_field_pairs, key_fields
 
 
 def _push_down(td: TypeDef, name: str) -> TypeDef:
@@ -46,6 +49,26 @@ def normalise(sg: Subgraph) -> Subgraph:
     }
     sg = replace(sg, types=types)
     if not sg.fed1:
-        return sg
+        return _without_fake_externals(sg)
     used = fields_used_by(sg, ("requires", "provides"))
     return replace(sg, types={n: _fed1_type(sg, td, used) for n, td in sg.types.items()})
+
+
+def _without_fake_externals(sg: Subgraph) -> Subgraph:
+    fake = {
+        pair for td in sg.types.values() if td.extension for pair in key_field_pairs(sg, td.name)
+    }
+    if not fake:
+        return sg
+    types = dict(sg.types)
+    for type_name, field_name in fake:
+        td = types.get(type_name)
+        f = td.field(field_name) if td is not None else None
+        if td is None or f is None or not f.has("external"):
+            continue
+        directives = tuple(
+            replace(d, name="fakeExternal") if d.name == "external" else d for d in f.directives
+        )
+        fields = tuple(replace(x, directives=directives) if x is f else x for x in td.fields)
+        types[type_name] = replace(td, fields=fields)
+    return replace(sg, types=types)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -40,10 +41,12 @@ from graphql import (
 from .links import (
     FEDERATION_TYPES,
     FEDERATION_URL,
+    LATEST_VERSION,
     LinkInfo,
     fed1_link,
     federation_link,
     link_args,
+    unsupported_links,
 )
 from .model import (
     Argument,
@@ -96,15 +99,21 @@ def schema_nodes(doc: DocumentNode) -> list[SchemaDefinitionNode | SchemaExtensi
     return [d for d in doc.definitions if isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)]
 
 
-def detect_link(doc: DocumentNode) -> LinkInfo:
-    for node in schema_nodes(doc):
-        for directive in node.directives or ():
-            if directive.name.value != "link":
-                continue
-            args = link_args(directive)
-            if str(args.get("url", "")).startswith(FEDERATION_URL):
-                return federation_link(args)
-    return fed1_link()
+def detect_link(doc: DocumentNode, latest: tuple[int, int] = LATEST_VERSION) -> LinkInfo:
+    """The federation ``@link`` of a subgraph (Federation 1 without one), with the problems of
+    its other links (a feature composition cannot honour)."""
+    links = [
+        link_args(directive)
+        for node in schema_nodes(doc)
+        for directive in node.directives or ()
+        if directive.name.value == "link"
+    ]
+    federation = next(
+        (args for args in links if str(args.get("url", "")).startswith(FEDERATION_URL)), None
+    )
+    info = federation_link(federation, latest) if federation is not None else fed1_link()
+    extra = unsupported_links(links)
+    return replace(info, problems=info.problems + extra) if extra else info
 
 
 def location(node: Node | None, origin: str) -> Location:

@@ -148,7 +148,7 @@ def print_field(f: MergedField, first: bool, names: Names) -> str:
     return (
         description(f.description, INDENT, first)
         + f"{INDENT}{f.name}{print_args(f.args, INDENT, names)}: {f.type}{default}"
-        + _inline(before + joins + after)
+        + _inline(before + joins + f.join_directives + after)
     )
 
 
@@ -157,7 +157,7 @@ def _header_directives(t: MergedType, names: Names) -> list[str]:
         f"@join__implements(graph: {g}, interface: {print_string(i)})" for g, i in t.implements
     ]
     before, after = _split(t.applied, names)
-    directives += [print_join_type(j) for j in t.joins] + list(before)
+    directives += [print_join_type(j) for j in t.joins] + list(before) + list(t.join_directives)
     directives += [
         f"@join__unionMember(graph: {g}, member: {print_string(m)})" for g, m in t.members
     ]
@@ -225,8 +225,13 @@ def _schema_block(sg: Supergraph, features: list[str]) -> str:
     )
 
 
-def _definitions(feature: str, names: Names) -> dict[str, str]:
+def _definitions(feature: str, names: Names, used: tuple[str, ...]) -> dict[str, str]:
     definitions = dict(FEATURES[feature][2])
+    if feature == "cost" and "listSize" not in used:
+        # the cost link imports @listSize only when it is used; otherwise it keeps its
+        # namespaced name
+        text = definitions.pop("listSize").replace("@listSize", "@cost__listSize", 1)
+        definitions["cost__listSize"] = text
     if feature in names:
         text = definitions.pop(feature).replace(f"@{feature}", f"@{names[feature]}", 1)
         definitions[names[feature]] = text
@@ -240,7 +245,7 @@ def print_supergraph(sg: Supergraph) -> str:
     directives = {**join_directives, **LINK_DIRECTIVES}
     types = {**join_types, **LINK_TYPES, "join__Graph": print_graph_enum(sg)}
     for feature in features:
-        directives.update(_definitions(feature, names))
+        directives.update(_definitions(feature, names, sg.features))
         types.update(FEATURES[feature][3])
     for definition in sg.custom_directives:
         directives[definition.split("(")[0].split(" ")[1][1:]] = definition
@@ -249,4 +254,5 @@ def print_supergraph(sg: Supergraph) -> str:
     parts = [_schema_block(sg, features)]
     parts += [directives[n] for n in sorted(directives, key=sort_key)]
     parts += [types[n] for n in sorted(types, key=sort_key)]
-    return "\n\n".join(parts) + "\n"
+    # No final newline: Apollo's `supergraphSdl` ends with the last "}" (files add one).
+    return "\n\n".join(parts)

@@ -85,6 +85,8 @@ FEATURES["context"] = (
     },
     {"context__ContextFieldValue": "scalar context__ContextFieldValue"},
 )
+# @cacheTag reaches the supergraph as @join__directive: its link comes without definitions.
+FEATURES["cacheTag"] = ("https://specs.apollo.dev/cacheTag/v0.1", "EXECUTION", {}, {})
 FEATURE_ORDER = (
     "tag",
     "inaccessible",
@@ -93,6 +95,7 @@ FEATURE_ORDER = (
     "policy",
     "context",
     "cost",
+    "cacheTag",
 )
 
 

@@ -18,7 +18,7 @@ from .fieldset import FieldSetSyntaxError, Selection, parse_fieldset, top_level_
 from .model import Field, Subgraph, TypeDef, TypeKind, named_type
 from .satisfiability_context import missing_context
 from .satisfiability_report import report_unsatisfiable
-from .supergraph import Supergraph
+from .supergraph import MergedType, Supergraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,23 +129,44 @@ class Explorer:
             return True
         return any(self.local(s, field_name) is not None for s in self.jumps(state))
 
-    def children(self, state: State, f: Field) -> list[tuple[State, str | None]]:
+    def field_state(self, state: State, f: Field) -> State | None:
+        """The state at the value of ``f`` fetched from ``state`` (None for a leaf)."""
         sg = self.by_name[state.subgraph]
-        target = named_type(f.type)
-        td = sg.types.get(target)
+        td = sg.types.get(named_type(f.type))
         if td is None or td.kind in (TypeKind.ENUM, TypeKind.SCALAR, TypeKind.INPUT):
-            return []
+            return None
         provided = _inherited(state.provided, state.type, f.name) + _own_provides(f)
-        parent = sg.types[state.type]
-        contexts = state.contexts | {
-            str(d.args.get("name")) for d in parent.all_directives("context")
+        contexts = state.contexts | _contexts_set_by(sg, sg.types[state.type])
+        return State(td.name, sg.name, provided, contexts)
+
+    def is_interface_object(self, state: State) -> bool:
+        td = self.type_def(state)
+        return td is not None and td.has("interfaceObject")
+
+    def interface_object_casts(self, state: State, cast: str) -> set[State]:
+        """``... on <cast>`` on an @interfaceObject: the subgraph cannot tell the type, so the
+        plan stays there for the interface's fields and reaches ``cast`` by a key; without
+        such a key the option drops out."""
+        reached = {
+            State(cast, s.subgraph, contexts=state.contexts)
+            for s in [*self.jumps(state), *self._key_targets(state, cast)]
+            if cast in self.runtime_types(s) and not self.is_interface_object(s)
         }
-        result: list[tuple[State, str | None]] = [
-            (State(target, sg.name, provided, contexts), None)
+        return {state, *reached} if reached else set()
+
+    def _key_targets(self, state: State, type_name: str) -> list[State]:
+        return [
+            State(type_name, sg.name, contexts=state.contexts)
+            for sg, td in self.ctx.defs(type_name)
+            if any(self._key_usable(state, k.args) for k in td.all_directives("key"))
         ]
-        for possible in _possible_types(sg, td):
-            result.append((State(possible, sg.name, provided, contexts), possible))
-        return result
+
+    def runtime_types(self, state: State) -> list[str]:
+        """The types a value at ``state`` can have in its subgraph."""
+        td = self.type_def(state)
+        if td is None or td.kind is TypeKind.OBJECT:
+            return [state.type]
+        return _possible_types(self.by_name[state.subgraph], td)
 
 
 def _own_provides(f: Field) -> tuple[Selection, ...]:
@@ -183,6 +204,24 @@ def _inherited(
     )
 
 
+def _contexts_set_by(sg: Subgraph, td: TypeDef) -> set[str]:
+    """Contexts a value of ``td`` sets: its own and those of the interfaces and unions it
+    belongs to, and (abstract ``td``) those every possible type sets, as Apollo's
+    composition accepts."""
+    own = _own_contexts(td)
+    for other in sg.types.values():
+        if other.name in td.interfaces or td.name in other.members:
+            own |= _own_contexts(other)
+    possible = [sg.types[n] for n in _possible_types(sg, td) if n in sg.types]
+    if possible:
+        own |= set.intersection(*(_contexts_set_by(sg, t) for t in possible))
+    return own
+
+
+def _own_contexts(td: TypeDef) -> set[str]:
+    return {str(d.args.get("name")) for d in td.all_directives("context")}
+
+
 def _possible_types(sg: Subgraph, td: TypeDef) -> list[str]:
     if td.kind is TypeKind.UNION:
         return list(td.members)
@@ -211,20 +250,77 @@ def _options_for(explorer: Explorer, path: PathState, field_name: str) -> list[S
 
 
 def _next_paths(
-    explorer: Explorer, sources: list[State], field_name: str
+    explorer: Explorer, sources: list[State], field_name: str, target: str
 ) -> dict[tuple[str, str | None], set[State]]:
-    grouped: dict[tuple[str, str | None], set[State]] = {}
+    """The positions below the field (``target``: its type in the supergraph), each with the
+    subgraph options open there: the field itself, and each type condition on it."""
+    at_field: set[State] = set()
     for source in sources:
         f = explorer.local(source, field_name)
         assert f is not None
-        for child, condition in explorer.children(source, f):
-            grouped.setdefault((child.type, condition), set()).add(child)
+        child = explorer.field_state(source, f)
+        if child is not None:
+            at_field.add(child)
+    if not at_field:
+        return {}
+    grouped: dict[tuple[str, str | None], set[State]] = {(target, None): at_field}
+    merged = explorer.supergraph.type(target)
+    for cast in _supergraph_possible_types(explorer.supergraph, merged):
+        options = _downcast(explorer, at_field, merged, cast)
+        if options:
+            grouped[(cast, cast)] = options
     return grouped
+
+
+def _downcast(
+    explorer: Explorer, at_field: set[State], merged: MergedType | None, cast: str
+) -> set[State]:
+    """The options open inside ``... on <cast>``.
+
+    As in Apollo's composition, if one option can never hold a ``cast`` (its type in its
+    subgraph has no runtime type in common: a field that is a union in the supergraph but a
+    ``Book`` in this subgraph, under ``... on Song``), a plan through that subgraph never
+    enters the fragment, so nothing below it needs a plan: no option is returned. An object
+    in the subgraph under an interface of the supergraph (an @interfaceObject among them) is
+    the exception: it only drops out.
+    """
+    interface = merged is not None and merged.kind is TypeKind.INTERFACE
+    options: set[State] = set()
+    for option in at_field:
+        runtime = explorer.runtime_types(option)
+        if cast in runtime:
+            options.add(State(cast, option.subgraph, option.provided, option.contexts))
+        elif explorer.is_interface_object(option):
+            options |= explorer.interface_object_casts(option, cast)
+        elif not (interface and runtime == [option.type]):  # not an object under an interface
+            return set()
+    return options
+
+
+def _supergraph_possible_types(supergraph: Supergraph, merged: MergedType | None) -> list[str]:
+    if merged is None:
+        return []
+    if merged.kind is TypeKind.UNION:
+        names = list(merged.member_names)
+    elif merged.kind is TypeKind.INTERFACE:
+        names = sorted(
+            t.name
+            for t in supergraph.types
+            if t.kind is TypeKind.OBJECT and merged.name in t.interfaces
+        )
+    else:
+        return []
+    # The API schema's runtime types: an @inaccessible member is never a query's condition.
+    hidden = {t.name for t in supergraph.types if "@inaccessible" in t.applied}
+    return [n for n in names if n not in hidden]
 
 
 def _visit(explorer: Explorer, path: PathState, queue: deque[PathState]) -> None:
     merged = explorer.supergraph.type(path.type)
-    if merged is None:
+    if merged is None or merged.kind is TypeKind.INTERFACE:
+        # An interface position is only left through its type conditions (Apollo's supergraph
+        # query graph has no field edges on interfaces): its fields are checked on each
+        # implementation, where the subgraphs may resolve them differently.
         return
     for field in merged.fields:
         if "@inaccessible" in field.applied:
@@ -234,7 +330,7 @@ def _visit(explorer: Explorer, path: PathState, queue: deque[PathState]) -> None
             report_unsatisfiable(explorer, path, field.name)
             continue
         for (type_name, condition), options in sorted(
-            _next_paths(explorer, sources, field.name).items(),
+            _next_paths(explorer, sources, field.name, named_type(field.type)).items(),
             key=lambda i: (i[0][0], i[0][1] or ""),
         ):
             child = PathState(type_name, frozenset(options))

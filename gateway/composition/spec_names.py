@@ -1,5 +1,8 @@
 """The names @tag and @inaccessible get in the supergraph: the ones the subgraphs use.
 
+@cacheTag must be imported under one name too, but reaches the supergraph as
+``@join__directive(name: "federation__cacheTag")`` whatever that name is.
+
 Subgraphs may use them renamed (``import: [{name: "@tag", as: "@label"}]``) or namespaced
 (``@federation__tag``); every subgraph using one must use the same name (else
 LINK_IMPORT_NAME_MISMATCH), and the supergraph then imports the spec under that name.
@@ -11,7 +14,9 @@ from .context import MergeContext, quote_list
 from .links import FEDERATION_URL
 from .model import Directive, Subgraph
 
-SPECS = ("tag", "inaccessible")
+SPECS = ("tag", "inaccessible", "cacheTag")
+#: Reach the supergraph as @join__directive under their default name: never renamed there.
+_JOINED = frozenset({"cacheTag"})
 
 
 def _uses(sg: Subgraph, name: str) -> list[Directive]:
@@ -48,7 +53,7 @@ def spec_names(ctx: MergeContext) -> dict[str, str]:
         if len(by_name) > 1:
             ordered = sorted(by_name.items(), key=lambda item: item[0] != spec)  # default first
             _report(ctx, spec, dict(ordered))
-        elif by_name and next(iter(by_name)) != spec:
+        elif by_name and next(iter(by_name)) != spec and spec not in _JOINED:
             names[spec] = next(iter(by_name))
     return names
 

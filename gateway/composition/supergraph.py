@@ -54,6 +54,7 @@ class MergedField:
     joins: tuple[JoinField, ...] = ()
     applied: tuple[str, ...] = ()
     default: str | None = None
+    join_directives: tuple[str, ...] = ()  # printed @join__directive(...) (@cacheTag, ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ class MergedType:
     members: tuple[tuple[str, str], ...] = ()  # (graph, member)
     values: tuple[MergedEnumValue, ...] = ()
     applied: tuple[str, ...] = ()
+    join_directives: tuple[str, ...] = ()  # printed @join__directive(...) (@cacheTag, ...)
 
     def field(self, name: str) -> MergedField | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -54,3 +54,12 @@ def key_fields(sg: Subgraph, type_name: str) -> set[str]:
         except FieldSetSyntaxError:
             continue
     return names
+
+
+def key_field_pairs(sg: Subgraph, type_name: str) -> set[tuple[str, str]]:
+    """(type, field) pairs the type's keys select, nested fields included."""
+    td = sg.types.get(type_name)
+    pairs: set[tuple[str, str]] = set()
+    for key in td.all_directives("key") if td is not None else ():
+        _add(sg, type_name, key.args.get("fields", ""), pairs)
+    return pairs

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .errors import subgraph_error
 from .model import CompositionError, Subgraph, TypeDef, TypeKind
 from .usage import fields_used_by
+from .validate_context import context_fields
 
 
 def _satisfies_interface(sg: Subgraph, td: TypeDef, field_name: str) -> bool:
@@ -17,7 +18,7 @@ def _satisfies_interface(sg: Subgraph, td: TypeDef, field_name: str) -> bool:
 
 def validate_external(sg: Subgraph) -> list[CompositionError]:
     errors: list[CompositionError] = []
-    used = fields_used_by(sg, ("key", "requires", "provides"))
+    used = fields_used_by(sg, ("key", "requires", "provides")) | context_fields(sg)
     for td in sg.types.values():
         for field in td.fields:
             directive = field.directive("external")

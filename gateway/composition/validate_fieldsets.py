@@ -18,7 +18,21 @@ class Problem:
     target: str = ""  # for "empty_selection": the type lacking a selection
 
 
-Visitor = Callable[[str, Field, int], Iterator[Problem]]
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a visited field sits in the field set.
+
+    ``under_external``: an enclosing field is @external here, or is a field of an interface
+    whose implementation in this subgraph marks it @external. Below such a field the whole
+    value comes from another subgraph, so its subfields need no @external of their own.
+    """
+
+    depth: int
+    leaf: bool
+    under_external: bool
+
+
+Visitor = Callable[[str, Field, Position], Iterator[Problem]]
 
 
 def is_composite(sg: Subgraph, type_name: str) -> bool:
@@ -34,7 +48,9 @@ def check_fieldset(
         selections = parse_fieldset(text)
     except FieldSetSyntaxError as exc:
         return [Problem("invalid", f"Syntax error: {exc}")]
-    return list(_walk(sg, type_name, selections, 0, _Rule(directive, visit)))
+    return list(
+        _walk(sg, type_name, selections, Position(0, False, False), _Rule(directive, visit))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +63,7 @@ def _walk(
     sg: Subgraph,
     type_name: str,
     selections: tuple[Selection, ...],
-    depth: int,
+    where: Position,
     rule: _Rule,
 ) -> Iterator[Problem]:
     td = sg.types.get(type_name)
@@ -63,13 +79,14 @@ def _walk(
             if condition not in sg.types:
                 yield Problem("invalid", f'Unknown type "{condition}"')
                 continue
-            yield from _walk(sg, condition, sel.selections, depth, rule)
+            yield from _walk(sg, condition, sel.selections, where, rule)
             continue
         field = td.field(sel.name) if td is not None else None
         if field is None:
             yield Problem("invalid", f'Cannot query field "{sel.name}" on type "{type_name}"')
             continue
-        yield from _check_field(sg, type_name, field, sel, depth, rule)
+        leaf = Position(where.depth, not sel.selections, where.under_external)
+        yield from _check_field(sg, type_name, field, sel, leaf, rule)
 
 
 def _check_field(
@@ -77,7 +94,7 @@ def _check_field(
     type_name: str,
     field: Field,
     sel: Selection,
-    depth: int,
+    where: Position,
     rule: _Rule,
 ) -> Iterator[Problem]:
     coordinate = f"{type_name}.{field.name}"
@@ -88,7 +105,7 @@ def _check_field(
             f"argument are not allowed in @{rule.directive})",
         )
     if rule.visit is not None:
-        extra = list(rule.visit(type_name, field, depth))
+        extra = list(rule.visit(type_name, field, where))
         yield from extra
         if any(p.kind == "invalid_type" for p in extra):
             return
@@ -108,4 +125,20 @@ def _check_field(
                 "no subfields",
             )
     else:
-        yield from _walk(sg, target, sel.selections, depth + 1, rule)
+        external = where.under_external or _external_here(sg, type_name, field)
+        yield from _walk(
+            sg, target, sel.selections, Position(where.depth + 1, False, external), rule
+        )
+
+
+def _external_here(sg: Subgraph, type_name: str, field: Field) -> bool:
+    """``field`` is @external, or (on an interface) some implementation's field is."""
+    if field.has("external"):
+        return True
+    td = sg.types.get(type_name)
+    if td is None or td.kind is not TypeKind.INTERFACE:
+        return False
+    implementations = (t for t in sg.types.values() if type_name in t.interfaces)
+    return any(
+        (f := t.field(field.name)) is not None and f.has("external") for t in implementations
+    )

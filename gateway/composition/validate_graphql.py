@@ -33,7 +33,7 @@ from graphql import (
 )
 from graphql.validation.validate import validate_sdl
 
-from .links import LinkInfo
+from .links import CONNECT_URL, FEDERATION_URL, LinkInfo, link_args
 from .model import CompositionError, Location, SubgraphSource
 from .parse import location, root_renames
 
@@ -65,6 +65,7 @@ DEFINITIONS = {
     " | INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
     "listSize": "(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!],"
     " requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION",
+    "cacheTag": "(format: String!) repeatable on OBJECT | FIELD_DEFINITION",
 }
 _LINK = (
     "directive @link(url: String, as: String, for: fedgate__Any, import: [fedgate__Import])"
@@ -118,6 +119,9 @@ def normalised_definitions(doc: DocumentNode, link: LinkInfo) -> list[Definition
 def validate_document(
     source: SubgraphSource, doc: DocumentNode, link: LinkInfo
 ) -> list[CompositionError]:
+    if any(code == "UNSUPPORTED_FEATURE" for code, _ in link.problems):
+        # the feature's own directives would only add "Unknown directive" consequences
+        return _link_errors(source, doc, link)
     definitions = normalised_definitions(doc, link)
     full = DocumentNode(definitions=(*prelude(link).definitions, *definitions))
     errors = []
@@ -137,28 +141,49 @@ def validate_document(
                 fix=_fix_for(err.message),
             )
         )
-    where = _link_location(source, doc)
-    for code, problem in link.problems:
-        errors.append(
-            CompositionError(
-                code=code,
-                message=f"[{source.name}] {problem}",
-                subgraphs=(source.name,),
-                locations=(where,),
-                fix="Link a federation version from v2.0 to v2.9 and import only directives "
-                "that version defines.",
-            )
+    return errors + _link_errors(source, doc, link) + _root_errors(source, doc)
+
+
+def _link_errors(
+    source: SubgraphSource, doc: DocumentNode, link: LinkInfo
+) -> list[CompositionError]:
+    return [
+        CompositionError(
+            code=code,
+            message=f"[{source.name}] {problem}",
+            subgraphs=(source.name,),
+            locations=(_link_location(source, doc, _LINK_URLS.get(code, FEDERATION_URL)),),
+            fix=_LINK_FIXES.get(code, _LINK_FIX),
         )
-    return errors + _root_errors(source, doc)
+        for code, problem in link.problems
+    ]
 
 
-def _link_location(source: SubgraphSource, doc: DocumentNode) -> Location:
-    for node in doc.definitions:
-        for directive in getattr(node, "directives", None) or ():
-            if isinstance(node, SchemaDefinitionNode | SchemaExtensionNode) and (
-                directive.name.value == "link"
-            ):
-                return location(directive, source.origin)
+_LINK_FIX = (
+    "Link a federation version from v2.0 to v2.14 (at most the pinned `federation_version`) "
+    "and import only directives that version defines."
+)
+_LINK_FIXES = {
+    "UNSUPPORTED_FEATURE": "Remove the connect @link and its @connect/@source directives, and "
+    "serve the subgraph as a GraphQL service.",
+}
+
+
+_LINK_URLS = {"UNSUPPORTED_FEATURE": CONNECT_URL}
+
+
+def _link_location(source: SubgraphSource, doc: DocumentNode, url: str) -> Location:
+    """Where the ``@link`` to ``url`` is (else the first ``@link``, else the top)."""
+    links = [
+        directive
+        for node in doc.definitions
+        if isinstance(node, SchemaDefinitionNode | SchemaExtensionNode)
+        for directive in node.directives or ()
+        if directive.name.value == "link"
+    ]
+    named = [d for d in links if str(link_args(d).get("url", "")).startswith(url)]
+    if named or links:
+        return location((named or links)[0], source.origin)
     return Location(source.origin, 1, 1)
 
 

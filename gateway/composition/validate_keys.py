@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .errors import fields_type_error, subgraph_error
 from .model import CompositionError, Directive, Field, Subgraph, TypeDef, TypeKind, named_type
-from .validate_fieldsets import Problem, Visitor, check_fieldset
+from .validate_fieldsets import Position, Problem, Visitor, check_fieldset
 
 CODES = {
     "invalid": "KEY_INVALID_FIELDS",
@@ -25,7 +25,7 @@ FIXES = {
 
 
 def _key_visitor(sg: Subgraph) -> Visitor:
-    def visit(type_name: str, field: Field, depth: int) -> Iterator[Problem]:
+    def visit(type_name: str, field: Field, where: Position) -> Iterator[Problem]:
         coordinate = f"{type_name}.{field.name}"
         target = sg.types.get(named_type(field.type))
         if target is not None and target.kind in (TypeKind.INTERFACE, TypeKind.UNION):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .errors import fields_type_error, subgraph_error
 from .model import CompositionError, Directive, Field, Subgraph, TypeDef, TypeKind, named_type
-from .validate_fieldsets import Problem, Visitor, check_fieldset, is_composite
+from .validate_fieldsets import Position, Problem, Visitor, check_fieldset, is_composite
 
 FIXES = {
     "invalid": "Select only existing fields of the type, with sub-selections for object-typed "
@@ -25,15 +25,24 @@ _EXTERNAL_TIP = (
 
 
 def _external_visitor(sg: Subgraph, what: str) -> Visitor:
-    def visit(type_name: str, field: Field, depth: int) -> Iterator[Problem]:
-        if sg.fed1 or field.has("external"):
+    # Only leaves must be @external: a value selected below an @external field comes from
+    # another subgraph as a whole (as in Apollo's composition).
+    def visit(type_name: str, field: Field, where: Position) -> Iterator[Problem]:
+        if sg.fed1 or field.has("external") or not where.leaf or where.under_external:
             return
-        td = sg.types.get(type_name)
-        if what == "provides" and td is not None and depth > 0 and td.kind is TypeKind.INTERFACE:
+        coordinate = f"{type_name}.{field.name}"
+        if field.has("fakeExternal"):
+            yield Problem(
+                "not_external",
+                f'field "{coordinate}" should not be part of a @{what} since it is already '
+                '"effectively" provided by this subgraph (while it is marked @external, it is a '
+                "@key field of an extension type, which are not internally considered external "
+                "for historical/backward compatibility reasons)",
+            )
             return
         yield Problem(
             "not_external",
-            f'field "{type_name}.{field.name}" should not be part of a @{what} since it is '
+            f'field "{coordinate}" should not be part of a @{what} since it is '
             "already provided by this subgraph (it is not marked @external)",
         )
 

@@ -21,6 +21,7 @@ from graphql import (
     parse,
 )
 
+from gateway.context import RequestContext
 from gateway.planner.plan import (
     BatchFetch,
     Condition,
@@ -32,7 +33,9 @@ from gateway.planner.plan import (
     Sequence,
 )
 from gateway.transport.base import SubgraphClient, SubgraphRequest
+from gateway.transport.headers import NO_HEADER_RULES, HeaderRules, SubgraphHeaders
 
+from .context_values import group_by_context, grouped_operation
 from .errors import error, subgraph_error
 from .merge import deep_merge
 from .representations import (
@@ -116,11 +119,16 @@ class CompiledPlan:
         return self._names.get(id(fetch))
 
     async def execute(
-        self, client: SubgraphClient, variables: Mapping[str, Any]
+        self,
+        client: SubgraphClient,
+        variables: Mapping[str, Any],
+        context: RequestContext | None = None,
+        headers: HeaderRules = NO_HEADER_RULES,
     ) -> ExecutionResult:
         """``variables``: the client's variables as JSON (defaults applied), forwarded to
-        subgraphs as they are and read for ``Condition`` nodes."""
-        run = _Run(self, client, variables)
+        subgraphs as they are and read for ``Condition`` nodes. ``context`` is the client
+        request's; ``headers`` builds each subgraph request's headers from it."""
+        run = _Run(self, client, variables, context, headers.bind(context))
         if self.plan.node is not None:
             await run.node(self.plan.node)
         return run.data, run.errors
@@ -139,14 +147,30 @@ class _Batch:
 
 
 class _Run:
-    __slots__ = ("client", "compiled", "data", "errors", "variables", "walked")
+    __slots__ = (
+        "client",
+        "compiled",
+        "context",
+        "data",
+        "errors",
+        "headers",
+        "variables",
+        "walked",
+    )
 
     def __init__(
-        self, compiled: CompiledPlan, client: SubgraphClient, variables: Mapping[str, Any]
+        self,
+        compiled: CompiledPlan,
+        client: SubgraphClient,
+        variables: Mapping[str, Any],
+        context: RequestContext | None = None,
+        headers: SubgraphHeaders | None = None,
     ) -> None:
         self.compiled = compiled
         self.client = client
         self.variables = variables
+        self.context = context
+        self.headers = headers or NO_HEADER_RULES.bind(None)
         self.data: dict[str, Any] = {}
         # objects at path prefixes, shared by the fetches that collect before the next merge
         self.walked: dict[tuple[str, ...], list[Any]] = {}
@@ -186,17 +210,20 @@ class _Run:
         else:
             await self.entity_fetch(path, fetch, builder)
 
-    def _request(self, fetch: Fetch | BatchFetch, variables: dict[str, Any]) -> SubgraphRequest:
+    def _request(
+        self, fetch: Fetch | BatchFetch, variables: dict[str, Any], operation: str | None = None
+    ) -> SubgraphRequest:
         for var in fetch.variable_usages:
             if var in self.variables:
                 variables[var] = self.variables[var]
-        body: dict[str, Any] = {"query": fetch.operation, "variables": variables}
+        body: dict[str, Any] = {"query": operation or fetch.operation, "variables": variables}
         name = self.compiled.operation_name(fetch)
         if name is not None:
             body["operationName"] = name
         url = self.compiled.urls.get(fetch.service, "")
         shareable = isinstance(fetch, BatchFetch) or fetch.operation_kind != "mutation"
-        return SubgraphRequest(fetch.service, url, body, shareable=shareable)
+        headers = self.headers.for_subgraph(fetch.service)
+        return SubgraphRequest(fetch.service, url, body, headers, shareable, self.context)
 
     async def root_fetch(self, fetch: Fetch) -> None:
         result = await call_subgraph(self.client, self._request(fetch, {}))
@@ -212,6 +239,9 @@ class _Run:
             deep_merge(self.data, result.data)
 
     async def entity_fetch(self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder) -> None:
+        if fetch.context_variables:
+            await self.context_fetch(path, fetch, builder)
+            return
         batch = self._representations(path, fetch, builder)
         if not batch.reps:
             return  # no object needs this fetch: no call at all
@@ -244,6 +274,42 @@ class _Run:
                 self.errors.extend(subgraph_error(raw, node.service, _batch_paths(raw, located)))
         for i, (entry, batch) in enumerate(zip(node.entries, batches, strict=True)):
             self._merge_entities(result, f"_{i}", entry.node, batch)
+
+    async def context_fetch(self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder) -> None:
+        """An entity fetch with @fromContext variables: one ``_entities`` call per distinct
+        set of context values (``_<i>`` with ``$r<i>``), all in one request."""
+        groups = self._context_batches(path, fetch, builder)
+        if not groups:
+            return
+        if len(groups) == 1:
+            values, batch = groups[0]
+            request = self._request(fetch, {"representations": batch.reps, **values})
+            counts, keys = {"_entities": len(batch.reps)}, ["_entities"]
+        else:
+            variables: dict[str, Any] = {}
+            for i, (values, batch) in enumerate(groups):
+                variables[f"r{i}"] = batch.reps
+                variables.update({f"{var}_{i}": value for var, value in values.items()})
+            request = self._request(fetch, variables, grouped_operation(fetch, len(groups)))
+            keys = [f"_{i}" for i in range(len(groups))]
+            counts = {k: len(b.reps) for k, (_, b) in zip(keys, groups, strict=True)}
+        result = await call_subgraph(self.client, request, counts)
+        if result.failure is not None or result.errors:
+            located = [self._located(b) for _, b in groups]
+            self._failure(result, fetch.service, [at for o in located for g in o for _, at in g])
+            for raw in result.errors:
+                at = _entity_paths(raw, located[0]) if len(groups) == 1 else None
+                self.errors.extend(
+                    subgraph_error(raw, fetch.service, at or _batch_paths(raw, located))
+                )
+        for key, (_, batch) in zip(keys, groups, strict=True):
+            self._merge_entities(result, key, fetch, batch)
+
+    def _context_batches(
+        self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder
+    ) -> list[tuple[dict[str, Any], _Batch]]:
+        groups = group_by_context(self.data, path, fetch, builder, self.compiled.matcher)
+        return [(g.values, _Batch(path, g.reps, g.typenames, g.owners)) for g in groups]
 
     def _merge_entities(self, result: CallResult, key: str, fetch: Fetch, batch: _Batch) -> None:
         entities = result.data.get(key) if result.data else None

@@ -75,6 +75,9 @@ def _fetch(node: Fetch) -> dict[str, Any]:
         out["inputRewrites"] = [_rewrite(r) for r in node.input_rewrites]
     if node.output_rewrites:
         out["outputRewrites"] = [_rewrite(r) for r in node.output_rewrites]
+    if node.context_rewrites:
+        out["contextRewrites"] = [_rewrite(r) for r in node.context_rewrites]
+        out["variableUsages"] += [v for v, _ in node.context_variables]
     if node.id is not None:
         out["id"] = str(node.id)
     return out

@@ -14,15 +14,11 @@ from typing import Any, Protocol
 
 from graphql import (
     DocumentNode,
-    FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLSchema,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
-    SelectionSetNode,
     VariableDefinitionNode,
     VariableNode,
     parse,
@@ -34,6 +30,7 @@ from graphql.execution.values import get_variable_values
 from graphql.language import Visitor
 
 from gateway.errors import GatewayError
+from gateway.planner.budget import DEFAULT_LIMITS, Limits, check_document
 from gateway.planner.format import format_plan
 from gateway.planner.plan import QueryPlan
 
@@ -47,15 +44,15 @@ __all__ = ["Prepared", "Rejected", "prepare_operation"]
 
 log = logging.getLogger("fedgate.prepare")
 
-# Apollo Router's default parser limit: bounds the work a hostile document can cause.
-MAX_TOKENS = 15_000
-# Deeper operations are refused before planning: planning and shaping recurse per level, and
-# no real client needs this depth (a per-deployment limit is a later configuration option).
-MAX_DEPTH = 100
+# Apollo Router's default parser limit: bounds the work a hostile document can cause
+# (configurable as ``limits.parser_max_tokens``, kept in ``Limits.max_tokens``).
+MAX_TOKENS = DEFAULT_LIMITS.max_tokens
 
 
 class _Planner(Protocol):
-    def plan(self, document: Any, operation_name: str | None = None) -> QueryPlan: ...
+    def plan(
+        self, document: Any, operation_name: str | None = None, *, labels: frozenset[str] = ...
+    ) -> QueryPlan: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,12 +165,19 @@ def prepare_operation(
     urls: Mapping[str, str],
     matcher: TypeMatcher,
     introspection: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
+    labels: frozenset[str] = frozenset(),
 ) -> Prepared | Rejected:
+    """``labels``: the progressive @override labels in force (part of the cache key)."""
     try:
-        document = parse(query, max_tokens=MAX_TOKENS, allow_empty_selection_sets=False)
+        document = parse(query, max_tokens=limits.max_tokens, allow_empty_selection_sets=False)
     except GraphQLError as exc:
         return Rejected({"errors": [_formatted(exc, "GRAPHQL_PARSE_FAILED")]})
-    errors = validate(schema, document)
+    # Before validation: validating a hostile document can cost more than planning it.
+    document, exceeded = check_document(document, limits)
+    if exceeded is not None:
+        return Rejected(_errors(exceeded.message, exceeded.code))
+    errors = validate(schema, document, max_errors=limits.max_validation_errors)
     if errors:
         return Rejected({"errors": [_formatted(e, "GRAPHQL_VALIDATION_FAILED") for e in errors]})
     operation = _select_operation(document, operation_name)
@@ -187,15 +191,15 @@ def prepare_operation(
         return Rejected(_errors(msg, "INTROSPECTION_DISABLED"))
     if operation.operation is OperationType.SUBSCRIPTION:
         return Rejected(_errors("Subscriptions are not supported", "SUBSCRIPTION_NOT_SUPPORTED"))
-    depth = _depth(operation.selection_set, fragments)
-    if depth > MAX_DEPTH:
-        msg = f"The operation nests fields more than {MAX_DEPTH} levels deep (the limit)."
-        return Rejected(_errors(msg, "MAX_DEPTH_LIMIT"))
     plan: QueryPlan | None = None
     compiled: CompiledPlan | None = None
     planning_error: dict[str, Any] | None = None
     try:
-        plan = planner.plan(document, operation_name)
+        # without labels, the plain call: planners that know no labels keep working
+        if labels:
+            plan = planner.plan(document, operation_name, labels=labels)
+        else:
+            plan = planner.plan(document, operation_name)
         compiled = CompiledPlan(plan, schema, urls, matcher)
     except GatewayError as exc:
         planning_error = {"message": exc.message, "extensions": {"code": exc.code}}
@@ -205,33 +209,6 @@ def prepare_operation(
         message = f"Query planning failed: {exc}"
         planning_error = {"message": message, "extensions": {"code": "QUERY_PLANNING_FAILED"}}
     return Prepared(schema, operation, fragments, plan, compiled, planning_error)
-
-
-def _depth(selection_set: SelectionSetNode, fragments: Mapping[str, FragmentDefinitionNode]) -> int:
-    """Field nesting depth, fragments included. Stops descending past ``MAX_DEPTH`` (so the
-    recursion stays shallow) and measures each named fragment once (so fragments spread many
-    times cost nothing more)."""
-    memo: dict[str, int] = {}
-
-    def depth_of(node: SelectionSetNode, level: int) -> int:
-        if level > MAX_DEPTH + 1:
-            return 0
-        deepest = 0
-        for sel in node.selections:
-            if isinstance(sel, FieldNode):
-                below = depth_of(sel.selection_set, level + 1) if sel.selection_set else 0
-                deepest = max(deepest, 1 + below)
-            elif isinstance(sel, InlineFragmentNode):
-                deepest = max(deepest, depth_of(sel.selection_set, level))
-            elif isinstance(sel, FragmentSpreadNode):
-                name = sel.name.value
-                if name not in memo and name in fragments:
-                    memo[name] = 0  # validation rejects cycles; this guards the walk anyway
-                    memo[name] = depth_of(fragments[name].selection_set, level)
-                deepest = max(deepest, memo.get(name, 0))
-        return deepest
-
-    return depth_of(selection_set, 1)
 
 
 def _select_operation(

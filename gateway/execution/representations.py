@@ -26,6 +26,7 @@ from gateway.planner.plan import (
     ValueSetter,
 )
 
+from .merge import deep_merge
 from .typematch import TypeMatcher
 
 __all__ = [
@@ -336,11 +337,17 @@ def apply_output_rewrites(
                 if path:
                     for obj in _walk(data, path[:-1], matcher, typename):
                         if path[-1] in obj:
-                            obj[new_key] = obj.pop(path[-1])
+                            _rename(obj, path[-1], new_key)
             case ValueSetter():
                 pass  # setters only apply to representations
             case _:
                 assert_never(rw)
+
+
+def _rename(obj: dict[str, Any], old: str, new: str) -> None:
+    """Move ``obj[old]`` to ``new``; where another selection already filled ``new`` (the
+    same field through another fragment), both are that field's value: merged, not replaced."""
+    deep_merge(obj, {new: obj.pop(old)})
 
 
 def _set_at(rep: dict[str, Any], path: Sequence[str], value: str, matcher: TypeMatcher) -> None:

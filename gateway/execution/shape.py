@@ -90,11 +90,11 @@ def _object(
         else:
             return out
     out = {}
-    for key, kind, non_null, shape, coordinate, typename in fields:
+    for key, kind, non_null, shape, coordinate, typename, source in fields:
         if kind == _TYPENAME:
             out[key] = typename or data.get("__typename")
             continue
-        value = data.get(key)
+        value = data.get(source)
         if value is not None and shape is not None:
             if type(shape) is SelectionShape:
                 value = (

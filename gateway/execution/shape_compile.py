@@ -29,6 +29,8 @@ from graphql import (
     VariableNode,
 )
 
+from ..planner.operation import TYPENAME_ALIAS
+
 __all__ = [
     "INTROSPECTION_FIELDS",
     "EnumShape",
@@ -41,6 +43,7 @@ __all__ = [
 ]
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+
 CompositeType = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
 
 
@@ -73,6 +76,9 @@ class FieldShape(NamedTuple):
     value: ValueShape | None
     coordinate: str  # "Type.field", for error messages
     typename: str | None = None
+    # where the value is in the merged data: the response key, except for a field the client
+    # aliased `__typename` (that key holds the object's type there: ``TYPENAME_ALIAS``)
+    source: str = ""
 
 
 class SelectionShape:
@@ -106,7 +112,10 @@ class SelectionShape:
         self.required: tuple[str, ...] = ()
         if isinstance(parent, GraphQLObjectType):
             self.concrete = compiler.fields(self, parent)
-            if all(f.kind == FieldKind.VALUE and f.value is None for f in self.concrete):
+            if all(
+                f.kind == FieldKind.VALUE and f.value is None and f.source == f.key
+                for f in self.concrete
+            ):
                 self.leaves = tuple(f.key for f in self.concrete)
                 self.required = tuple(f.key for f in self.concrete if f.non_null)
 
@@ -194,13 +203,14 @@ class ShapeCompiler:
         coordinate = f"{owner.name}.{name}"
         if name == "__typename":
             typename = runtime.name if runtime is not None else None
-            return FieldShape(key, FieldKind.TYPENAME, True, None, coordinate, typename)
+            return FieldShape(key, FieldKind.TYPENAME, True, None, coordinate, typename, key)
         defn = None if isinstance(owner, GraphQLUnionType) else owner.fields.get(name)
         if defn is None or (is_root and name in INTROSPECTION_FIELDS):
-            return FieldShape(key, FieldKind.PASSTHROUGH, False, None, coordinate)
+            return FieldShape(key, FieldKind.PASSTHROUGH, False, None, coordinate, None, key)
         subs = tuple(n.selection_set for n in nodes if n.selection_set is not None)
         non_null, value = self._value(defn.type, subs, coordinate)
-        return FieldShape(key, FieldKind.VALUE, non_null, value, coordinate)
+        source = TYPENAME_ALIAS if key == "__typename" else key
+        return FieldShape(key, FieldKind.VALUE, non_null, value, coordinate, None, source)
 
     def _value(
         self, t: GraphQLOutputType, subs: tuple[SelectionSetNode, ...], coordinate: str

@@ -128,8 +128,12 @@ def _fetch(op: Operation, g: FetchGroup) -> PlanNode:
     name = f" {op.name}__{_safe(g.subgraph)}__{g.id}" if op.name else ""
     rewrites: list[KeyRenamer] = []
     selection = g.selection.print(rewrites)
+    # a rename is recorded before those inside its subtree, whose paths go through its
+    # alias: applied innermost first, every path still exists when its rename runs
+    rewrites.reverse()
     if g.is_entity:
         defs.insert(0, "$representations:[_Any!]!")
+        defs += [f"${v}:{t}" for v, t in g.context_variables.items()]
         body = "{_entities(representations:$representations)" + selection + "}"
         text = f"query{name}({','.join(defs)}){body}"
         fetch = Fetch(
@@ -140,6 +144,8 @@ def _fetch(op: Operation, g: FetchGroup) -> PlanNode:
             input_rewrites=tuple(g.input_rewrites.values()),
             output_rewrites=tuple(rewrites),
             id=g.id,
+            context_variables=tuple(g.context_variables.items()),
+            context_rewrites=tuple(g.context_rewrites),
         )
         node: PlanNode = Flatten(g.path, fetch)
     else:

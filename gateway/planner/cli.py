@@ -22,12 +22,22 @@ def register(subparsers: Any) -> None:
         "plan", help="print the query plan of an operation"
     )
     p.add_argument("--supergraph", required=True, type=Path, help="supergraph SDL file")
-    p.add_argument("operation", type=Path, help="file with the GraphQL operation")
+    p.add_argument(
+        "operation", type=Path, help="file with the GraphQL operation ('-': standard input)"
+    )
     p.add_argument("--operation-name", default=None, help="operation to plan when several")
     p.add_argument(
         "--batch",
         action="store_true",
         help="plan in waves with batched entity fetches, as `fedgate serve` does by default",
+    )
+    p.add_argument(
+        "--override-label",
+        action="append",
+        default=[],
+        metavar="LABEL",
+        help="a progressive @override label to plan as on, e.g. 'percent(10)' (repeatable; "
+        "labels not given are off)",
     )
     p.set_defaults(func=run)
 
@@ -45,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
                 where = f"{args.operation}:{loc.line}:{loc.column}" if loc else str(args.operation)
                 print(f"{where}: GRAPHQL_VALIDATION_FAILED: {e.message}", file=sys.stderr)
             return 1
-        plan = Planner(supergraph, batch=args.batch).plan(document, args.operation_name)
+        plan = Planner(supergraph, batch=args.batch).plan(
+            document, args.operation_name, labels=frozenset(args.override_label)
+        )
     except GatewayError as error:
         print(f"error: {error.code}: {error.message}", file=sys.stderr)
         return 1
@@ -54,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read(path: Path) -> str:
+    if str(path) == "-":
+        return sys.stdin.read()
     try:
         return path.read_text(encoding="utf-8")
     except OSError as error:

@@ -38,6 +38,13 @@ class Ctx:
     # the whole selection set of the current object in this group (across its fragments):
     # where response keys must not clash
     level: SelTree | None = None
+    # the object this object was selected under (None at the root), and the same object in
+    # the group the walk jumped here from: where @fromContext arguments look for their context
+    parent: Ctx | None = None
+    origin: Ctx | None = None
+    # the object types this (abstract) object may have when several subgraphs serve the field
+    # it came from (``Metadata.shared_runtime_types``); None: as the current subgraph says
+    runtime: frozenset[str] | None = None
 
 
 RootRouter = Callable[[Field, frozenset[str]], None]

@@ -173,8 +173,10 @@ def _scoped_alias(
 ) -> str | None:
     key = item.response_key
     if (key, item.type_text) not in seen:
-        n = sum(1 for k, _ in seen if k == key)
-        seen[key, item.type_text] = None if n == 0 else f"{key}__fedgate_{n - 1}"
+        first = not any(k == key for k, _ in seen)
+        # numbered across the whole operation, so that every alias names one place
+        n = len({r.path[-1] for r in rewrites if r.rename_key_to == key})
+        seen[key, item.type_text] = None if first else f"{key}__fedgate_{n}"
     alias = seen[key, item.type_text]
     if alias is None:
         return item.alias  # the key's first type: as the client wrote it
@@ -259,3 +261,6 @@ class FetchGroup:
     conditions: tuple[Cond, ...] | None = None
     # representation rewrites, per entity type (``__typename`` → an @interfaceObject's name)
     input_rewrites: dict[str, ValueSetter] = field(default_factory=dict)
+    # @fromContext arguments passed as variables: their types, and where each value is read
+    context_variables: dict[str, str] = field(default_factory=dict)
+    context_rewrites: list[KeyRenamer] = field(default_factory=list)

@@ -10,13 +10,16 @@ from functools import cache
 
 from ..supergraph.model import FieldDef, JoinField, Supergraph, TypeDef
 from .fieldset import FieldSet, parse_field_set
+from .override import join_in_force
 
 __all__ = ["Metadata"]
 
 
 class Metadata:
-    def __init__(self, supergraph: Supergraph) -> None:
+    def __init__(self, supergraph: Supergraph, labels: frozenset[str] = frozenset()) -> None:
+        """``labels``: the progressive @override labels in force (see ``override.py``)."""
         self.supergraph = supergraph
+        self.labels = labels
         self.types = supergraph.types
         self.graph_names = tuple(supergraph.graphs)
 
@@ -78,9 +81,14 @@ class Metadata:
             j = next((j for j in joins if j.graph == g), None)
             if j is None:
                 continue
-            if (not j.external and not j.used_overridden) or self.is_key_field(
-                type_name, field_name, g
-            ):
+            if not join_in_force(j, self.labels):
+                # a key field an active override label moved away is still the old owner's key
+                if self.is_key_field(type_name, field_name, g):
+                    out.append(g)
+                continue
+            # an @external field (a key field too) is another subgraph's to resolve: a subgraph
+            # returning the object cannot say its value (its representations carry it in)
+            if not j.external and not j.used_overridden:
                 out.append(g)
         return tuple(out)
 
@@ -164,6 +172,29 @@ class Metadata:
         graphs = self.types[obj].interfaces.get(iface)
         return graphs is None or graph in graphs
 
+    @cache  # noqa: B019
+    def shared_runtime_types(self, parent: str, field_name: str) -> frozenset[str] | None:
+        """The object types an abstract field several subgraphs resolve may have: only those
+        every one of them can return. A shareable field answers the same from any subgraph,
+        so a member one of them lacks is never its value (Apollo's and Hive's planners
+        intersect the same way; docs/decisions/00xx-partial-unions.md). None: one subgraph,
+        or not abstract."""
+        definition = self.field(parent, field_name)
+        graphs = self.field_graphs(parent, field_name)
+        if definition is None or len(graphs) < 2 or not self.is_abstract(definition.type.named):
+            return None
+        sets: list[frozenset[str]] = []
+        for graph in graphs:
+            declared = _named(self.field_type_text(parent, field_name, graph))
+            if self.is_interface_object(declared, graph):
+                continue  # it knows no object types behind the interface: no say in it
+            sets.append(frozenset(self.possible_types(declared, graph)))
+        return frozenset.intersection(*sets) if sets else None
+
     def runtime_types(self, type_name: str, graph: str) -> tuple[str, ...]:
         """Object types that ``graph`` may return where the schema says ``type_name``."""
         return self.possible_types(type_name, graph)
+
+
+def _named(type_text: str) -> str:
+    return type_text.strip("[]!")

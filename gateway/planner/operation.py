@@ -30,6 +30,7 @@ from graphql import (
 from ..errors import PlanningError
 
 __all__ = [
+    "TYPENAME_ALIAS",
     "Cond",
     "Field",
     "Fragment",
@@ -149,7 +150,7 @@ def _selections(
             out.append(
                 Field(
                     name=sel.name.value,
-                    alias=sel.alias.value if sel.alias else None,
+                    alias=_alias(sel),
                     arguments=tuple(sel.arguments or ()),
                     conditions=conditions,
                     selections=_subselections(sel.selection_set, fragments),
@@ -198,3 +199,17 @@ def _conditions(directives: Iterable[DirectiveNode]) -> tuple[Cond, ...] | None:
         elif isinstance(arg.value, VariableNode):
             conds.append(Cond(arg.value.name.value, include))
     return tuple(conds)
+
+
+# The response key under which subgraphs are asked for a field the client aliased `__typename`
+# (`{ __typename: name }`, valid GraphQL): in the merged data `__typename` stays the object's
+# type, which fragments, representations and shaping read; the shaper answers the client's
+# field from this key (``FieldShape.source``).
+TYPENAME_ALIAS = "__typename__fedgate_alias"
+
+
+def _alias(sel: FieldNode) -> str | None:
+    if sel.alias is None:
+        return None
+    alias = sel.alias.value
+    return TYPENAME_ALIAS if alias == "__typename" and sel.name.value != "__typename" else alias

@@ -102,6 +102,11 @@ class Fetch:
     input_rewrites: tuple[FetchRewrite, ...] = ()
     output_rewrites: tuple[FetchRewrite, ...] = ()
     id: int | None = None
+    # @fromContext arguments: (variable, its type) declared by the operation, and where each
+    # variable's value is read from each entity object (``..`` one object up; Apollo's
+    # ``contextRewrites``). Representations with other values go in other ``_entities`` calls.
+    context_variables: tuple[tuple[str, str], ...] = ()
+    context_rewrites: tuple[KeyRenamer, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..errors import PlanningError
-from .fetch_group import FetchGroup
+from .fetch_group import FetchGroup, FieldItem, SelTree
 from .metadata import Metadata
 from .operation import Cond, Field, Fragment, Operation, Selection
 from .walker import Ctx, Walker
@@ -22,10 +22,10 @@ __all__ = ["plan_roots"]
 
 
 class _Roots:
-    def __init__(self, meta: Metadata, op: Operation) -> None:
+    def __init__(self, meta: Metadata, op: Operation, max_groups: int) -> None:
         self.meta = meta
         self.op = op
-        self.walker = Walker(meta, op)
+        self.walker = Walker(meta, op, max_groups)
         self.walker.root_router = self.route
         self.roots: list[FetchGroup] = []
         self.by_graph: dict[str, FetchGroup] = {}
@@ -71,11 +71,12 @@ class _Roots:
         self.add(f, candidates[0], avoid=avoid)
 
 
-def plan_roots(meta: Metadata, op: Operation) -> tuple[Walker, list[FetchGroup]]:
-    roots = _Roots(meta, op)
-    for f, conds in _root_fields(op.selections, ()):
-        if f.name != "__typename":
-            roots.add(f, _choose_graph(meta, op, f), conds)
+def plan_roots(meta: Metadata, op: Operation, max_groups: int) -> tuple[Walker, list[FetchGroup]]:
+    roots = _Roots(meta, op, max_groups)
+    fields = [(f, conds) for f, conds in _root_fields(op.selections, ()) if f.name != "__typename"]
+    costs = [_candidate_costs(meta, op, f, max_groups) for f, _ in fields]
+    for (f, conds), graph in zip(fields, _assign(costs), strict=True):
+        roots.add(f, graph, conds)
     return roots.walker, roots.roots
 
 
@@ -89,27 +90,61 @@ def _root_fields(
             yield from _root_fields(s.selections, conds + s.conditions)
 
 
-def _choose_graph(meta: Metadata, op: Operation, f: Field) -> str:
+def _candidate_costs(
+    meta: Metadata, op: Operation, f: Field, max_groups: int
+) -> dict[str, tuple[int, int]]:
+    """What root field ``f``'s subtree costs from each subgraph that can plan it (in
+    supergraph order), counted by planning it in a scratch walker."""
     candidates = meta.field_graphs(op.root_type, f.name)
     if not candidates:
         raise PlanningError(f"Cannot plan {op.root_type}.{f.name}: no subgraph can resolve it.")
     if len(candidates) == 1:
-        return candidates[0]
-    best: tuple[int, str] | None = None
+        return {candidates[0]: (0, 0)}
+    costs: dict[str, tuple[int, int]] = {}
     errors: list[str] = []
     for graph in candidates:
-        scratch = _Roots(meta, op)
+        scratch = _Roots(meta, op, max_groups)
         try:
             scratch.add(f, graph)
         except PlanningError as error:
             errors.append(error.message)
             continue
-        cost = len(scratch.walker.groups)
-        if best is None or cost < best[0]:
-            best = (cost, graph)
-    if best is None:
+        costs[graph] = _cost(scratch.walker.groups)
+    if not costs:
         raise PlanningError(errors[0])
-    return best[1]
+    return costs
+
+
+def _assign(costs: list[dict[str, tuple[int, int]]]) -> list[str]:
+    """The subgraph of each root field: its cheapest; where several tie, one that another
+    root field goes to anyway (one root fetch for both, as Apollo and Hive plan), whatever
+    the order the client wrote the fields in; else the first."""
+    tops = [[g for g, c in by_graph.items() if c == min(by_graph.values())] for by_graph in costs]
+    used = {t[0] for t in tops if len(t) == 1}
+    out: list[str] = []
+    for tied in tops:
+        pick = next((g for g in tied if g in used), tied[0])
+        used.add(pick)
+        out.append(pick)
+    return out
+
+
+def _cost(groups: list[FetchGroup]) -> tuple[int, int]:
+    """Fetches first; between as many fetches, the fewer fields fetched through entity jumps
+    wins: a subgraph that answers (or @provides) more of the subtree itself is asked less
+    afterwards (Apollo ranks the same way: a field the root fetch provides is not fetched
+    again from its owner)."""
+    return len(groups), sum(_field_count(g.selection) for g in groups if g.is_entity)
+
+
+def _field_count(tree: SelTree) -> int:
+    n = 0
+    for item in tree.items.values():
+        if isinstance(item, FieldItem):
+            n += 1 + (_field_count(item.sub) if item.sub is not None else 0)
+        else:
+            n += _field_count(item.sub)
+    return n
 
 
 def _split_error(root: str, f: Field, avoid: frozenset[str]) -> str:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .fetch_group import FieldItem, SelTree
+from .fetch_group import FetchGroup, FieldItem, FragmentItem, SelTree
 from .metadata import Metadata
 from .operation import Cond, Field, Fragment, Selection, print_arguments
 from .plan import ReqField, ReqFragment, ReqSelection
-from .routes import fields_of
+from .routes import Route, fields_of, provided_field
 
 __all__ = [
+    "ClientKeys",
     "add_reqs",
     "and_conditions",
     "client_keys",
     "fits",
+    "key_in_representation",
     "level_keys",
     "mirror",
     "provided_field",
@@ -81,20 +83,18 @@ def client_keys(sels: tuple[Selection, ...]) -> dict[str, tuple[str, str]]:
     return {f.response_key: (f.name, f.arguments_text) for f in fields_of(sels)}
 
 
-def provided_field(
-    provided: tuple[Selection, ...] | None, type_name: str, name: str, meta: Metadata
-) -> Field | None:
-    if provided is None:
-        return None
-    for s in provided:
-        if isinstance(s, Field):
-            if s.name == name:
-                return s
-        elif s.type_condition is None or type_name in meta.possible_types(s.type_condition):
-            found = provided_field(s.selections, type_name, name, meta)
-            if found is not None:
-                return found
-    return None
+class ClientKeys:
+    """``client_keys`` per level, computed once: every requirement added at a level asks, and
+    a level of many fields (1,000 aliases) would otherwise cost a scan per requirement."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, tuple[tuple[Selection, ...], dict[str, tuple[str, str]]]] = {}
+
+    def of(self, sels: tuple[Selection, ...]) -> dict[str, tuple[str, str]]:
+        cached = self._cache.get(id(sels))
+        if cached is None or cached[0] is not sels:  # the tuple is kept: its id stays its own
+            cached = self._cache[id(sels)] = (sels, client_keys(sels))
+        return cached[1]
 
 
 def unreachable(type_name: str, sel: Field | Fragment, graph: str, meta: Metadata) -> str:
@@ -116,3 +116,24 @@ def unreachable(type_name: str, sel: Field | Fragment, graph: str, meta: Metadat
 def and_conditions(outer: tuple[Cond, ...], inner: tuple[Cond, ...]) -> tuple[Cond, ...]:
     """Both sets of conditions, each once."""
     return outer + tuple(c for c in inner if c not in outer)
+
+
+def key_in_representation(
+    group: FetchGroup, path: tuple[str, ...], type_name: str, route: Route
+) -> tuple[ReqSelection, ...] | None:
+    """The key of ``route`` as the representation of entity fetch ``group`` already carries
+    it, when the jump starts at the entity that fetch was entered at: the parent fetch has
+    those values. None when a field is missing there (or the key is nested, or the route
+    has @requires, which the parent may not have)."""
+    if not group.is_entity or group.parent is None or path != group.path or route.requires:
+        return None
+    rep = group.requires.items.get(("t", type_name))
+    if not isinstance(rep, FragmentItem):
+        return None
+    have = {r.name: r for r in rep.sub.to_requires() if isinstance(r, ReqField)}
+    out: list[ReqSelection] = []
+    for sel in route.key.selections:
+        if not isinstance(sel, Field) or sel.selections or sel.name not in have:
+            return None
+        out.append(have[sel.name])
+    return tuple(out)

@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import PlanningError
+from .budget import DEFAULT_LIMITS
 from .context import Ctx, RootRouter, Up
+from .context_args import ContextPlanner
 from .fetch_group import FetchGroup
 from .fieldset import FieldSet
 from .metadata import Metadata
@@ -23,10 +25,11 @@ from .operation import Field, Fragment, Operation, Selection
 from .plan import ReqField, ReqFragment, ReqSelection, ValueSetter
 from .routes import Route, candidate_routes, fields_of
 from .walk_support import (
+    ClientKeys,
     add_reqs,
     and_conditions,
-    client_keys,
     fits,
+    key_in_representation,
     level_keys,
     mirror,
     provided_field,
@@ -40,19 +43,33 @@ _MAX_ESCALATIONS = 4
 
 
 class Walker:
-    def __init__(self, meta: Metadata, operation: Operation) -> None:
+    def __init__(
+        self,
+        meta: Metadata,
+        operation: Operation,
+        max_groups: int = DEFAULT_LIMITS.max_fetch_groups,
+    ) -> None:
         self.meta = meta
         self.operation = operation
+        self.max_groups = max_groups
         self.groups: list[FetchGroup] = []
         self.root_router: RootRouter | None = None
         self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
         self._touched: set[int] | None = None
+        self._entering: set[tuple[int, tuple[str, ...], str]] = set()
+        self._client_keys = ClientKeys()
+        self.contexts = ContextPlanner(self)
 
     # -- groups -----------------------------------------------------------------------------
 
     def new_group(
         self, subgraph: str, path: tuple[str, ...], parent: FetchGroup | None
     ) -> FetchGroup:
+        if len(self.groups) >= self.max_groups:
+            raise PlanningError(
+                f"The operation needs more than {self.max_groups} subgraph fetches (the limit).",
+                code="OPERATION_TOO_COMPLEX",
+            )
         group = FetchGroup(len(self.groups), subgraph, path, parent is not None, parent)
         self.groups.append(group)
         return group
@@ -60,11 +77,19 @@ class Walker:
     def _child(
         self, parent: FetchGroup, subgraph: str, path: tuple[str, ...], avoid: set[int]
     ) -> FetchGroup:
+        # A jump out of an entity fetch at the very objects it was entered at reads them where
+        # that fetch's parent has them: it hangs there, after the fetch, so that jumps to one
+        # subgraph at one path share a fetch however they were reached (as Apollo's do).
+        after: set[int] = set()
+        while parent.is_entity and parent.parent is not None and parent.path == path:
+            after.add(parent.id)
+            parent = parent.parent
         key = (parent.id, subgraph, path)
         group = self._children.get(key)
-        if group is None or group.id in avoid:
+        if group is None or group.id in avoid or group.id in after:
             group = self.new_group(subgraph, path, parent)
             self._children[key] = group
+        group.deps |= after
         return group
 
     def _touch(self, group: FetchGroup) -> None:
@@ -115,7 +140,7 @@ class Walker:
         if self.meta.is_interface_object(ctx.type_name, graph):
             self.jump(ctx, frag)  # this subgraph does not know the types behind the interface
             return
-        runtime = self._narrow(ctx.type_name, tc, graph)
+        runtime = self._narrow(ctx, tc)
         if not runtime:
             return  # the subgraph cannot return an object this fragment applies to
         up = self._up_through(ctx, Fragment(tc, (), frag.conditions))
@@ -129,10 +154,16 @@ class Walker:
             target = ctx.target.fragment(obj, frag.conditions)
             self.walk(replace(ctx, type_name=obj, target=target, up=up), frag.selections)
 
-    def _narrow(self, current: str, condition: str, graph: str) -> tuple[str, ...]:
-        here = self.meta.runtime_types(current, graph)
+    def _narrow(self, ctx: Ctx, condition: str) -> tuple[str, ...]:
         wanted = set(self.meta.possible_types(condition))
-        return tuple(t for t in here if t in wanted)
+        return tuple(t for t in self._runtime(ctx) if t in wanted)
+
+    def _runtime(self, ctx: Ctx) -> tuple[str, ...]:
+        """The object types the current (abstract) object may have here."""
+        here = self.meta.runtime_types(ctx.type_name, ctx.group.subgraph)
+        if ctx.runtime is None:
+            return here
+        return tuple(t for t in here if t in ctx.runtime)
 
     def field(self, ctx: Ctx, f: Field) -> None:
         graph = ctx.group.subgraph
@@ -144,12 +175,15 @@ class Walker:
                 ctx.target.field(f.name, f.alias, (), f.conditions)
             return
         if self.meta.is_abstract(ctx.type_name):
+            runtime = self._runtime(ctx)
             if self._abstract_local(ctx, f):
                 self.add_local(ctx, f)
-            elif interface_object:
+            elif interface_object or not runtime:
+                # no object type here to split the field over: only a jump (an interface
+                # key) can reach it; without one the selection is unplannable, not empty
                 self.jump(ctx, f)
             else:
-                for obj in self.meta.runtime_types(ctx.type_name, graph):
+                for obj in runtime:
                     target = ctx.target.fragment(obj)
                     self.field(replace(ctx, type_name=obj, target=target), f)
             return
@@ -162,7 +196,11 @@ class Walker:
         t, graph = ctx.type_name, ctx.group.subgraph
         if provided_field(ctx.provided, t, name, self.meta) is not None:
             return True
-        return self.meta.resolvable(t, name, graph) and self.meta.requires(t, name, graph) is None
+        return (
+            self.meta.resolvable(t, name, graph)
+            and self.meta.requires(t, name, graph) is None
+            and not self.contexts.must_jump(ctx, name)
+        )
 
     def _abstract_local(self, ctx: Ctx, f: Field) -> bool:
         graph = ctx.group.subgraph
@@ -170,13 +208,11 @@ class Walker:
             return False
         if self.meta.is_interface_object(ctx.type_name, graph):
             return True
-        return all(
-            self._local(replace(ctx, type_name=obj), f.name)
-            for obj in self.meta.runtime_types(ctx.type_name, graph)
-        )
+        return all(self._local(replace(ctx, type_name=obj), f.name) for obj in self._runtime(ctx))
 
     def add_local(self, ctx: Ctx, f: Field, *, front: bool = False) -> None:
-        item = ctx.target.field(f.name, f.alias, f.arguments, f.conditions, front=front)
+        arguments = self.contexts.arguments(ctx, f)
+        item = ctx.target.field(f.name, f.alias, arguments, f.conditions, front=front)
         if not item.type_text:
             item.type_text = self.meta.field_type_text(ctx.type_name, f.name, ctx.group.subgraph)
         if not f.selections:
@@ -205,6 +241,8 @@ class Walker:
             avoid=ctx.avoid if ctx.up is None or ctx.up.ctx is not None else frozenset(),
             conds=and_conditions(ctx.conds, f.conditions),
             level=item.subtree(),
+            runtime=self.meta.shared_runtime_types(ctx.type_name, f.name),
+            parent=ctx,
         )
         self.walk(sub, f.selections)
 
@@ -267,28 +305,47 @@ class Walker:
             here,
             key_is_local=lambda key: all(self._local(ctx, n) for n in key.top_level_names()),
             existing=lambda graph: (ctx.group.id, graph, ctx.path) in self._children,
-            avoid=ctx.avoid,
+            # entries at this group and path that are fetching their key right now
+            avoid=ctx.avoid
+            | {g for i, p, g in self._entering if (i, p) == (ctx.group.id, ctx.path)},
         )
 
     def _enter(self, ctx: Ctx, sel: Field | Fragment, route: Route) -> None:
         t = ctx.type_name
-        req_ctx = replace(ctx, target=ctx.target.fragment(None, sel.conditions))
-        req_ctx.target.field("__typename", front=True)
+        source = ctx.group
         touched: set[int] = set()
-        reps = self._require(req_ctx, route.key, touched)
-        if route.requires is not None:
-            reps += self._require(req_ctx, route.requires, touched)
-        child = self._child(ctx.group, route.graph, ctx.path, touched)
+        reps = key_in_representation(source, ctx.path, t, route)
+        if reps is not None:
+            # the key is what this entity fetch was itself sent: the parent has it, so the
+            # jump is a sibling of this fetch, not a round after it (as Apollo plans it)
+            assert source.parent is not None
+            source = source.parent
+            touched |= ctx.group.deps
+        else:
+            req_ctx = replace(ctx, target=ctx.target.fragment(None, sel.conditions))
+            req_ctx.target.field("__typename", front=True)
+            # While this entry's key is being fetched, the same entry is no way to fetch it: a
+            # key field this subgraph lacks must come from elsewhere (or escalate), not from a
+            # jump that needs the very same key (that recursed without end).
+            entering = (ctx.group.id, ctx.path, route.graph)
+            self._entering.add(entering)
+            try:
+                reps = self._require(req_ctx, route.key, touched)
+            finally:
+                self._entering.discard(entering)
+            if route.requires is not None:
+                reps += self._require(req_ctx, route.requires, touched)
+        child = self._child(source, route.graph, ctx.path, touched)
         if not fits(child.requires.fragment(t), reps):
             # one representation cannot carry a field twice (e.g. two @requires of one field
             # with other arguments): this entry needs a fetch of its own
-            child = self._child(ctx.group, route.graph, ctx.path, touched | {child.id})
+            child = self._child(source, route.graph, ctx.path, touched | {child.id})
         conds = and_conditions(ctx.conds, sel.conditions)
         if child.conditions is None:
             child.conditions = conds
         else:
             child.conditions = tuple(c for c in child.conditions if c in conds)
-        touched.discard(ctx.group.id)
+        touched.discard(source.id)
         child.deps |= touched
         rep_target = child.requires.fragment(t)
         rep_target.field("__typename")
@@ -306,7 +363,15 @@ class Walker:
             # answer the interface's name, which must not overwrite the real one)
             target.field("__typename", front=True)
         child_ctx = Ctx(
-            child, route.entry_type, ctx.path, target, avoid=ctx.avoid, conds=conds, level=target
+            child,
+            route.entry_type,
+            ctx.path,
+            target,
+            avoid=ctx.avoid,
+            conds=conds,
+            level=target,
+            parent=ctx.parent,
+            origin=ctx,
         )
         if isinstance(sel, Field) and sel.name != "__typename":
             self.add_local(child_ctx, sel)
@@ -387,6 +452,7 @@ class Walker:
             client_sels=client,
             conds=ctx.conds,
             level=item.subtree(),
+            parent=ctx,
         )
         self._touch(ctx.group)
         return self._require_sels(sub, sel.selections, front=False)
@@ -395,11 +461,16 @@ class Walker:
         """The response key of a field the planner adds: its name, unless the client uses that
         key at this level for something else (another field or other arguments)."""
         wanted = (f.name, f.arguments_text)
-        used = client_keys(ctx.client_sels)
-        level_keys(ctx.level or ctx.target, used)
-        if used.get(f.name, wanted) == wanted:
+        client = self._client_keys.of(ctx.client_sels)
+        level: dict[str, tuple[str, str]] = {}
+        level_keys(ctx.level or ctx.target, level)
+
+        def used(key: str) -> tuple[str, str] | None:
+            return client.get(key) or level.get(key)  # the client's use of a key comes first
+
+        if used(f.name) in (None, wanted):
             return f.name
         n = 0
-        while f"{f.name}__fedgate_{n}" in used and used[f"{f.name}__fedgate_{n}"] != wanted:
+        while used(f"{f.name}__fedgate_{n}") not in (None, wanted):
             n += 1
         return f"{f.name}__fedgate_{n}"

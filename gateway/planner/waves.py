@@ -42,7 +42,8 @@ def build_wave_plan(
         buckets: dict[tuple[str, tuple[Cond, ...]], list[FetchGroup]] = {}
         items: list[PlanNode] = []
         for g in waves[k]:
-            if g.is_entity:
+            # a fetch with @fromContext arguments may split into several _entities calls
+            if g.is_entity and not g.context_variables:
                 buckets.setdefault((g.subgraph, tuple(conditions[g.id])), []).append(g)
             else:
                 items.append(nodes[g.id])

@@ -1,4 +1,9 @@
-"""The Starlette app: ``/graphql`` (POST, GET), ``/health`` and GraphiQL."""
+"""The Starlette app: the GraphQL endpoint (``supergraph.path``, default ``/graphql``: POST,
+GET, CORS preflight), the health check (``health_check.path``) and GraphiQL.
+
+Per request, in order: CORS preflight (answered here) → body size limit → CSRF check → the
+``RequestContext`` (request id echoed in ``x-request-id``; deadline from
+``traffic_shaping.router.timeout``) → the pipeline → CORS headers on the response."""
 
 from __future__ import annotations
 
@@ -15,11 +20,15 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from gateway.config import GatewayConfig
+from gateway.context import REQUEST_ID_HEADER, RequestContext
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.transport.base import SubgraphClient
 from gateway.transport.http import HttpClient, HttpTimeouts
+from gateway.transport.response_headers import CollectingClient
 from gateway.transport.sharing import SharingClient
 
+from .cors import Cors
+from .csrf import CSRF_CODE, Csrf
 from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql_page
 from .protocol import (
     JSON,
@@ -31,10 +40,12 @@ from .protocol import (
     params_from_query,
     status_for,
 )
+from .redact import Redactor
 
 __all__ = ["EXPOSE_PLAN_HEADER", "create_app"]
 
 EXPOSE_PLAN_HEADER = "apollo-expose-query-plan"
+_SharedKey = tuple[bytes, str, str, tuple[tuple[str, str], ...]]
 
 
 def create_app(
@@ -52,8 +63,15 @@ def create_app(
         owned = HttpClient(
             timeouts=HttpTimeouts(total=config.subgraph_timeout, connect=config.connect_timeout),
             limit_per_host=config.subgraph_connections,
+            subgraph_timeouts=config.subgraph_timeouts,
+            max_response_bytes=config.max_subgraph_response_bytes,
+            subgraph_max_response_bytes=config.subgraph_max_response_bytes,
         )
-        client = SharingClient(owned) if config.share_inflight_requests else owned
+        # shared calls would hand one client's Set-Cookie to another: not with response rules
+        share = config.share_inflight_requests and config.response_headers.empty
+        client = SharingClient(owned) if share else owned
+    if not config.response_headers.empty:
+        client = CollectingClient(client)
     endpoints = _Endpoints(Gateway(supergraph, client, config, planner=planner), config)
 
     @asynccontextmanager
@@ -68,55 +86,106 @@ def create_app(
             if owned is not None:
                 await owned.close()
 
-    routes = [
-        Route("/graphql", endpoints.graphql, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
-        Route("/health", endpoints.health, methods=["GET"]),
-        Route("/health/ready", endpoints.health, methods=["GET"]),
-        Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]),
-    ]
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    routes = [Route(config.path, endpoints.graphql, methods=methods)]
+    if config.health_check.enabled:
+        health = config.health_check.path
+        routes.append(Route(health, endpoints.health, methods=["GET"]))
+        routes.append(Route(health.rstrip("/") + "/ready", endpoints.health, methods=["GET"]))
+    routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.gateway = endpoints.gateway
     return app
 
 
 class _Endpoints:
-    __slots__ = ("_inflight", "config", "gateway", "ready")
+    __slots__ = (
+        "_inflight",
+        "_share_client_requests",
+        "config",
+        "cors",
+        "csrf",
+        "gateway",
+        "ready",
+        "redactor",
+    )
 
     def __init__(self, gateway: Gateway, config: GatewayConfig) -> None:
         self.gateway = gateway
         self.config = config
+        self.cors = Cors(config.cors)
+        self.csrf = Csrf(config.csrf)
+        self.redactor = Redactor(config.include_subgraph_errors)
+        # one shared answer would carry one client's response headers to the others
+        self._share_client_requests = (
+            config.share_inflight_client_requests and config.response_headers.empty
+        )
         self.ready = False
-        self._inflight: dict[tuple[bytes, str, str], asyncio.Future[Response]] = {}
+        self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
 
     async def graphql(self, request: Request) -> Response:
+        headers = request.headers
+        if request.method == "OPTIONS":
+            return self.preflight(request)
         if request.method == "POST":
-            return await self.post(request)
-        if request.method in ("GET", "HEAD"):
-            return await self.get(request)
-        body = BadRequest(f"Method {request.method} not allowed", 405, "METHOD_NOT_ALLOWED")
-        return _json(body.body(), 405, JSON, {"allow": "GET, POST"})
+            response = await self.post(request)
+        elif request.method in ("GET", "HEAD"):
+            response = await self.get(request)
+        else:
+            body = BadRequest(f"Method {request.method} not allowed", 405, "METHOD_NOT_ALLOWED")
+            response = _json(body.body(), 405, JSON, {"allow": "GET, POST"})
+        origin = headers.get("origin")
+        if origin is not None:
+            cors = self.cors.response_headers(origin)
+            if cors:
+                response.headers.update(cors)
+        return response
+
+    def preflight(self, request: Request) -> Response:
+        if "access-control-request-method" not in request.headers:
+            # a plain OPTIONS, not a browser's preflight
+            return Response(b"", 204, headers={"allow": "GET, POST, OPTIONS"})
+        return Response(b"", 200, headers=self.cors.preflight_headers(request.headers))
 
     async def post(self, request: Request) -> Response:
         media = negotiate(request.headers.get("accept"))
         if media is None:
             return _not_acceptable()
-        raw = await request.body()
+        try:
+            raw = await read_body(request, self.config.max_request_bytes)
+        except BadRequest as exc:
+            return _json(exc.body(), exc.status, media)
+        if not self.csrf.allows(request.headers):
+            return self._csrf_refused(media)
         try:
             params = params_from_body(request.headers.get("content-type"), raw)
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
-        if self.config.share_inflight_client_requests and self._is_query(params):
-            key = (raw, media, request.headers.get(EXPOSE_PLAN_HEADER, ""))
-            return await self._shared(key, _run(self.gateway, request, params, media))
-        return await _run(self.gateway, request, params, media, allow_mutations=True)
+        if self._share_client_requests and self._is_query(params):
+            key = (
+                raw,
+                media,
+                request.headers.get(EXPOSE_PLAN_HEADER, ""),
+                self._by_headers(request),
+            )
+            return await self._shared(key, self._run(request, params, media))
+        return await self._run(request, params, media, allow_mutations=True)
+
+    def _by_headers(self, request: Request) -> tuple[tuple[str, str], ...]:
+        """With header rules the answer may depend on any client header (an Authorization
+        propagated to a subgraph): then only requests with identical headers share."""
+        if self.config.headers.empty:
+            return ()
+        return tuple(sorted(request.headers.items()))
+
+    def _csrf_refused(self, media: MediaType) -> Response:
+        return _json(BadRequest(self.csrf.message, 400, CSRF_CODE).body(), 400, media)
 
     def _is_query(self, params: GraphQLParams) -> bool:
         entry = self.gateway.prepare(params.query, params.operation_name)
         return getattr(entry, "operation_type", None) == "query"
 
-    async def _shared(
-        self, key: tuple[bytes, str, str], work: Coroutine[Any, Any, Response]
-    ) -> Response:
+    async def _shared(self, key: _SharedKey, work: Coroutine[Any, Any, Response]) -> Response:
         """Identical client queries in flight at once share one execution (opt-in: the
         answer is computed once for all of them; nothing of the request but its body and the
         headers in the key may change the answer)."""
@@ -145,12 +214,14 @@ class _Endpoints:
         media = negotiate(accept)
         if media is None:
             return _not_acceptable()
+        if not self.csrf.allows(request.headers):
+            return self._csrf_refused(media)
         try:
             params = params_from_query(request.query_params)
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
         # GET must not change anything: mutations are refused with 405.
-        return await _run(self.gateway, request, params, media, allow_mutations=False)
+        return await self._run(request, params, media, allow_mutations=False)
 
     async def health(self, request: Request) -> Response:
         wants_ready = "ready" in request.query_params or request.url.path.endswith("/ready")
@@ -161,25 +232,70 @@ class _Endpoints:
     def _graphiql(self, accept: str) -> bool:
         return "text/html" in accept.lower() and self.config.graphiql and graphiql_available()
 
+    async def _run(
+        self,
+        request: Request,
+        params: GraphQLParams,
+        media: MediaType,
+        *,
+        allow_mutations: bool = True,
+    ) -> Response:
+        expose = request.headers.get(EXPOSE_PLAN_HEADER, "").strip().lower() == "true"
+        timeout = self.config.router_timeout
+        context = request_context(request, timeout)
+        headers = {REQUEST_ID_HEADER: context.request_id}
+        try:
+            async with asyncio.timeout(timeout):
+                result = await self.gateway.run(
+                    params.query,
+                    params.variables,
+                    params.operation_name,
+                    expose_plan=expose,
+                    allow_mutations=allow_mutations,
+                    context=context,
+                )
+        except TimeoutError:
+            message = f"Request timed out after {timeout:g} seconds"
+            return _json(BadRequest(message, 504, "GATEWAY_TIMEOUT").body(), 504, media, headers)
+        if result.kind == "method_not_allowed":
+            headers["allow"] = "POST"
+        errors = result.body.get("errors")
+        if errors and not self.redactor.off:
+            self.redactor.apply(errors, context.request_id)
+        response = _json(result.body, status_for(result.kind, media), media, headers)
+        if not self.config.response_headers.empty:
+            for name, value in self.config.response_headers.for_client(context):
+                # raw: several Set-Cookie lines must stay several lines
+                response.raw_headers.append(
+                    (name.encode("latin-1"), value.encode("latin-1", "replace"))
+                )
+        return response
 
-async def _run(
-    gateway: Gateway,
-    request: Request,
-    params: GraphQLParams,
-    media: MediaType,
-    *,
-    allow_mutations: bool = True,
-) -> Response:
-    expose = request.headers.get(EXPOSE_PLAN_HEADER, "").strip().lower() == "true"
-    result = await gateway.run(
-        params.query,
-        params.variables,
-        params.operation_name,
-        expose_plan=expose,
-        allow_mutations=allow_mutations,
-    )
-    headers = {"allow": "POST"} if result.kind == "method_not_allowed" else None
-    return _json(result.body, status_for(result.kind, media), media, headers)
+
+def request_context(request: Request, timeout: float | None = None) -> RequestContext:
+    """The context of one HTTP request (its headers are Starlette's read-only mapping)."""
+    peer = request.client
+    client = (peer.host, peer.port) if peer is not None else None
+    return RequestContext.create(request.headers, client=client, timeout=timeout)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) past ``limit`` bytes without reading the rest."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> BadRequest:
+    return BadRequest(f"Request body is larger than {limit} bytes", 413, "PAYLOAD_TOO_LARGE")
 
 
 def _json(

@@ -16,12 +16,27 @@ def register(subparsers: Any) -> None:
         description="Serve a supergraph over HTTP (POST/GET /graphql, GET /health).",
     )
     parser.add_argument("--supergraph", required=True, metavar="FILE", help="supergraph SDL")
-    parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=4000, help="port (default 4000)")
+    parser.add_argument(
+        "--host", default=None, help="bind address (default: supergraph.listen, else 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=None, help="port (default: supergraph.listen, else 4000)"
+    )
     parser.add_argument(
         "--workers", type=int, default=1, metavar="N", help="worker processes (default 1)"
     )
-    parser.add_argument("--config", metavar="FILE", default=None, help="YAML config file")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        default=None,
+        help="router.yaml (Apollo Router 2.x keys; see docs/configuration.md)",
+    )
+    parser.add_argument(
+        "--dev",
+        action="store_true",
+        help="turn on introspection, GraphiQL, query-plan exposure and subgraph error "
+        "messages (all off in production)",
+    )
     parser.set_defaults(func=_run)
 
 
@@ -34,4 +49,5 @@ def _run(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         config_path=args.config,
+        dev=args.dev,
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
-from gateway.config import GatewayConfig, load_config
+from gateway.config import DEV_OVERRIDES, GatewayConfig, load_config
 from gateway.errors import ConfigError, GatewayError
 from gateway.pipeline import SupergraphLike
 
@@ -83,31 +83,40 @@ def app_from_env() -> Starlette:
 
 def serve(
     supergraph_path: str | Path,
-    host: str = "127.0.0.1",
-    port: int = 4000,
+    host: str | None = None,
+    port: int | None = None,
     workers: int = 1,
     config_path: str | Path | None = None,
+    *,
+    dev: bool = False,
 ) -> int:
-    """Serve until interrupted. Returns the exit code (1 when the gateway cannot load)."""
+    """Serve until interrupted. Returns the exit code (1 when the gateway cannot load).
+    ``host``/``port`` win over the config's ``supergraph.listen``; ``dev`` turns on
+    introspection, GraphiQL and query-plan exposure (through the environment, so that every
+    worker sees it)."""
     import uvicorn
 
     if workers < 1:
         print("fedgate: --workers must be at least 1", file=sys.stderr)
         return 1
+    if dev:
+        for name, value in DEV_OVERRIDES.items():
+            os.environ.setdefault(name, value)
     try:
         # Fail here, once and readably, rather than in every worker.
-        load_gateway(supergraph_path, config_path)
+        loaded = load_gateway(supergraph_path, config_path)
     except GatewayError as exc:
         print(f"fedgate: {exc.message}", file=sys.stderr)
         return 1
+    listen_host, listen_port = loaded.config.host_port
     os.environ[ENV_SUPERGRAPH] = str(Path(supergraph_path).resolve())
     if config_path is not None:
         os.environ[ENV_CONFIG] = str(Path(config_path).resolve())
     uvicorn.run(
         "gateway.server.run:app_from_env",
         factory=True,
-        host=host,
-        port=port,
+        host=host if host is not None else listen_host,
+        port=port if port is not None else listen_port,
         workers=workers,
         loop="uvloop",
         http="httptools",

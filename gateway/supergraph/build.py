@@ -32,6 +32,7 @@ from ..spec.link import Link, parse_feature_url
 from .api_schema import build_api_schema
 from .model import (
     ArgumentDef,
+    ContextArgument,
     FieldDef,
     JoinField,
     JoinType,
@@ -51,7 +52,12 @@ SUPPORTED: Mapping[str, frozenset[tuple[int, int]]] = {
     "link": frozenset({(1, 0)}),
     "join": frozenset({(0, 2), (0, 3), (0, 4), (0, 5)}),
     "inaccessible": frozenset({(0, 1), (0, 2)}),
+    "context": frozenset({(0, 1)}),
     "tag": frozenset({(0, 1), (0, 2), (0, 3)}),
+    # @cacheTag (federation v2.12, as @join__directive) names the entries of a router's
+    # response cache for invalidation; without a response cache the answers are the same
+    # whether or not the tags are read, so ignoring them honours the feature.
+    "cacheTag": frozenset({(0, 1)}),
 }
 
 _KINDS: Mapping[type, TypeKind] = {
@@ -75,6 +81,7 @@ def load_supergraph(sdl: str, *, source: str = "supergraph") -> Supergraph:
         for d in document.definitions
         if isinstance(d, TypeDefinitionNode) and not names.is_machinery_type(d.name.value)
     }
+    _check_contexts(types, source)
     roots = _root_types(schema_def)
     return Supergraph(
         sdl=sdl,
@@ -86,6 +93,20 @@ def load_supergraph(sdl: str, *, source: str = "supergraph") -> Supergraph:
         api_schema=build_api_schema(document, names, source),
         implementations=_implementations(types),
     )
+
+
+def _check_contexts(types: Mapping[str, TypeDef], source: str) -> None:
+    """A @fromContext argument whose context no type sets could never get its value."""
+    declared = {c for t in types.values() for c in t.contexts}
+    for t in types.values():
+        for f in t.fields.values():
+            for j in f.joins:
+                for arg in j.context_arguments:
+                    if arg.context not in declared:
+                        raise SupergraphError(
+                            f"{source}: {t.name}.{f.name}(argument {arg.name}) takes its value "
+                            f'from context "{arg.context}", which no type sets with @context'
+                        )
 
 
 def _parse(sdl: str, source: str) -> DocumentNode:
@@ -212,6 +233,7 @@ def _type(node: TypeDefinitionNode, names: FeatureNames, by_enum: Mapping[str, s
         members=_members(node, names, by_enum),
         values=_values(node, names, by_enum),
         inaccessible=inaccessible,
+        contexts=tuple(str(a["name"]) for a in _all_args(directives, names.context) if "name" in a),
     )
 
 
@@ -258,12 +280,6 @@ def _argument(node: InputValueDefinitionNode, names: FeatureNames) -> ArgumentDe
 
 
 def _join_field(args: dict[str, Any], by_enum: Mapping[str, str]) -> JoinField:
-    if args.get("contextArguments"):
-        # @context/@fromContext: the planner would call the field without its context value
-        raise SupergraphError(
-            "the supergraph uses @fromContext (join__field contextArguments), which this "
-            "gateway version cannot execute; remove it from the subgraphs or upgrade fedgate"
-        )
     graph = args.get("graph")
     return JoinField(
         graph=by_enum[graph] if graph is not None else None,
@@ -274,7 +290,19 @@ def _join_field(args: dict[str, Any], by_enum: Mapping[str, str]) -> JoinField:
         override=args.get("override"),
         override_label=args.get("overrideLabel"),
         used_overridden=bool(args.get("usedOverridden", False)),
+        context_arguments=tuple(_context_argument(c) for c in args.get("contextArguments") or ()),
     )
+
+
+def _context_argument(raw: Any) -> ContextArgument:
+    if not isinstance(raw, dict) or not all(
+        isinstance(raw.get(k), str) for k in ("context", "name", "type", "selection")
+    ):
+        raise SupergraphError(
+            f"join__field contextArguments: {raw!r} is not a join__ContextArgument "
+            "{context:, name:, type:, selection:}"
+        )
+    return ContextArgument(raw["context"], raw["name"], raw["type"], raw["selection"])
 
 
 def _interfaces(

@@ -16,6 +16,7 @@ from graphql import GraphQLSchema
 
 __all__ = [
     "ArgumentDef",
+    "ContextArgument",
     "FieldDef",
     "JoinField",
     "JoinType",
@@ -62,6 +63,18 @@ class JoinType:
 
 
 @dataclass(frozen=True, slots=True)
+class ContextArgument:
+    """An argument a subgraph takes ``@fromContext`` (join v0.5 ``contextArguments``): its
+    value is ``selection`` read on the nearest ancestor whose type sets ``context``. The
+    argument is not in the API schema; the gateway passes it."""
+
+    context: str
+    name: str
+    type: str  # the argument's type in the subgraph, as SDL text
+    selection: str  # e.g. " { prop }" or " ... on A { x } ... on B { y }"
+
+
+@dataclass(frozen=True, slots=True)
 class JoinField:
     graph: str | None
     requires: str | None = None
@@ -71,6 +84,7 @@ class JoinField:
     override: str | None = None
     override_label: str | None = None
     used_overridden: bool = False
+    context_arguments: tuple[ContextArgument, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +117,8 @@ class TypeDef:
     # enum values, with the graphs that define them (None: every graph)
     values: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
     inaccessible: bool = False
+    # the @context names this type sets (for @fromContext arguments below it)
+    contexts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,9 @@ class FeatureNames:
         self._join = next(link for link in links if link.url.name == "join")
         inaccessible = next((link for link in links if link.url.name == "inaccessible"), None)
         self.inaccessible = inaccessible.directive_name("inaccessible") if inaccessible else None
+        context = next((link for link in links if link.url.name == "context"), None)
+        # without a context link, nothing can be @context: a name no directive has
+        self.context = context.directive_name("context") if context else "@"
         self.join_type_d = self.join_directive("type")
         self.join_field = self.join_directive("field")
 

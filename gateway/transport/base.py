@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Protocol
 
 import orjson
 
+from gateway.context import RequestContext
 from gateway.errors import ExecutionError
 
 __all__ = [
@@ -25,15 +27,20 @@ __all__ = [
 
 # Subgraphs that follow the GraphQL-over-HTTP spec answer with the richer media type; older
 # ones only know application/json.
-DEFAULT_HEADERS: Mapping[str, str] = {
-    "content-type": "application/json",
-    "accept": "application/graphql-response+json, application/json",
-}
+DEFAULT_HEADERS: Mapping[str, str] = MappingProxyType(
+    {
+        "content-type": "application/json",
+        "accept": "application/graphql-response+json, application/json",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
 class SubgraphRequest:
-    """One HTTP request to one subgraph. ``body`` is the GraphQL request (dict or JSON bytes)."""
+    """One HTTP request to one subgraph. ``body`` is the GraphQL request (dict or JSON bytes);
+    ``headers`` were built for this client request by the header rules
+    (``transport.headers``); ``context`` is the client request's, for transports and wrappers
+    that log, trace or bound the call."""
 
     subgraph: str
     url: str
@@ -41,6 +48,7 @@ class SubgraphRequest:
     headers: Mapping[str, str] = field(default_factory=lambda: DEFAULT_HEADERS)
     # False for requests that must reach the subgraph once each (mutations)
     shareable: bool = True
+    context: RequestContext | None = None
 
     def body_bytes(self) -> bytes:
         if isinstance(self.body, bytes):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import aiohttp
 
 from .base import SubgraphRequest, SubgraphResponse, TransportError
+
+log = logging.getLogger("fedgate.transport")
 
 __all__ = ["HttpClient", "HttpTimeouts"]
 
@@ -31,7 +35,15 @@ class HttpClient:
     passed in; ``close`` only closes a session this client created.
     """
 
-    __slots__ = ("_owns_session", "_session", "_timeout", "limit_per_host")
+    __slots__ = (
+        "_max_bytes",
+        "_max_default",
+        "_owns_session",
+        "_per_subgraph",
+        "_session",
+        "_timeout",
+        "limit_per_host",
+    )
 
     def __init__(
         self,
@@ -39,9 +51,22 @@ class HttpClient:
         timeouts: HttpTimeouts | None = None,
         session: aiohttp.ClientSession | None = None,
         limit_per_host: int = 128,
+        subgraph_timeouts: Mapping[str, float] | None = None,
+        max_response_bytes: int | None = None,
+        subgraph_max_response_bytes: Mapping[str, int] | None = None,
     ) -> None:
+        """``subgraph_timeouts``: total seconds per subgraph name, where it differs from
+        ``timeouts.total`` (Apollo Router's ``traffic_shaping.subgraphs.<name>.timeout``).
+        ``max_response_bytes`` (and per subgraph): a larger response body is refused while it
+        is read, never held whole (``None``: no limit)."""
+        self._max_default = max_response_bytes
+        self._max_bytes = dict(subgraph_max_response_bytes or {})
         t = timeouts or HttpTimeouts()
         self._timeout = aiohttp.ClientTimeout(total=t.total, sock_connect=t.connect)
+        self._per_subgraph = {
+            name: aiohttp.ClientTimeout(total=total, sock_connect=t.connect)
+            for name, total in (subgraph_timeouts or {}).items()
+        }
         self._session = session
         self._owns_session = session is None
         self.limit_per_host = limit_per_host
@@ -67,17 +92,28 @@ class HttpClient:
         session = self._get_session()
         name = request.subgraph
         try:
+            timeout = self._per_subgraph.get(name, self._timeout)
             async with session.post(
-                request.url, data=request.body_bytes(), headers=dict(request.headers)
+                request.url,
+                data=request.body_bytes(),
+                headers=dict(request.headers),
+                timeout=timeout,
             ) as resp:
-                body = await resp.read()
-                return SubgraphResponse(name, resp.status, body, dict(resp.headers))
+                body = await _read(resp, self._max_bytes.get(name, self._max_default), name)
+                # aiohttp's read-only multi-mapping: repeated headers (Set-Cookie) are kept
+                return SubgraphResponse(name, resp.status, body, resp.headers)
         except TimeoutError as exc:
             raise TransportError(
                 name, f"HTTP fetch failed from '{name}': request timed out", code="GATEWAY_TIMEOUT"
             ) from exc
         except (aiohttp.ClientError, OSError) as exc:
-            raise TransportError(name, f"HTTP fetch failed from '{name}': {exc}") from exc
+            # The client sees what went wrong, never the subgraph's internal address (aiohttp's
+            # text has host:port); the detail goes to the log with the request id.
+            request_id = request.context.request_id if request.context else "-"
+            log.warning(
+                "subgraph %s: %s: %s (request %s)", name, type(exc).__name__, exc, request_id
+            )
+            raise TransportError(name, f"HTTP fetch failed from '{name}': {_reason(exc)}") from exc
 
     async def close(self) -> None:
         if self._session is not None and self._owns_session and not self._session.closed:
@@ -85,3 +121,43 @@ class HttpClient:
             # Give aiohttp's SSL/transport callbacks a tick to run before the loop goes away.
             await asyncio.sleep(0)
         self._session = None
+
+
+def _reason(exc: BaseException) -> str:
+    """What failed, in words that name no host, port or path."""
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return "cannot connect"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "the connection closed before a response"
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return "the response body was cut short"
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"invalid response ({exc.status})"
+    return "connection error"
+
+
+async def _read(resp: aiohttp.ClientResponse, limit: int | None, name: str) -> bytes:
+    """The body, refused past ``limit`` bytes (decompressed) before it is all in memory."""
+    length = resp.content_length
+    if limit is None or (length is not None and length <= limit and not _encoded(resp)):
+        return await resp.read()  # the usual case: declared, small, not compressed
+    if length is not None and length > limit:
+        raise _too_large(name, limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(name, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _encoded(resp: aiohttp.ClientResponse) -> bool:
+    # a compressed body's declared length says nothing about its size once decompressed
+    return resp.headers.get("content-encoding", "identity").lower() != "identity"
+
+
+def _too_large(name: str, limit: int) -> TransportError:
+    message = f"HTTP fetch failed from '{name}': the response is larger than {limit} bytes"
+    return TransportError(name, message, code="SUBREQUEST_PAYLOAD_TOO_LARGE")

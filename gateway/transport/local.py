@@ -7,7 +7,8 @@ Apps are looked up by subgraph name first, then by URL.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+import logging
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,7 +17,9 @@ from graphql import GraphQLSchema, graphql
 
 from .base import SubgraphRequest, SubgraphResponse, TransportError
 
-__all__ = ["ASGIApp", "GraphQLCoreApp", "LocalClient"]
+log = logging.getLogger("fedgate.transport")
+
+__all__ = ["ASGIApp", "GraphQLCoreApp", "LocalClient", "ResponseHeaders"]
 
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -51,7 +54,10 @@ class LocalClient:
             raise
         except Exception as exc:
             # The app crashed: to the gateway this is what a dropped connection looks like.
-            raise TransportError(name, f"HTTP fetch failed from '{name}': {exc!r}") from exc
+            # The exception's text stays in the log (it may hold internals).
+            request_id = request.context.request_id if request.context else "-"
+            log.warning("subgraph %s raised %r (request %s)", name, exc, request_id)
+            raise TransportError(name, f"HTTP fetch failed from '{name}': the app raised") from exc
 
 
 async def _call(app: ASGIApp, request: SubgraphRequest) -> SubgraphResponse:
@@ -77,7 +83,7 @@ async def _call(app: ASGIApp, request: SubgraphRequest) -> SubgraphResponse:
     sent = False
     done = asyncio.Event()
     status = 0
-    out_headers: dict[str, str] = {}
+    out_headers: list[tuple[str, str]] = []
     chunks: list[bytes] = []
 
     async def receive() -> Message:
@@ -93,7 +99,7 @@ async def _call(app: ASGIApp, request: SubgraphRequest) -> SubgraphResponse:
         if message["type"] == "http.response.start":
             status = int(message["status"])
             for k, v in message.get("headers", ()):
-                out_headers[k.decode("latin-1").lower()] = v.decode("latin-1")
+                out_headers.append((k.decode("latin-1").lower(), v.decode("latin-1")))
         elif message["type"] == "http.response.body":
             chunks.append(bytes(message.get("body", b"")))
             if not message.get("more_body", False):
@@ -103,7 +109,34 @@ async def _call(app: ASGIApp, request: SubgraphRequest) -> SubgraphResponse:
     done.set()
     if status == 0:
         raise TransportError(request.subgraph, "HTTP fetch failed: the app sent no response")
-    return SubgraphResponse(request.subgraph, status, b"".join(chunks), out_headers)
+    response_headers = ResponseHeaders(out_headers)
+    return SubgraphResponse(request.subgraph, status, b"".join(chunks), response_headers)
+
+
+class ResponseHeaders(Mapping[str, str]):
+    """Read-only response headers that keep repeated ones (``getall``), like aiohttp's."""
+
+    __slots__ = ("_first", "_pairs")
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self._pairs = pairs
+        self._first: dict[str, str] = {}
+        for name, value in pairs:
+            self._first.setdefault(name, value)
+
+    def __getitem__(self, name: str) -> str:
+        return self._first[name.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._first)
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+    def getall(self, name: str, default: list[str] | None = None) -> list[str]:
+        lowered = name.lower()
+        found = [value for key, value in self._pairs if key == lowered]
+        return found or (default if default is not None else [])
 
 
 class GraphQLCoreApp:

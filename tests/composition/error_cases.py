@@ -587,6 +587,15 @@ CASES = [
         '[a] Context "nope" is used at location "T.u(x:)" but is never set.',
     ),
     Case(
+        "CONTEXT_NO_RESOLVABLE_KEY",
+        {
+            "a": F28 + 'import: ["@key", "@context", "@fromContext"])\ntype Query { t: T } '
+            'type T @key(fields: "id") @context(name: "ctx") { id: ID! p: String w: W } '
+            'type W { x(a: String @fromContext(field: "$ctx { p }")): Int }'
+        },
+        '[a] Object "W" has no resolvable key but has a field with a contextual argument.',
+    ),
+    Case(
         "CONTEXT_NAME_INVALID",
         {
             "a": F28 + 'import: ["@key", "@context", "@fromContext"])\ntype Query { p: P } '
@@ -753,5 +762,38 @@ CASES = [
         'The "@tag" directive (from https://specs.apollo.dev/federation/v2.3) is imported with '
         'mismatched name between subgraphs: it is imported as "@tag" in subgraph "b" but '
         '"@federation__tag" in subgraph "a"',
+    ),
+    Case(
+        "LINK_IMPORT_NAME_MISMATCH",
+        {
+            "a": 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.12", '
+            'import: [{name: "@cacheTag", as: "@ct"}])\ntype Query { a: Int @ct(format: "a") }',
+            "b": 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.12", '
+            'import: ["@cacheTag"])\ntype Query { b: Int @cacheTag(format: "b") }',
+        },
+        'The "@cacheTag" directive (from https://specs.apollo.dev/federation/v2.12) is imported '
+        'with mismatched name between subgraphs: it is imported as "@cacheTag" in subgraph "b" '
+        'but "@ct" in subgraph "a"',
+    ),
+    Case(
+        "INVALID_LINK_DIRECTIVE_USAGE",
+        {
+            "a": 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.11", '
+            'import: ["@cacheTag"])\ntype Query { a: Int }'
+        },
+        '[a] Cannot import unknown element "@cacheTag"',
+    ),
+    Case(
+        "UNSUPPORTED_FEATURE",
+        {
+            "a": 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.10", '
+            'import: ["@key"]) @link(url: "https://specs.apollo.dev/connect/v0.1", '
+            'import: ["@connect", "@source"]) @source(name: "api", http: {baseURL: '
+            '"http://localhost:4010"})\ntype Query { t: Int @connect(source: "api", '
+            'http: {GET: "/t"}, selection: "$") }'
+        },
+        '[a] Apollo Connectors (@link(url: "https://specs.apollo.dev/connect/v0.1")) are not '
+        "supported: fedgate cannot execute @connect and @source",
+        apollo=False,  # Apollo composes connectors into @join__directive for its router
     ),
 ]

@@ -87,3 +87,23 @@ def test_apollo_gives_the_same_satisfiability_verdicts(tmp_path: Path) -> None:
     answers = _apollo(inputs, tmp_path)
     for (name, (_, codes)), answer in zip(SATISFIABILITY.items(), answers, strict=True):
         assert sorted(answer["codes"]) == sorted(codes), name  # type: ignore[arg-type]
+
+
+def test_apollo_gives_the_same_external_verdicts(tmp_path: Path) -> None:
+    from .test_requires_external import CASES as EXTERNAL
+
+    inputs = [[(n, f"http://{n}", sdl) for n, sdl in sdls.items()] for sdls, _ in EXTERNAL.values()]
+    answers = _apollo(inputs, tmp_path)
+    for (name, (_, messages)), answer in zip(EXTERNAL.items(), answers, strict=True):
+        codes = [m.split(" for @")[1].split("(")[0] for m in messages]
+        expected = [f"{c.upper()}_FIELDS_MISSING_EXTERNAL" for c in codes]
+        assert answer["codes"] == expected, name
+
+
+def test_apollo_gives_the_same_context_selection_verdicts(tmp_path: Path) -> None:
+    from .test_context_selection import CASES as SELECTIONS
+    from .test_context_selection import sdl
+
+    answers = _apollo([[("a", "http://a", sdl(name))] for name in SELECTIONS], tmp_path)
+    for (name, (_, ends)), answer in zip(SELECTIONS.items(), answers, strict=True):
+        assert answer["codes"] == ["CONTEXT_INVALID_SELECTION"] * len(ends), name

@@ -198,4 +198,4 @@ def test_committed_supergraph_is_what_fedgate_composes() -> None:
     config = Path(__file__).resolve().parents[2] / "schema" / "supergraph.yaml"
     result = compose(load_sources(load_config(config)))
     assert isinstance(result, CompositionSuccess)
-    assert result.supergraph_sdl == (config.parent / "supergraph.graphql").read_text()
+    assert result.file_text == (config.parent / "supergraph.graphql").read_text()

@@ -8,6 +8,16 @@ from gateway.composition import CompositionFailure
 
 from .helpers import compose_sdls, fed2
 
+SHELF = "type Query {{ shelf: Shelf! @shareable }} type Shelf @shareable {{ featured: {}! }} "
+BOOK = "type Book @shareable { title: String"
+SONG = "type Song @shareable { length: Int }"
+SONGS = "type Query { songs: [Song] } type Song @shareable { length: Int artist: String }"
+OWNER = "type Query {{ owner: Owner! @shareable }} type Owner @shareable {{ pet: {}! }} "
+ANIMAL = "interface Animal { id: ID! } "
+DOG = "type Dog implements Animal @shareable { id: ID! } "
+CAT = "type Cat implements Animal @shareable { id: ID! }"
+CATS = "type Query { cats: [Cat] } type Cat @shareable { id: ID! lives: Int }"
+
 CASES = {
     "key-back-missing": (
         {
@@ -130,6 +140,87 @@ CASES = {
             "c": fed2('type R @key(fields: "id") { id: ID! k: String! @shareable w: Int }'),
         },
         ["INVALID_FIELD_SHARING"],
+    ),
+    # A field that is abstract in the supergraph but narrower in one subgraph: a type condition
+    # that can never match through one option needs no plan (Apollo's rule), except for an
+    # object under an interface, which only drops out of the options.
+    "concrete-in-one-subgraph": (
+        {
+            "a": fed2(SHELF.format("Book") + BOOK + " pages: Int }"),
+            "b": fed2(SHELF.format("Media") + "union Media = Book | Song " + BOOK + "} " + SONG),
+        },
+        [],
+    ),
+    "condition-never-matching-in-one-subgraph": (
+        {
+            "a": fed2(SHELF.format("Book") + BOOK + " }"),
+            "b": fed2(SHELF.format("Media") + "union Media = Book | Song " + BOOK + "} " + SONG),
+            "c": fed2(SONGS),
+        },
+        [],
+    ),
+    "condition-never-matching-in-one-subgraph-union": (
+        {
+            "a": fed2(SHELF.format("Media") + "union Media = Book " + BOOK + "}"),
+            "b": fed2(SHELF.format("Media") + "union Media = Book | Song " + BOOK + "} " + SONG),
+            "c": fed2(SONGS),
+        },
+        [],
+    ),
+    "condition-on-the-only-union-with-the-member": (
+        {
+            "b": fed2(SHELF.format("Media") + "union Media = Book | Song " + BOOK + "} " + SONG),
+            "c": fed2(SONGS),
+        },
+        ["SATISFIABILITY_ERROR"],
+    ),
+    "condition-never-matching-in-one-subgraph-interface": (
+        {
+            "a": fed2(OWNER.format("Animal") + ANIMAL + DOG),
+            "b": fed2(OWNER.format("Animal") + ANIMAL + DOG + CAT),
+            "c": fed2(CATS),
+        },
+        [],
+    ),
+    "object-under-an-interface-only-drops-out": (
+        {
+            "a": fed2(OWNER.format("Dog") + "type Dog @shareable { id: ID! }"),
+            "b": fed2(OWNER.format("Animal") + ANIMAL + DOG + CAT),
+            "c": fed2(CATS),
+        },
+        ["SATISFIABILITY_ERROR"],
+    ),
+    # Interface fields are checked on each implementation, not on the interface: "a" has no
+    # Node.title but each of its implementations reaches one (User's here, Team's in "b").
+    "interface-field-checked-per-implementation": (
+        {
+            "a": fed2(
+                "type Query { nodes: [Node] } interface Node { id: ID! } "
+                'type User implements Node @key(fields: "id") { id: ID! title: String @shareable } '
+                'type Team implements Node @key(fields: "id") { id: ID! }'
+            ),
+            "b": fed2(
+                "interface Node { id: ID! title: String } "
+                'type User implements Node @key(fields: "id") { id: ID! title: String @shareable } '
+                'type Team implements Node @key(fields: "id") { id: ID! title: String }'
+            ),
+        },
+        [],
+    ),
+    "interface-field-missing-on-one-implementation": (
+        {
+            "a": fed2(
+                "type Query { nodes: [Node] } interface Node { id: ID! } "
+                'type User implements Node @key(fields: "id") { id: ID! } '
+                "type Team implements Node @shareable { id: ID! }"
+            ),
+            "b": fed2(
+                "interface Node { id: ID! title: String } "
+                'type User implements Node @key(fields: "id") { id: ID! title: String } '
+                "type Team implements Node @shareable { id: ID! title: String }"
+            ),
+        },
+        ["SATISFIABILITY_ERROR"],
     ),
 }
 

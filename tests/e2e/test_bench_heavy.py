@@ -41,6 +41,7 @@ def gateway_url() -> Iterator[str]:
         str(FIXTURES / "bench_supergraph.graphql"),
         "--port",
         str(gw_port),
+        "--dev",  # query-plan exposure is off in production
     )
     with (
         running(node, health_url=f"{subgraphs}/health", env={"PORT": str(sub_port)}),

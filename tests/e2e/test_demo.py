@@ -201,3 +201,24 @@ def test_ctrl_c_stops_everything(demo: Demo) -> None:
         time.sleep(0.1)
     assert process_group(pgid) == []
     assert [port for port in demo.ports if listening(port)] == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs Linux /proc")
+def test_sigterm_to_fedgate_dev_stops_its_services(tmp_path: Path) -> None:
+    """What a process manager sends (to the main process only, not the group): the services
+    must not be orphaned, keeping their ports."""
+    with start_demo(tmp_path) as own:
+        pgid = own.process.pid
+        assert len(process_group(pgid)) == 1 + len(SERVICE_NAMES)
+        own.process.send_signal(signal.SIGTERM)
+        try:
+            status = own.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail("fedgate dev did not exit within 30 s of SIGTERM")
+        assert status == 128 + signal.SIGTERM
+        for _ in range(50):
+            if not process_group(pgid):
+                break
+            time.sleep(0.1)
+        assert process_group(pgid) == []
+        assert [port for port in own.ports if listening(port)] == []

@@ -29,6 +29,7 @@ import httpx
 import pytest
 import uvicorn
 
+from gateway.config import GatewayConfig
 from gateway.server import create_app
 from gateway.supergraph import load_supergraph
 from gateway.transport import LocalClient
@@ -122,7 +123,9 @@ def gateway_url() -> Iterator[str]:
     dbs = {name: SERVICES[name].open_database(":memory:") for name in SERVICE_NAMES}
     apps = {name: create_subgraph_app(SERVICES[name], db) for name, db in dbs.items()}
     supergraph = load_supergraph((ROOT / "schema" / "supergraph.graphql").read_text())
-    app = create_app(supergraph, client=LocalClient(apps))
+    # GraphiQL needs `fedgate dev`'s settings: both are off in production
+    config = GatewayConfig(graphiql=True, introspection=True)
+    app = create_app(supergraph, config=config, client=LocalClient(apps))
     port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, ws="none", log_level="warning", access_log=False

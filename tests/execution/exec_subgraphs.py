@@ -104,7 +104,13 @@ class StaticPlanner:
         self._by_name = {_name(q): p for q, p in plans.items() if _name(q)}
         self.calls = 0
 
-    def plan(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:
+    def plan(
+        self,
+        document: DocumentNode,
+        operation_name: str | None = None,
+        *,
+        labels: frozenset[str] = frozenset(),
+    ) -> QueryPlan:
         self.calls += 1
         plan = self._plans.get(print_ast(document))
         if plan is None and operation_name is not None:

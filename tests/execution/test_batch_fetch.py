@@ -71,7 +71,8 @@ async def test_batched_plan_answers_the_same_with_fewer_requests(apps: dict[str,
 
 async def test_plan_shows_batch_fetches(apps: dict[str, object]) -> None:
     client = Counting(LocalClient(apps))  # type: ignore[arg-type]
-    gateway = Gateway(load_supergraph(SUPERGRAPH.read_text()), client)
+    config = GatewayConfig(expose_query_plan=True)
+    gateway = Gateway(load_supergraph(SUPERGRAPH.read_text()), client, config)
     result = await gateway.execute(QUERY, expose_plan=True)
     text = result["extensions"]["apolloQueryPlan"]["text"]
     assert 'BatchFetch(service: "reviews")' in text

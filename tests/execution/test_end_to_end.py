@@ -28,7 +28,7 @@ SUPERGRAPH = Path(__file__).resolve().parents[2] / "schema" / "supergraph.graphq
 def gateway(request: pytest.FixtureRequest) -> Iterator[Gateway]:
     dbs = {name: service.open_database(":memory:") for name, service in SERVICES.items()}
     apps = {name: create_app(SERVICES[name], db) for name, db in dbs.items()}
-    config = GatewayConfig(batch_fetches=request.param)
+    config = GatewayConfig(introspection=True, batch_fetches=request.param)
     yield Gateway(load_supergraph(SUPERGRAPH.read_text()), LocalClient(apps), config)
     for db in dbs.values():
         db.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gateway.config import GatewayConfig
 from gateway.pipeline import Gateway
 from gateway.planner.plan import Fetch, QueryPlan
 from gateway.transport.local import LocalClient
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.anyio
 
 def gateway(plans: dict[str, QueryPlan]) -> tuple[Gateway, LocalClient]:
     client = LocalClient({"accounts": accounts_app()})
-    return Gateway(fake_supergraph(), client, planner=StaticPlanner(plans)), client
+    config = GatewayConfig(introspection=True)
+    return Gateway(fake_supergraph(), client, config, planner=StaticPlanner(plans)), client
 
 
 async def test_schema_and_type_with_aliases_and_no_subgraph_call() -> None:

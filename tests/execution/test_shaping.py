@@ -16,6 +16,7 @@ from gateway.transport.local import LocalClient
 from .domain import fake_supergraph
 from .exec_subgraphs import raw_app
 
+# every error has a code; shaping uses Apollo Router's for data that does not fit
 pytestmark = pytest.mark.anyio
 
 

@@ -119,6 +119,7 @@ async def test_cache_hit_skips_parse_validate_and_plan(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(prepare_module, "parse", forbidden)
     monkeypatch.setattr(prepare_module, "validate", forbidden)
+    monkeypatch.setattr(prepare_module, "check_document", forbidden)  # budgets: paid once
     second = await s.gateway.execute(TOP, {"n": 2})
     assert first == {"data": {"topProducts": [{"name": "Table"}]}}
     assert second == {"data": {"topProducts": [{"name": "Table"}, {"name": "Couch"}]}}
@@ -153,16 +154,16 @@ async def test_mutations_can_be_refused() -> None:
 
 
 async def test_query_plan_is_exposed_on_request() -> None:
-    s = Setup()
+    s = Setup(GatewayConfig(expose_query_plan=True))
     result = await s.gateway.execute(ME, expose_plan=True)
     assert result["extensions"]["apolloQueryPlan"]["text"] == format_plan(PLANS[ME])
     assert "extensions" not in await s.gateway.execute(ME)
-    hidden = Setup(GatewayConfig(expose_query_plan=False))
+    hidden = Setup()  # the production default
     assert "extensions" not in await hidden.gateway.execute(ME, expose_plan=True)
 
 
-async def test_introspection_can_be_disabled() -> None:
-    s = Setup(GatewayConfig(introspection=False))
+async def test_introspection_is_off_by_default() -> None:
+    s = Setup()
     result = await s.gateway.execute("{ __schema { queryType { name } } }")
     assert result["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED"
     assert "data" not in result
@@ -187,7 +188,7 @@ async def test_urls_come_from_supergraph_and_config_overrides() -> None:
 
 
 async def test_exposed_plan_object_follows_apollo_json() -> None:
-    s = Setup()
+    s = Setup(GatewayConfig(expose_query_plan=True))
     result = await s.gateway.execute(ME, expose_plan=True)
     assert result["extensions"]["apolloQueryPlan"]["object"] == {
         "kind": "QueryPlan",
@@ -202,8 +203,9 @@ async def test_exposed_plan_object_follows_apollo_json() -> None:
 
 
 async def test_too_deep_operations_are_refused_before_planning() -> None:
-    from graphql import FragmentDefinitionNode, OperationDefinitionNode, build_schema, parse
+    from graphql import build_schema, parse
 
+    from gateway.planner.budget import Limits, check_document
     from tests.execution.exec_subgraphs import FakeSupergraph
 
     schema = build_schema("type Query { node: Node } type Node { id: ID child: Node }")
@@ -214,7 +216,6 @@ async def test_too_deep_operations_are_refused_before_planning() -> None:
     assert result["errors"][0]["extensions"]["code"] == "MAX_DEPTH_LIMIT"
     # fragments count at the depth they are spread at
     doc = parse("{ node { ...F ...F } } fragment F on Node { child { id } }")
-    op, fragment = doc.definitions
-    assert isinstance(op, OperationDefinitionNode)
-    assert isinstance(fragment, FragmentDefinitionNode)
-    assert prepare_module._depth(op.selection_set, {"F": fragment}) == 3
+    assert check_document(doc, Limits(max_depth=3))[1] is None
+    refused = check_document(doc, Limits(max_depth=2))[1]
+    assert refused is not None and refused.code == "MAX_DEPTH_LIMIT"

@@ -4,6 +4,11 @@ absent from the supergraph; overridden fields that other subgraphs require."""
 
 from __future__ import annotations
 
+from graphql import parse
+
+from gateway.planner import Planner, format_plan
+from gateway.supergraph import Supergraph
+
 from .harness import expected, plan, supergraph
 
 A = """
@@ -281,10 +286,18 @@ type Product @key(fields: "id") {
 """
 
 
-def test_progressive_override_from_old_owner_root() -> None:
-    # during a progressive override both subgraphs resolve `price`; from a's root it stays in a
+ON = frozenset({"percent(10)"})
+
+
+def _plan_with(sg: object, query: str, labels: frozenset[str]) -> str:
+    assert isinstance(sg, Supergraph)
+    return format_plan(Planner(sg).plan(parse(query), labels=labels))
+
+
+def test_progressive_override_label_off_from_old_owner_root() -> None:
+    # label off: `price` stays with its old owner a (as Apollo)
     sg = supergraph(a=PROGRESSIVE_A, b=PROGRESSIVE_B)
-    assert plan(sg, "{ product { name price stock } }") == expected(
+    assert _plan_with(sg, "{ product { name price stock } }", frozenset()) == expected(
         """
         QueryPlan {
           Sequence {
@@ -319,11 +332,87 @@ def test_progressive_override_from_old_owner_root() -> None:
     )
 
 
-def test_progressive_override_from_new_owner_root() -> None:
-    # we do not roll labels: `price` is resolvable in b as well, so no jump back to a is
-    # needed (Apollo, with the label off, goes back to a: one more fetch, same data)
+def test_progressive_override_label_on_from_old_owner_root() -> None:
+    # label on: `price` comes from its new owner b, with `stock` (as Apollo)
     sg = supergraph(a=PROGRESSIVE_A, b=PROGRESSIVE_B)
-    assert plan(sg, "{ topStock { stock price } }") == expected(
+    assert _plan_with(
+        sg, "{ product { name price stock } }", frozenset({"percent(10)"})
+    ) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                product {
+                  __typename
+                  id
+                  name
+                }
+              }
+            },
+            Flatten(path: "product") {
+              Fetch(service: "b") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Product {
+                    price
+                    stock
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    )
+
+
+def test_progressive_override_label_off_from_new_owner_root() -> None:
+    # label off: b must not resolve `price` yet: one jump back to a (as Apollo)
+    sg = supergraph(a=PROGRESSIVE_A, b=PROGRESSIVE_B)
+    assert _plan_with(sg, "{ topStock { stock price } }", frozenset()) == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "b") {
+              {
+                topStock {
+                  __typename
+                  id
+                  stock
+                }
+              }
+            },
+            Flatten(path: "topStock") {
+              Fetch(service: "a") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Product {
+                    price
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    )
+
+
+def test_progressive_override_label_on_from_new_owner_root() -> None:
+    # label on: b resolves `price` itself (as Apollo)
+    sg = supergraph(a=PROGRESSIVE_A, b=PROGRESSIVE_B)
+    assert _plan_with(sg, "{ topStock { stock price } }", ON) == expected(
         """
         QueryPlan {
           Fetch(service: "b") {

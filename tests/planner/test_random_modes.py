@@ -39,7 +39,7 @@ def test_random_operations_answer_alike_in_both_modes(path: Path) -> None:
         if validate(sg.api_schema, document):
             continue  # e.g. two aliases that do not merge: not a valid operation
         try:
-            check_modes(sg, document, None)
+            check_modes(sg, document, None, notes=True)
         except PlanningError:
             continue  # no plan can satisfy it: refusing is right (tests/planner/test_unsatisfiable)
         except AssertionError as error:

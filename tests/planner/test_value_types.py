@@ -21,6 +21,12 @@ type Product @key(fields: "id") { id: ID! details: Details @shareable }
 type Details @shareable { material: String size: Size }
 type Size @shareable { width: Int height: Int }
 """
+REVIEWS = """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+type Query { topReviews: [Review] }
+type Review { product: Product }
+type Product @key(fields: "id") { id: ID! }
+"""
 
 
 def test_value_type_field_through_parent_entity() -> None:
@@ -136,13 +142,10 @@ def test_value_type_under_entity_reached_by_jump() -> None:
     sg = supergraph(
         catalog=CATALOG,
         specs=SPECS,
-        reviews="""
-        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-        type Query { topReviews: [Review] }
-        type Review { product: Product }
-        type Product @key(fields: "id") { id: ID! }
-        """,
+        reviews=REVIEWS,
     )
+    # `material` is escalated to the product, which the catalog fetch was entered at with the
+    # key reviews fetched: specs takes the same key from reviews, in the same round as catalog
     query = "{ topReviews { product { details { color material } } } }"
     assert plan(sg, query) == expected(
         """
@@ -158,40 +161,40 @@ def test_value_type_under_entity_reached_by_jump() -> None:
                 }
               }
             },
-            Flatten(path: "topReviews.@.product") {
-              Fetch(service: "catalog") {
-                {
-                  ... on Product {
-                    __typename
-                    id
-                  }
-                } =>
-                {
-                  ... on Product {
-                    __typename
-                    id
-                    details {
-                      color
+            Parallel {
+              Flatten(path: "topReviews.@.product") {
+                Fetch(service: "catalog") {
+                  {
+                    ... on Product {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      details {
+                        color
+                      }
                     }
                   }
-                }
+                },
               },
-            },
-            Flatten(path: "topReviews.@.product") {
-              Fetch(service: "specs") {
-                {
-                  ... on Product {
-                    __typename
-                    id
-                  }
-                } =>
-                {
-                  ... on Product {
-                    details {
-                      material
+              Flatten(path: "topReviews.@.product") {
+                Fetch(service: "specs") {
+                  {
+                    ... on Product {
+                      __typename
+                      id
+                    }
+                  } =>
+                  {
+                    ... on Product {
+                      details {
+                        material
+                      }
                     }
                   }
-                }
+                },
               },
             },
           },

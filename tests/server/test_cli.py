@@ -30,12 +30,14 @@ def test_serve_arguments() -> None:
     args = parser().parse_args(
         ["serve", "--supergraph", "s.graphql", "--port", "5000", "--workers", "3"]
     )
-    assert (args.supergraph, args.host, args.port, args.workers, args.config) == (
+    # no --host: the config's supergraph.listen (default 127.0.0.1:4000) decides
+    assert (args.supergraph, args.host, args.port, args.workers, args.config, args.dev) == (
         "s.graphql",
-        "127.0.0.1",
+        None,
         5000,
         3,
         None,
+        False,
     )
     assert callable(args.func)
 

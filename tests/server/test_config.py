@@ -58,7 +58,7 @@ def test_resolve_urls_overrides_only_known_names() -> None:
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("nope: 1\n", "unknown config key 'nope'"),
+        ("nope: 1\n", "nope: unknown config key"),
         ("subgraph_timeout: fast\n", "must be a number"),
         ("subgraph_timeout: -1\n", "positive"),
         ("graphiql: maybe\n", "must be a boolean"),
@@ -93,3 +93,19 @@ def test_config_is_immutable() -> None:
     assert config.subgraph_urls == {"a": "http://a"}
     with pytest.raises(TypeError):
         config.subgraph_urls["a"] = "x"  # type: ignore[index]
+
+
+def test_override_labels_from_file_and_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, "override_labels: [new-pricing, beta]\n")
+    assert load_config(path, environ={}).override_labels == ("new-pricing", "beta")
+    env = {"FEDGATE_OVERRIDE_LABELS": "a, b,"}
+    assert load_config(path, environ=env).override_labels == ("a", "b")
+    with pytest.raises(ConfigError, match="override_labels"):
+        load_config(write(tmp_path, "override_labels: beta\n"), environ={})
+
+
+def test_override_labels_in_router_yaml(tmp_path: Path) -> None:
+    path = write(tmp_path, "fedgate:\n  override_labels: [new-pricing]\n")
+    assert load_config(path, environ={}).override_labels == ("new-pricing",)
+    with pytest.raises(ConfigError, match="override_labels"):
+        load_config(write(tmp_path, "fedgate:\n  override_labels: beta\n"), environ={})

@@ -32,12 +32,18 @@ PLANS = {
 GRJ = "application/graphql-response+json"
 
 
+# a GET needs a header a cross-site page cannot send without a preflight (CSRF prevention)
+PREFLIGHT = {"apollo-require-preflight": "true"}
+# what `fedgate dev` turns on; the production default is tested on its own
+DEV = GatewayConfig(introspection=True, graphiql=True, expose_query_plan=True)
+
+
 def make_app(config: GatewayConfig | None = None) -> tuple[Starlette, GraphQLCoreApp]:
     subgraph = GraphQLCoreApp(build_schema(API), root_value={"hello": "world", "bump": 1})
     supergraph = FakeSupergraph(build_schema(API), {"s": Graph("s", "http://s/graphql")})
     app = create_app(
         supergraph,
-        config=config,
+        config=config or DEV,
         client=LocalClient({"s": subgraph}),
         planner=StaticPlanner(PLANS),
     )
@@ -148,7 +154,10 @@ async def test_bad_variables_are_400(client: httpx.AsyncClient) -> None:
         (b'[{"query": "{ hello }"}]', "application/json", 400, "Batched"),
         (b'"{ hello }"', "application/json", 400, "JSON object"),
         (b"{ hello }", "application/graphql", 415, "Content-Type"),
-        (b'{"query": "{ hello }"}', "text/plain", 415, "Content-Type"),
+        (b'{"query": "{ hello }"}', "application/xml", 415, "Content-Type"),
+        # a simple content type without a preflight-forcing header: what a cross-site form
+        # can send, so CSRF prevention refuses it before looking at the body
+        (b'{"query": "{ hello }"}', "text/plain", 400, "Cross-Site Request Forgery"),
     ],
 )
 async def test_malformed_requests_get_4xx_with_a_graphql_error_body(
@@ -173,8 +182,10 @@ async def test_content_type_with_charset_is_accepted(client: httpx.AsyncClient) 
 async def test_get_runs_queries() -> None:
     app, subgraph = make_app()
     async with serving(app) as client:
-        skipped = await client.get("/graphql", params={"query": MAYBE, "variables": '{"a": false}'})
-        included = await client.get("/graphql", params={"query": MAYBE})
+        skipped = await client.get(
+            "/graphql", params={"query": MAYBE, "variables": '{"a": false}'}, headers=PREFLIGHT
+        )
+        included = await client.get("/graphql", params={"query": MAYBE}, headers=PREFLIGHT)
     assert skipped.status_code == 200
     assert skipped.json() == {"data": {}}
     assert included.json() == {"data": {"hello": "world"}}
@@ -184,7 +195,7 @@ async def test_get_runs_queries() -> None:
 async def test_get_refuses_mutations_with_405() -> None:
     app, subgraph = make_app()
     async with serving(app) as client:
-        r = await client.get("/graphql", params={"query": BUMP})
+        r = await client.get("/graphql", params={"query": BUMP}, headers=PREFLIGHT)
     assert r.status_code == 405
     assert r.headers["allow"] == "POST"
     assert r.json()["errors"][0]["extensions"]["code"] == "MUTATION_FORBIDDEN"
@@ -196,7 +207,9 @@ async def test_post_runs_mutations(client: httpx.AsyncClient) -> None:
 
 
 async def test_get_with_malformed_variables_is_400(client: httpx.AsyncClient) -> None:
-    r = await client.get("/graphql", params={"query": HELLO, "variables": "{oops"})
+    r = await client.get(
+        "/graphql", params={"query": HELLO, "variables": "{oops"}, headers=PREFLIGHT
+    )
     assert r.status_code == 400
     assert "variables" in r.json()["errors"][0]["message"]
 

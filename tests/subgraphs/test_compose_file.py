@@ -132,10 +132,11 @@ def test_gateway_command_is_a_valid_fedgate_command(compose: dict[str, Any]) -> 
     args = build_parser().parse_args(command[1:])
     assert (args.command, args.host, args.port) == ("serve", "0.0.0.0", 4000)
     assert args.supergraph == f"{APP_DIR}/schema/supergraph.graphql"
-    # The image's default command is the same gateway command.
+    assert args.dev  # the compose file is the demo
+    # The image's default command is the same gateway command, with production defaults.
     match = re.search(r"^CMD (\[.*\])$", DOCKERFILE.read_text(), re.MULTILINE)
     assert match is not None
-    assert json.loads(match.group(1)) == command
+    assert [*json.loads(match.group(1)), "--dev"] == command
 
 
 def test_fedgate_console_script_exists() -> None:

@@ -92,12 +92,12 @@ def test_hand_written_supergraph_loads() -> None:
     assert sg.query_type == "Query"
 
 
-def test_context_arguments_are_refused_clearly() -> None:
+def test_context_argument_without_context_is_refused_clearly() -> None:
     text = BENCH.replace(
         '  shippingEstimate: Int @join__field(graph: INVENTORY, requires: "price weight")',
         '  shippingEstimate: Int @join__field(graph: INVENTORY, requires: "price weight", '
         'contextArguments: [{context: "c", name: "x", type: "Int", selection: "{ a }"}])',
     )
     assert text != BENCH
-    with pytest.raises(SupergraphError, match="@fromContext"):
+    with pytest.raises(SupergraphError, match='context "c", which no type sets'):
         load_supergraph(text)

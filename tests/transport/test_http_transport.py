@@ -11,6 +11,7 @@ import orjson
 import pytest
 from aiohttp import web
 
+from gateway.context import RequestContext
 from gateway.transport.base import SubgraphRequest, TransportError
 from gateway.transport.http import HttpClient, HttpTimeouts
 
@@ -104,14 +105,21 @@ async def test_timeout_is_gateway_timeout(server: Server) -> None:
     assert "timed out" in info.value.message
 
 
-async def test_refused_connection_is_http_error(client: HttpClient) -> None:
+async def test_refused_connection_is_http_error(
+    client: HttpClient, caplog: pytest.LogCaptureFixture
+) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    context = RequestContext.create({"x-request-id": "r-7"})
+    url = f"http://127.0.0.1:{port}/"
     with pytest.raises(TransportError) as info:
-        await client.fetch(SubgraphRequest("gone", f"http://127.0.0.1:{port}/", {"query": "{a}"}))
+        await client.fetch(SubgraphRequest("gone", url, {"query": "{a}"}, context=context))
     assert info.value.code == "SUBREQUEST_HTTP_ERROR"
-    assert info.value.message.startswith("HTTP fetch failed from 'gone':")
+    assert info.value.message == "HTTP fetch failed from 'gone': cannot connect"
+    # the internal address is for operators (the log, with the request id), not clients
+    assert str(port) not in info.value.message
+    assert f"127.0.0.1:{port}" in caplog.text and "r-7" in caplog.text
 
 
 async def test_borrowed_session_is_not_closed(server: Server) -> None:

@@ -9,6 +9,7 @@ import orjson
 import pytest
 from graphql import build_schema
 
+from gateway.context import RequestContext
 from gateway.transport.base import SubgraphRequest, TransportError
 from gateway.transport.local import GraphQLCoreApp, LocalClient
 
@@ -45,14 +46,18 @@ async def test_apps_can_be_found_by_url() -> None:
     assert orjson.loads(response.body) == {"data": {"a": 1}}
 
 
-async def test_crashing_app_is_a_transport_error() -> None:
+async def test_crashing_app_is_a_transport_error(caplog: pytest.LogCaptureFixture) -> None:
     async def app(scope: Any, receive: Any, send: Any) -> None:
-        raise RuntimeError("kaboom")
+        raise RuntimeError("kaboom at db.internal:5432")
 
+    context = RequestContext.create({"x-request-id": "r-9"})
+    request = SubgraphRequest("a", "http://a/", {}, context=context)
     with pytest.raises(TransportError) as info:
-        await LocalClient({"a": app}).fetch(SubgraphRequest("a", "http://a/", {}))
+        await LocalClient({"a": app}).fetch(request)
     assert info.value.code == "SUBREQUEST_HTTP_ERROR"
-    assert "kaboom" in info.value.message
+    # the exception's text (internals) goes to the log with the request id, not to clients
+    assert "kaboom" not in info.value.message and "raised" in info.value.message
+    assert "kaboom at db.internal:5432" in caplog.text and "r-9" in caplog.text
 
 
 async def test_app_without_response_is_a_transport_error() -> None:

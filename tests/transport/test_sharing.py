@@ -6,7 +6,12 @@ import asyncio
 
 import pytest
 
-from gateway.transport.base import SubgraphRequest, SubgraphResponse, TransportError
+from gateway.transport.base import (
+    DEFAULT_HEADERS,
+    SubgraphRequest,
+    SubgraphResponse,
+    TransportError,
+)
 from gateway.transport.sharing import SharingClient
 
 pytestmark = pytest.mark.anyio
@@ -89,3 +94,40 @@ async def test_a_cancelled_waiter_does_not_cancel_the_shared_call() -> None:
     inner.release.set()
     assert (await leader).status == 200
     assert waiter.cancelled()
+
+
+async def test_requests_with_different_headers_are_never_shared() -> None:
+    """Header rules make subgraph headers per client: one client's ``Authorization`` must
+    never answer another's request."""
+    inner = Slow()
+    client = SharingClient(inner)
+
+    def with_auth(token: str) -> SubgraphRequest:
+        headers = {**DEFAULT_HEADERS, "authorization": token}
+        return SubgraphRequest("s", "http://s/graphql", {"query": "{a}"}, headers)
+
+    tasks = [
+        asyncio.ensure_future(client.fetch(r))
+        for r in (with_auth("Bearer alice"), with_auth("Bearer bob"), with_auth("Bearer alice"))
+    ]
+    await _settle()
+    inner.release.set()
+    await asyncio.gather(*tasks)
+    assert inner.calls == 2 and client.shared == 1
+
+
+async def test_a_cancelled_leader_does_not_cancel_its_followers() -> None:
+    """The leader's client request timed out or went away; the others still want the answer
+    and get it from a call of their own."""
+    inner = Slow()
+    client = SharingClient(inner)
+    leader = asyncio.ensure_future(client.fetch(req()))
+    await _settle()
+    follower = asyncio.ensure_future(client.fetch(req()))
+    await _settle()
+    leader.cancel()
+    await _settle()
+    inner.release.set()
+    response = await follower
+    assert leader.cancelled()
+    assert response.body == b'{"data":{"a":2}}' and inner.calls == 2

@@ -1,0 +1,176 @@
+"""The configuration as frozen dataclasses: what the runtime reads, whatever file it came from.
+
+``GatewayConfig`` is flat where fedgate had flat keys (so code that builds one by hand keeps
+working) and holds one small record per Apollo Router section (``cors``, ``csrf``, ...).
+Defaults are the production ones: introspection, GraphiQL and query-plan exposure are off
+(``fedgate dev`` and ``fedgate serve --dev`` turn them on).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from gateway.errors import ConfigError
+from gateway.planner.budget import DEFAULT_LIMITS, Limits
+from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
+from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
+
+__all__ = [
+    "STUDIO_ORIGIN",
+    "CorsConfig",
+    "CorsPolicy",
+    "CsrfConfig",
+    "GatewayConfig",
+    "HealthCheck",
+    "SubgraphErrors",
+]
+
+# Apollo Router's default CORS policy lets only Apollo Studio's Explorer in.
+STUDIO_ORIGIN = "https://studio.apollographql.com"
+
+
+def _frozen_map(value: Mapping[str, object]) -> MappingProxyType[str, object]:
+    return MappingProxyType(dict(value))
+
+
+@dataclass(frozen=True, slots=True)
+class CorsPolicy:
+    """One ``cors.policies`` entry; ``None`` fields fall back to the ``cors`` level's."""
+
+    origins: tuple[str, ...] = ()
+    match_origins: tuple[re.Pattern[str], ...] = ()
+    allow_credentials: bool | None = None
+    allow_headers: tuple[str, ...] | None = None
+    expose_headers: tuple[str, ...] | None = None
+    methods: tuple[str, ...] | None = None
+    max_age: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CorsConfig:
+    """Apollo Router 2.x ``cors``. An empty ``allow_headers`` mirrors the preflight's
+    ``Access-Control-Request-Headers`` (as Apollo Router does)."""
+
+    allow_any_origin: bool = False
+    allow_credentials: bool = False
+    allow_headers: tuple[str, ...] = ()
+    expose_headers: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ("GET", "POST", "OPTIONS")
+    max_age: float | None = None
+    policies: tuple[CorsPolicy, ...] = (CorsPolicy(origins=(STUDIO_ORIGIN,)),)
+
+    def __post_init__(self) -> None:
+        if self.allow_any_origin and self.allow_credentials:
+            raise ConfigError(
+                "cors: allow_credentials cannot be combined with allow_any_origin "
+                "(browsers refuse credentials with Access-Control-Allow-Origin: *)"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class CsrfConfig:
+    """Apollo Router's ``csrf``: a GET, or a POST with a simple content type, must carry one
+    of ``required_headers`` (non-empty), which a browser only sends after a preflight."""
+
+    unsafe_disabled: bool = False
+    required_headers: tuple[str, ...] = ("x-apollo-operation-name", "apollo-require-preflight")
+
+
+@dataclass(frozen=True, slots=True)
+class HealthCheck:
+    enabled: bool = True
+    path: str = "/health"
+
+
+@dataclass(frozen=True, slots=True)
+class SubgraphErrors:
+    """Apollo Router's ``include_subgraph_errors``: per subgraph, whether its error messages
+    reach clients (a subgraph's own entry wins over ``all``)."""
+
+    all: bool = False
+    subgraphs: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "subgraphs", _frozen_map(self.subgraphs))
+
+    def included(self, subgraph: str) -> bool:
+        return self.subgraphs.get(subgraph, self.all)
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayConfig:
+    # supergraph.listen / supergraph.path; the command line's --host/--port win
+    listen: str = "127.0.0.1:4000"
+    path: str = "/graphql"
+    # override_subgraph_url
+    subgraph_urls: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # traffic_shaping.all.timeout and per-subgraph timeouts (seconds, whole request)
+    subgraph_timeout: float = 30.0
+    subgraph_timeouts: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    # traffic_shaping.router.timeout: the request's deadline (seconds)
+    router_timeout: float | None = None
+    connect_timeout: float = 5.0
+    subgraph_connections: int = 128
+    operation_cache_size: int = 1024
+    # off in production; `fedgate dev` / `--dev` turn them on
+    expose_query_plan: bool = False
+    introspection: bool = False
+    graphiql: bool = False
+    # plan queries in waves and send each wave's entity fetches to a subgraph as one request
+    batch_fetches: bool = True
+    # identical subgraph requests in flight at the same time share one call (never mutations)
+    share_inflight_requests: bool = True
+    # opt-in: identical client queries in flight at the same time share one execution
+    share_inflight_client_requests: bool = False
+    # progressive @override labels turned on for every request (besides percent(N) rolls)
+    override_labels: tuple[str, ...] = ()
+    # which client headers reach which subgraph (Apollo Router's ``headers`` rules)
+    headers: HeaderRules = NO_HEADER_RULES
+    # which subgraph response headers reach the client (``headers.*.response``)
+    response_headers: ResponseHeaderRules = NO_RESPONSE_HEADER_RULES
+    cors: CorsConfig = CorsConfig()
+    csrf: CsrfConfig = CsrfConfig()
+    health_check: HealthCheck = HealthCheck()
+    include_subgraph_errors: SubgraphErrors = SubgraphErrors()
+    # limits: operation budgets, and the request body (Apollo: http_max_request_bytes)
+    limits: Limits = DEFAULT_LIMITS
+    max_request_bytes: int = 2_000_000
+    # limits.subgraph.all / .subgraphs.<name>.http_max_response_size (None: no limit)
+    max_subgraph_response_bytes: int | None = 50 * 2**20
+    subgraph_max_response_bytes: Mapping[str, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def __post_init__(self) -> None:
+        # Read-only copies: the config stays immutable even when built from plain dicts.
+        object.__setattr__(self, "subgraph_urls", _frozen_map(self.subgraph_urls))
+        object.__setattr__(self, "override_labels", tuple(self.override_labels))
+        object.__setattr__(self, "subgraph_timeouts", _frozen_map(self.subgraph_timeouts))
+        object.__setattr__(
+            self, "subgraph_max_response_bytes", _frozen_map(self.subgraph_max_response_bytes)
+        )
+        timeouts = [self.subgraph_timeout, self.connect_timeout, *self.subgraph_timeouts.values()]
+        if self.router_timeout is not None:
+            timeouts.append(self.router_timeout)
+        if any(t <= 0 for t in timeouts):
+            raise ConfigError("timeouts must be positive numbers of seconds")
+        if self.subgraph_connections < 1:
+            raise ConfigError("subgraph_connections must be at least 1")
+        if self.operation_cache_size < 0:
+            raise ConfigError("operation_cache_size must not be negative")
+        if self.max_request_bytes < 1:
+            raise ConfigError("limits.http_max_request_bytes must be at least 1")
+        if not self.path.startswith("/"):
+            raise ConfigError(f"supergraph.path must start with '/', got {self.path!r}")
+
+    def resolve_urls(self, graphs: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """Subgraph name → URL: the supergraph's, overridden by config and environment."""
+        return {name: self.subgraph_urls.get(name, url) for name, url in graphs}
+
+    @property
+    def host_port(self) -> tuple[str, int]:
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]") or "127.0.0.1", int(port)

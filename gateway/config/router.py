@@ -1,0 +1,416 @@
+"""``router.yaml``: Apollo Router 2.x's configuration keys, names and semantics, for every
+feature fedgate shares; fedgate's own settings under ``fedgate:``.
+
+``ROUTER_SCHEMA`` describes the file (checks and JSON Schema); ``build`` turns a checked file
+into a ``GatewayConfig``. Where fedgate deliberately differs from Apollo Router it says so in a
+comment: ``supergraph.path`` defaults to ``/graphql`` (Apollo: ``/``), health checks are
+served on the GraphQL listener.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from gateway.errors import ConfigError
+from gateway.planner.budget import DEFAULT_LIMITS
+from gateway.transport.headers import (
+    CONTEXT_VALUES,
+    RESERVED,
+    HeaderRule,
+    HeaderRules,
+    Insert,
+    Propagate,
+    Remove,
+)
+from gateway.transport.response_headers import (
+    ResponseHeaderRules,
+    ResponsePropagate,
+    ResponseRule,
+)
+
+from .model import CorsConfig, CorsPolicy, CsrfConfig, GatewayConfig, HealthCheck, SubgraphErrors
+from .schema import (
+    Bool,
+    Duration,
+    Int,
+    Kind,
+    ListOf,
+    MapOf,
+    Obj,
+    OneKey,
+    Regex,
+    Size,
+    Str,
+    Unsupported,
+)
+from .source import Source
+
+__all__ = ["FEDGATE_KEYS", "ROUTER_SCHEMA", "build"]
+
+_LISTEN = Str("address:port to listen on", pattern=r"(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}")
+_HEADER_NAME = Str(pattern=r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+_PROPAGATE = Obj(
+    {
+        "named": _HEADER_NAME,
+        "rename": _HEADER_NAME,
+        "default": Str("value when the client sent none"),
+        "matching": Regex("every client header whose name matches"),
+    },
+    "copy client request headers",
+)
+_INSERT = Obj(
+    {
+        "name": _HEADER_NAME,
+        "value": Str("a static value"),
+        "from_context": Str(f"one of {', '.join(CONTEXT_VALUES)}"),
+        "path": Unsupported("insert from the request body"),
+    },
+    "set a header",
+    required=("name",),
+)
+_REMOVE = Obj({"named": _HEADER_NAME, "matching": Regex()}, "drop headers set by earlier rules")
+_RULES = ListOf(OneKey({"propagate": _PROPAGATE, "insert": _INSERT, "remove": _REMOVE}))
+_RESPONSE_PROPAGATE = Obj(
+    {
+        **_PROPAGATE.fields,
+        "algorithm": Str("first, last (default) or append", pattern="first|last|append"),
+    },
+    "copy a subgraph response header to the client",
+)
+_RESPONSE_RULES = ListOf(
+    OneKey(
+        {
+            "propagate": _RESPONSE_PROPAGATE,
+            "insert": Obj({"name": _HEADER_NAME, "value": Str()}, required=("name", "value")),
+            "remove": _REMOVE,
+        }
+    ),
+    "subgraph response headers to the client (Hive Router's shape)",
+)
+_HEADER_SET = Obj({"request": _RULES, "response": _RESPONSE_RULES})
+_STRS = ListOf(Str())
+_CORS_COMMON: dict[str, Kind] = {
+    "allow_credentials": Bool(),
+    "allow_headers": _STRS,
+    "expose_headers": _STRS,
+    "methods": _STRS,
+    "max_age": Duration(),
+}
+_POLICY = Obj({"origins": _STRS, "match_origins": ListOf(Regex()), **_CORS_COMMON})
+_TIMEOUT = Obj({"timeout": Duration()}, "timeouts only, for now")
+_ROUTER_LIMITS: dict[str, Kind] = {
+    "http_max_request_bytes": Int("request body bytes (default 2000000)", minimum=1),
+    "max_depth": Int(minimum=1),
+    "max_aliases": Int(minimum=1),
+    "max_recursive_selections": Int(minimum=1),
+    "parser_max_tokens": Int(minimum=1),
+    "max_height": Unsupported("max_height"),
+    "max_root_fields": Unsupported("max_root_fields"),
+    "parser_max_recursion": Unsupported("parser_max_recursion"),
+    "warn_only": Unsupported("warn-only limits"),
+    "http1_max_request_headers": Unsupported("HTTP/1 header limits"),
+    "http1_max_request_buf_size": Unsupported("HTTP/1 buffer limits"),
+    "http2_max_headers_list_bytes": Unsupported("HTTP/2 header limits"),
+}
+_RESPONSE_SIZE = Obj({"http_max_response_size": Size("response body bytes")})
+_SHAPING_UNSUPPORTED = Unsupported("traffic shaping beyond timeouts comes with resilience")
+
+# fedgate's own settings (what gateway.yaml held, minus what Apollo Router has a key for)
+FEDGATE_KEYS: dict[str, Kind] = {
+    "connect_timeout": Duration("seconds to connect to a subgraph"),
+    "subgraph_connections": Int("pooled keep-alive connections per subgraph host", minimum=1),
+    "operation_cache_size": Int("distinct operations kept parsed and planned", minimum=0),
+    "expose_query_plan": Bool("honour the Apollo-Expose-Query-Plan header"),
+    "batch_fetches": Bool("plan in waves; one request per subgraph per wave"),
+    "share_inflight_requests": Bool("identical in-flight subgraph requests share one call"),
+    "share_inflight_client_requests": Bool("identical client queries share one execution"),
+    "override_labels": ListOf(
+        Str(), "progressive @override labels on for every request (percent(N) labels roll)"
+    ),
+}
+
+_UNSUPPORTED = {
+    name: Unsupported(doc)
+    for name, doc in {
+        "telemetry": "telemetry",
+        "authentication": "authentication",
+        "authorization": "authorization",
+        "coprocessor": "coprocessors",
+        "subscription": "subscriptions",
+        "plugins": "plugins",
+        "rhai": "Rhai scripts",
+        "apq": "automatic persisted queries",
+        "persisted_queries": "persisted queries",
+        "preview_entity_cache": "entity caching",
+        "tls": "TLS",
+        "demand_control": "demand control",
+        "batching": "request batching",
+        "connectors": "connectors",
+        "experimental_chaos": "chaos testing",
+        "forbid_mutations": "forbid_mutations",
+    }.items()
+}
+
+ROUTER_SCHEMA = Obj(
+    {
+        "supergraph": Obj(
+            {
+                "listen": _LISTEN,
+                "path": Str("the GraphQL endpoint (fedgate's default: /graphql)", pattern="/.*"),
+                "introspection": Bool("answer introspection queries (default: false)"),
+                "query_planning": Unsupported("query planner settings"),
+                "defer_support": Unsupported("@defer"),
+            }
+        ),
+        "sandbox": Obj({"enabled": Bool("serve GraphiQL at the endpoint to browsers")}),
+        "homepage": Obj(
+            {
+                "enabled": Bool("accepted for Apollo compatibility; fedgate has no homepage"),
+                "graph_ref": Unsupported("GraphOS graph refs"),
+            }
+        ),
+        "override_subgraph_url": MapOf(Str(), "subgraph name → URL"),
+        "include_subgraph_errors": Obj({"all": Bool(), "subgraphs": MapOf(Bool())}),
+        "headers": Obj({"all": _HEADER_SET, "subgraphs": MapOf(_HEADER_SET)}),
+        "cors": Obj(
+            {
+                "allow_any_origin": Bool(),
+                **_CORS_COMMON,
+                "policies": ListOf(_POLICY),
+                "private_network_access": Unsupported("private network access"),
+            }
+        ),
+        "csrf": Obj({"unsafe_disabled": Bool(), "required_headers": _STRS}),
+        "health_check": Obj(
+            {
+                "enabled": Bool(),
+                "path": Str(pattern="/.*"),
+                "listen": Unsupported(
+                    "a separate health-check listener; fedgate serves it on the GraphQL listener"
+                ),
+            }
+        ),
+        "traffic_shaping": Obj(
+            {
+                "router": Obj({"timeout": Duration()}),
+                "all": _TIMEOUT,
+                "subgraphs": MapOf(_TIMEOUT),
+                "deduplicate_variables": _SHAPING_UNSUPPORTED,
+                "connector": _SHAPING_UNSUPPORTED,
+            }
+        ),
+        "limits": Obj(
+            {
+                **_ROUTER_LIMITS,
+                # Apollo Router 2.15+ groups the same keys under `limits.router`
+                "router": Obj(_ROUTER_LIMITS, "the request limits, newer layout"),
+                "subgraph": Obj(
+                    {"all": _RESPONSE_SIZE, "subgraphs": MapOf(_RESPONSE_SIZE)},
+                    "subgraph response body limits (default 50 MiB)",
+                ),
+            }
+        ),
+        "fedgate": Obj(FEDGATE_KEYS, "fedgate's own settings"),
+        **_UNSUPPORTED,
+    },
+    "fedgate configuration (Apollo Router 2.x router.yaml keys)",
+)
+
+
+def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
+    """A ``GatewayConfig`` from a file that passed ``ROUTER_SCHEMA``."""
+    values: dict[str, Any] = {}
+    supergraph = checked.get("supergraph", {})
+    for key, field_name in (("listen", "listen"), ("path", "path")):
+        if key in supergraph:
+            values[field_name] = supergraph[key]
+    if "introspection" in supergraph:
+        values["introspection"] = supergraph["introspection"]
+    values["graphiql"] = _sandbox(checked, source)
+    values["subgraph_urls"] = checked.get("override_subgraph_url", {})
+    if "include_subgraph_errors" in checked:
+        errors = checked["include_subgraph_errors"]
+        values["include_subgraph_errors"] = SubgraphErrors(
+            errors.get("all", False), errors.get("subgraphs", {})
+        )
+    if "headers" in checked:
+        values["headers"] = _headers(checked["headers"], source)
+        values["response_headers"] = _response_headers(checked["headers"], source)
+    if "cors" in checked:
+        values["cors"] = _cors(checked["cors"])
+    if "csrf" in checked:
+        values["csrf"] = _csrf(checked["csrf"])
+    if "health_check" in checked:
+        health = checked["health_check"]
+        values["health_check"] = HealthCheck(**health)
+    values.update(_traffic_shaping(checked.get("traffic_shaping", {})))
+    values.update(_limits(checked.get("limits", {})))
+    values.update(checked.get("fedgate", {}))
+    try:
+        return GatewayConfig(**values)
+    except ConfigError as exc:
+        raise ConfigError(f"{source.name}: {exc.message}") from exc
+
+
+def _sandbox(checked: dict[str, Any], source: Source) -> bool:
+    sandbox = checked.get("sandbox", {}).get("enabled", False)
+    # Apollo Router's homepage is on by default; fedgate serves none, but keeps the rule.
+    homepage = checked.get("homepage", {}).get("enabled", True)
+    if sandbox and homepage:
+        # Apollo Router refuses this combination too: both would answer the browser's GET.
+        raise ConfigError(
+            f"{source.where(('sandbox', 'enabled'))}: sandbox.enabled needs homepage.enabled: false"
+        )
+    introspection = checked.get("supergraph", {}).get("introspection", False)
+    if sandbox and not introspection:
+        raise ConfigError(
+            f"{source.where(('sandbox', 'enabled'))}: sandbox.enabled needs "
+            "supergraph.introspection: true (GraphiQL reads the schema by introspection)"
+        )
+    return bool(sandbox)
+
+
+def _csrf(raw: dict[str, Any]) -> CsrfConfig:
+    required = raw.get("required_headers", CsrfConfig().required_headers)
+    return CsrfConfig(raw.get("unsafe_disabled", False), tuple(h.lower() for h in required))
+
+
+def _headers(raw: dict[str, Any], source: Source) -> HeaderRules:
+    all_rules = _rules(raw.get("all", {}).get("request", []), ("headers", "all", "request"), source)
+    per = {
+        name: _rules(entry.get("request", []), ("headers", "subgraphs", name, "request"), source)
+        for name, entry in raw.get("subgraphs", {}).items()
+    }
+    return HeaderRules(all_rules, per)
+
+
+def _response_headers(raw: dict[str, Any], source: Source) -> ResponseHeaderRules:
+    def rules(items: list[dict[str, Any]], path: tuple[str, ...]) -> list[ResponseRule]:
+        out: list[ResponseRule] = []
+        for i, item in enumerate(items):
+            [(action, spec)] = item.items()
+            where = f"{source.where((*path, i, action))}: {'.'.join(path)}[{i}].{action}"
+            rule = _rule(action, {k: v for k, v in spec.items() if k != "algorithm"}, where)
+            if isinstance(rule, Propagate):
+                algorithm = spec.get("algorithm", "last")
+                out.append(
+                    ResponsePropagate(
+                        rule.named, rule.matching, rule.rename, rule.default, algorithm
+                    )
+                )
+            else:
+                out.append(rule)
+        return out
+
+    all_rules = rules(raw.get("all", {}).get("response", []), ("headers", "all", "response"))
+    per = {
+        name: rules(entry.get("response", []), ("headers", "subgraphs", name, "response"))
+        for name, entry in raw.get("subgraphs", {}).items()
+    }
+    return ResponseHeaderRules(all_rules, per)
+
+
+def _rules(items: list[dict[str, Any]], path: tuple[str, ...], source: Source) -> list[HeaderRule]:
+    out: list[HeaderRule] = []
+    for i, item in enumerate(items):
+        [(action, spec)] = item.items()
+        where = source.where((*path, i, action))
+        out.append(_rule(action, spec, f"{where}: {'.'.join(path)}[{i}].{action}"))
+    return out
+
+
+def _rule(action: str, spec: dict[str, Any], where: str) -> HeaderRule:
+    # header names are case-insensitive: rules hold them lower-case, as HTTP/2 sends them
+    spec = {k: v.lower() if k in ("named", "rename", "name") else v for k, v in spec.items()}
+    named, matching = spec.get("named"), spec.get("matching")
+    if action in ("propagate", "remove") and (named is None) == (matching is None):
+        raise ConfigError(f"{where}: needs exactly one of 'named' and 'matching'")
+    if action == "propagate":
+        if matching is not None and ("rename" in spec or "default" in spec):
+            raise ConfigError(f"{where}: 'rename' and 'default' go with 'named', not 'matching'")
+        _not_reserved(spec.get("rename") or named, where)
+        return Propagate(named, matching, spec.get("rename"), spec.get("default"))
+    if action == "remove":
+        return Remove(named, matching)
+    if ("value" in spec) == ("from_context" in spec):
+        raise ConfigError(f"{where}: needs exactly one of 'value' and 'from_context'")
+    if spec.get("from_context") not in (None, *CONTEXT_VALUES):
+        raise ConfigError(f"{where}: from_context must be one of {', '.join(CONTEXT_VALUES)}")
+    _not_reserved(spec["name"], where)
+    return Insert(spec["name"], spec.get("value"), spec.get("from_context"))
+
+
+def _not_reserved(name: str | None, where: str) -> None:
+    if name is not None and name.lower() in RESERVED:
+        raise ConfigError(f"{where}: {name!r} is a hop-by-hop or body header that fedgate manages")
+
+
+def _cors(raw: dict[str, Any]) -> CorsConfig:
+    common = {k: tuple(raw[k]) for k in ("allow_headers", "expose_headers", "methods") if k in raw}
+    policies = tuple(
+        CorsPolicy(
+            origins=tuple(p.get("origins", ())),
+            match_origins=tuple(p.get("match_origins", ())),
+            allow_credentials=p.get("allow_credentials"),
+            allow_headers=tuple(p["allow_headers"]) if "allow_headers" in p else None,
+            expose_headers=tuple(p["expose_headers"]) if "expose_headers" in p else None,
+            methods=tuple(p["methods"]) if "methods" in p else None,
+            max_age=p.get("max_age"),
+        )
+        for p in raw.get("policies", ())
+    )
+    config = CorsConfig(
+        allow_any_origin=raw.get("allow_any_origin", False),
+        allow_credentials=raw.get("allow_credentials", False),
+        max_age=raw.get("max_age"),
+        **common,
+    )
+    return replace(config, policies=policies) if "policies" in raw else config
+
+
+def _traffic_shaping(raw: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "timeout" in raw.get("all", {}):
+        out["subgraph_timeout"] = raw["all"]["timeout"]
+    per = {
+        name: entry["timeout"]
+        for name, entry in raw.get("subgraphs", {}).items()
+        if "timeout" in entry
+    }
+    if per:
+        out["subgraph_timeouts"] = per
+    if "timeout" in raw.get("router", {}):
+        out["router_timeout"] = raw["router"]["timeout"]
+    return out
+
+
+def _limits(raw: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    raw = {**raw, **raw.get("router", {})}  # both layouts; the newer wins where both say
+    subgraph = raw.get("subgraph", {})
+    if "http_max_response_size" in subgraph.get("all", {}):
+        out["max_subgraph_response_bytes"] = subgraph["all"]["http_max_response_size"]
+    per = {
+        name: entry["http_max_response_size"]
+        for name, entry in subgraph.get("subgraphs", {}).items()
+        if "http_max_response_size" in entry
+    }
+    if per:
+        out["subgraph_max_response_bytes"] = per
+    if "http_max_request_bytes" in raw:
+        out["max_request_bytes"] = raw["http_max_request_bytes"]
+    budget = {
+        field_name: raw[key]
+        for key, field_name in (
+            ("max_depth", "max_depth"),
+            ("max_aliases", "max_aliases"),
+            ("max_recursive_selections", "max_selections"),
+            ("parser_max_tokens", "max_tokens"),
+        )
+        if key in raw
+    }
+    if budget:
+        out["limits"] = replace(DEFAULT_LIMITS, **budget)
+    return out
