@@ -73,6 +73,12 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "response, per affected path",
         "A subgraph answered invalid JSON or a response of the wrong shape.",
     ),
+    "INVALID_GRAPHQL": (
+        "`extensions.valueCompletion`, per path",
+        "Merged subgraph data breaks the API schema there (an unexplained null in a non-null "
+        "position, an enum value or a `__typename` the API schema lacks): the value is null, "
+        "and this note is not an error (docs/decisions/00xx-errors-beside-nulls.md).",
+    ),
     "GATEWAY_TIMEOUT": (
         "response, per affected path; HTTP 504",
         "A subgraph did not answer in time; or (HTTP 504) the whole request took longer than "
@@ -86,11 +92,6 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "response, per affected path",
         "A subgraph's response body is larger than `limits.subgraph` allows (default 50 MiB); "
         "it is refused while being read.",
-    ),
-    "RESPONSE_VALIDATION_FAILED": (
-        "response, at the field's path",
-        "Subgraph data does not fit the schema (a null for a non-null field, an enum value "
-        "the API schema lacks, an object where a list belongs): the value becomes null.",
     ),
     "INTERNAL_SERVER_ERROR": ("response", "A bug in fedgate; the log has the traceback."),
     "INVALID_SUPERGRAPH": (

@@ -237,10 +237,14 @@ class Gateway:
             intro_data, intro_errors = entry.introspection.execute(raw_variables)
             data.update(intro_data)
             errors.extend(intro_errors)
-        shaped = shape_response(entry.shape_for(conditions), data, errors)
+        notes: list[dict[str, Any]] = []
+        shaped = shape_response(entry.shape_for(conditions), data, errors, notes)
         body: dict[str, Any] = {"data": shaped}
         if errors:
             body["errors"] = errors
+        if notes:
+            # where the data broke the schema: not errors (as Apollo Gateway answers), but said
+            body["extensions"] = {"valueCompletion": notes}
         return body
 
 

@@ -1,9 +1,14 @@
 """Shapes the merged subgraph data into exactly the client's response.
 
 Walks a ``SelectionShape`` (see ``shape_compile.py``): request order, aliases, fragments by
-``__typename``, enum checks against the API schema, and the spec's null propagation. An error is
-added for a null in a non-null position only where no earlier error already explains it (an
-error at the same path, above it, or below it).
+``__typename``, enum checks against the API schema, and the spec's null propagation.
+
+Where the merged data breaks the API schema (a null in a non-null position that no subgraph error
+explains, an enum value or a ``__typename`` the API schema does not have, a scalar where an
+object or a list belongs), the value becomes null, as in Apollo Gateway and Hive Router, and the
+reason is a *value completion* note, not a response error (docs/decisions/
+00xx-errors-beside-nulls.md). A null gets a note only where no error or earlier note explains it
+(one at the same path, above it, or below it).
 """
 
 from __future__ import annotations
@@ -22,34 +27,37 @@ _TYPENAME = FieldKind.TYPENAME
 
 
 def shape_response(
-    root: SelectionShape, data: dict[str, Any], errors: list[dict[str, Any]]
+    root: SelectionShape,
+    data: dict[str, Any],
+    errors: list[dict[str, Any]],
+    notes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
-    """The client's ``data`` (None if a null propagated to the root); appends to ``errors``."""
-    return _object(root, data, None, _Errors(errors))
-
-
-_INVALID = {"code": "RESPONSE_VALIDATION_FAILED"}
+    """The client's ``data`` (None if a null propagated to the root). ``errors``: the errors so
+    far (they explain the nulls they caused); value completion notes are appended to ``notes``."""
+    return _object(root, data, None, _Errors(errors, [] if notes is None else notes))
 
 
 class _Errors:
-    __slots__ = ("_exact", "_prefixes", "errors")
+    __slots__ = ("_exact", "_prefixes", "errors", "notes")
 
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
+    def __init__(self, errors: list[dict[str, Any]], notes: list[dict[str, Any]]) -> None:
         self.errors = errors
+        self.notes = notes
         self._exact: set[ResponsePath] | None = None
         self._prefixes: set[ResponsePath] = set()
 
     def add(self, message: str, path: _Path) -> None:
         at = _materialize(path)
-        # Apollo Router's code for subgraph data that does not fit the schema
-        self.errors.append({"message": message, "path": list(at), "extensions": _INVALID})
+        # Apollo Gateway's code for these notes
+        note = {"message": message, "path": list(at), "extensions": {"code": "INVALID_GRAPHQL"}}
+        self.notes.append(note)
         if self._exact is not None:
             self._exact.add(at)
             self._prefixes.update(at[:i] for i in range(len(at) + 1))
 
     def null(self, coordinate: str, path: _Path) -> None:
         if self._exact is None:
-            self._exact, self._prefixes = error_paths_cover(self.errors)
+            self._exact, self._prefixes = error_paths_cover([*self.errors, *self.notes])
         at = _materialize(path)
         if at in self._prefixes or any(at[:i] in self._exact for i in range(len(at))):
             return
@@ -71,6 +79,9 @@ def _object(
     fields = sel.concrete
     if fields is None:
         fields = sel.fields_for(data.get("__typename"))
+        if fields is None:
+            _invalid_typename(sel, data, path, errs)
+            return None
     elif sel.leaves is not None:
         out = {key: data.get(key) for key in sel.leaves}
         for key in sel.required:
@@ -112,6 +123,14 @@ def _complete(shape: ValueShape, value: Any, path: _Path, coordinate: str, errs:
         return None
     assert type(shape) is ListShape
     return _list(shape, value, path, coordinate, errs)
+
+
+def _invalid_typename(
+    sel: SelectionShape, data: dict[str, Any], path: _Path, errs: _Errors
+) -> None:
+    """An object whose type the API schema does not have (an ``@inaccessible`` type): null."""
+    typename = _repr(data.get("__typename"))
+    errs.add(f"Invalid __typename {typename} for an object of type {sel.parent.name}.", path)
 
 
 def _not_object(value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:

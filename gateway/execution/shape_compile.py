@@ -104,7 +104,7 @@ class SelectionShape:
         self.parent = parent
         self.selection_sets = selection_sets
         self._compiler = compiler
-        self._by_type: dict[object, tuple[FieldShape, ...]] = {}
+        self._by_type: dict[object, tuple[FieldShape, ...] | None] = {}
         self.concrete: tuple[FieldShape, ...] | None = None
         # For an object selection of scalars only (most objects of a large response): the
         # response keys, and those that must not be null, so shaping is one dict comprehension.
@@ -119,12 +119,23 @@ class SelectionShape:
                 self.leaves = tuple(f.key for f in self.concrete)
                 self.required = tuple(f.key for f in self.concrete if f.non_null)
 
-    def fields_for(self, typename: object) -> tuple[FieldShape, ...]:
-        fields = self._by_type.get(typename)
-        if fields is None:
-            fields = self._compiler.fields(self, self._compiler.runtime_type(self, typename))
+    def fields_for(self, typename: object) -> tuple[FieldShape, ...] | None:
+        """The fields for an object whose ``__typename`` is ``typename``; None when the API
+        schema has no composite type of that name (an ``@inaccessible`` type): the object is
+        then null, as in Apollo Gateway. A missing ``__typename`` or an abstract type's name
+        (an ``@interfaceObject`` subgraph answers the interface's name) select the fields
+        on the static type only."""
+        try:
+            return self._by_type[typename]
+        except KeyError:
+            fields = None
+            if self._compiler.is_valid_typename(typename):
+                runtime = self._compiler.runtime_type(self, typename)
+                fields = self._compiler.fields(self, runtime)
             self._by_type[typename] = fields
-        return fields
+            return fields
+        except TypeError:  # not hashable: not a type name either
+            return None
 
 
 ValueShape = EnumShape | ListShape | SelectionShape
@@ -147,6 +158,12 @@ class ShapeCompiler:
 
     def root(self, root_type: GraphQLObjectType, selection_set: SelectionSetNode) -> SelectionShape:
         return SelectionShape(root_type, (selection_set,), self)
+
+    def is_valid_typename(self, typename: object) -> bool:
+        if typename is None:
+            return True
+        t = self.schema.type_map.get(typename) if isinstance(typename, str) else None
+        return isinstance(t, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
 
     def runtime_type(self, shape: SelectionShape, typename: object) -> GraphQLObjectType | None:
         t = self.schema.type_map.get(typename) if isinstance(typename, str) else None

@@ -28,7 +28,7 @@ def build_plan(
 ) -> QueryPlan:
     """The plan as a tree of dependencies, or (``batch``, queries only) in waves with the
     entity fetches of a wave to one subgraph batched (see ``waves.py``)."""
-    groups = [g for g in groups if not g.selection.is_empty()]
+    groups = [g for g in groups if g.selection.has_fields()]
     if not groups:
         return QueryPlan(None)
     if batch and op.kind == "query":
@@ -192,7 +192,7 @@ def _top_items(tree: SelTree, entity: bool) -> list[tuple[Cond, ...]]:
     for item in tree.items.values():
         if isinstance(item, FieldItem):
             out.append(item.conditions)
-        elif isinstance(item, FragmentItem):
+        elif isinstance(item, FragmentItem) and item.sub.has_fields():
             if item.conditions:
                 out.append(item.conditions)
             elif item.type_condition is None or entity:

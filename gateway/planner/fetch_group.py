@@ -91,40 +91,58 @@ class SelTree:
     def is_empty(self) -> bool:
         return not self.items
 
-    def print(self, rewrites: list[KeyRenamer] | None = None, path: tuple[str, ...] = ()) -> str:
+    def has_fields(self) -> bool:
+        """Whether printing selects anything: a fragment that holds no field (all its types
+        pruned for this subgraph) is left out of the subgraph operation."""
+        return any(
+            isinstance(item, FieldItem) or item.sub.has_fields() for item in self.items.values()
+        )
+
+    def print(
+        self,
+        rewrites: list[KeyRenamer] | None = None,
+        path: tuple[str, ...] = (),
+        scope: _Scope | None = None,
+    ) -> str:
         """The selection set as compact GraphQL text.
 
-        Where one response key is selected in a set (across its inline fragments) with types
-        that differ in the subgraph (``String`` here, ``String!`` there), the subgraph would
-        reject the operation (fields in a set must merge), so the later ones get an alias and
-        a ``KeyRenamer`` in ``rewrites`` puts the value back under its key."""
-        return self._print_scope({}, rewrites, path)
+        Where one response key is selected in a set (across its inline fragments, and across
+        the fields of one response key above it: they merge) with types that differ in the
+        subgraph (``String`` here, ``String!`` there), the subgraph would reject the operation
+        (fields in a set must merge), so the later ones get an alias and a ``KeyRenamer`` in
+        ``rewrites`` puts the value back under its key."""
+        if not self.has_fields():
+            # GraphQL has no empty selection sets; ``__typename`` is valid on every type and
+            # the client's response keeps ``{}`` (shaping selects only the client's fields)
+            return "{__typename}"
+        return self._print_scope(_Scope() if scope is None else scope, rewrites, path)
 
     def _print_scope(
-        self, seen: dict[str, str], rewrites: list[KeyRenamer] | None, path: tuple[str, ...]
+        self, scope: _Scope, rewrites: list[KeyRenamer] | None, path: tuple[str, ...]
     ) -> str:
         parts: list[str] = []
         for item in self.items.values():
             if isinstance(item, FieldItem):
-                key = item.response_key
                 alias = item.alias
-                if seen.setdefault(key, item.type_text) != item.type_text and rewrites is not None:
-                    n = sum(1 for r in rewrites if r.rename_key_to == key)
-                    alias = f"{key}__fedgate_{n}"
-                    rewrites.append(KeyRenamer((*path, alias), key))
-                parts.append(_print_field(item, alias, rewrites, path))
-            elif not item.sub.is_empty():
+                if rewrites is not None:
+                    alias = _scoped_alias(item, scope.aliases, rewrites, path)
+                parts.append(_print_field(item, alias, rewrites, path, scope))
+            elif item.sub.has_fields():
                 head = "..."
                 if item.type_condition:
                     head += f"on {item.type_condition}"
-                head += "".join(" " + c.directive() for c in item.conditions)
+                own, outer = _split_conditions(item.conditions)
+                head += "".join(" " + c.directive() for c in own)
                 inner = (*path, f"... on {item.type_condition}") if item.type_condition else path
                 # an inline fragment's fields belong to the enclosing set: same scope
-                parts.append(head + item.sub._print_scope(seen, rewrites, inner))
+                parts.append(_wrap(outer, head + item.sub._print_scope(scope, rewrites, inner)))
         return "{" + " ".join(parts) + "}"
 
     def variables(self, out: set[str]) -> None:
+        """The variables the printed selection uses (what ``print`` leaves out uses none)."""
         for item in self.items.values():
+            if isinstance(item, FragmentItem) and not item.sub.has_fields():
+                continue
             for c in item.conditions:
                 out.add(c.variable)
             if isinstance(item, FieldItem):
@@ -147,14 +165,73 @@ class SelTree:
         return tuple(out)
 
 
+def _scoped_alias(
+    item: FieldItem,
+    seen: dict[tuple[str, str], str | None],
+    rewrites: list[KeyRenamer],
+    path: tuple[str, ...],
+) -> str | None:
+    key = item.response_key
+    if (key, item.type_text) not in seen:
+        first = not any(k == key for k, _ in seen)
+        # numbered across the whole operation, so that every alias names one place
+        n = len({r.path[-1] for r in rewrites if r.rename_key_to == key})
+        seen[key, item.type_text] = None if first else f"{key}__fedgate_{n}"
+    alias = seen[key, item.type_text]
+    if alias is None:
+        return item.alias  # the key's first type: as the client wrote it
+    renamer = KeyRenamer((*path, alias), key)
+    if renamer not in rewrites:
+        rewrites.append(renamer)
+    return alias
+
+
+class _Scope:
+    """One selection set being printed, across its inline fragments. ``aliases``: the alias
+    each (response key, type) is printed under (None: the key's first type, printed as the
+    client wrote it); each other type has one alias of its own, so a key selected twice with
+    one type (e.g. under two conditions) merges. ``children``: the scope below each printed
+    key, shared by the fields the subgraph merges into one."""
+
+    __slots__ = ("aliases", "children")
+
+    def __init__(self) -> None:
+        self.aliases: dict[tuple[str, str], str | None] = {}
+        self.children: dict[str, _Scope] = {}
+
+
 def _print_field(
-    item: FieldItem, alias: str | None, rewrites: list[KeyRenamer] | None, path: tuple[str, ...]
+    item: FieldItem,
+    alias: str | None,
+    rewrites: list[KeyRenamer] | None,
+    path: tuple[str, ...],
+    scope: _Scope,
 ) -> str:
     text = f"{alias}:{item.name}" if alias else item.name
     text += print_arguments(item.arguments)
-    text += "".join(" " + c.directive() for c in item.conditions)
+    own, outer = _split_conditions(item.conditions)
+    text += "".join(" " + c.directive() for c in own)
     if item.sub is not None:
-        text += item.sub.print(rewrites, (*path, alias or item.name))
+        key = alias or item.name
+        child = scope.children.setdefault(key, _Scope())
+        text += item.sub.print(rewrites, (*path, key), child)
+    return _wrap(outer, text)
+
+
+def _split_conditions(conds: tuple[Cond, ...]) -> tuple[list[Cond], list[Cond]]:
+    """(the conditions one location can carry, the rest): ``@skip`` and ``@include`` are not
+    repeatable, so a second one of a kind (conditions gathered from nested fragments) goes on
+    an enclosing ``...`` fragment instead."""
+    own: list[Cond] = []
+    outer: list[Cond] = []
+    for c in reversed(conds):  # the innermost condition stays on the location itself
+        (outer if any(o.include == c.include for o in own) else own).append(c)
+    return own[::-1], outer[::-1]
+
+
+def _wrap(conds: list[Cond], text: str) -> str:
+    for c in reversed(conds):
+        text = f"...{c.directive()}{{{text}}}"
     return text
 
 

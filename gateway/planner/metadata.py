@@ -116,6 +116,14 @@ class Metadata:
         f = self.field(type_name, field_name)
         return f.type.text if f is not None else ""
 
+    def field_type_name(self, type_name: str, field_name: str, graph: str) -> str:
+        """The named type of the field as the subgraph declares it: a field that is a union or
+        an interface in the supergraph may be one of its object types in the subgraph serving
+        it, and fragments on the other types must not reach that subgraph."""
+        return "".join(
+            c for c in self.field_type_text(type_name, field_name, graph) if c not in "[]! "
+        )
+
     @cache  # noqa: B019
     def keys(self, type_name: str, graph: str, *, resolvable_only: bool = True) -> tuple[str, ...]:
         t = self.types.get(type_name)

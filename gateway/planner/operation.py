@@ -153,7 +153,7 @@ def _selections(
                     alias=_alias(sel),
                     arguments=tuple(sel.arguments or ()),
                     conditions=conditions,
-                    selections=_selections(sel.selection_set, fragments),
+                    selections=_subselections(sel.selection_set, fragments),
                 )
             )
         elif isinstance(sel, InlineFragmentNode):
@@ -165,6 +165,21 @@ def _selections(
             sub = _selections(definition.selection_set, fragments, top=top)
             out.append(Fragment(definition.type_condition.name.value, sub, conditions))
     return tuple(out)
+
+
+def _subselections(
+    node: SelectionSetNode | None, fragments: Mapping[str, FragmentDefinitionNode]
+) -> tuple[Selection, ...]:
+    """A field's selections. Where literal ``@skip``/``@include`` leave none, the field still
+    needs a selection set in the subgraph query: ``__typename`` is one every type has (the
+    client's response has ``{}`` there, as in Apollo's and Hive's answers)."""
+    selections = _selections(node, fragments)
+    if node is not None and not selections:
+        return (_TYPENAME,)
+    return selections
+
+
+_TYPENAME = Field("__typename")
 
 
 def _conditions(directives: Iterable[DirectiveNode]) -> tuple[Cond, ...] | None:

@@ -50,7 +50,9 @@ class _Roots:
     ) -> None:
         group = self.group(graph)
         target = group.selection.fragment(None, conds)
-        ctx = Ctx(group, self.op.root_type, (), target, avoid=avoid, level=group.selection)
+        ctx = Ctx(
+            group, self.op.root_type, (), target, avoid=avoid, conds=conds, level=group.selection
+        )
         self.walker.walk(ctx, (f,))
 
     def route(self, f: Field, avoid: frozenset[str]) -> None:

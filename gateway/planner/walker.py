@@ -129,7 +129,13 @@ class Walker:
             ctx = replace(ctx, conds=and_conditions(ctx.conds, frag.conditions))
         if tc == ctx.type_name:
             target = ctx.target.fragment(None, frag.conditions)
-            self.walk(replace(ctx, target=target), frag.selections)
+            # an escalated selection keeps the fragment's conditions (``... @include(if: $v)``)
+            up = (
+                self._up_through(ctx, Fragment(None, (), frag.conditions))
+                if frag.conditions
+                else ctx.up
+            )
+            self.walk(replace(ctx, target=target, up=up), frag.selections)
             return
         if self.meta.is_interface_object(ctx.type_name, graph):
             self.jump(ctx, frag)  # this subgraph does not know the types behind the interface
@@ -227,7 +233,7 @@ class Walker:
         shell = replace(f, selections=())
         sub = Ctx(
             ctx.group,
-            definition.type.named,
+            self.meta.field_type_name(ctx.type_name, f.name, ctx.group.subgraph),
             path,
             item.subtree(),
             sub_provided,
@@ -439,7 +445,7 @@ class Walker:
         )
         sub = Ctx(
             ctx.group,
-            definition.type.named,
+            self.meta.field_type_name(ctx.type_name, sel.name, graph),
             path,
             item.subtree(),
             provided.selections if provided is not None else None,

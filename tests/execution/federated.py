@@ -27,12 +27,13 @@ from graphql.language import Visitor, visit
 
 from gateway.config import GatewayConfig
 from gateway.pipeline import Gateway
+from gateway.supergraph import Supergraph
 from gateway.transport.local import GraphQLCoreApp, LocalClient
 
 from ..planner.harness import supergraph
 from .exec_subgraphs import EntityResolver, entity_app
 
-__all__ = ["Subgraph", "run"]
+__all__ = ["MODES", "Subgraph", "gateway", "plain_sdl", "run", "served"]
 
 
 @dataclass(frozen=True)
@@ -102,3 +103,23 @@ async def requests(
     gateway = Gateway(sg, LocalClient(apps), GatewayConfig(batch_fetches=False))
     body = await gateway.execute(query)
     return body, {name: app.requests for name, app in apps.items()}
+
+
+# -- for tests that build the gateway themselves (parametrised over the plan modes) ---------
+
+MODES = (False, True)
+"""``batch`` values: a test parametrised over them runs with both kinds of plan."""
+
+
+def served(
+    sdl: str,
+    *,
+    root: Mapping[str, Any] | None = None,
+    entities: Mapping[str, EntityResolver] | None = None,
+) -> GraphQLCoreApp:
+    """An in-process subgraph from a federation SDL as the golden tests write it."""
+    return entity_app(plain_sdl(sdl), root=root, entities=entities)
+
+
+def gateway(sg: Supergraph, apps: Mapping[str, GraphQLCoreApp], *, batch: bool) -> Gateway:
+    return Gateway(sg, LocalClient(dict(apps)), GatewayConfig(batch_fetches=batch))

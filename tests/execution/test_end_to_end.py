@@ -1,5 +1,6 @@
 """The whole path on the example graph: the real supergraph loader and planner, the example
-strawberry subgraphs (in-memory databases) reached in-process through ``LocalClient``."""
+strawberry subgraphs (in-memory databases) reached in-process through ``LocalClient``; every
+test in both plan modes (one fetch per group, and waves with ``BatchFetch``)."""
 
 from __future__ import annotations
 
@@ -16,16 +17,18 @@ from gateway.transport.local import LocalClient
 from subgraphs.common.service import create_app
 from subgraphs.services import SERVICES
 
+from .federated import MODES
+
 pytestmark = pytest.mark.anyio
 
 SUPERGRAPH = Path(__file__).resolve().parents[2] / "schema" / "supergraph.graphql"
 
 
-@pytest.fixture
-def gateway() -> Iterator[Gateway]:
+@pytest.fixture(params=MODES, ids=["tree", "batch"])
+def gateway(request: pytest.FixtureRequest) -> Iterator[Gateway]:
     dbs = {name: service.open_database(":memory:") for name, service in SERVICES.items()}
     apps = {name: create_app(SERVICES[name], db) for name, db in dbs.items()}
-    config = GatewayConfig(introspection=True)
+    config = GatewayConfig(introspection=True, batch_fetches=request.param)
     yield Gateway(load_supergraph(SUPERGRAPH.read_text()), LocalClient(apps), config)
     for db in dbs.values():
         db.close()
@@ -102,3 +105,12 @@ async def test_introspection_typename_and_planned_fields_together(gateway: Gatew
             "topProducts": [{"upc": "1"}],
         }
     }
+
+
+async def test_literal_skip_of_every_subfield_answers_empty_objects(gateway: Gateway) -> None:
+    """The issue's query: it used to answer ``data: null`` ("must have a selection of
+    subfields"); Apollo Gateway and Hive Router answer ``[{}]``, as with a variable."""
+    query = "{ topProducts(first: 1) { inStock @skip(if: true) } }"
+    assert await gateway.execute(query) == {"data": {"topProducts": [{}]}}
+    with_variable = "query Q($s: Boolean!) { topProducts(first: 1) { inStock @skip(if: $s) } }"
+    assert await gateway.execute(with_variable, {"s": True}) == {"data": {"topProducts": [{}]}}

@@ -122,13 +122,14 @@ async def test_no_entity_call_for_null_parents_or_null_keys() -> None:
     top = result["data"]["topProducts"]
     assert top[0] is None and top[2] is None
     assert top[1]["reviews"][0] == {"body": "a", "author": None}
-    # name is non-null, the author nullable: the author object becomes null, with an error.
+    # name is non-null, the author nullable: the author object becomes null, with a note.
     assert top[1]["reviews"][1] == {"body": "b", "author": None}
-    assert result["errors"] == [
+    assert "errors" not in result
+    assert result["extensions"]["valueCompletion"] == [
         {
             "message": "Cannot return null for non-nullable field User.name.",
             "path": ["topProducts", 1, "reviews", 1, "author", "name"],
-            "extensions": {"code": "RESPONSE_VALIDATION_FAILED"},
+            "extensions": {"code": "INVALID_GRAPHQL"},
         }
     ]
 

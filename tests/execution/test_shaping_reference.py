@@ -3,7 +3,8 @@
 graphql-core runs the client's operation over the merged tree (resolving each field by its
 response key, abstract types by ``__typename``), which is the spec's reference behaviour for
 selection, fragments, skip/include and null propagation. The gateway must produce the same
-``data`` and errors at the same paths without ever calling the executor.
+``data``, and a value completion note (not an error: docs/decisions/00xx-errors-beside-nulls.md)
+where the executor has an error, without ever calling the executor.
 """
 
 from __future__ import annotations
@@ -112,4 +113,6 @@ async def test_shaping_matches_the_reference_executor(
     expected = reference(query, data, variables)
     got = await shape(query, data, variables)
     assert got["data"] == expected["data"]
-    assert sorted(tuple(e["path"]) for e in got.get("errors", [])) == expected["paths"]
+    assert "errors" not in got
+    notes = got.get("extensions", {}).get("valueCompletion", [])
+    assert sorted(tuple(e["path"]) for e in notes) == expected["paths"]

@@ -21,6 +21,8 @@ from graphql import parse, validate
 from gateway.planner import Planner, format_plan
 from gateway.supergraph import Supergraph, load_supergraph
 
+from .modes import check_modes
+
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
 FIXTURES = HERE / "supergraphs"
@@ -62,10 +64,14 @@ def _compose(sdls: dict[str, str]) -> str:
 
 
 def plan(sg: Supergraph, query: str, operation_name: str | None = None) -> str:
+    """The plan text; on the way, the batch-mode plan must fetch the same and both plans,
+    executed on generated subgraphs, must answer the same (``modes.py``)."""
     document = parse(query)
     errors = validate(sg.api_schema, document)
     assert not errors, errors
-    return format_plan(Planner(sg).plan(document, operation_name))
+    text = format_plan(Planner(sg).plan(document, operation_name))
+    check_modes(sg, document, operation_name)
+    return text
 
 
 def expected(text: str) -> str:

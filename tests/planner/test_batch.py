@@ -12,6 +12,7 @@ from gateway.planner import Planner, format_plan
 from gateway.supergraph import load_supergraph
 
 from .harness import expected, plan, supergraph
+from .modes import check_modes
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -29,6 +30,7 @@ def test_heavy_query_in_seven_requests() -> None:
     assert batched + "\n" == (FIXTURES / "heavy.batch.plan.txt").read_text()
     assert _requests(tree) == 13
     assert _requests(batched) == 7
+    check_modes(sg, document, None)  # both plans, executed, answer the same
 
 
 def test_same_subgraph_same_wave_is_one_batch() -> None:

@@ -11,6 +11,8 @@ from graphql import parse
 from gateway.planner import Planner, format_plan
 from gateway.supergraph import load_supergraph
 
+from .modes import check_modes
+
 SUPERGRAPH = Path(__file__).parent.parent.parent / "schema" / "supergraph.graphql"
 QUERY = """
 query Q($x: Boolean!) {
@@ -30,3 +32,4 @@ def test_inherited_condition_wraps_each_fetch_once(batch: bool) -> None:
     for i, line in enumerate(lines[:-1]):
         if line.startswith(("Skip(", "Include(")):
             assert not lines[i + 1].startswith(("Skip(", "Include(")), text
+    check_modes(sg, parse(QUERY), "Q")  # both plans, executed, answer the same
