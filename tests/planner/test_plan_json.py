@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.execution.plan_json import plan_to_json
+from gateway.planner.plan_json import plan_to_json
 from gateway.planner.plan import (
     Condition,
     Fetch,
