@@ -162,7 +162,7 @@ _UNSUPPORTED = {
         "authentication": "authentication",
         "authorization": "authorization",
         "subscription": "subscriptions",
-        "plugins": "Apollo Router's Rust plugins; Python plugins go under fedgate.plugins",
+        "plugins": "Apollo Router's Rust plugins (fedgate's Python plugins: fedgate.plugins)",
         "rhai": "Rhai scripts",
         "apq": "automatic persisted queries",
         "persisted_queries": "persisted queries",

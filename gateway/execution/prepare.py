@@ -32,9 +32,9 @@ from gateway.planner.plan_json import plan_to_json
 from .executor import CompiledPlan
 from .introspection import Introspection
 from .shape_compile import SelectionShape, ShapeCompiler
-from .typematch import TypeMatcher
 
 __all__ = ["Prepared", "Rejected", "error_body", "formatted_error"]
+
 
 @dataclass(frozen=True, slots=True)
 class Rejected:

@@ -1,0 +1,260 @@
+"""Apollo Router's external coprocessor protocol, as a built-in plugin on the same hooks.
+
+At each configured stage the gateway POSTs one JSON object to ``coprocessor.url`` and waits
+(at most ``coprocessor.timeout``) for one back::
+
+    {"version": 1, "stage": "RouterRequest", "control": "continue", "id": "<request id>",
+     "headers": {"name": ["value", ...]}, "body": "...", "context": {"entries": {...}}, ...}
+
+Only the parts the stage's config turns on are sent (``headers: true``, ``body: true``...).
+The answer may change ``headers``, ``body`` and ``context`` (what it leaves out stays as it
+was), or stop the request with ``"control": {"break": <HTTP status>}``: its ``body`` (a
+GraphQL response object, or a string used as the error message) then goes to the client with
+that status; at the subgraph stages it becomes the subgraph's answer instead. Stages:
+``RouterRequest``/``RouterResponse`` (the body is JSON text, as Apollo sends it) and
+``SubgraphRequest``/``SubgraphResponse`` (the body is a JSON object). An unreachable
+coprocessor, a timeout, a non-200 answer, or an answer that is not such an object, or changes
+``id``, answers ``COPROCESSOR_ERROR`` (the log has the detail).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+import orjson
+
+from gateway.config import CoprocessorConfig
+
+from .api import (
+    PluginRejection,
+    RouterRequest,
+    RouterResponse,
+    SubgraphCall,
+    SubgraphResult,
+    context_entries,
+)
+
+__all__ = ["Coprocessor", "CoprocessorError"]
+
+VERSION = 1
+BREAK_CODE = "COPROCESSOR_BREAK"
+
+
+class CoprocessorError(Exception):
+    """The coprocessor did not answer as the protocol says."""
+
+
+class Coprocessor:
+    """One coprocessor URL; ``fedgate_hooks`` names the stages configured, so the others
+    cost nothing."""
+
+    fedgate_error_code = "COPROCESSOR_ERROR"
+
+    def __init__(self, config: CoprocessorConfig, sdl: str | None = None) -> None:
+        self.config = config
+        self._sdl = sdl
+        self._session: aiohttp.ClientSession | None = None
+        stages = {
+            "on_request": config.router_request,
+            "on_response": config.router_response,
+            "on_subgraph_request": config.subgraph_request,
+            "on_subgraph_response": config.subgraph_response,
+        }
+        self.fedgate_hooks = frozenset(name for name, sent in stages.items() if sent is not None)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _call(self, payload: dict[str, Any]) -> dict[str, Any]:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.config.timeout)
+            )
+        data = orjson.dumps(payload)
+        headers = {"content-type": "application/json"}
+        try:
+            async with self._session.post(self.config.url, data=data, headers=headers) as resp:
+                raw = await resp.read()
+                status = resp.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise CoprocessorError(f"{payload['stage']}: {type(exc).__name__}: {exc}") from exc
+        if status != 200:
+            raise CoprocessorError(f"{payload['stage']}: HTTP {status}")
+        try:
+            answer = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise CoprocessorError(f"{payload['stage']}: the answer is not JSON") from exc
+        if not isinstance(answer, dict) or answer.get("version", VERSION) != VERSION:
+            raise CoprocessorError(f"{payload['stage']}: not a version 1 coprocessor answer")
+        if "id" in answer and answer["id"] != payload["id"]:
+            raise CoprocessorError(f"{payload['stage']}: the answer changed the request id")
+        control = answer.get("control", "continue")
+        if control != "continue":
+            _break(control, answer, payload["stage"])
+        return answer
+
+    # RouterRequest / RouterResponse
+
+    async def on_request(self, request: RouterRequest) -> None:
+        sent = self.config.router_request or frozenset()
+        payload = self._payload("RouterRequest", request.context.request_id, sent, request)
+        if "headers" in sent:
+            payload["headers"] = _wire_headers(request.headers)
+        if "body" in sent:
+            payload["body"] = orjson.dumps(request.body).decode()
+        if "path" in sent:
+            payload["path"] = request.path
+        if "method" in sent:
+            payload["method"] = request.method
+        answer = await self._call(payload)
+        if "headers" in answer:
+            request.headers = _headers_of(answer["headers"])
+        if "body" in answer:
+            body = _json_body(answer["body"])
+            if isinstance(body, dict):
+                request.body = body
+        _apply_context(answer, request)
+
+    async def on_response(self, response: RouterResponse) -> None:
+        sent = self.config.router_response or frozenset()
+        payload = self._payload("RouterResponse", response.context.request_id, sent, response)
+        if "headers" in sent:
+            payload["headers"] = _wire_headers(response.headers)
+        if "body" in sent:
+            payload["body"] = orjson.dumps(response.body).decode()
+        if "status_code" in sent:
+            payload["statusCode"] = response.status
+        answer = await self._call(payload)
+        if "headers" in answer:
+            response.headers = _headers_of(answer["headers"])
+        if "body" in answer:
+            body = _json_body(answer["body"])
+            if isinstance(body, dict):
+                response.body = body
+        if isinstance(answer.get("statusCode"), int):
+            response.status = answer["statusCode"]
+        _apply_context(answer, response)
+
+    # SubgraphRequest / SubgraphResponse
+
+    async def on_subgraph_request(self, call: SubgraphCall) -> None:
+        sent = self.config.subgraph_request or frozenset()
+        request_id = call.context.request_id if call.context is not None else ""
+        payload = self._payload("SubgraphRequest", request_id, sent, call)
+        if "headers" in sent:
+            payload["headers"] = _wire_headers(call.headers)
+        if "body" in sent:
+            payload["body"] = call.body
+        if "uri" in sent:
+            payload["uri"] = call.url
+        if "method" in sent:
+            payload["method"] = "POST"
+        if "service_name" in sent:
+            payload["serviceName"] = call.subgraph
+        if "subgraph_request_id" in sent:
+            payload["subgraphRequestId"] = os.urandom(8).hex()
+        answer = await self._call(payload)
+        if "headers" in answer:
+            call.headers = _headers_of(answer["headers"])
+        if isinstance(answer.get("body"), dict):
+            call.body = answer["body"]
+        if isinstance(answer.get("uri"), str):
+            call.url = answer["uri"]
+        _apply_context(answer, call)
+
+    async def on_subgraph_response(self, result: SubgraphResult) -> None:
+        sent = self.config.subgraph_response or frozenset()
+        request_id = result.context.request_id if result.context is not None else ""
+        payload = self._payload("SubgraphResponse", request_id, sent, result)
+        if "headers" in sent:
+            payload["headers"] = _wire_headers(result.headers)
+        if "body" in sent:
+            payload["body"] = result.body
+        if "service_name" in sent:
+            payload["serviceName"] = result.subgraph
+        if "status_code" in sent:
+            payload["statusCode"] = result.status
+        if "subgraph_request_id" in sent:
+            payload["subgraphRequestId"] = os.urandom(8).hex()
+        answer = await self._call(payload)
+        if "headers" in answer:
+            result.headers = _headers_of(answer["headers"])
+        if isinstance(answer.get("body"), dict):
+            result.body = answer["body"]
+        if isinstance(answer.get("statusCode"), int):
+            result.status = answer["statusCode"]
+        _apply_context(answer, result)
+
+    def _payload(
+        self, stage: str, request_id: str, sent: frozenset[str], record: Any
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "version": VERSION,
+            "stage": stage,
+            "control": "continue",
+            "id": request_id,
+        }
+        if "context" in sent and record.context is not None:
+            payload["context"] = {"entries": context_entries(record.context)}
+        if "sdl" in sent and self._sdl is not None:
+            payload["sdl"] = self._sdl
+        return payload
+
+
+def _break(control: Any, answer: Mapping[str, Any], stage: str) -> None:
+    status = control.get("break") if isinstance(control, dict) else None
+    if not isinstance(status, int) or not 100 <= status <= 599:
+        raise CoprocessorError(f"{stage}: control must be 'continue' or {{'break': status}}")
+    body = _json_body(answer.get("body"))
+    headers = _headers_of(answer["headers"]) if "headers" in answer else {}
+    if isinstance(body, dict):
+        raise PluginRejection(
+            "stopped by the coprocessor", status=status, headers=headers, body=body
+        )
+    message = body if isinstance(body, str) and body else f"Stopped by the coprocessor ({stage})"
+    raise PluginRejection(message, code=BREAK_CODE, status=status, headers=headers)
+
+
+def _json_body(body: Any) -> Any:
+    """Apollo sends router bodies as JSON text; a coprocessor may answer text or an object.
+    Text that is not a JSON object stays text (a break's error message)."""
+    if isinstance(body, str):
+        try:
+            decoded = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return body
+        return decoded if isinstance(decoded, dict) else body
+    return body
+
+
+def _wire_headers(headers: Mapping[str, str]) -> dict[str, list[str]]:
+    return {name: [value] for name, value in headers.items()}
+
+
+def _headers_of(wire: Any) -> dict[str, str]:
+    if not isinstance(wire, dict):
+        raise CoprocessorError("headers must be an object of name → list of values")
+    out: dict[str, str] = {}
+    for name, values in wire.items():
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise CoprocessorError(f"header {name!r} must be a list of strings")
+        out[str(name).lower()] = ", ".join(values)
+    return out
+
+
+def _apply_context(answer: Mapping[str, Any], record: Any) -> None:
+    context = answer.get("context")
+    if record.context is None or not isinstance(context, dict):
+        return
+    entries = context.get("entries")
+    if isinstance(entries, dict):
+        mine = context_entries(record.context)
+        mine.clear()
+        mine.update(entries)
