@@ -27,6 +27,7 @@ import aiohttp
 import orjson
 
 from gateway.config import CoprocessorConfig
+from gateway.transport.headers import RESERVED
 
 from .api import (
     PluginRejection,
@@ -40,6 +41,7 @@ from .api import (
 __all__ = ["Coprocessor", "CoprocessorError"]
 
 VERSION = 1
+_NOT_RESPONSE_HEADERS = RESERVED | {"host", "accept", "accept-encoding", "x-request-id"}
 BREAK_CODE = "COPROCESSOR_BREAK"
 
 
@@ -212,6 +214,8 @@ def _break(control: Any, answer: Mapping[str, Any], stage: str) -> None:
         raise CoprocessorError(f"{stage}: control must be 'continue' or {{'break': status}}")
     body = _json_body(answer.get("body"))
     headers = _headers_of(answer["headers"]) if "headers" in answer else {}
+    # a coprocessor that echoes the request sends its framing headers back: never ours
+    headers = {k: v for k, v in headers.items() if k not in _NOT_RESPONSE_HEADERS}
     if isinstance(body, dict):
         raise PluginRejection(
             "stopped by the coprocessor", status=status, headers=headers, body=body

@@ -1,0 +1,76 @@
+"""A coprocessor written for Apollo Router's protocol, knowing nothing of fedgate:
+``python -m tests.e2e.coprocessor_app --port N``. Starlette, served by uvicorn.
+
+RouterRequest: a client that sends ``x-deny`` is stopped with ``{"break": 401}``; the others
+get ``x-copro: router`` added to their headers and ``tenant`` (from ``x-tenant``) in the
+context. SubgraphRequest: adds ``x-copro-subgraph: <tenant>@<serviceName>``; a client that sent
+``x-deny-subgraph`` is stopped there. RouterResponse: adds ``x-copro-response``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+
+DENIED = {"errors": [{"message": "Not authenticated.", "extensions": {"code": "ERR_DENIED"}}]}
+
+
+def router_request(payload: dict[str, Any]) -> dict[str, Any]:
+    headers = payload["headers"]
+    if "x-deny" in headers:
+        return {**payload, "control": {"break": 401}, "body": DENIED}
+    headers["x-copro"] = ["router"]
+    tenant = headers.get("x-tenant", ["none"])[0]
+    payload["context"]["entries"]["tenant"] = tenant
+    return payload
+
+
+def subgraph_request(payload: dict[str, Any]) -> dict[str, Any]:
+    if payload["context"]["entries"].get("deny-subgraph"):
+        return {**payload, "control": {"break": 401}, "body": "subgraph call refused"}
+    tenant = payload["context"]["entries"].get("tenant", "?")
+    payload["headers"]["x-copro-subgraph"] = [f"{tenant}@{payload['serviceName']}"]
+    return payload
+
+
+def router_response(payload: dict[str, Any]) -> dict[str, Any]:
+    payload["headers"]["x-copro-response"] = [str(payload["statusCode"])]
+    return payload
+
+
+async def handle(request: Request) -> JSONResponse:
+    payload = await request.json()
+    stage = payload["stage"]
+    if stage == "RouterRequest" and "x-deny-subgraph" in payload["headers"]:
+        payload["context"]["entries"]["deny-subgraph"] = True
+    handlers = {
+        "RouterRequest": router_request,
+        "SubgraphRequest": subgraph_request,
+        "RouterResponse": router_response,
+    }
+    return JSONResponse(handlers[stage](payload))
+
+
+async def health(request: Request) -> PlainTextResponse:
+    return PlainTextResponse("ok")
+
+
+app = Starlette(routes=[Route("/", handle, methods=["POST"]), Route("/health", health)])
+
+
+def main() -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
