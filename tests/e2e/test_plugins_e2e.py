@@ -119,4 +119,4 @@ def test_a_coprocessor_break_at_the_subgraph_stage_stops_the_subgraph_calls(
     body = response.json()
     assert body["data"] is None
     codes = {e["extensions"]["code"] for e in body["errors"]}
-    assert "COPROCESSOR_BREAK" in codes or "SUBREQUEST_HTTP_ERROR" in codes, body
+    assert codes == {"COPROCESSOR_BREAK", "SUBREQUEST_HTTP_ERROR"}, body
