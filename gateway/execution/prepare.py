@@ -99,6 +99,12 @@ class Prepared:
         self._plan_json: dict[str, Any] | None = None
 
     @property
+    def operation_name(self) -> str | None:
+        """The name of the operation that runs (the document's, not the request's)."""
+        name = self._operation.name
+        return name.value if name is not None else None
+
+    @property
     def variable_definitions(self) -> tuple[VariableDefinitionNode, ...]:
         return tuple(self._operation.variable_definitions or ())
 

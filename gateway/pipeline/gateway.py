@@ -187,7 +187,7 @@ class Gateway:
             )
         if self._operation_hooks:
             context = context or RequestContext.create()
-            stopped = await self._operation_hooks_stop(entry, operation_name, context)
+            stopped = await self._operation_hooks_stop(entry, context)
             if stopped is not None:
                 return stopped
         if not allow_mutations and entry.operation_type != "query":
@@ -222,12 +222,14 @@ class Gateway:
         yield await self.run(query, variables, operation_name, **options)
 
     async def _operation_hooks_stop(
-        self, entry: Prepared, operation_name: str | None, context: RequestContext
+        self, entry: Prepared, context: RequestContext
     ) -> GatewayResponse | None:
         """The operation and plan hooks; a response when one of them stops the request."""
         try:
             if self.hooks.on_operation:
-                operation = Operation(entry.document, operation_name, entry.operation_type, context)
+                operation = Operation(
+                    entry.document, entry.operation_name, entry.operation_type, context
+                )
                 await run_hooks(self.hooks.on_operation, operation)
             if self.hooks.on_plan:
                 await run_hooks(self.hooks.on_plan, PlanInfo(entry.plan, context))

@@ -28,9 +28,7 @@ class RequireKey:
 
     async def on_request(self, request: RouterRequest) -> None:
         if self.header not in request.headers:
-            raise PluginRejection(
-                f"{self.header} is required", code="UNAUTHENTICATED", status=401
-            )
+            raise PluginRejection(f"{self.header} is required", code="UNAUTHENTICATED", status=401)
 
     def on_response(self, response: RouterResponse) -> None:
         response.headers["x-key-checked"] = "yes"
