@@ -107,7 +107,7 @@ def test_hooks_are_found_once_per_plugin() -> None:
 
 
 def test_bad_plugins_are_start_up_errors() -> None:
-    with pytest.raises(ConfigError, match="cannot load 'tests.nowhere:X'"):
+    with pytest.raises(ConfigError, match=r"cannot load 'tests\.nowhere:X'"):
         load_plugin("tests.nowhere:X", {})
     with pytest.raises(ConfigError, match="defines none of on_request"):
         load_plugin("tests.lifecycle.test_plugins:Nothing", {})
