@@ -119,9 +119,12 @@ class _Endpoints:
         self.cors = Cors(config.cors)
         self.csrf = Csrf(config.csrf)
         self.redactor = Redactor(config.include_subgraph_errors)
-        # one shared answer would carry one client's response headers to the others
+        # one shared answer would carry one client's response headers to the others, or skip
+        # the hooks a plugin runs per client
         self._share_client_requests = (
-            config.share_inflight_client_requests and config.response_headers.empty
+            config.share_inflight_client_requests
+            and config.response_headers.empty
+            and gateway.hooks.empty
         )
         self.ready = False
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
