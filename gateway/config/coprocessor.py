@@ -3,7 +3,7 @@
 Each stage lists what is sent to the coprocessor (``headers: true``, ``body: true``, ...); a
 stage left out is not called at all. ``context`` takes Apollo 2.x's values (``all``,
 ``deprecated``; ``true`` as in 1.x); fedgate has no deprecated context keys, so both send
-every entry. Conditions, the supergraph and execution stages are not supported yet.
+every entry. Conditions and the execution stage are not supported yet.
 """
 
 from __future__ import annotations
@@ -27,6 +27,20 @@ _ROUTER_REQUEST = Obj(
     }
 )
 _ROUTER_RESPONSE = Obj(
+    {
+        **{k: Bool(f"send the {k}") for k in ("headers", "body", "sdl", "status_code")},
+        "context": _CONTEXT,
+        "condition": Unsupported("coprocessor conditions"),
+    }
+)
+_SUPERGRAPH_REQUEST = Obj(
+    {
+        **{k: Bool(f"send the {k}") for k in ("headers", "body", "sdl", "method")},
+        "context": _CONTEXT,
+        "condition": Unsupported("coprocessor conditions"),
+    }
+)
+_SUPERGRAPH_RESPONSE = Obj(
     {
         **{k: Bool(f"send the {k}") for k in ("headers", "body", "sdl", "status_code")},
         "context": _CONTEXT,
@@ -57,7 +71,7 @@ COPROCESSOR = Obj(
         "timeout": Duration("per coprocessor call (default 1s)"),
         "client": Unsupported("coprocessor client settings"),
         "router": Obj({"request": _ROUTER_REQUEST, "response": _ROUTER_RESPONSE}),
-        "supergraph": Unsupported("the coprocessor's supergraph stage"),
+        "supergraph": Obj({"request": _SUPERGRAPH_REQUEST, "response": _SUPERGRAPH_RESPONSE}),
         "execution": Unsupported("the coprocessor's execution stage"),
         "subgraph": Obj(
             {"all": Obj({"request": _SUBGRAPH_REQUEST, "response": _SUBGRAPH_RESPONSE})}
@@ -82,6 +96,7 @@ def coprocessor_config(raw: dict[str, Any], source: Source) -> CoprocessorConfig
         return frozenset(sent | ({"context"} if context else set()))
 
     router = raw.get("router", {})
+    supergraph = raw.get("supergraph", {})
     subgraph = raw.get("subgraph", {}).get("all", {})
     return CoprocessorConfig(
         raw["url"],
@@ -90,4 +105,6 @@ def coprocessor_config(raw: dict[str, Any], source: Source) -> CoprocessorConfig
         fields(router.get("response"), ("coprocessor", "router", "response")),
         fields(subgraph.get("request"), ("coprocessor", "subgraph", "all", "request")),
         fields(subgraph.get("response"), ("coprocessor", "subgraph", "all", "response")),
+        fields(supergraph.get("request"), ("coprocessor", "supergraph", "request")),
+        fields(supergraph.get("response"), ("coprocessor", "supergraph", "response")),
     )

@@ -58,6 +58,8 @@ class CoprocessorConfig:
     router_response: frozenset[str] | None = None
     subgraph_request: frozenset[str] | None = None
     subgraph_response: frozenset[str] | None = None
+    supergraph_request: frozenset[str] | None = None
+    supergraph_response: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,9 @@ The answer may change ``headers``, ``body`` and ``context`` (what it leaves out 
 was), or stop the request with ``"control": {"break": <HTTP status>}``: its ``body`` (a
 GraphQL response object, or a string used as the error message) then goes to the client with
 that status; at the subgraph stages it becomes the subgraph's answer instead. Stages:
-``RouterRequest``/``RouterResponse`` (the body is JSON text, as Apollo sends it) and
-``SubgraphRequest``/``SubgraphResponse`` (the body is a JSON object). An unreachable
+``RouterRequest``/``RouterResponse`` (the body is JSON text, as Apollo sends it),
+``SupergraphRequest``/``SupergraphResponse`` and ``SubgraphRequest``/``SubgraphResponse``
+(the body is a JSON object). An unreachable
 coprocessor, a timeout, a non-200 answer, or an answer that is not such an object, or changes
 ``id``, answers ``COPROCESSOR_ERROR`` (the log has the detail).
 """
@@ -60,12 +61,14 @@ class Coprocessor:
         self._sdl = sdl
         self._session: aiohttp.ClientSession | None = None
         stages = {
-            "on_request": config.router_request,
-            "on_response": config.router_response,
-            "on_subgraph_request": config.subgraph_request,
-            "on_subgraph_response": config.subgraph_response,
+            "on_request": (config.router_request, config.supergraph_request),
+            "on_response": (config.router_response, config.supergraph_response),
+            "on_subgraph_request": (config.subgraph_request,),
+            "on_subgraph_response": (config.subgraph_response,),
         }
-        self.fedgate_hooks = frozenset(name for name, sent in stages.items() if sent is not None)
+        self.fedgate_hooks = frozenset(
+            name for name, sent in stages.items() if any(s is not None for s in sent)
+        )
 
     async def close(self) -> None:
         if self._session is not None:
@@ -100,47 +103,52 @@ class Coprocessor:
             _break(control, answer, payload["stage"])
         return answer
 
-    # RouterRequest / RouterResponse
+    # RouterRequest, SupergraphRequest / SupergraphResponse, RouterResponse
 
     async def on_request(self, request: RouterRequest) -> None:
-        sent = self.config.router_request or frozenset()
-        payload = self._payload("RouterRequest", request.context.request_id, sent, request)
-        if "headers" in sent:
-            payload["headers"] = _wire_headers(request.headers)
-        if "body" in sent:
-            payload["body"] = orjson.dumps(request.body).decode()
-        if "path" in sent:
-            payload["path"] = request.path
-        if "method" in sent:
-            payload["method"] = request.method
-        answer = await self._call(payload)
-        if "headers" in answer:
-            request.headers = _headers_of(answer["headers"])
-        if "body" in answer:
-            body = _json_body(answer["body"])
-            if isinstance(body, dict):
-                request.body = body
-        _apply_context(answer, request)
+        if self.config.router_request is not None:
+            await self._outer("RouterRequest", self.config.router_request, True, request)
+        if self.config.supergraph_request is not None:
+            await self._outer("SupergraphRequest", self.config.supergraph_request, False, request)
 
     async def on_response(self, response: RouterResponse) -> None:
-        sent = self.config.router_response or frozenset()
-        payload = self._payload("RouterResponse", response.context.request_id, sent, response)
+        # Apollo's order: the inner service answers first
+        if self.config.supergraph_response is not None:
+            sent = self.config.supergraph_response
+            await self._outer("SupergraphResponse", sent, False, response)
+        if self.config.router_response is not None:
+            await self._outer("RouterResponse", self.config.router_response, True, response)
+
+    async def _outer(
+        self,
+        stage: str,
+        sent: frozenset[str],
+        as_text: bool,
+        record: RouterRequest | RouterResponse,
+    ) -> None:
+        """The router stages send the body as JSON text, the supergraph stages as an object."""
+        payload = self._payload(stage, record.context.request_id, sent, record)
         if "headers" in sent:
-            payload["headers"] = _wire_headers(response.headers)
+            payload["headers"] = _wire_headers(record.headers)
         if "body" in sent:
-            payload["body"] = orjson.dumps(response.body).decode()
-        if "status_code" in sent:
-            payload["statusCode"] = response.status
+            payload["body"] = orjson.dumps(record.body).decode() if as_text else record.body
+        if isinstance(record, RouterRequest):
+            if "path" in sent:
+                payload["path"] = record.path
+            if "method" in sent:
+                payload["method"] = record.method
+        elif "status_code" in sent:
+            payload["statusCode"] = record.status
         answer = await self._call(payload)
         if "headers" in answer:
-            response.headers = _headers_of(answer["headers"])
+            record.headers = _headers_of(answer["headers"])
         if "body" in answer:
             body = _json_body(answer["body"])
             if isinstance(body, dict):
-                response.body = body
-        if isinstance(answer.get("statusCode"), int):
-            response.status = answer["statusCode"]
-        _apply_context(answer, response)
+                record.body = body
+        if isinstance(record, RouterResponse) and isinstance(answer.get("statusCode"), int):
+            record.status = answer["statusCode"]
+        _apply_context(answer, record)
 
     # SubgraphRequest / SubgraphResponse
 

@@ -3,8 +3,10 @@
 
 RouterRequest: a client that sends ``x-deny`` is stopped with ``{"break": 401}``; the others
 get ``x-copro: router`` added to their headers and ``tenant`` (from ``x-tenant``) in the
-context. SubgraphRequest: adds ``x-copro-subgraph: <tenant>@<serviceName>``; a client that sent
-``x-deny-subgraph`` is stopped there. RouterResponse: adds ``x-copro-response``.
+context. SupergraphRequest: adds ``x-copro-supergraph: <operationName>``.
+SupergraphResponse: adds ``extensions.coprocessor``. SubgraphRequest: adds
+``x-copro-subgraph: <tenant>@<serviceName>``; a client that sent ``x-deny-subgraph`` is
+stopped there. RouterResponse: adds ``x-copro-response``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,17 @@ def subgraph_request(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+def supergraph_request(payload: dict[str, Any]) -> dict[str, Any]:
+    # the body is the GraphQL request as an object at this stage
+    payload["headers"]["x-copro-supergraph"] = [payload["body"].get("operationName") or "-"]
+    return payload
+
+
+def supergraph_response(payload: dict[str, Any]) -> dict[str, Any]:
+    payload["body"].setdefault("extensions", {})["coprocessor"] = "seen"
+    return payload
+
+
 def router_response(payload: dict[str, Any]) -> dict[str, Any]:
     payload["headers"]["x-copro-response"] = [str(payload["statusCode"])]
     return payload
@@ -50,6 +63,8 @@ async def handle(request: Request) -> JSONResponse:
         payload["context"]["entries"]["deny-subgraph"] = True
     handlers = {
         "RouterRequest": router_request,
+        "SupergraphRequest": supergraph_request,
+        "SupergraphResponse": supergraph_response,
         "SubgraphRequest": subgraph_request,
         "RouterResponse": router_response,
     }

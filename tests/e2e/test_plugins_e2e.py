@@ -35,6 +35,8 @@ headers:
     request:
       - propagate:
           named: x-copro
+      - propagate:
+          named: x-copro-supergraph
 coprocessor:
   url: http://127.0.0.1:COPRO/
   timeout: 5s
@@ -46,6 +48,12 @@ coprocessor:
     response:
       headers: true
       status_code: true
+  supergraph:
+    request:
+      headers: true
+      body: true
+    response:
+      body: true
   subgraph:
     all:
       request:
@@ -70,7 +78,8 @@ def coprocessor_url(subgraphs: Path) -> Iterator[str]:
 
 
 def post(url: str, headers: dict[str, str] | None = None) -> httpx.Response:
-    return httpx.post(url, json={"query": QUERY}, headers={**POST_HEADERS, **(headers or {})})
+    body = {"query": f"query Both {QUERY}", "operationName": "Both"}
+    return httpx.post(url, json=body, headers={**POST_HEADERS, **(headers or {})})
 
 
 def test_a_plugin_adds_a_header_every_subgraph_receives(plugins_url: str) -> None:
@@ -102,6 +111,9 @@ def test_a_coprocessor_adds_headers_and_context_at_router_and_subgraph_stages(
     assert seen(response, "a")["x-copro-subgraph"] == "acme@a"
     assert seen(response, "b")["x-copro-subgraph"] == "acme@b"
     assert response.headers["x-copro-response"] == "200"  # RouterResponse
+    # SupergraphRequest saw the GraphQL request as an object; SupergraphResponse the response
+    assert seen(response, "b")["x-copro-supergraph"] == "Both"
+    assert response.json()["extensions"] == {"coprocessor": "seen"}
 
 
 def test_a_coprocessor_break_at_the_router_stage_answers_its_status_and_body(

@@ -73,4 +73,6 @@ def test_the_coprocessor_page_example_loads(tmp_path: Path) -> None:
     assert copro is not None and copro.url == "http://127.0.0.1:8081/" and copro.timeout == 2.0
     assert copro.router_request == {"headers", "body", "context", "path", "method"}
     assert copro.subgraph_response == {"headers", "body", "context", "status_code", "service_name"}
+    assert copro.supergraph_request == {"headers", "body", "context"}
+    assert copro.supergraph_response == {"headers", "body", "status_code"}
     assert main(["config", "validate", str(path)]) == 0
