@@ -16,8 +16,8 @@ from starlette.applications import Starlette
 
 from gateway.config import DEV_OVERRIDES, GatewayConfig, load_config
 from gateway.errors import ConfigError, GatewayError
-from gateway.plugins import hooks_for
 from gateway.pipeline import SupergraphLike
+from gateway.plugins import hooks_for
 
 __all__ = ["LoadedGateway", "app_from_env", "load_gateway", "serve"]
 
