@@ -120,13 +120,15 @@ class PlanInfo:
 
 @dataclass(slots=True)
 class SubgraphCall:
-    """One subgraph request; ``body`` is the GraphQL request sent (``query``, ``variables``)."""
+    """One subgraph request; ``body`` is the GraphQL request sent (``query``, ``variables``);
+    ``call_id`` names this call in both subgraph hooks (Apollo's ``subgraphRequestId``)."""
 
     subgraph: str
     url: str
     headers: dict[str, str]
     body: dict[str, Any]
     context: RequestContext | None
+    call_id: str = ""
 
 
 @dataclass(slots=True)
@@ -138,6 +140,7 @@ class SubgraphResult:
     headers: dict[str, str]
     body: Any
     context: RequestContext | None
+    call_id: str = ""
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ subgraph error.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import Any
 
@@ -30,37 +31,48 @@ class HookedClient:
         self._hooks = hooks
 
     async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
+        call_id = os.urandom(8).hex()
         try:
             if self._hooks.on_subgraph_request:
-                request = await self._before(request)
+                request = await self._before(request, call_id)
             response = await self._inner.fetch(request)
             if self._hooks.on_subgraph_response:
-                response = await self._after(request, response)
+                response = await self._after(request, response, call_id)
         except PluginRejection as exc:
             return _answer(request.subgraph, exc.status, exc.response_body(), exc.headers)
         except PluginFailure as exc:
             return _answer(request.subgraph, 200, exc.response_body(), {})
         return response
 
-    async def _before(self, request: SubgraphRequest) -> SubgraphRequest:
+    async def _before(self, request: SubgraphRequest, call_id: str) -> SubgraphRequest:
         body = (
             request.body if isinstance(request.body, dict) else orjson.loads(request.body_bytes())
         )
         call = SubgraphCall(
-            request.subgraph, request.url, dict(request.headers), dict(body), request.context
+            request.subgraph,
+            request.url,
+            dict(request.headers),
+            dict(body),
+            request.context,
+            call_id,
         )
         await run_hooks(self._hooks.on_subgraph_request, call)
         return replace(request, url=call.url, headers=call.headers, body=call.body)
 
     async def _after(
-        self, request: SubgraphRequest, response: SubgraphResponse
+        self, request: SubgraphRequest, response: SubgraphResponse, call_id: str
     ) -> SubgraphResponse:
         try:
             body: Any = orjson.loads(response.body)
         except orjson.JSONDecodeError:
             body = None
         result = SubgraphResult(
-            response.subgraph, response.status, dict(response.headers), body, request.context
+            response.subgraph,
+            response.status,
+            dict(response.headers),
+            body,
+            request.context,
+            call_id,
         )
         before = orjson.dumps(body) if body is not None else None
         await run_hooks(self._hooks.on_subgraph_response, result)

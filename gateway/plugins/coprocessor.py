@@ -20,7 +20,6 @@ coprocessor, a timeout, a non-200 answer, or an answer that is not such an objec
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -96,8 +95,9 @@ class Coprocessor:
             raise CoprocessorError(f"{payload['stage']}: the answer is not JSON") from exc
         if not isinstance(answer, dict) or answer.get("version", VERSION) != VERSION:
             raise CoprocessorError(f"{payload['stage']}: not a version 1 coprocessor answer")
-        if "id" in answer and answer["id"] != payload["id"]:
-            raise CoprocessorError(f"{payload['stage']}: the answer changed the request id")
+        for key in ("id", "subgraphRequestId"):
+            if key in payload and answer.get(key, payload[key]) != payload[key]:
+                raise CoprocessorError(f"{payload['stage']}: the answer changed {key}")
         control = answer.get("control", "continue")
         if control != "continue":
             _break(control, answer, payload["stage"])
@@ -167,7 +167,7 @@ class Coprocessor:
         if "service_name" in sent:
             payload["serviceName"] = call.subgraph
         if "subgraph_request_id" in sent:
-            payload["subgraphRequestId"] = os.urandom(8).hex()
+            payload["subgraphRequestId"] = call.call_id
         answer = await self._call(payload)
         if "headers" in answer:
             call.headers = _headers_of(answer["headers"])
@@ -190,7 +190,7 @@ class Coprocessor:
         if "status_code" in sent:
             payload["statusCode"] = result.status
         if "subgraph_request_id" in sent:
-            payload["subgraphRequestId"] = os.urandom(8).hex()
+            payload["subgraphRequestId"] = result.call_id
         answer = await self._call(payload)
         if "headers" in answer:
             result.headers = _headers_of(answer["headers"])

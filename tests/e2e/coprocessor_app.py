@@ -6,7 +6,9 @@ get ``x-copro: router`` added to their headers and ``tenant`` (from ``x-tenant``
 context. SupergraphRequest: adds ``x-copro-supergraph: <operationName>``.
 SupergraphResponse: adds ``extensions.coprocessor``. SubgraphRequest: adds
 ``x-copro-subgraph: <tenant>@<serviceName>``; a client that sent ``x-deny-subgraph`` is
-stopped there. RouterResponse: adds ``x-copro-response``.
+stopped there. SubgraphResponse: adds a ``x-copro-linked`` entry to the echoed headers
+(``yes`` when its ``subgraphRequestId`` is a SubgraphRequest's). RouterResponse: adds
+``x-copro-response``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,11 @@ def router_request(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+SUBGRAPH_CALLS: set[str] = set()
+
+
 def subgraph_request(payload: dict[str, Any]) -> dict[str, Any]:
+    SUBGRAPH_CALLS.add(payload["subgraphRequestId"])
     if payload["context"]["entries"].get("deny-subgraph"):
         return {**payload, "control": {"break": 401}, "body": "subgraph call refused"}
     tenant = payload["context"]["entries"].get("tenant", "?")
@@ -51,6 +57,15 @@ def supergraph_response(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+def subgraph_response(payload: dict[str, Any]) -> dict[str, Any]:
+    # the echo subgraphs answer lists of headers: add one saying whether this response's id
+    # is that of a request this coprocessor saw
+    known = "yes" if payload["subgraphRequestId"] in SUBGRAPH_CALLS else "no"
+    for headers in payload["body"]["data"].values():
+        headers.append({"name": "x-copro-linked", "value": known})
+    return payload
+
+
 def router_response(payload: dict[str, Any]) -> dict[str, Any]:
     payload["headers"]["x-copro-response"] = [str(payload["statusCode"])]
     return payload
@@ -66,6 +81,7 @@ async def handle(request: Request) -> JSONResponse:
         "SupergraphRequest": supergraph_request,
         "SupergraphResponse": supergraph_response,
         "SubgraphRequest": subgraph_request,
+        "SubgraphResponse": subgraph_response,
         "RouterResponse": router_response,
     }
     return JSONResponse(handlers[stage](payload))

@@ -60,6 +60,10 @@ coprocessor:
         headers: true
         context: all
         service_name: true
+        subgraph_request_id: true
+      response:
+        body: true
+        subgraph_request_id: true
 """
 POST_HEADERS = {"content-type": "application/json", "accept": "application/json"}
 
@@ -110,6 +114,9 @@ def test_a_coprocessor_adds_headers_and_context_at_router_and_subgraph_stages(
     # SubgraphRequest read the context entry RouterRequest set, and the service name
     assert seen(response, "a")["x-copro-subgraph"] == "acme@a"
     assert seen(response, "b")["x-copro-subgraph"] == "acme@b"
+    # SubgraphResponse changed the body, and saw the id its SubgraphRequest had
+    assert seen(response, "a")["x-copro-linked"] == "yes"
+    assert seen(response, "b")["x-copro-linked"] == "yes"
     assert response.headers["x-copro-response"] == "200"  # RouterResponse
     # SupergraphRequest saw the GraphQL request as an object; SupergraphResponse the response
     assert seen(response, "b")["x-copro-supergraph"] == "Both"
