@@ -3,7 +3,7 @@
 Each stage lists what is sent to the coprocessor (``headers: true``, ``body: true``, ...); a
 stage left out is not called at all. ``context`` takes Apollo 2.x's values (``all``,
 ``deprecated``; ``true`` as in 1.x); fedgate has no deprecated context keys, so both send
-every entry. Conditions and the execution stage are not supported yet.
+every entry. Conditions are not supported yet.
 """
 
 from __future__ import annotations
@@ -47,6 +47,13 @@ _SUPERGRAPH_RESPONSE = Obj(
         "condition": Unsupported("coprocessor conditions"),
     }
 )
+_EXECUTION_REQUEST = Obj(
+    {
+        **{k: Bool(f"send the {k}") for k in ("headers", "body", "sdl", "method", "query_plan")},
+        "context": _CONTEXT,
+        "condition": Unsupported("coprocessor conditions"),
+    }
+)
 _SUBGRAPH_FIELDS = ("headers", "body", "uri", "method", "service_name", "subgraph_request_id")
 _SUBGRAPH_REQUEST = Obj(
     {
@@ -72,7 +79,7 @@ COPROCESSOR = Obj(
         "client": Unsupported("coprocessor client settings"),
         "router": Obj({"request": _ROUTER_REQUEST, "response": _ROUTER_RESPONSE}),
         "supergraph": Obj({"request": _SUPERGRAPH_REQUEST, "response": _SUPERGRAPH_RESPONSE}),
-        "execution": Unsupported("the coprocessor's execution stage"),
+        "execution": Obj({"request": _EXECUTION_REQUEST, "response": _SUPERGRAPH_RESPONSE}),
         "subgraph": Obj(
             {"all": Obj({"request": _SUBGRAPH_REQUEST, "response": _SUBGRAPH_RESPONSE})}
         ),
@@ -97,6 +104,7 @@ def coprocessor_config(raw: dict[str, Any], source: Source) -> CoprocessorConfig
 
     router = raw.get("router", {})
     supergraph = raw.get("supergraph", {})
+    execution = raw.get("execution", {})
     subgraph = raw.get("subgraph", {}).get("all", {})
     return CoprocessorConfig(
         raw["url"],
@@ -107,4 +115,6 @@ def coprocessor_config(raw: dict[str, Any], source: Source) -> CoprocessorConfig
         fields(subgraph.get("response"), ("coprocessor", "subgraph", "all", "response")),
         fields(supergraph.get("request"), ("coprocessor", "supergraph", "request")),
         fields(supergraph.get("response"), ("coprocessor", "supergraph", "response")),
+        fields(execution.get("request"), ("coprocessor", "execution", "request")),
+        fields(execution.get("response"), ("coprocessor", "execution", "response")),
     )

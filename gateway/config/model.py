@@ -60,6 +60,8 @@ class CoprocessorConfig:
     subgraph_response: frozenset[str] | None = None
     supergraph_request: frozenset[str] | None = None
     supergraph_response: frozenset[str] | None = None
+    execution_request: frozenset[str] | None = None
+    execution_response: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

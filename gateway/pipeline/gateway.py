@@ -187,7 +187,9 @@ class Gateway:
             )
         if self._operation_hooks:
             context = context or RequestContext.create()
-            stopped = await self._operation_hooks_stop(entry, context)
+            stopped = await self._operation_hooks_stop(
+                entry, context, query, operation_name, variables
+            )
             if stopped is not None:
                 return stopped
         if not allow_mutations and entry.operation_type != "query":
@@ -222,7 +224,12 @@ class Gateway:
         yield await self.run(query, variables, operation_name, **options)
 
     async def _operation_hooks_stop(
-        self, entry: Prepared, context: RequestContext
+        self,
+        entry: Prepared,
+        context: RequestContext,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
     ) -> GatewayResponse | None:
         """The operation and plan hooks; a response when one of them stops the request."""
         try:
@@ -232,7 +239,8 @@ class Gateway:
                 )
                 await run_hooks(self.hooks.on_operation, operation)
             if self.hooks.on_plan:
-                await run_hooks(self.hooks.on_plan, PlanInfo(entry.plan, context))
+                body = {"query": query, "operationName": operation_name, "variables": variables}
+                await run_hooks(self.hooks.on_plan, PlanInfo(entry.plan, context, body))
         except PluginRejection as exc:
             return GatewayResponse(exc.response_body(), "request_error", exc.status)
         except PluginFailure as exc:

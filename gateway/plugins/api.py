@@ -114,8 +114,12 @@ class Operation:
 
 @dataclass(slots=True)
 class PlanInfo:
+    """``plan``: the cached plan about to run (``None`` when planning failed; read only);
+    ``body``: the GraphQL request (``query``, ``operationName``, ``variables``)."""
+
     plan: QueryPlan | None
     context: RequestContext
+    body: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

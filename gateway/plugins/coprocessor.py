@@ -12,8 +12,9 @@ was), or stop the request with ``"control": {"break": <HTTP status>}``: its ``bo
 GraphQL response object, or a string used as the error message) then goes to the client with
 that status; at the subgraph stages it becomes the subgraph's answer instead. Stages:
 ``RouterRequest``/``RouterResponse`` (the body is JSON text, as Apollo sends it),
-``SupergraphRequest``/``SupergraphResponse`` and ``SubgraphRequest``/``SubgraphResponse``
-(the body is a JSON object). An unreachable
+``SupergraphRequest``/``SupergraphResponse``, ``ExecutionRequest`` (on the plan hook; the
+context may change, the request may be stopped) /``ExecutionResponse`` and
+``SubgraphRequest``/``SubgraphResponse`` (the body is a JSON object). An unreachable
 coprocessor, a timeout, a non-200 answer, or an answer that is not such an object, or changes
 ``id``, answers ``COPROCESSOR_ERROR`` (the log has the detail).
 """
@@ -27,9 +28,11 @@ import aiohttp
 import orjson
 
 from gateway.config import CoprocessorConfig
+from gateway.planner.plan_json import plan_to_json
 from gateway.transport.headers import RESERVED
 
 from .api import (
+    PlanInfo,
     PluginRejection,
     RouterRequest,
     RouterResponse,
@@ -61,7 +64,12 @@ class Coprocessor:
         self._session: aiohttp.ClientSession | None = None
         stages = {
             "on_request": (config.router_request, config.supergraph_request),
-            "on_response": (config.router_response, config.supergraph_response),
+            "on_plan": (config.execution_request,),
+            "on_response": (
+                config.router_response,
+                config.supergraph_response,
+                config.execution_response,
+            ),
             "on_subgraph_request": (config.subgraph_request,),
             "on_subgraph_response": (config.subgraph_response,),
         }
@@ -111,8 +119,26 @@ class Coprocessor:
         if self.config.supergraph_request is not None:
             await self._outer("SupergraphRequest", self.config.supergraph_request, False, request)
 
+    async def on_plan(self, info: PlanInfo) -> None:
+        """ExecutionRequest: the plan is made. The context may change, and a break stops the
+        request; changed headers or body are not applied (the operation is planned)."""
+        sent = self.config.execution_request or frozenset()
+        payload = self._payload("ExecutionRequest", info.context.request_id, sent, info)
+        if "headers" in sent:
+            payload["headers"] = _wire_headers(info.context.headers)
+        if "body" in sent:
+            payload["body"] = info.body
+        if "method" in sent:
+            payload["method"] = "POST"
+        if "query_plan" in sent and info.plan is not None:
+            payload["queryPlan"] = plan_to_json(info.plan)
+        _apply_context(await self._call(payload), info)
+
     async def on_response(self, response: RouterResponse) -> None:
         # Apollo's order: the inner service answers first
+        if self.config.execution_response is not None:
+            sent = self.config.execution_response
+            await self._outer("ExecutionResponse", sent, False, response)
         if self.config.supergraph_response is not None:
             sent = self.config.supergraph_response
             await self._outer("SupergraphResponse", sent, False, response)

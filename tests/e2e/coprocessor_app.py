@@ -3,12 +3,12 @@
 
 RouterRequest: a client that sends ``x-deny`` is stopped with ``{"break": 401}``; the others
 get ``x-copro: router`` added to their headers and ``tenant`` (from ``x-tenant``) in the
-context. SupergraphRequest: adds ``x-copro-supergraph: <operationName>``.
-SupergraphResponse: adds ``extensions.coprocessor``. SubgraphRequest: adds
-``x-copro-subgraph: <tenant>@<serviceName>``; a client that sent ``x-deny-subgraph`` is
-stopped there. SubgraphResponse: adds a ``x-copro-linked`` entry to the echoed headers
-(``yes`` when its ``subgraphRequestId`` is a SubgraphRequest's). RouterResponse: adds
-``x-copro-response``.
+context. SupergraphRequest: adds ``x-copro-supergraph: <operationName>``. SupergraphResponse:
+adds ``extensions.coprocessor``. ExecutionRequest: puts the plan's root node kind in the
+context (``plan``). SubgraphRequest: adds ``x-copro-subgraph: <tenant>@<serviceName>`` and
+``x-copro-plan``; a client that sent ``x-deny-subgraph`` is stopped there. SubgraphResponse:
+adds an ``x-copro-linked`` entry to the echoed headers (``yes`` when its
+``subgraphRequestId`` is a SubgraphRequest's). RouterResponse: adds ``x-copro-response``.
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ def router_request(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+def execution_request(payload: dict[str, Any]) -> dict[str, Any]:
+    payload["context"]["entries"]["plan"] = payload["queryPlan"]["node"]["kind"]
+    return payload
+
+
 SUBGRAPH_CALLS: set[str] = set()
 
 
@@ -43,6 +48,7 @@ def subgraph_request(payload: dict[str, Any]) -> dict[str, Any]:
         return {**payload, "control": {"break": 401}, "body": "subgraph call refused"}
     tenant = payload["context"]["entries"].get("tenant", "?")
     payload["headers"]["x-copro-subgraph"] = [f"{tenant}@{payload['serviceName']}"]
+    payload["headers"]["x-copro-plan"] = [payload["context"]["entries"].get("plan", "-")]
     return payload
 
 
@@ -80,6 +86,7 @@ async def handle(request: Request) -> JSONResponse:
         "RouterRequest": router_request,
         "SupergraphRequest": supergraph_request,
         "SupergraphResponse": supergraph_response,
+        "ExecutionRequest": execution_request,
         "SubgraphRequest": subgraph_request,
         "SubgraphResponse": subgraph_response,
         "RouterResponse": router_response,

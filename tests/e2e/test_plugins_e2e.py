@@ -54,6 +54,10 @@ coprocessor:
       body: true
     response:
       body: true
+  execution:
+    request:
+      context: all
+      query_plan: true
   subgraph:
     all:
       request:
@@ -117,6 +121,8 @@ def test_a_coprocessor_adds_headers_and_context_at_router_and_subgraph_stages(
     # SubgraphResponse changed the body, and saw the id its SubgraphRequest had
     assert seen(response, "a")["x-copro-linked"] == "yes"
     assert seen(response, "b")["x-copro-linked"] == "yes"
+    # ExecutionRequest saw the query plan (two root fetches, in parallel), set a context entry
+    assert seen(response, "a")["x-copro-plan"] == "Parallel"
     assert response.headers["x-copro-response"] == "200"  # RouterResponse
     # SupergraphRequest saw the GraphQL request as an object; SupergraphResponse the response
     assert seen(response, "b")["x-copro-supergraph"] == "Both"

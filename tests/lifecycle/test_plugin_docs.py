@@ -75,4 +75,5 @@ def test_the_coprocessor_page_example_loads(tmp_path: Path) -> None:
     assert copro.subgraph_response == {"headers", "body", "context", "status_code", "service_name"}
     assert copro.supergraph_request == {"headers", "body", "context"}
     assert copro.supergraph_response == {"headers", "body", "status_code"}
+    assert copro.execution_request == {"context", "query_plan"}
     assert main(["config", "validate", str(path)]) == 0

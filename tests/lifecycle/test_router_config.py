@@ -167,9 +167,9 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ("csrf:\n  unsafe_disabled: maybe\n", 2, "csrf.unsafe_disabled: must be true or false"),
         ("telemetry:\n  exporters: {}\n", 1, "telemetry: not supported yet by fedgate"),
         (
-            "coprocessor:\n  url: http://x\n  execution: {}\n",
-            3,
-            "coprocessor.execution: not supported yet",
+            "coprocessor:\n  url: http://x\n  router:\n    request:\n      condition: {}\n",
+            5,
+            "coprocessor.router.request.condition: not supported yet",
         ),
         ("coprocessor:\n  timeout: 1s\n", 1, "coprocessor: missing required key 'url'"),
         ("plugins:\n  acme.x: {}\n", 1, "fedgate's Python plugins: fedgate.plugins"),
