@@ -94,6 +94,25 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "it is refused while being read.",
     ),
     "INTERNAL_SERVER_ERROR": ("response", "A bug in fedgate; the log has the traceback."),
+    "PLUGIN_ERROR": (
+        "response",
+        "A Python plugin's hook raised an exception (a bug in the plugin): `data: null`; the log "
+        "has the traceback with the request id.",
+    ),
+    "PLUGIN_REJECTED": (
+        "HTTP 400 (or the plugin's status)",
+        "A Python plugin stopped the request (`PluginRejection` without its own code).",
+    ),
+    "COPROCESSOR_ERROR": (
+        "response",
+        "The coprocessor could not be reached, timed out, answered non-200 or broke the "
+        "protocol (not JSON, not version 1, a changed `id`): `data: null`; the log says which.",
+    ),
+    "COPROCESSOR_BREAK": (
+        "the coprocessor's status",
+        'The coprocessor answered `control: {"break": status}` with a text body (its message); '
+        "at a subgraph stage, the error of that subgraph's fetch.",
+    ),
     "INVALID_SUPERGRAPH": (
         "start-up",
         "The supergraph SDL is malformed or uses an unsupported feature (file:line:column).",

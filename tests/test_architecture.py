@@ -1,6 +1,7 @@
 """The import rule of docs/architecture.md: data flows one way, so a stage never imports a
-later one (spec ← supergraph ← composition; supergraph ← planner ← execution ← pipeline ←
-server ← cli). Checked on the source, so a violation fails here before it tangles the code."""
+later one (spec ← supergraph ← composition; supergraph ← planner ← execution ← plugins ←
+pipeline ← server ← cli). Checked on the source, so a violation fails here before it tangles
+the code."""
 
 from __future__ import annotations
 
@@ -17,8 +18,18 @@ ALLOWED: dict[str, set[str]] = {
     "planner": {"spec", "supergraph"},
     "transport": set(),
     "execution": {"spec", "supergraph", "planner", "transport"},
-    "pipeline": {"spec", "supergraph", "planner", "transport", "execution", "config"},
-    "server": {"spec", "supergraph", "planner", "transport", "execution", "pipeline", "config"},
+    "plugins": {"planner", "transport", "config"},
+    "pipeline": {"spec", "supergraph", "planner", "transport", "execution", "config", "plugins"},
+    "server": {
+        "spec",
+        "supergraph",
+        "planner",
+        "transport",
+        "execution",
+        "pipeline",
+        "config",
+        "plugins",
+    },
 }
 LEAVES = {"errors", "error_codes", "context", "__init__"}
 

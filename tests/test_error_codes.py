@@ -15,7 +15,7 @@ _USE = re.compile(r'(?:code\s*[:=][^"\n]*|^[A-Z_]+\s*=\s*|,\s*)"([A-Z][A-Z]+(?:_
 # uppercase strings that are not error codes (GraphQL locations and kinds, HTTP methods)
 _NOT_CODES = {"FIELD_DEFINITION", "INPUT_OBJECT", "INPUT_FIELD_DEFINITION", "ENUM_VALUE"}
 # constants named in an __all__ list
-_NOT_CODES |= {"NO_HEADER_RULES", "ROUTER_SCHEMA"}
+_NOT_CODES |= {"NO_HEADER_RULES", "ROUTER_SCHEMA", "HOOK_NAMES", "NO_HOOKS"}
 
 
 def test_docs_errors_md_is_current() -> None:

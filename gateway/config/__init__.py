@@ -27,18 +27,29 @@ from typing import Any
 from gateway.errors import ConfigError
 
 from .legacy import LEGACY_KEYS, SCALARS, coerce, legacy_values
-from .model import CorsConfig, CorsPolicy, CsrfConfig, GatewayConfig, HealthCheck, SubgraphErrors
+from .model import (
+    CoprocessorConfig,
+    CorsConfig,
+    CorsPolicy,
+    CsrfConfig,
+    GatewayConfig,
+    HealthCheck,
+    PluginSpec,
+    SubgraphErrors,
+)
 from .router import ROUTER_SCHEMA, build
 from .schema import check, json_schema
 from .source import Source, read_source
 
 __all__ = [
     "DEV_OVERRIDES",
+    "CoprocessorConfig",
     "CorsConfig",
     "CorsPolicy",
     "CsrfConfig",
     "GatewayConfig",
     "HealthCheck",
+    "PluginSpec",
     "SubgraphErrors",
     "config_json_schema",
     "env_name",

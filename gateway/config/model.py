@@ -20,11 +20,13 @@ from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, Respons
 
 __all__ = [
     "STUDIO_ORIGIN",
+    "CoprocessorConfig",
     "CorsConfig",
     "CorsPolicy",
     "CsrfConfig",
     "GatewayConfig",
     "HealthCheck",
+    "PluginSpec",
     "SubgraphErrors",
 ]
 
@@ -34,6 +36,32 @@ STUDIO_ORIGIN = "https://studio.apollographql.com"
 
 def _frozen_map(value: Mapping[str, object]) -> MappingProxyType[str, object]:
     return MappingProxyType(dict(value))
+
+
+@dataclass(frozen=True, slots=True)
+class PluginSpec:
+    """``fedgate.plugins[]``: a Python plugin class by dotted path, and its own config."""
+
+    path: str
+    config: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class CoprocessorConfig:
+    """Apollo Router's ``coprocessor``: the URL, the timeout, and per stage the parts of the
+    request sent (``headers``, ``body``, ``context``, ...). A stage that is ``None`` is not
+    called."""
+
+    url: str
+    timeout: float = 1.0
+    router_request: frozenset[str] | None = None
+    router_response: frozenset[str] | None = None
+    subgraph_request: frozenset[str] | None = None
+    subgraph_response: frozenset[str] | None = None
+    supergraph_request: frozenset[str] | None = None
+    supergraph_response: frozenset[str] | None = None
+    execution_request: frozenset[str] | None = None
+    execution_response: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +171,15 @@ class GatewayConfig:
     subgraph_max_response_bytes: Mapping[str, int] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # fedgate.plugins (Python plugins) and Apollo's coprocessor; none by default
+    plugins: tuple[PluginSpec, ...] = ()
+    coprocessor: CoprocessorConfig | None = None
 
     def __post_init__(self) -> None:
         # Read-only copies: the config stays immutable even when built from plain dicts.
         object.__setattr__(self, "subgraph_urls", _frozen_map(self.subgraph_urls))
         object.__setattr__(self, "override_labels", tuple(self.override_labels))
+        object.__setattr__(self, "plugins", tuple(self.plugins))
         object.__setattr__(self, "subgraph_timeouts", _frozen_map(self.subgraph_timeouts))
         object.__setattr__(
             self, "subgraph_max_response_bytes", _frozen_map(self.subgraph_max_response_bytes)

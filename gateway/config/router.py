@@ -10,6 +10,7 @@ served on the GraphQL listener.
 from __future__ import annotations
 
 from dataclasses import replace
+from types import MappingProxyType
 from typing import Any
 
 from gateway.errors import ConfigError
@@ -29,8 +30,18 @@ from gateway.transport.response_headers import (
     ResponseRule,
 )
 
-from .model import CorsConfig, CorsPolicy, CsrfConfig, GatewayConfig, HealthCheck, SubgraphErrors
+from .coprocessor import COPROCESSOR, coprocessor_config
+from .model import (
+    CorsConfig,
+    CorsPolicy,
+    CsrfConfig,
+    GatewayConfig,
+    HealthCheck,
+    PluginSpec,
+    SubgraphErrors,
+)
 from .schema import (
+    Anything,
     Bool,
     Duration,
     Int,
@@ -129,7 +140,20 @@ FEDGATE_KEYS: dict[str, Kind] = {
     "override_labels": ListOf(
         Str(), "progressive @override labels on for every request (percent(N) labels roll)"
     ),
+    # Not Apollo's top-level ``plugins``: that key names Rust plugins compiled into the router
+    # (``acme.my_plugin: {...}``); a file for Apollo Router must keep meaning the same thing.
+    "plugins": ListOf(
+        Obj(
+            {
+                "path": Str("the plugin class: package.module:Class", pattern=r"[\w.]+:[\w.]+"),
+                "config": Anything("the plugin's own settings, passed to its constructor"),
+            },
+            required=("path",),
+        ),
+        "Python plugins, in the order their hooks run (docs/plugins.md)",
+    ),
 }
+
 
 _UNSUPPORTED = {
     name: Unsupported(doc)
@@ -137,9 +161,8 @@ _UNSUPPORTED = {
         "telemetry": "telemetry",
         "authentication": "authentication",
         "authorization": "authorization",
-        "coprocessor": "coprocessors",
         "subscription": "subscriptions",
-        "plugins": "plugins",
+        "plugins": "Apollo Router's Rust plugins (fedgate's Python plugins: fedgate.plugins)",
         "rhai": "Rhai scripts",
         "apq": "automatic persisted queries",
         "persisted_queries": "persisted queries",
@@ -183,6 +206,7 @@ ROUTER_SCHEMA = Obj(
             }
         ),
         "csrf": Obj({"unsafe_disabled": Bool(), "required_headers": _STRS}),
+        "coprocessor": COPROCESSOR,
         "health_check": Obj(
             {
                 "enabled": Bool(),
@@ -247,7 +271,14 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         values["health_check"] = HealthCheck(**health)
     values.update(_traffic_shaping(checked.get("traffic_shaping", {})))
     values.update(_limits(checked.get("limits", {})))
-    values.update(checked.get("fedgate", {}))
+    fedgate = dict(checked.get("fedgate", {}))
+    values["plugins"] = tuple(
+        PluginSpec(p["path"], MappingProxyType(dict(p.get("config") or {})))
+        for p in fedgate.pop("plugins", [])
+    )
+    values.update(fedgate)
+    if "coprocessor" in checked:
+        values["coprocessor"] = coprocessor_config(checked["coprocessor"], source)
     try:
         return GatewayConfig(**values)
     except ConfigError as exc:

@@ -19,6 +19,7 @@ from typing import Any
 from gateway.errors import ConfigError
 
 __all__ = [
+    "Anything",
     "Bool",
     "Duration",
     "Int",
@@ -106,7 +107,27 @@ class Unsupported:
     schema: dict[str, Any] = field(default_factory=dict)
 
 
-Kind = Bool | Int | Str | Duration | Size | Regex | ListOf | MapOf | Obj | OneKey | Unsupported
+@dataclass(frozen=True)
+class Anything:
+    """Free-form YAML (a plugin's own ``config``: the plugin checks it)."""
+
+    doc: str = ""
+
+
+Kind = (
+    Bool
+    | Int
+    | Str
+    | Duration
+    | Size
+    | Regex
+    | ListOf
+    | MapOf
+    | Obj
+    | OneKey
+    | Unsupported
+    | Anything
+)
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*")
@@ -208,6 +229,8 @@ def check(kind: Kind, value: Any, path: Path, where: Where) -> Any:
                 raise _fail(where, path, f"must be a mapping with exactly one of: {known}")
             [(key, inner)] = value.items()
             return {key: check(options[key], inner, (*path, key), where)}
+        case Anything():
+            return value
         case Unsupported(doc=doc):
             note = f" ({doc})" if doc else ""
             raise _fail(where, path, f"not supported yet by fedgate{note}")
@@ -288,6 +311,8 @@ def _schema(kind: Kind) -> dict[str, Any]:
                     for k, v in options.items()
                 ]
             }
+        case Anything():
+            return {}
         case Unsupported(doc=doc):
             return {"not": {}, "description": f"not supported yet by fedgate: {doc}"}
     raise AssertionError(kind)

@@ -3,7 +3,6 @@
 from .executor import CompiledPlan, ExecutionResult
 from .introspection import Introspection
 from .merge import deep_merge
-from .plan_json import plan_to_json
 from .shape import shape_response
 from .shape_compile import SelectionShape, ShapeCompiler
 from .typematch import TypeMatcher
@@ -16,6 +15,5 @@ __all__ = [
     "ShapeCompiler",
     "TypeMatcher",
     "deep_merge",
-    "plan_to_json",
     "shape_response",
 ]

@@ -1,58 +1,39 @@
-"""Everything about one (document, operation name) that does not depend on the request:
-parse, validate, pick the operation, plan, and precompute execution and shaping.
+"""One validated, planned operation ready to run: the compiled plan, introspection, variable
+coercion and the response shapes (compiled once per @skip/@include combination).
 
-The result is cached by the pipeline; per request only ``coerce_variables``, the plan's
+The pipeline's front stages (``gateway.pipeline.front``: parse, limits, validate, plan) make it
+once per distinct operation and cache it; per request only ``coerce_variables``, the plan's
 execution and ``shape_for`` (a dict lookup after the first request) run.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from graphql import (
-    DocumentNode,
     FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
-    OperationType,
     VariableDefinitionNode,
     VariableNode,
-    parse,
-    validate,
     value_from_ast_untyped,
     visit,
 )
 from graphql.execution.values import get_variable_values
 from graphql.language import Visitor
 
-from gateway.errors import GatewayError
-from gateway.planner.budget import DEFAULT_LIMITS, Limits, check_document
 from gateway.planner.format import format_plan
 from gateway.planner.plan import QueryPlan
+from gateway.planner.plan_json import plan_to_json
 
 from .executor import CompiledPlan
 from .introspection import Introspection
-from .plan_json import plan_to_json
-from .shape_compile import INTROSPECTION_FIELDS, SelectionShape, ShapeCompiler
-from .typematch import TypeMatcher
+from .shape_compile import SelectionShape, ShapeCompiler
 
-__all__ = ["Prepared", "Rejected", "prepare_operation"]
-
-log = logging.getLogger("fedgate.prepare")
-
-# Apollo Router's default parser limit: bounds the work a hostile document can cause
-# (configurable as ``limits.parser_max_tokens``, kept in ``Limits.max_tokens``).
-MAX_TOKENS = DEFAULT_LIMITS.max_tokens
-
-
-class _Planner(Protocol):
-    def plan(
-        self, document: Any, operation_name: str | None = None, *, labels: frozenset[str] = ...
-    ) -> QueryPlan: ...
+__all__ = ["Prepared", "Rejected", "error_body", "formatted_error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +44,9 @@ class Rejected:
 
 
 class Prepared:
-    """A valid operation, planned (or with its planning error) and ready to run."""
+    """A valid operation, planned (or with its planning error) and ready to run.
+
+    ``document`` is kept for the operation hooks (plugins read the parsed operation)."""
 
     __slots__ = (
         "_cond_vars",
@@ -76,6 +59,7 @@ class Prepared:
         "_schema",
         "_shapes",
         "compiled",
+        "document",
         "introspection",
         "operation_type",
         "plan",
@@ -90,7 +74,9 @@ class Prepared:
         plan: QueryPlan | None,
         compiled: CompiledPlan | None,
         planning_error: dict[str, Any] | None,
+        document: Any = None,
     ) -> None:
+        self.document = document
         self._schema = schema
         self._operation = operation
         self._fragments = fragments
@@ -113,6 +99,12 @@ class Prepared:
         self._plan_json: dict[str, Any] | None = None
 
     @property
+    def operation_name(self) -> str | None:
+        """The name of the operation that runs (the document's, not the request's)."""
+        name = self._operation.name
+        return name.value if name is not None else None
+
+    @property
     def variable_definitions(self) -> tuple[VariableDefinitionNode, ...]:
         return tuple(self._operation.variable_definitions or ())
 
@@ -125,7 +117,7 @@ class Prepared:
             return {}, {}
         result = get_variable_values(self._schema, defs, dict(raw))
         if isinstance(result, list):
-            return Rejected({"errors": [_formatted(e, "BAD_USER_INPUT") for e in result]})
+            return Rejected({"errors": [formatted_error(e, "BAD_USER_INPUT") for e in result]})
         forwarded: dict[str, Any] = {}
         for d in defs:
             name = d.variable.name.value
@@ -156,81 +148,11 @@ class Prepared:
         return self._plan_text
 
 
-def prepare_operation(
-    query: str,
-    operation_name: str | None,
-    *,
-    schema: GraphQLSchema,
-    planner: _Planner,
-    urls: Mapping[str, str],
-    matcher: TypeMatcher,
-    introspection: bool = True,
-    limits: Limits = DEFAULT_LIMITS,
-    labels: frozenset[str] = frozenset(),
-) -> Prepared | Rejected:
-    """``labels``: the progressive @override labels in force (part of the cache key)."""
-    try:
-        document = parse(query, max_tokens=limits.max_tokens, allow_empty_selection_sets=False)
-    except GraphQLError as exc:
-        return Rejected({"errors": [_formatted(exc, "GRAPHQL_PARSE_FAILED")]})
-    # Before validation: validating a hostile document can cost more than planning it.
-    document, exceeded = check_document(document, limits)
-    if exceeded is not None:
-        return Rejected(_errors(exceeded.message, exceeded.code))
-    errors = validate(schema, document, max_errors=limits.max_validation_errors)
-    if errors:
-        return Rejected({"errors": [_formatted(e, "GRAPHQL_VALIDATION_FAILED") for e in errors]})
-    operation = _select_operation(document, operation_name)
-    if isinstance(operation, Rejected):
-        return operation
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    if not introspection and _uses_introspection(operation, fragments):
-        msg = "GraphQL introspection is not allowed, but the query contained __schema or __type"
-        return Rejected(_errors(msg, "INTROSPECTION_DISABLED"))
-    if operation.operation is OperationType.SUBSCRIPTION:
-        return Rejected(_errors("Subscriptions are not supported", "SUBSCRIPTION_NOT_SUPPORTED"))
-    plan: QueryPlan | None = None
-    compiled: CompiledPlan | None = None
-    planning_error: dict[str, Any] | None = None
-    try:
-        # without labels, the plain call: planners that know no labels keep working
-        if labels:
-            plan = planner.plan(document, operation_name, labels=labels)
-        else:
-            plan = planner.plan(document, operation_name)
-        compiled = CompiledPlan(plan, schema, urls, matcher)
-    except GatewayError as exc:
-        planning_error = {"message": exc.message, "extensions": {"code": exc.code}}
-    except Exception as exc:
-        # A planner bug must not take the request down with a 500; it is logged and reported.
-        log.exception("query planning failed unexpectedly")
-        message = f"Query planning failed: {exc}"
-        planning_error = {"message": message, "extensions": {"code": "QUERY_PLANNING_FAILED"}}
-    return Prepared(schema, operation, fragments, plan, compiled, planning_error)
-
-
-def _select_operation(
-    document: DocumentNode, name: str | None
-) -> OperationDefinitionNode | Rejected:
-    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        if len(ops) == 1:
-            return ops[0]
-        msg = "Must provide operation name if query contains multiple operations."
-        return Rejected(_errors(msg, "OPERATION_RESOLUTION_FAILURE"))
-    for op in ops:
-        if op.name is not None and op.name.value == name:
-            return op
-    return Rejected(_errors(f"Unknown operation named '{name}'.", "OPERATION_RESOLUTION_FAILURE"))
-
-
-def _errors(message: str, code: str) -> dict[str, Any]:
+def error_body(message: str, code: str) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
-def _formatted(error: GraphQLError, code: str) -> dict[str, Any]:
+def formatted_error(error: GraphQLError, code: str) -> dict[str, Any]:
     out: dict[str, Any] = {"message": error.message}
     if error.locations:
         out["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
@@ -255,20 +177,3 @@ def _condition_variables(
     for fragment in fragments.values():
         visit(fragment, _Finder())
     return tuple(found)
-
-
-def _uses_introspection(
-    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
-) -> bool:
-    found = False
-
-    class _Finder(Visitor):
-        def enter_field(self, node: Any, *_: Any) -> None:
-            nonlocal found
-            if node.name.value in INTROSPECTION_FIELDS:
-                found = True
-
-    visit(operation, _Finder())
-    for fragment in fragments.values():
-        visit(fragment, _Finder())
-    return found

@@ -3,7 +3,8 @@ GET, CORS preflight), the health check (``health_check.path``) and GraphiQL.
 
 Per request, in order: CORS preflight (answered here) → body size limit → CSRF check → the
 ``RequestContext`` (request id echoed in ``x-request-id``; deadline from
-``traffic_shaping.router.timeout``) → the pipeline → CORS headers on the response."""
+``traffic_shaping.router.timeout``) → request hooks (plugins, coprocessor RouterRequest) → the
+pipeline (its response parts) → redaction → response hooks → CORS headers on the response."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from gateway.transport.sharing import SharingClient
 from .cors import Cors
 from .csrf import CSRF_CODE, Csrf
 from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql_page
+from .hooks import Stopped, after_response, before_request
 from .protocol import (
     JSON,
     BadRequest,
@@ -83,6 +85,7 @@ def create_app(
             yield
         finally:
             endpoints.ready = False
+            await endpoints.gateway.hooks.close()
             if owned is not None:
                 await owned.close()
 
@@ -116,9 +119,12 @@ class _Endpoints:
         self.cors = Cors(config.cors)
         self.csrf = Csrf(config.csrf)
         self.redactor = Redactor(config.include_subgraph_errors)
-        # one shared answer would carry one client's response headers to the others
+        # one shared answer would carry one client's response headers to the others, or skip
+        # the hooks a plugin runs per client
         self._share_client_requests = (
-            config.share_inflight_client_requests and config.response_headers.empty
+            config.share_inflight_client_requests
+            and config.response_headers.empty
+            and gateway.hooks.empty
         )
         self.ready = False
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
@@ -244,9 +250,15 @@ class _Endpoints:
         timeout = self.config.router_timeout
         context = request_context(request, timeout)
         headers = {REQUEST_ID_HEADER: context.request_id}
+        hooks = self.gateway.hooks
+        if hooks.on_request:
+            before = await before_request(hooks, request, params, context)
+            if isinstance(before, Stopped):
+                return _json(before.body, before.status, media, {**headers, **before.headers})
+            params, context = before
         try:
             async with asyncio.timeout(timeout):
-                result = await self.gateway.run(
+                parts = self.gateway.responses(
                     params.query,
                     params.variables,
                     params.operation_name,
@@ -254,6 +266,9 @@ class _Endpoints:
                     allow_mutations=allow_mutations,
                     context=context,
                 )
+                # one part until @defer and subscriptions, which will stream them
+                result = await anext(parts)
+                await parts.aclose()
         except TimeoutError:
             message = f"Request timed out after {timeout:g} seconds"
             return _json(BadRequest(message, 504, "GATEWAY_TIMEOUT").body(), 504, media, headers)
@@ -262,7 +277,12 @@ class _Endpoints:
         errors = result.body.get("errors")
         if errors and not self.redactor.off:
             self.redactor.apply(errors, context.request_id)
-        response = _json(result.body, status_for(result.kind, media), media, headers)
+        body, status = result.body, result.status or status_for(result.kind, media)
+        if hooks.on_response:
+            after = await after_response(hooks, body, status, context)
+            body, status = after.body, after.status
+            headers.update(after.headers)
+        response = _json(body, status, media, headers)
         if not self.config.response_headers.empty:
             for name, value in self.config.response_headers.for_client(context):
                 # raw: several Set-Cookie lines must stay several lines

@@ -142,3 +142,20 @@ def _params(payload: dict[str, Any]) -> GraphQLParams:
     if extensions is not None and not isinstance(extensions, dict):
         raise BadRequest("'extensions' must be an object")
     return GraphQLParams(query, variables, name, extensions)
+
+
+def params_from_payload(payload: dict[str, Any]) -> GraphQLParams:
+    """A GraphQL request a plugin or coprocessor rewrote, checked as a client's would be."""
+    return _params(payload)
+
+
+def params_payload(params: GraphQLParams) -> dict[str, Any]:
+    """The GraphQL request as its JSON object (what request hooks see and change)."""
+    payload: dict[str, Any] = {"query": params.query}
+    if params.operation_name is not None:
+        payload["operationName"] = params.operation_name
+    if params.variables is not None:
+        payload["variables"] = params.variables
+    if params.extensions is not None:
+        payload["extensions"] = params.extensions
+    return payload

@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from gateway.config import DEV_OVERRIDES, GatewayConfig, load_config
 from gateway.errors import ConfigError, GatewayError
 from gateway.pipeline import SupergraphLike
+from gateway.plugins import hooks_for
 
 __all__ = ["LoadedGateway", "app_from_env", "load_gateway", "serve"]
 
@@ -54,6 +55,8 @@ def load_gateway(supergraph_path: str | Path, config_path: str | Path | None) ->
             f"config overrides the URL of unknown subgraph(s) {', '.join(unknown)} "
             f"(the supergraph has: {', '.join(sorted(names))})"
         )
+    # the plugins load (import, construct) here too, so that a bad one fails once, readably
+    hooks_for(config, supergraph.sdl)
     return LoadedGateway(supergraph, config)
 
 

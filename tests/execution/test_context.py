@@ -177,8 +177,8 @@ async def test_type_conditions_pick_the_ancestors_field(batch: bool) -> None:
 def test_plan_json_shows_context_rewrites_as_apollo() -> None:
     from graphql import parse
 
-    from gateway.execution.plan_json import plan_to_json
     from gateway.planner import Planner
+    from gateway.planner.plan_json import plan_to_json
 
     sg = supergraph(a=g.OTHER_A, b=g.OTHER_B)
     plan = plan_to_json(Planner(sg).plan(parse("{ ts { u { field } } }")))

@@ -166,7 +166,14 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ("cors:\n  max_age: soon\n", 2, "cors.max_age: must be a duration"),
         ("csrf:\n  unsafe_disabled: maybe\n", 2, "csrf.unsafe_disabled: must be true or false"),
         ("telemetry:\n  exporters: {}\n", 1, "telemetry: not supported yet by fedgate"),
-        ("coprocessor:\n  url: http://x\n", 1, "coprocessor: not supported yet by fedgate"),
+        (
+            "coprocessor:\n  url: http://x\n  router:\n    request:\n      condition: {}\n",
+            5,
+            "coprocessor.router.request.condition: not supported yet",
+        ),
+        ("coprocessor:\n  timeout: 1s\n", 1, "coprocessor: missing required key 'url'"),
+        ("plugins:\n  acme.x: {}\n", 1, "fedgate's Python plugins: fedgate.plugins"),
+        ("fedgate:\n  plugins:\n    - config: {}\n", 3, "missing required key 'path'"),
         ("subscription:\n  enabled: true\n", 1, "subscription: not supported yet by fedgate"),
         ("authentication: {}\n", 1, "authentication: not supported yet by fedgate"),
         ("limits:\n  max_height: 3\n", 2, "limits.max_height: not supported yet by fedgate"),
@@ -243,7 +250,8 @@ def test_config_schema_and_validate_commands(
     props = schema["properties"]
     assert {"supergraph", "headers", "cors", "csrf", "limits", "fedgate"} <= set(props)
     assert schema["additionalProperties"] is False
-    assert "not supported yet" in props["coprocessor"]["description"]
+    assert "not supported yet" in props["rhai"]["description"]
+    assert props["coprocessor"]["required"] == ["url"]
     assert main(["config", "validate", str(write(tmp_path, FULL))]) == 0
     assert capsys.readouterr().out.strip().endswith("router.yaml: ok")
     assert main(["config", "validate", str(write(tmp_path, "cors: []\n"))]) == 1

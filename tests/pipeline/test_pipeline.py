@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-import gateway.execution.prepare as prepare_module
+import gateway.pipeline.front as prepare_module
 from gateway.config import GatewayConfig
 from gateway.pipeline import Gateway
 from gateway.planner.format import format_plan

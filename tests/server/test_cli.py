@@ -84,6 +84,16 @@ def test_config_naming_an_unknown_subgraph_exits_1(
     assert "unknown subgraph(s) acounts" in err and "accounts" in err
 
 
+def test_a_plugin_that_cannot_load_exits_1_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("fedgate:\n  plugins:\n    - path: nowhere.mod:Plugin\n")
+    code, err = run_serve(capsys, "--supergraph", str(SUPERGRAPH), "--config", str(config))
+    assert code == 1
+    assert "cannot load 'nowhere.mod:Plugin'" in err and "Traceback" not in err
+
+
 def test_bad_worker_count_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     code, err = run_serve(capsys, "--supergraph", str(SUPERGRAPH), "--workers", "0")
     assert code == 1 and "--workers" in err

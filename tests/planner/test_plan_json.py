@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from gateway.execution.plan_json import plan_to_json
 from gateway.planner.plan import (
     Condition,
     Fetch,
@@ -15,6 +14,7 @@ from gateway.planner.plan import (
     Sequence,
     ValueSetter,
 )
+from gateway.planner.plan_json import plan_to_json
 
 
 def test_every_node_kind() -> None:

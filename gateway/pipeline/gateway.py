@@ -1,8 +1,15 @@
-"""The request pipeline: parse → validate → plan (cached) → coerce variables → execute → shape.
+"""The request pipeline, as an ordered list of stages:
 
-No HTTP here (see ``gateway.server``). Everything that depends only on the document text and the
-operation name is prepared once and kept in an LRU cache, so a cache hit never touches
-graphql-core's parser, validator or executor.
+    parse → limits → validate → authorize → plan     once per distinct operation (``front.py``),
+                                                     cached by (document, operation name, the
+                                                     plan-relevant values: @override labels)
+    operation and plan hooks                         per request, only when a plugin has them
+    coerce variables → execute → shape → respond     per request
+
+No HTTP here (see ``gateway.server``; it runs the request and response hooks). A cache hit is
+a dict lookup, then execute and shape: it never touches graphql-core's parser, validator or
+executor. ``responses`` yields the answer as a stream of parts (one part today) so that @defer
+and subscriptions add parts without changing the callers.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import logging
 import random
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -19,14 +26,26 @@ from graphql import GraphQLSchema
 from gateway.config import GatewayConfig
 from gateway.context import RequestContext
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
-from gateway.execution.prepare import Prepared, Rejected, prepare_operation
+from gateway.execution.prepare import Prepared, Rejected
 from gateway.execution.typematch import hidden_types
 from gateway.planner import Planner
 from gateway.planner.budget import Limits
 from gateway.planner.override import LabelRequest, OverrideLabelHook, OverrideLabels
 from gateway.planner.plan import QueryPlan
+from gateway.plugins import (
+    Hooks,
+    Operation,
+    PlanInfo,
+    PluginFailure,
+    PluginRejection,
+    hooks_for,
+    run_hooks,
+)
+from gateway.plugins.client import HookedClient
 from gateway.supergraph import Supergraph
 from gateway.transport.base import SubgraphClient
+
+from .front import FrontSettings, prepare_operation
 
 __all__ = ["Gateway", "GatewayResponse", "PlannerLike", "ResponseKind", "SupergraphLike"]
 
@@ -39,8 +58,12 @@ ResponseKind = Literal["ok", "request_error", "method_not_allowed"]
 
 @dataclass(frozen=True, slots=True)
 class GatewayResponse:
+    """One response part. ``status``: an HTTP status a plugin chose (a rejection), else None
+    (the server derives it from ``kind``)."""
+
     body: dict[str, Any]
     kind: ResponseKind = "ok"
+    status: int | None = None
 
 
 class PlannerLike(Protocol):
@@ -76,14 +99,20 @@ class Gateway:
         limits: Limits | None = None,
         override_label_hook: OverrideLabelHook | None = None,
         rng: random.Random | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
         """``limits``: the budgets every operation must fit, checked before validation
         (default: the config's ``limits``); ``override_label_hook``: per request, the
         progressive @override labels to turn on (besides the configured ones); ``rng`` rolls
-        the ``percent(N)`` labels."""
+        the ``percent(N)`` labels; ``hooks``: the plugins' hooks (default: the config's
+        ``fedgate.plugins`` and ``coprocessor``)."""
         self.config = config or GatewayConfig()
         self.limits = limits or self.config.limits
         self.schema = supergraph.api_schema
+        sdl = supergraph.sdl if isinstance(supergraph, Supergraph) else None
+        self.hooks = hooks if hooks is not None else hooks_for(self.config, sdl)
+        if self.hooks.on_subgraph_request or self.hooks.on_subgraph_response:
+            client = HookedClient(client, self.hooks)
         self.client = client
         if planner is None:
             if not isinstance(supergraph, Supergraph):
@@ -95,6 +124,11 @@ class Gateway:
         self.urls = self.config.resolve_urls(graphs)
         hidden = hidden_types(supergraph) if isinstance(supergraph, Supergraph) else None
         self.matcher = TypeMatcher(self.schema, hidden)
+        self._front = FrontSettings(
+            self.schema, planner, self.urls, self.matcher, self.config.introspection, self.limits
+        )
+        # per-request hooks between the cache and execution: one test when there are none
+        self._operation_hooks = bool(self.hooks.on_operation or self.hooks.on_plan)
         self._cache: OrderedDict[tuple[str, str | None, frozenset[str]], Prepared | Rejected] = (
             OrderedDict()
         )
@@ -151,6 +185,13 @@ class Gateway:
             return GatewayResponse(
                 {**entry.body, "errors": list(entry.body["errors"])}, "request_error"
             )
+        if self._operation_hooks:
+            context = context or RequestContext.create()
+            stopped = await self._operation_hooks_stop(
+                entry, context, query, operation_name, variables
+            )
+            if stopped is not None:
+                return stopped
         if not allow_mutations and entry.operation_type != "query":
             body = _error_body("Mutations can only be sent over HTTP POST", "MUTATION_FORBIDDEN")
             return GatewayResponse(body, "method_not_allowed")
@@ -171,6 +212,40 @@ class Gateway:
             plan = {"object": entry.plan_json(), "text": entry.plan_text()}
             body.setdefault("extensions", {})["apolloQueryPlan"] = plan
         return GatewayResponse(body)
+
+    async def responses(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        operation_name: str | None = None,
+        **options: Any,
+    ) -> AsyncGenerator[GatewayResponse, None]:
+        """The response as a stream of parts (one part until @defer and subscriptions)."""
+        yield await self.run(query, variables, operation_name, **options)
+
+    async def _operation_hooks_stop(
+        self,
+        entry: Prepared,
+        context: RequestContext,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> GatewayResponse | None:
+        """The operation and plan hooks; a response when one of them stops the request."""
+        try:
+            if self.hooks.on_operation:
+                operation = Operation(
+                    entry.document, entry.operation_name, entry.operation_type, context
+                )
+                await run_hooks(self.hooks.on_operation, operation)
+            if self.hooks.on_plan:
+                body = {"query": query, "operationName": operation_name, "variables": variables}
+                await run_hooks(self.hooks.on_plan, PlanInfo(entry.plan, context, body))
+        except PluginRejection as exc:
+            return GatewayResponse(exc.response_body(), "request_error", exc.status)
+        except PluginFailure as exc:
+            return GatewayResponse(exc.response_body())
+        return None
 
     def active_labels(
         self,
@@ -199,17 +274,7 @@ class Gateway:
         if entry is not None:
             self._cache.move_to_end(key)
             return entry
-        entry = prepare_operation(
-            query,
-            operation_name,
-            schema=self.schema,
-            planner=self.planner,
-            urls=self.urls,
-            matcher=self.matcher,
-            introspection=self.config.introspection,
-            limits=self.limits,
-            labels=labels,
-        )
+        entry = prepare_operation(query, operation_name, self._front, labels)
         if self.config.operation_cache_size > 0:
             self._cache[key] = entry
             if len(self._cache) > self.config.operation_cache_size:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, assert_never
 
-from gateway.planner.plan import (
+from .plan import (
     BatchFetch,
     Condition,
     Fetch,
