@@ -143,6 +143,10 @@ class GatewayConfig:
     subgraph_max_response_bytes: Mapping[str, int] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # fedgate.shutdown_grace_period: SIGTERM drains in-flight requests this long at most
+    shutdown_grace_period: float = 30.0
+    # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often
+    supergraph_poll_interval: float = 10.0
 
     def __post_init__(self) -> None:
         # Read-only copies: the config stays immutable even when built from plain dicts.
@@ -153,6 +157,7 @@ class GatewayConfig:
             self, "subgraph_max_response_bytes", _frozen_map(self.subgraph_max_response_bytes)
         )
         timeouts = [self.subgraph_timeout, self.connect_timeout, *self.subgraph_timeouts.values()]
+        timeouts += [self.shutdown_grace_period, self.supergraph_poll_interval]
         if self.router_timeout is not None:
             timeouts.append(self.router_timeout)
         if any(t <= 0 for t in timeouts):

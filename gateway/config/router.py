@@ -129,6 +129,8 @@ FEDGATE_KEYS: dict[str, Kind] = {
     "override_labels": ListOf(
         Str(), "progressive @override labels on for every request (percent(N) labels roll)"
     ),
+    "shutdown_grace_period": Duration("on SIGTERM, how long in-flight requests may finish"),
+    "supergraph_poll_interval": Duration("how often a --supergraph URL is polled (ETag)"),
 }
 
 _UNSUPPORTED = {
