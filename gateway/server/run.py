@@ -10,6 +10,7 @@ SIGTERM drains: uvicorn stops accepting, lets in-flight requests finish for at m
 
 from __future__ import annotations
 
+import copy
 import gc
 import math
 import os
@@ -17,6 +18,7 @@ import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
@@ -132,6 +134,7 @@ def serve(
         lifespan="on",
         access_log=False,
         log_level="info",
+        log_config=_log_config(),
         timeout_graceful_shutdown=math.ceil(loaded.config.shutdown_grace_period),
     )
     if workers > 1:
@@ -140,6 +143,16 @@ def serve(
     server = uvicorn.Server(config)
     server.run()
     return 0 if server.started else 1
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus fedgate's own loggers (reloads, redacted errors) on the same
+    handler: without one they would go nowhere."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["fedgate"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 class _Supervisor(Multiprocess):
