@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,10 @@ def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> bool:
     return False
 
 
+def serves(url: str, *, world: bool) -> bool:
+    return serves_world(url) == world
+
+
 def serves_world(url: str) -> bool:
     # a new connection each time: with several workers, any of them may answer
     body = httpx.post(url, json={"query": WORLD}, timeout=10).json()
@@ -115,8 +120,7 @@ def test_reload_under_load_fails_no_request(subgraph_url: str, tmp_path: Path) -
         try:
             for text in (new, old, new):
                 replace(path, text)
-                wanted = text is new
-                assert wait_for(lambda wanted=wanted: serves_world(url) == wanted), wanted
+                assert wait_for(partial(serves, url, world=text is new)), text is new
             path.write_text(old)  # in place: same inode, new size and mtime
             assert wait_for(lambda: not serves_world(url))
             replace(path, new)
