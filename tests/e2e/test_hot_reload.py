@@ -271,3 +271,32 @@ def test_supergraph_url_is_polled_with_etag(subgraph_url: str, tmp_path: Path) -
             assert serves_world(url)
     finally:
         server.close()
+
+
+def test_a_request_in_flight_finishes_on_the_supergraph_it_started_with(
+    subgraph_url: str, tmp_path: Path
+) -> None:
+    """A reload that removes the field a slow request is fetching, and changes the subgraph
+    timeouts (so a new subgraph client replaces the old), while that request is in flight:
+    it still gets its answer, on the old plan and the old client; new requests see the new
+    supergraph at once."""
+    path = tmp_path / "supergraph.graphql"
+    path.write_text(supergraph(subgraph_url, "hello", "slow"))
+    with gateway(tmp_path, str(path)) as (url, log, proc):
+        result: list[httpx.Response] = []
+        thread = threading.Thread(
+            target=lambda: result.append(httpx.post(url, json={"query": "{ slow }"}, timeout=20))
+        )
+        thread.start()
+        time.sleep(0.3)
+        replace(path, supergraph(subgraph_url, "hello", "world"))
+        router = next(tmp_path.glob("router-*.yaml"))
+        router.write_text(router.read_text() + "traffic_shaping:\n  all:\n    timeout: 20s\n")
+        os.kill(proc.pid, signal.SIGHUP)
+        assert wait_for(lambda: serves_world(url))
+        assert thread.is_alive()  # still waiting for the subgraph
+        gone = httpx.post(url, json={"query": "{ slow }"}).json()
+        assert gone["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        thread.join(timeout=20)
+        assert result and result[0].json() == {"data": {"slow": "slow"}}
+    assert "reloaded (SIGHUP)" in log.read_text()
