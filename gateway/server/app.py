@@ -73,8 +73,8 @@ def create_app(
     live = Live(first)
 
     def build(loaded: LoadedGateway) -> _Endpoints:
-        """A new generation (in a worker thread): the client is kept unless its settings
-        changed; a caller-given client always is."""
+        """A new generation (in a worker thread): the client stack is kept unless its
+        settings changed (a caller-given client is then wrapped anew, never replaced)."""
         previous = live.current.stack
         new_stack = _client_stack(loaded.config, client, previous)
         gateway = Gateway(loaded.supergraph, new_stack.client, loaded.config, planner=planner)
@@ -124,7 +124,7 @@ def _client_stack(
     config: GatewayConfig, given: SubgraphClient | None, previous: ClientStack | None
 ) -> ClientStack:
     settings = _client_settings(config)
-    if previous is not None and (given is not None or previous.settings == settings):
+    if previous is not None and previous.settings == settings:
         return previous
     owned: HttpClient | None = None
     client = given
