@@ -172,6 +172,7 @@ class _Endpoints:
     __slots__ = (
         "_inflight",
         "_share_client_requests",
+        "active",
         "config",
         "cors",
         "csrf",
@@ -184,6 +185,7 @@ class _Endpoints:
         self.gateway = gateway
         self.config = config
         self.stack = stack
+        self.active = 0  # requests in flight (counted by Live)
         self.cors = Cors(config.cors)
         self.csrf = Csrf(config.csrf)
         self.redactor = Redactor(config.include_subgraph_errors)

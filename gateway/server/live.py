@@ -45,6 +45,9 @@ class ClientStack:
 
 
 class _Generation(Protocol):
+    # requests in flight on this generation
+    active: int
+
     @property
     def stack(self) -> ClientStack: ...
 
@@ -52,31 +55,24 @@ class _Generation(Protocol):
 
 
 class Live:
-    __slots__ = ("_active", "_closing", "current", "draining", "ready")
+    __slots__ = ("_closing", "current", "draining", "ready")
 
     def __init__(self, first: _Generation) -> None:
         self.current: Any = first
         self.ready = False
         self.draining = False
-        # requests in flight per retired generation (by id), and the close tasks
-        self._active: dict[int, int] = {}
         self._closing: set[asyncio.Task[None]] = set()
 
     async def graphql(self, request: Request) -> Response:
         generation = self.current
-        key = id(generation)
-        self._active[key] = self._active.get(key, 0) + 1
+        generation.active += 1
         try:
             response: Response = await generation.graphql(request)
             return response
         finally:
-            left = self._active[key] - 1
-            if left:
-                self._active[key] = left
-            else:
-                del self._active[key]
-                if generation is not self.current:
-                    self._retire(generation)
+            generation.active -= 1
+            if not generation.active and generation is not self.current:
+                self._retire(generation)
 
     async def health(self, request: Request) -> Response:
         wants_ready = "ready" in request.query_params or request.url.path.endswith("/ready")
@@ -88,7 +84,7 @@ class Live:
         """Serve ``new`` from the next request on (one assignment: atomic on the loop)."""
         old = self.current
         self.current = new
-        if id(old) not in self._active:
+        if not old.active:
             self._retire(old)
         # else: retired when its last request ends (graphql's finally)
 

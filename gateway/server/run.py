@@ -10,6 +10,7 @@ SIGTERM drains: uvicorn stops accepting, lets in-flight requests finish for at m
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gc
 import math
@@ -137,11 +138,13 @@ def serve(
         log_config=_log_config(),
         timeout_graceful_shutdown=math.ceil(loaded.config.shutdown_grace_period),
     )
-    if workers > 1:
-        _Supervisor(config, sockets=[config.bind_socket()]).run()
-        return 0
     server = uvicorn.Server(config)
-    server.run()
+    # as uvicorn.run: after a graceful Ctrl-C uvicorn raises SIGINT again; that is a clean exit
+    with contextlib.suppress(KeyboardInterrupt):
+        if workers > 1:
+            _Supervisor(config, sockets=[config.bind_socket()]).run()
+            return 0
+        server.run()
     return 0 if server.started else 1
 
 
