@@ -2,7 +2,8 @@
 [--slow SECONDS]``. It answers every root field it is asked for with the field's name
 (``hello``, ``world``, ...), whatever the supergraph currently says it has, so one running
 subgraph serves both the old and the new supergraph; ``slow`` answers after ``--slow``
-seconds (a request in flight during a SIGTERM). ``GET /health`` for the start-up wait."""
+seconds (a request in flight during a SIGTERM), ``slower`` after three times that.
+``GET /health`` for the start-up wait."""
 
 from __future__ import annotations
 
@@ -37,9 +38,11 @@ class ReloadApp:
             await _respond(send, {"status": "UP"})
             return
         query = orjson.loads(body).get("query", "")
-        if "slow" in query:
-            await asyncio.sleep(self.slow)
         keys = _response_keys(query)
+        if "slower" in keys:
+            await asyncio.sleep(3 * self.slow)
+        elif "slow" in keys:
+            await asyncio.sleep(self.slow)
         # the value is the response key: the gateway does not alias a lone root field
         await _respond(send, {"data": {key: key for key in keys}})
 
