@@ -17,6 +17,7 @@ import math
 import os
 import signal
 import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,8 @@ def hot_reload_from_env(env: Mapping[str, str]) -> bool:
 def app_from_env() -> Starlette:
     """uvicorn factory: ``gateway.server.run:app_from_env``."""
     from .app import create_app
+
+    _ignore_sighup_until_serving()
     from .reload import ReloadSpec
 
     location = os.environ[ENV_SUPERGRAPH]
@@ -104,6 +107,7 @@ def serve(
     may be an ``http(s)://`` URL (polled for changes)."""
     import uvicorn
 
+    _ignore_sighup_until_serving()
     if workers < 1:
         print("fedgate: --workers must be at least 1", file=sys.stderr)
         return 1
@@ -146,6 +150,13 @@ def serve(
             return 0
         server.run()
     return 0 if server.started else 1
+
+
+def _ignore_sighup_until_serving() -> None:
+    """SIGHUP's default action kills the process: until the app's lifespan takes it over
+    (a reload), an early one (a deploy script's) is ignored rather than fatal."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
 def _log_config() -> dict[str, Any]:
