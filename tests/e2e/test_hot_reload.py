@@ -139,6 +139,8 @@ def test_reload_under_load_fails_no_request(subgraph_url: str, tmp_path: Path) -
     text = log.read_text()
     assert text.count("reloaded (file changed)") >= 5, text
     assert "still serving the previous supergraph" in text
+    # refused once, not again at every watcher tick
+    assert text.count("[INVALID_SUPERGRAPH]") == 1, text
 
 
 def test_sighup_reloads_every_worker_and_keeps_a_broken_config_out(
