@@ -118,6 +118,11 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "The supergraph SDL is malformed or uses an unsupported feature (file:line:column).",
     ),
     "INVALID_CONFIG": ("start-up", "The config file or a FEDGATE_* variable is invalid."),
+    "SUPERGRAPH_FETCH_FAILED": (
+        "start-up, reload log",
+        "A `--supergraph` URL could not be fetched (HTTP error, network). On a reload the "
+        "previous supergraph keeps serving.",
+    ),
     "FILE_ERROR": ("`fedgate plan`", "A file named on the command line cannot be read."),
     "EXECUTION_FAILED": ("response", "An execution error without a more specific code."),
 }

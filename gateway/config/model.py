@@ -174,6 +174,10 @@ class GatewayConfig:
     # fedgate.plugins (Python plugins) and Apollo's coprocessor; none by default
     plugins: tuple[PluginSpec, ...] = ()
     coprocessor: CoprocessorConfig | None = None
+    # fedgate.shutdown_grace_period: SIGTERM drains in-flight requests this long at most
+    shutdown_grace_period: float = 30.0
+    # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often
+    supergraph_poll_interval: float = 10.0
 
     def __post_init__(self) -> None:
         # Read-only copies: the config stays immutable even when built from plain dicts.
@@ -185,6 +189,7 @@ class GatewayConfig:
             self, "subgraph_max_response_bytes", _frozen_map(self.subgraph_max_response_bytes)
         )
         timeouts = [self.subgraph_timeout, self.connect_timeout, *self.subgraph_timeouts.values()]
+        timeouts += [self.shutdown_grace_period, self.supergraph_poll_interval]
         if self.router_timeout is not None:
             timeouts.append(self.router_timeout)
         if any(t <= 0 for t in timeouts):

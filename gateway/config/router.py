@@ -152,6 +152,8 @@ FEDGATE_KEYS: dict[str, Kind] = {
         ),
         "Python plugins, in the order their hooks run (docs/plugins.md)",
     ),
+    "shutdown_grace_period": Duration("on SIGTERM, how long in-flight requests may finish"),
+    "supergraph_poll_interval": Duration("how often a --supergraph URL is polled (ETag)"),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
@@ -32,6 +33,8 @@ from .cors import Cors
 from .csrf import CSRF_CODE, Csrf
 from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql_page
 from .hooks import Stopped, after_response, before_request
+from .live import ClientStack, Live
+from .loading import LoadedGateway
 from .protocol import (
     JSON,
     BadRequest,
@@ -43,10 +46,12 @@ from .protocol import (
     status_for,
 )
 from .redact import Redactor
+from .reload import Reloader, ReloadSpec
 
 __all__ = ["EXPOSE_PLAN_HEADER", "create_app"]
 
 EXPOSE_PLAN_HEADER = "apollo-expose-query-plan"
+log = logging.getLogger("fedgate.reload")
 _SharedKey = tuple[bytes, str, str, tuple[tuple[str, str], ...]]
 
 
@@ -56,11 +61,75 @@ def create_app(
     config: GatewayConfig | None = None,
     client: SubgraphClient | None = None,
     planner: PlannerLike | None = None,
+    reload: ReloadSpec | None = None,
 ) -> Starlette:
     """The gateway as an ASGI app. Without ``client`` an aiohttp client is created; the
-    lifespan opens its pooled session on the serving loop and closes it on shutdown."""
+    lifespan opens its pooled session on the serving loop and closes it on shutdown.
+
+    ``reload`` (what ``fedgate serve`` passes): where the supergraph and config come from, for
+    hot reload (watchers, SIGHUP) and SIGTERM draining; embedders leave it out and get neither
+    (their process's signals stay theirs)."""
     config = config or GatewayConfig()
+    stack = _client_stack(config, client, None)
+    first = _Endpoints(Gateway(supergraph, stack.client, config, planner=planner), config, stack)
+    live = Live(first)
+
+    def build(loaded: LoadedGateway) -> _Endpoints:
+        """A new generation (in a worker thread): the client stack is kept unless its
+        settings changed (a caller-given client is then wrapped anew, never replaced)."""
+        previous = live.current.stack
+        new_stack = _client_stack(loaded.config, client, previous)
+        gateway = Gateway(loaded.supergraph, new_stack.client, loaded.config, planner=planner)
+        return _Endpoints(gateway, loaded.config, new_stack)
+
+    async def install(loaded: LoadedGateway) -> None:
+        endpoints = await asyncio.to_thread(build, loaded)
+        _warn_restart_only(live.current.config, endpoints.config)
+        if endpoints.stack.owned is not None:
+            endpoints.stack.owned.open()
+        app.state.gateway = endpoints.gateway
+        live.swap(endpoints)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if first.stack.owned is not None:
+            first.stack.owned.open()
+        reloader = None
+        if reload is not None:
+            reloader = Reloader(reload, install)
+            reloader.start()
+            app.state.reloader = reloader
+        with live.signals(reloader):
+            live.ready = True
+            try:
+                yield
+            finally:
+                live.ready = False
+                if reloader is not None:
+                    await reloader.stop()
+                await live.close()
+
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    routes = [Route(config.path, live.graphql, methods=methods)]
+    if config.health_check.enabled:
+        health = config.health_check.path
+        routes.append(Route(health, live.health, methods=["GET"]))
+        routes.append(Route(health.rstrip("/") + "/ready", live.health, methods=["GET"]))
+    routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.gateway = first.gateway
+    app.state.live = live
+    return app
+
+
+def _client_stack(
+    config: GatewayConfig, given: SubgraphClient | None, previous: ClientStack | None
+) -> ClientStack:
+    settings = _client_settings(config)
+    if previous is not None and previous.settings == settings:
+        return previous
     owned: HttpClient | None = None
+    client = given
     if client is None:
         owned = HttpClient(
             timeouts=HttpTimeouts(total=config.subgraph_timeout, connect=config.connect_timeout),
@@ -74,48 +143,51 @@ def create_app(
         client = SharingClient(owned) if share else owned
     if not config.response_headers.empty:
         client = CollectingClient(client)
-    endpoints = _Endpoints(Gateway(supergraph, client, config, planner=planner), config)
+    return ClientStack(client, owned, settings)
 
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if owned is not None:
-            owned.open()
-        endpoints.ready = True
-        try:
-            yield
-        finally:
-            endpoints.ready = False
-            await endpoints.gateway.hooks.close()
-            if owned is not None:
-                await owned.close()
 
-    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    routes = [Route(config.path, endpoints.graphql, methods=methods)]
-    if config.health_check.enabled:
-        health = config.health_check.path
-        routes.append(Route(health, endpoints.health, methods=["GET"]))
-        routes.append(Route(health.rstrip("/") + "/ready", endpoints.health, methods=["GET"]))
-    routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
-    app = Starlette(routes=routes, lifespan=lifespan)
-    app.state.gateway = endpoints.gateway
-    return app
+def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
+    """What the subgraph client is built from: a reload that changes none keeps it (and its
+    pooled connections)."""
+    return (
+        config.subgraph_timeout,
+        config.connect_timeout,
+        config.subgraph_connections,
+        tuple(sorted(config.subgraph_timeouts.items())),
+        config.max_subgraph_response_bytes,
+        tuple(sorted(config.subgraph_max_response_bytes.items())),
+        config.share_inflight_requests,
+        config.response_headers.empty,
+    )
+
+
+def _warn_restart_only(old: GatewayConfig, new: GatewayConfig) -> None:
+    for name in ("listen", "path", "health_check", "shutdown_grace_period"):
+        if getattr(old, name) != getattr(new, name):
+            log.warning("fedgate: reload: %s changes take effect at the next restart", name)
 
 
 class _Endpoints:
+    """One generation: a gateway and everything built from its config. A reload makes a new
+    one; requests that started on this one finish on it."""
+
     __slots__ = (
         "_inflight",
         "_share_client_requests",
+        "active",
         "config",
         "cors",
         "csrf",
         "gateway",
-        "ready",
         "redactor",
+        "stack",
     )
 
-    def __init__(self, gateway: Gateway, config: GatewayConfig) -> None:
+    def __init__(self, gateway: Gateway, config: GatewayConfig, stack: ClientStack) -> None:
         self.gateway = gateway
         self.config = config
+        self.stack = stack
+        self.active = 0  # requests in flight (counted by Live)
         self.cors = Cors(config.cors)
         self.csrf = Csrf(config.csrf)
         self.redactor = Redactor(config.include_subgraph_errors)
@@ -126,8 +198,10 @@ class _Endpoints:
             and config.response_headers.empty
             and gateway.hooks.empty
         )
-        self.ready = False
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
+
+    async def close_hooks(self) -> None:
+        await self.gateway.hooks.close()
 
     async def graphql(self, request: Request) -> Response:
         headers = request.headers
@@ -228,12 +302,6 @@ class _Endpoints:
             return _json(exc.body(), exc.status, media)
         # GET must not change anything: mutations are refused with 405.
         return await self._run(request, params, media, allow_mutations=False)
-
-    async def health(self, request: Request) -> Response:
-        wants_ready = "ready" in request.query_params or request.url.path.endswith("/ready")
-        if wants_ready and not self.ready:
-            return Response(b'{"status":"DOWN"}', 503, media_type=JSON)
-        return Response(b'{"status":"UP"}', 200, media_type=JSON)
 
     def _graphiql(self, accept: str) -> bool:
         return "text/html" in accept.lower() and self.config.graphiql and graphiql_available()

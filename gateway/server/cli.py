@@ -15,7 +15,12 @@ def register(subparsers: Any) -> None:
         help="serve the gateway over HTTP",
         description="Serve a supergraph over HTTP (POST/GET /graphql, GET /health).",
     )
-    parser.add_argument("--supergraph", required=True, metavar="FILE", help="supergraph SDL")
+    parser.add_argument(
+        "--supergraph",
+        required=True,
+        metavar="FILE|URL",
+        help="supergraph SDL: a file, or an http(s) URL polled for changes (ETag)",
+    )
     parser.add_argument(
         "--host", default=None, help="bind address (default: supergraph.listen, else 127.0.0.1)"
     )
@@ -37,6 +42,13 @@ def register(subparsers: Any) -> None:
         help="turn on introspection, GraphiQL, query-plan exposure and subgraph error "
         "messages (all off in production)",
     )
+    parser.add_argument(
+        "--hot-reload",
+        action="store_true",
+        default=None,
+        help="reload when the supergraph or config file changes (also FEDGATE_HOT_RELOAD or "
+        "APOLLO_ROUTER_HOT_RELOAD=true; on with --dev); SIGHUP always reloads",
+    )
     parser.set_defaults(func=_run)
 
 
@@ -50,4 +62,5 @@ def _run(args: argparse.Namespace) -> int:
         workers=args.workers,
         config_path=args.config,
         dev=args.dev,
+        hot_reload=args.hot_reload,
     )

@@ -1,64 +1,42 @@
 """Running the gateway under uvicorn (uvloop + httptools), one or N worker processes.
 
 Workers are separate processes sharing one listening socket; each builds its own app from the
-environment (``app_from_env``), so the supergraph and config paths travel as variables.
+environment (``app_from_env``), so the supergraph (path or URL), the config path and hot
+reload travel as variables. Each worker reloads on its own (its watchers, its SIGHUP); with
+``--workers N`` the parent forwards SIGHUP to every worker instead of uvicorn's restart.
+SIGTERM drains: uvicorn stops accepting, lets in-flight requests finish for at most
+``fedgate.shutdown_grace_period``, then exits.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import gc
+import math
 import os
+import signal
 import sys
-from dataclasses import dataclass
+import threading
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
+from uvicorn.supervisors import Multiprocess
 
-from gateway.config import DEV_OVERRIDES, GatewayConfig, load_config
-from gateway.errors import ConfigError, GatewayError
-from gateway.pipeline import SupergraphLike
-from gateway.plugins import hooks_for
+from gateway.config import DEV_OVERRIDES
+from gateway.errors import GatewayError
 
-__all__ = ["LoadedGateway", "app_from_env", "load_gateway", "serve"]
+from .loading import LoadedGateway, build_gateway, fetch_supergraph, is_url, load_gateway
+
+__all__ = ["LoadedGateway", "app_from_env", "hot_reload_from_env", "load_gateway", "serve"]
 
 ENV_SUPERGRAPH = "FEDGATE_SUPERGRAPH_PATH"
 ENV_CONFIG = "FEDGATE_CONFIG_PATH"
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedGateway:
-    supergraph: SupergraphLike
-    config: GatewayConfig
-
-
-def load_gateway(supergraph_path: str | Path, config_path: str | Path | None) -> LoadedGateway:
-    """Load the supergraph and the config; every failure is a ``GatewayError`` with a message
-    fit for a terminal."""
-    from gateway.supergraph import load_supergraph
-
-    path = Path(supergraph_path)
-    try:
-        sdl = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise GatewayError(f"cannot read supergraph {path}: {exc.strerror or exc}") from exc
-    try:
-        supergraph = load_supergraph(sdl, source=str(path))
-    except GatewayError as exc:
-        raise GatewayError(f"cannot load supergraph {path}: {exc.message}") from exc
-    except Exception as exc:
-        raise GatewayError(f"cannot load supergraph {path}: {exc}") from exc
-    names = [info.name for info in supergraph.graphs.values()]
-    config = load_config(config_path, subgraph_names=names)
-    unknown = sorted(set(config.subgraph_urls) - set(names))
-    if unknown:
-        raise ConfigError(
-            f"config overrides the URL of unknown subgraph(s) {', '.join(unknown)} "
-            f"(the supergraph has: {', '.join(sorted(names))})"
-        )
-    # the plugins load (import, construct) here too, so that a bad one fails once, readably
-    hooks_for(config, supergraph.sdl)
-    return LoadedGateway(supergraph, config)
-
+ENV_HOT_RELOAD = "FEDGATE_HOT_RELOAD"
+# Apollo Router's name for the same switch
+APOLLO_HOT_RELOAD = "APOLLO_ROUTER_HOT_RELOAD"
 
 # A request allocates tens of thousands of short-lived dicts and lists (subgraph JSON, the
 # merged tree, the response); reference counting frees them, but with the default threshold
@@ -74,12 +52,40 @@ def tune_gc() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+def hot_reload_from_env(env: Mapping[str, str]) -> bool:
+    for name in (ENV_HOT_RELOAD, APOLLO_HOT_RELOAD):
+        value = env.get(name)
+        if value is not None:
+            return value.strip().lower() in ("1", "true", "yes", "on")
+    return False
+
+
 def app_from_env() -> Starlette:
     """uvicorn factory: ``gateway.server.run:app_from_env``."""
     from .app import create_app
 
-    loaded = load_gateway(os.environ[ENV_SUPERGRAPH], os.environ.get(ENV_CONFIG) or None)
-    app = create_app(loaded.supergraph, config=loaded.config)
+    _ignore_sighup_until_serving()
+    from .reload import ReloadSpec
+
+    location = os.environ[ENV_SUPERGRAPH]
+    config_path = os.environ.get(ENV_CONFIG) or None
+    etag = None
+    if is_url(location):
+        fetched = fetch_supergraph(location)
+        etag = fetched.etag
+        assert fetched.sdl is not None
+        loaded = build_gateway(fetched.sdl, location, config_path)
+    else:
+        loaded = load_gateway(location, config_path)
+    spec = ReloadSpec(
+        location,
+        config_path,
+        watch=hot_reload_from_env(os.environ),
+        poll_interval=loaded.config.supergraph_poll_interval,
+        etag=etag,
+        sdl_hash=loaded.sdl_hash,
+    )
+    app = create_app(loaded.supergraph, config=loaded.config, reload=spec)
     tune_gc()
     return app
 
@@ -92,13 +98,16 @@ def serve(
     config_path: str | Path | None = None,
     *,
     dev: bool = False,
+    hot_reload: bool | None = None,
 ) -> int:
     """Serve until interrupted. Returns the exit code (1 when the gateway cannot load).
     ``host``/``port`` win over the config's ``supergraph.listen``; ``dev`` turns on
     introspection, GraphiQL and query-plan exposure (through the environment, so that every
-    worker sees it)."""
+    worker sees it), and hot reload unless ``hot_reload`` says otherwise. ``supergraph_path``
+    may be an ``http(s)://`` URL (polled for changes)."""
     import uvicorn
 
+    _ignore_sighup_until_serving()
     if workers < 1:
         print("fedgate: --workers must be at least 1", file=sys.stderr)
         return 1
@@ -112,10 +121,14 @@ def serve(
         print(f"fedgate: {exc.message}", file=sys.stderr)
         return 1
     listen_host, listen_port = loaded.config.host_port
-    os.environ[ENV_SUPERGRAPH] = str(Path(supergraph_path).resolve())
+    location = str(supergraph_path)
+    os.environ[ENV_SUPERGRAPH] = location if is_url(location) else str(Path(location).resolve())
     if config_path is not None:
         os.environ[ENV_CONFIG] = str(Path(config_path).resolve())
-    uvicorn.run(
+    if hot_reload is None:
+        hot_reload = dev or hot_reload_from_env(os.environ)
+    os.environ[ENV_HOT_RELOAD] = "true" if hot_reload else "false"
+    config = uvicorn.Config(
         "gateway.server.run:app_from_env",
         factory=True,
         host=host if host is not None else listen_host,
@@ -126,5 +139,41 @@ def serve(
         lifespan="on",
         access_log=False,
         log_level="info",
+        log_config=_log_config(),
+        timeout_graceful_shutdown=math.ceil(loaded.config.shutdown_grace_period),
     )
-    return 0
+    server = uvicorn.Server(config)
+    # as uvicorn.run: after a graceful Ctrl-C uvicorn raises SIGINT again; that is a clean exit
+    with contextlib.suppress(KeyboardInterrupt):
+        if workers > 1:
+            _Supervisor(config, sockets=[config.bind_socket()]).run()
+            return 0
+        server.run()
+    return 0 if server.started else 1
+
+
+def _ignore_sighup_until_serving() -> None:
+    """SIGHUP's default action kills the process: until the app's lifespan takes it over
+    (a reload), an early one (a deploy script's) is ignored rather than fatal."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus fedgate's own loggers (reloads, redacted errors) on the same
+    handler: without one they would go nowhere."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["fedgate"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
+class _Supervisor(Multiprocess):
+    """uvicorn's worker supervisor, but SIGHUP reloads each worker in place (uvicorn would
+    restart them one by one, and a broken config would stop that half-way)."""
+
+    def handle_hup(self) -> None:
+        for process in self.processes:
+            if process.pid is not None:
+                os.kill(process.pid, signal.SIGHUP)

@@ -57,18 +57,21 @@ def running(
     cwd: Path = ROOT,
     timeout: float = 30.0,
     stdout: Path | None = None,
+    stderr: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``argv`` until the block ends; wait until ``health_url`` answers 200 first.
 
     The process leads its own process group (the block's end signals the whole group);
-    its standard output goes to the file ``stdout`` if given, else nowhere."""
+    its standard output goes to the file ``stdout`` if given, else nowhere; its standard
+    error to the file ``stderr`` if given (to read its log), else to a pipe."""
     log = open(stdout or os.devnull, "wb")  # noqa: SIM115 - closed in finally
+    err = open(stderr, "wb") if stderr else None  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(
         list(argv),
         cwd=cwd,
         env={**os.environ, **(env or {})},
         stdout=log,
-        stderr=subprocess.PIPE,
+        stderr=err or subprocess.PIPE,
         start_new_session=True,
     )
     try:
@@ -85,6 +88,8 @@ def running(
         if proc.stderr is not None:
             proc.stderr.close()
         log.close()
+        if err is not None:
+            err.close()
 
 
 def _wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float) -> None:

@@ -109,3 +109,17 @@ def test_override_labels_in_router_yaml(tmp_path: Path) -> None:
     assert load_config(path, environ={}).override_labels == ("new-pricing",)
     with pytest.raises(ConfigError, match="override_labels"):
         load_config(write(tmp_path, "fedgate:\n  override_labels: beta\n"), environ={})
+
+
+def test_shutdown_grace_period_and_supergraph_poll_interval(tmp_path: Path) -> None:
+    path = tmp_path / "router.yaml"
+    path.write_text("fedgate:\n  shutdown_grace_period: 5s\n  supergraph_poll_interval: 500ms\n")
+    config = load_config(path, environ={})
+    assert (config.shutdown_grace_period, config.supergraph_poll_interval) == (5.0, 0.5)
+    assert (GatewayConfig().shutdown_grace_period, GatewayConfig().supergraph_poll_interval) == (
+        30.0,
+        10.0,
+    )
+    path.write_text("fedgate:\n  shutdown_grace_period: soon\n")
+    with pytest.raises(ConfigError, match=r"router.yaml:2: fedgate.shutdown_grace_period"):
+        load_config(path, environ={})

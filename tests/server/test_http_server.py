@@ -237,6 +237,10 @@ async def test_health_and_readiness() -> None:
     async with serving(app) as client:
         assert (await client.get("/health?ready")).json() == {"status": "UP"}
         assert (await client.get("/health/ready")).status_code == 200
+        # what SIGTERM sets (tests/e2e/test_hot_reload.py sends the real signal)
+        app.state.live.draining = True
+        assert (await client.get("/health/ready")).json() == {"status": "DOWN"}
+        assert (await client.get("/health")).status_code == 200
 
 
 async def test_graphiql_page_and_bundled_assets(client: httpx.AsyncClient) -> None:
