@@ -1,0 +1,118 @@
+"""Result coercion of subgraph leaf values (GraphQL spec, "Value Completion" and "Scalars"):
+a value that is not of the field's built-in scalar type becomes null plus a coded error (then
+null propagation as for any null); an ID given as an int is its string, an Int given as an
+integral float an int; custom scalars pass through whatever they are. The subgraph answers
+fixed JSON, so each test controls exactly what is shaped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+
+from gateway.pipeline import Gateway
+from gateway.planner.plan import Fetch, QueryPlan
+from gateway.transport.local import LocalClient
+
+from .exec_subgraphs import raw_app, supergraph
+
+pytestmark = pytest.mark.anyio
+
+SDL = """
+scalar JSON
+type Query { t: T  ts: [T!]  strict: Strict }
+type T {
+  b: Boolean  i: Int  f: Float  s: String  id: ID  j: JSON
+  bs: [Boolean]  ids: [ID!]  nested: T
+}
+type Strict { b: Boolean!  i: Int! }
+"""
+INVALID = {"code": "RESPONSE_VALIDATION_FAILED"}
+
+
+async def run(query: str, data: dict[str, Any]) -> dict[str, Any]:
+    client = LocalClient({"s": raw_app(200, orjson.dumps({"data": data}))})
+
+    class OneFetch:
+        def plan(self, document: Any, operation_name: str | None = None) -> QueryPlan:
+            return QueryPlan(Fetch("s", "{_:__typename}"))
+
+    gateway = Gateway(supergraph(SDL, "s"), client, planner=OneFetch())
+    return await gateway.execute(query)
+
+
+def error(message: str, *path: str | int) -> dict[str, Any]:
+    return {"message": message, "path": list(path), "extensions": INVALID}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("b", "yes", 'Boolean cannot represent a non boolean value: "yes"'),
+        ("b", 1, "Boolean cannot represent a non boolean value: 1"),
+        ("i", 2**31, "Int cannot represent non 32-bit signed integer value: 2147483648"),
+        ("i", -(2**31) - 1, "Int cannot represent non 32-bit signed integer value: -2147483649"),
+        ("i", 1.5, "Int cannot represent non-integer value: 1.5"),
+        ("i", True, "Int cannot represent non-integer value: true"),
+        ("i", "3", 'Int cannot represent non-integer value: "3"'),
+        ("f", "1.5", 'Float cannot represent non numeric value: "1.5"'),
+        ("f", False, "Float cannot represent non numeric value: false"),
+        ("s", 12, "String cannot represent value: 12"),
+        ("s", {"a": 1}, 'String cannot represent value: {"a":1}'),
+        ("s", ["x"], 'String cannot represent value: ["x"]'),
+        ("id", 1.5, "ID cannot represent value: 1.5"),
+        ("id", True, "ID cannot represent value: true"),
+    ],
+)
+async def test_a_wrong_leaf_is_null_with_an_error(field: str, value: Any, message: str) -> None:
+    # alone in its object (the scalar-only fast path) and next to an object (the general walk)
+    for query, data in (
+        (f"{{ t {{ {field} }} }}", {"t": {field: value}}),
+        (f"{{ t {{ nested {{ s }} {field} }} }}", {"t": {"nested": {"s": "x"}, field: value}}),
+    ):
+        result = await run(query, data)
+        assert result["errors"] == [error(message, "t", field)]
+        assert result["data"]["t"][field] is None
+
+
+async def test_valid_leaves_pass_and_lossless_conversions_apply() -> None:
+    t = {"b": False, "i": 2**31 - 1, "f": 2, "s": "", "id": 7, "j": {"any": [1, "x"]}}
+    result = await run("{ t { b i f s id j } }", {"t": t})
+    assert result == {"data": {"t": {**t, "id": "7"}}}
+    result = await run("{ t { i id } }", {"t": {"i": 3.0, "id": "x"}})
+    assert result == {"data": {"t": {"i": 3, "id": "x"}}}
+    assert type(result["data"]["t"]["i"]) is int
+
+
+async def test_custom_scalars_pass_through_whatever_they_are() -> None:
+    for value in ("yes", 2**40, 1.5, [1, {"a": None}], {"deep": {"x": True}}):
+        result = await run("{ t { j } }", {"t": {"j": value}})
+        assert result == {"data": {"t": {"j": value}}}
+
+
+async def test_a_wrong_non_null_leaf_propagates_its_null_with_one_error() -> None:
+    result = await run("{ strict { i b } }", {"strict": {"i": 1, "b": "no"}})
+    assert result == {
+        "data": {"strict": None},
+        "errors": [error('Boolean cannot represent a non boolean value: "no"', "strict", "b")],
+    }
+
+
+async def test_list_items_are_coerced_one_by_one() -> None:
+    result = await run("{ t { bs ids } }", {"t": {"bs": [True, None, "x"], "ids": ["a", 2]}})
+    assert result["data"] == {"t": {"bs": [True, None, None], "ids": ["a", "2"]}}
+    assert result["errors"] == [
+        error('Boolean cannot represent a non boolean value: "x"', "t", "bs", 2)
+    ]
+    # a wrong non-null item nulls the list (the field is nullable)
+    result = await run("{ t { ids } }", {"t": {"ids": ["a", False]}})
+    assert result["data"] == {"t": {"ids": None}}
+    assert result["errors"] == [error("ID cannot represent value: false", "t", "ids", 1)]
+
+
+async def test_objects_in_lists_are_checked_per_item() -> None:
+    data = {"ts": [{"i": 1}, {"i": "2"}, {"i": 3}]}
+    result = await run("{ ts { i } }", data)
+    assert result["data"] == {"ts": [{"i": 1}, {"i": None}, {"i": 3}]}
+    assert result["errors"] == [error('Int cannot represent non-integer value: "2"', "ts", 1, "i")]
