@@ -171,6 +171,26 @@ def test_rename_takes_the_clients_value_and_ids_are_generated(gateway_url: str) 
     assert "authorization" not in a
 
 
+def test_a_repeated_client_header_reaches_the_subgraph_with_every_value(
+    gateway_url: str,
+) -> None:
+    """As Apollo Router: all the lines of a repeated header are propagated (fedgate sends
+    them as one comma-joined line, which HTTP defines as the same), by name and by regex."""
+    headers = [
+        ("authorization", "Bearer one"),
+        ("x-trace-id", "t1"),
+        ("authorization", "Bearer two"),
+        ("x-trace-id", "t2"),
+        ("x-tenant", "acme"),
+        ("x-tenant", "beta"),
+    ]
+    r = httpx.post(gateway_url, json={"query": QUERY}, headers=headers)
+    a = seen(r, "a")
+    assert a["authorization"] == "Bearer one, Bearer two"
+    assert a["x-trace-id"] == "t1, t2"
+    assert a["x-tenant-id"] == "acme, beta"
+
+
 def test_two_clients_never_share_a_subgraph_call(gateway_url: str) -> None:
     """In-flight sharing keys on the outgoing headers: concurrent identical queries with
     different Authorization each see their own."""
