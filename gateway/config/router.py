@@ -106,10 +106,10 @@ _ROUTER_LIMITS: dict[str, Kind] = {
     "max_aliases": Int(minimum=1),
     "max_recursive_selections": Int(minimum=1),
     "parser_max_tokens": Int(minimum=1),
-    "max_height": Unsupported("max_height"),
-    "max_root_fields": Unsupported("max_root_fields"),
-    "parser_max_recursion": Unsupported("parser_max_recursion"),
-    "warn_only": Unsupported("warn-only limits"),
+    "max_height": Int("fields, once per response key in a selection set", minimum=1),
+    "max_root_fields": Int("root fields (response keys), through fragments", minimum=1),
+    "parser_max_recursion": Int("bracket nesting in the text (default 500)", minimum=1),
+    "warn_only": Bool("log Apollo's operation limits instead of refusing"),
     "http1_max_request_headers": Unsupported("HTTP/1 header limits"),
     "http1_max_request_buf_size": Unsupported("HTTP/1 buffer limits"),
     "http2_max_headers_list_bytes": Unsupported("HTTP/2 header limits"),
@@ -408,6 +408,10 @@ def _limits(raw: dict[str, Any]) -> dict[str, Any]:
             ("max_aliases", "max_aliases"),
             ("max_recursive_selections", "max_selections"),
             ("parser_max_tokens", "max_tokens"),
+            ("parser_max_recursion", "max_recursion"),
+            ("max_height", "max_height"),
+            ("max_root_fields", "max_root_fields"),
+            ("warn_only", "warn_only"),
         )
         if key in raw
     }

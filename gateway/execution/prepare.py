@@ -30,7 +30,7 @@ from graphql.execution.values import get_variable_values
 from graphql.language import Visitor
 
 from gateway.errors import GatewayError
-from gateway.planner.budget import DEFAULT_LIMITS, Limits, check_document
+from gateway.planner.budget import DEFAULT_LIMITS, Limits, check_document, check_text
 from gateway.planner.format import format_plan
 from gateway.planner.plan import QueryPlan
 
@@ -169,6 +169,9 @@ def prepare_operation(
     labels: frozenset[str] = frozenset(),
 ) -> Prepared | Rejected:
     """``labels``: the progressive @override labels in force (part of the cache key)."""
+    too_deep = check_text(query, limits)
+    if too_deep is not None:
+        return Rejected(_errors(too_deep.message, too_deep.code))
     try:
         document = parse(query, max_tokens=limits.max_tokens, allow_empty_selection_sets=False)
     except GraphQLError as exc:

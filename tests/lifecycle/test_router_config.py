@@ -169,7 +169,12 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ("coprocessor:\n  url: http://x\n", 1, "coprocessor: not supported yet by fedgate"),
         ("subscription:\n  enabled: true\n", 1, "subscription: not supported yet by fedgate"),
         ("authentication: {}\n", 1, "authentication: not supported yet by fedgate"),
-        ("limits:\n  max_height: 3\n", 2, "limits.max_height: not supported yet by fedgate"),
+        ("limits:\n  max_height: 0\n", 2, "limits.max_height: must be at least 1"),
+        (
+            "limits:\n  http1_max_request_headers: 3\n",
+            2,
+            "limits.http1_max_request_headers: not supported yet by fedgate",
+        ),
         (
             "headers:\n  all:\n    request:\n      - propagate:\n          named: a\n"
             "          matching: b\n",
@@ -254,9 +259,22 @@ def test_limits_in_apollo_routers_newer_layout(tmp_path: Path) -> None:
     text = "limits:\n  router:\n    http_max_request_bytes: 500\n    max_depth: 7\n"
     config = load_config(write(tmp_path, text), environ={})
     assert config.max_request_bytes == 500 and config.limits.max_depth == 7
+    text = "limits:\n  router:\n    http2_max_headers_list_bytes: 3\n"
     with pytest.raises(ConfigError) as info:
-        load_config(write(tmp_path, "limits:\n  router:\n    max_height: 3\n"), environ={})
-    assert "router.yaml:3: limits.router.max_height: not supported yet" in info.value.message
+        load_config(write(tmp_path, text), environ={})
+    assert "router.yaml:3: limits.router.http2_max_headers_list_bytes: not supported yet" in (
+        info.value.message
+    )
+
+
+def test_apollos_opt_in_operation_limits(tmp_path: Path) -> None:
+    text = (
+        "limits:\n  max_height: 200\n  max_root_fields: 20\n  parser_max_recursion: 90\n"
+        "  warn_only: true\n"
+    )
+    limits = load_config(write(tmp_path, text), environ={}).limits
+    assert (limits.max_height, limits.max_root_fields) == (200, 20)
+    assert limits.max_recursion == 90 and limits.warn_only
 
 
 def test_response_header_rules(tmp_path: Path) -> None:
