@@ -129,6 +129,13 @@ FEDGATE_KEYS: dict[str, Kind] = {
     "override_labels": ListOf(
         Str(), "progressive @override labels on for every request (percent(N) labels roll)"
     ),
+    "access_log": Obj(
+        {
+            "enabled": Bool("one JSON line per GraphQL request (default false)"),
+            "format": Str("the line format: json (the only one)", pattern="^json$"),
+        },
+        "the access log (Apollo's is telemetry.exporters.logging, not supported yet)",
+    ),
 }
 
 _UNSUPPORTED = {
@@ -247,7 +254,10 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         values["health_check"] = HealthCheck(**health)
     values.update(_traffic_shaping(checked.get("traffic_shaping", {})))
     values.update(_limits(checked.get("limits", {})))
-    values.update(checked.get("fedgate", {}))
+    fedgate = dict(checked.get("fedgate", {}))
+    if "access_log" in fedgate:
+        fedgate["access_log"] = fedgate["access_log"].get("enabled", False)
+    values.update(fedgate)
     try:
         return GatewayConfig(**values)
     except ConfigError as exc:

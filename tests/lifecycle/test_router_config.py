@@ -171,6 +171,11 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ("authentication: {}\n", 1, "authentication: not supported yet by fedgate"),
         ("limits:\n  max_height: 0\n", 2, "limits.max_height: must be at least 1"),
         (
+            "fedgate:\n  access_log:\n    format: xml\n",
+            3,
+            "fedgate.access_log.format: 'xml' does not match ^json$",
+        ),
+        (
             "limits:\n  http1_max_request_headers: 3\n",
             2,
             "limits.http1_max_request_headers: not supported yet by fedgate",
@@ -265,6 +270,13 @@ def test_limits_in_apollo_routers_newer_layout(tmp_path: Path) -> None:
     assert "router.yaml:3: limits.router.http2_max_headers_list_bytes: not supported yet" in (
         info.value.message
     )
+
+
+def test_access_log_key_and_environment(tmp_path: Path) -> None:
+    assert load_config(None, environ={}).access_log is False
+    text = "fedgate:\n  access_log:\n    enabled: true\n    format: json\n"
+    assert load_config(write(tmp_path, text), environ={}).access_log is True
+    assert load_config(None, environ={"FEDGATE_ACCESS_LOG": "true"}).access_log is True
 
 
 def test_apollos_opt_in_operation_limits(tmp_path: Path) -> None:
