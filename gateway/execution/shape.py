@@ -9,7 +9,6 @@ error at the same path, above it, or below it).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .errors import error_paths_cover
@@ -126,46 +125,29 @@ _INT_MIN = -(2**31)
 _INT_MAX = 2**31 - 1
 
 
-def _scalar(shape: ScalarShape, value: Any, path: _Path, errs: _Errors) -> Any:
+def _scalar(shape: ScalarShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
     """Result coercion of a built-in scalar (GraphQL spec, "Scalars"): a value of another type
     is null plus an error, never passed through. Only lossless conversions are made: an ID
     given as an int is its decimal string and an Int given as an integral float an int.
-    The messages are graphql-js's, as Apollo Gateway and Hive Gateway report them."""
-    name = shape.name
+    The message is Apollo Gateway's for the same value (which it reports under
+    ``extensions.valueCompletion``)."""
     t = type(value)
-    if name == "Int":
+    if shape.name == "Int":
         if t is float and value.is_integer():
             value, t = int(value), int
-        if t is not int:
-            message = f"Int cannot represent non-integer value: {_inspect(value)}"
-        elif _INT_MIN <= value <= _INT_MAX:
+        if t is int and _INT_MIN <= value <= _INT_MAX:
             return value
-        else:
-            message = f"Int cannot represent non 32-bit signed integer value: {value}"
     elif t in shape.valid:
         return value
-    elif name == "ID" and t is int:
+    elif shape.name == "ID" and t is int:
         return str(value)
-    elif name == "Float":
-        message = f"Float cannot represent non numeric value: {_inspect(value)}"
-    elif name == "Boolean":
-        message = f"Boolean cannot represent a non boolean value: {_inspect(value)}"
-    else:
-        message = f"{name} cannot represent value: {_inspect(value)}"
-    errs.add(message, path)
+    errs.add(f"Invalid value found for field {coordinate}.", path)
     return None
-
-
-def _inspect(value: Any) -> str:
-    try:
-        return json.dumps(value, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return repr(value)
 
 
 def _complete(shape: ValueShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
     if type(shape) is ScalarShape:
-        return _scalar(shape, value, path, errs)
+        return _scalar(shape, value, path, coordinate, errs)
     if type(shape) is SelectionShape:
         if type(value) is dict:
             return _object(shape, value, path, errs)

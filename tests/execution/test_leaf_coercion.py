@@ -47,25 +47,26 @@ def error(message: str, *path: str | int) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "message"),
+    ("field", "value"),
     [
-        ("b", "yes", 'Boolean cannot represent a non boolean value: "yes"'),
-        ("b", 1, "Boolean cannot represent a non boolean value: 1"),
-        ("i", 2**31, "Int cannot represent non 32-bit signed integer value: 2147483648"),
-        ("i", -(2**31) - 1, "Int cannot represent non 32-bit signed integer value: -2147483649"),
-        ("i", 1.5, "Int cannot represent non-integer value: 1.5"),
-        ("i", True, "Int cannot represent non-integer value: true"),
-        ("i", "3", 'Int cannot represent non-integer value: "3"'),
-        ("f", "1.5", 'Float cannot represent non numeric value: "1.5"'),
-        ("f", False, "Float cannot represent non numeric value: false"),
-        ("s", 12, "String cannot represent value: 12"),
-        ("s", {"a": 1}, 'String cannot represent value: {"a":1}'),
-        ("s", ["x"], 'String cannot represent value: ["x"]'),
-        ("id", 1.5, "ID cannot represent value: 1.5"),
-        ("id", True, "ID cannot represent value: true"),
+        ("b", "yes"),
+        ("b", 1),
+        ("i", 2**31),
+        ("i", -(2**31) - 1),
+        ("i", 1.5),
+        ("i", True),
+        ("i", "3"),
+        ("f", "1.5"),
+        ("f", False),
+        ("s", 12),
+        ("s", {"a": 1}),
+        ("s", ["x"]),
+        ("id", 1.5),
+        ("id", True),
     ],
 )
-async def test_a_wrong_leaf_is_null_with_an_error(field: str, value: Any, message: str) -> None:
+async def test_a_wrong_leaf_is_null_with_an_error(field: str, value: Any) -> None:
+    message = f"Invalid value found for field T.{field}."  # Apollo Gateway's text
     # alone in its object (the scalar-only fast path) and next to an object (the general walk)
     for query, data in (
         (f"{{ t {{ {field} }} }}", {"t": {field: value}}),
@@ -95,24 +96,22 @@ async def test_a_wrong_non_null_leaf_propagates_its_null_with_one_error() -> Non
     result = await run("{ strict { i b } }", {"strict": {"i": 1, "b": "no"}})
     assert result == {
         "data": {"strict": None},
-        "errors": [error('Boolean cannot represent a non boolean value: "no"', "strict", "b")],
+        "errors": [error("Invalid value found for field Strict.b.", "strict", "b")],
     }
 
 
 async def test_list_items_are_coerced_one_by_one() -> None:
     result = await run("{ t { bs ids } }", {"t": {"bs": [True, None, "x"], "ids": ["a", 2]}})
     assert result["data"] == {"t": {"bs": [True, None, None], "ids": ["a", "2"]}}
-    assert result["errors"] == [
-        error('Boolean cannot represent a non boolean value: "x"', "t", "bs", 2)
-    ]
+    assert result["errors"] == [error("Invalid value found for field T.bs.", "t", "bs", 2)]
     # a wrong non-null item nulls the list (the field is nullable)
     result = await run("{ t { ids } }", {"t": {"ids": ["a", False]}})
     assert result["data"] == {"t": {"ids": None}}
-    assert result["errors"] == [error("ID cannot represent value: false", "t", "ids", 1)]
+    assert result["errors"] == [error("Invalid value found for field T.ids.", "t", "ids", 1)]
 
 
 async def test_objects_in_lists_are_checked_per_item() -> None:
     data = {"ts": [{"i": 1}, {"i": "2"}, {"i": 3}]}
     result = await run("{ ts { i } }", data)
     assert result["data"] == {"ts": [{"i": 1}, {"i": None}, {"i": 3}]}
-    assert result["errors"] == [error('Int cannot represent non-integer value: "2"', "ts", 1, "i")]
+    assert result["errors"] == [error("Invalid value found for field T.i.", "ts", 1, "i")]
