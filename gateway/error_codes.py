@@ -53,6 +53,15 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "The operation uses more distinct aliases than the limit (1,000), checked before "
         "validation.",
     ),
+    "MAX_HEIGHT_LIMIT": (
+        "response",
+        "The operation selects more fields than `limits.max_height` (off by default; fields "
+        "sharing a response key in a selection set count once, fragments where spread).",
+    ),
+    "MAX_ROOT_FIELDS_LIMIT": (
+        "response",
+        "The operation has more root fields than `limits.max_root_fields` (off by default).",
+    ),
     "OPERATION_TOO_COMPLEX": (
         "response",
         "The operation exceeds a budget: more than 10,000 selections once fragments are "

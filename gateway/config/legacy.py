@@ -28,6 +28,7 @@ SCALARS: dict[str, type] = {
     "batch_fetches": bool,
     "share_inflight_requests": bool,
     "share_inflight_client_requests": bool,
+    "access_log": bool,
 }
 LEGACY_KEYS = frozenset({"subgraphs", "override_labels", *SCALARS})
 

@@ -155,6 +155,8 @@ class GatewayConfig:
     share_inflight_client_requests: bool = False
     # progressive @override labels turned on for every request (besides percent(N) rolls)
     override_labels: tuple[str, ...] = ()
+    # fedgate.access_log.enabled: one JSON line per GraphQL request (gateway/server/access_log.py)
+    access_log: bool = False
     # which client headers reach which subgraph (Apollo Router's ``headers`` rules)
     headers: HeaderRules = NO_HEADER_RULES
     # which subgraph response headers reach the client (``headers.*.response``)

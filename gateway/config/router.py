@@ -117,10 +117,10 @@ _ROUTER_LIMITS: dict[str, Kind] = {
     "max_aliases": Int(minimum=1),
     "max_recursive_selections": Int(minimum=1),
     "parser_max_tokens": Int(minimum=1),
-    "max_height": Unsupported("max_height"),
-    "max_root_fields": Unsupported("max_root_fields"),
-    "parser_max_recursion": Unsupported("parser_max_recursion"),
-    "warn_only": Unsupported("warn-only limits"),
+    "max_height": Int("fields, once per response key in a selection set", minimum=1),
+    "max_root_fields": Int("root fields (response keys), through fragments", minimum=1),
+    "parser_max_recursion": Int("bracket nesting in the text (default 500)", minimum=1),
+    "warn_only": Bool("log Apollo's operation limits instead of refusing"),
     "http1_max_request_headers": Unsupported("HTTP/1 header limits"),
     "http1_max_request_buf_size": Unsupported("HTTP/1 buffer limits"),
     "http2_max_headers_list_bytes": Unsupported("HTTP/2 header limits"),
@@ -154,6 +154,13 @@ FEDGATE_KEYS: dict[str, Kind] = {
     ),
     "shutdown_grace_period": Duration("on SIGTERM, how long in-flight requests may finish"),
     "supergraph_poll_interval": Duration("how often a --supergraph URL is polled (ETag)"),
+    "access_log": Obj(
+        {
+            "enabled": Bool("one JSON line per GraphQL request (default false)"),
+            "format": Str("the line format: json (the only one)", pattern="^json$"),
+        },
+        "the access log (Apollo's is telemetry.exporters.logging, not supported yet)",
+    ),
 }
 
 
@@ -274,6 +281,8 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
     values.update(_traffic_shaping(checked.get("traffic_shaping", {})))
     values.update(_limits(checked.get("limits", {})))
     fedgate = dict(checked.get("fedgate", {}))
+    if "access_log" in fedgate:
+        fedgate["access_log"] = fedgate["access_log"].get("enabled", False)
     values["plugins"] = tuple(
         PluginSpec(p["path"], MappingProxyType(dict(p.get("config") or {})))
         for p in fedgate.pop("plugins", [])
@@ -441,6 +450,10 @@ def _limits(raw: dict[str, Any]) -> dict[str, Any]:
             ("max_aliases", "max_aliases"),
             ("max_recursive_selections", "max_selections"),
             ("parser_max_tokens", "max_tokens"),
+            ("parser_max_recursion", "max_recursion"),
+            ("max_height", "max_height"),
+            ("max_root_fields", "max_root_fields"),
+            ("warn_only", "warn_only"),
         )
         if key in raw
     }

@@ -32,7 +32,7 @@ from gateway.errors import GatewayError
 from gateway.execution import CompiledPlan, TypeMatcher
 from gateway.execution.prepare import Prepared, Rejected, error_body, formatted_error
 from gateway.execution.shape_compile import INTROSPECTION_FIELDS
-from gateway.planner.budget import DEFAULT_LIMITS, Limits, check_document
+from gateway.planner.budget import DEFAULT_LIMITS, Limits, check_document, check_text
 from gateway.planner.plan import QueryPlan
 
 __all__ = ["FRONT_STAGES", "FrontSettings", "prepare_operation"]
@@ -74,6 +74,10 @@ Stage = Callable[[_Work, FrontSettings], Rejected | None]
 
 
 def _parse(work: _Work, settings: FrontSettings) -> Rejected | None:
+    # bracket nesting, on the text: a parser recursion bomb never reaches the parser
+    too_deep = check_text(work.query, settings.limits)
+    if too_deep is not None:
+        return Rejected(error_body(too_deep.message, too_deep.code))
     try:
         work.document = parse(
             work.query, max_tokens=settings.limits.max_tokens, allow_empty_selection_sets=False

@@ -16,6 +16,8 @@ of each) and keep the planner's worst case in milliseconds.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -33,7 +35,7 @@ from graphql import (
     print_ast,
 )
 
-__all__ = ["DEFAULT_LIMITS", "BudgetExceeded", "Limits", "check_document"]
+__all__ = ["DEFAULT_LIMITS", "BudgetExceeded", "Limits", "check_document", "check_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +59,22 @@ class Limits:
     max_fetch_groups: int = 500
     # lexical tokens the parser reads before giving up (Apollo: parser_max_tokens)
     max_tokens: int = 15_000
+    # brackets ({ ( [) open inside one another in the text, checked before parsing
+    # (Apollo: parser_max_recursion; graphql-core itself stops somewhat below 200)
+    max_recursion: int = 500
+    # Apollo Router's opt-in limits (None: no limit): fields counted once per response key
+    # in a selection set, fragments counted where spread (max_height); distinct response
+    # keys at the operation's root, through fragments (max_root_fields)
+    max_height: int | None = None
+    max_root_fields: int | None = None
+    # Apollo's warn_only: max_depth, max_height, max_root_fields and max_aliases log a
+    # warning instead of refusing (fedgate's own budgets still refuse)
+    warn_only: bool = False
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            if getattr(self, f.name) < 1:
+            value = getattr(self, f.name)
+            if type(value) is int and value < 1:
                 raise ValueError(f"limit {f.name} must be at least 1")
 
 
@@ -71,10 +85,40 @@ _Size = tuple[int, int, int]
 
 @dataclass(frozen=True, slots=True)
 class BudgetExceeded:
-    """Why an operation is refused: the message and the ``extensions.code``."""
+    """Why an operation is refused: the message and the ``extensions.code``. ``waivable``:
+    one of Apollo's operation limits, which ``warn_only`` turns into a logged warning."""
 
     message: str
     code: str
+    waivable: bool = False
+
+
+_log = logging.getLogger("gateway.limits")
+
+
+def check_text(query: str, limits: Limits = DEFAULT_LIMITS) -> BudgetExceeded | None:
+    """``parser_max_recursion``, before parsing: the deepest nesting of brackets, outside
+    strings and comments, in one pass over the text."""
+    if len(query) // 2 <= limits.max_recursion:
+        return None  # too short to nest that deep (each level is at least two characters)
+    depth = 0
+    for match in _BRACKETS.finditer(query):
+        char = match.group()
+        if char in "{([":
+            depth += 1
+            if depth > limits.max_recursion:
+                return BudgetExceeded(
+                    f"parser recursion limit reached (limits.parser_max_recursion: "
+                    f"{limits.max_recursion})",
+                    "GRAPHQL_PARSE_FAILED",
+                )
+        elif char in "})]":
+            depth -= 1
+    return None
+
+
+# brackets, and the strings and comments whose brackets do not count
+_BRACKETS = re.compile(r'"""(?:\\"""|[^"]|"(?!""))*"""|"(?:\\.|[^"\\\n])*"|#[^\n]*|[{}()\[\]]')
 
 
 def check_document(
@@ -99,11 +143,14 @@ def _check_document(
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     measure = _Measure(fragments, limits)
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            measure.operation(definition)
-    if measure.exceeded is not None:
-        return document, measure.exceeded
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    for op in operations:
+        measure.operation(op)
+    found = measure.found
+    if any(not e.waivable for e in found):
+        return document, _first(found, limits)
+    if limits.max_height is not None or limits.max_root_fields is not None:
+        found.extend(_apollo_counts(operations, fragments, limits))
     # ... response keys as validation will see them: without identical siblings.
     deduper = _Deduper()
     definitions: list[DefinitionNode] = []
@@ -117,15 +164,101 @@ def _check_document(
         document = replace(document, definitions=tuple(definitions))
     if deduper.aliases > limits.max_aliases:
         msg = f"The operation uses more than {limits.max_aliases} aliases (the limit)."
-        return document, BudgetExceeded(msg, "MAX_ALIASES_LIMIT")
+        found.append(BudgetExceeded(msg, "MAX_ALIASES_LIMIT", waivable=True))
     count, key = deduper.widest
     if count > limits.max_fields_per_key:
         msg = (
             f"The operation selects more than {limits.max_fields_per_key} different fields "
             f"at response key '{key}' in one selection set (the limit)."
         )
-        return document, BudgetExceeded(msg, "OPERATION_TOO_COMPLEX")
-    return document, None
+        found.append(BudgetExceeded(msg, "OPERATION_TOO_COMPLEX"))
+    return document, _first(found, limits)
+
+
+def _first(found: list[BudgetExceeded], limits: Limits) -> BudgetExceeded | None:
+    """The first limit that refuses the operation; with ``warn_only``, Apollo's operation
+    limits are logged instead."""
+    for exceeded in found:
+        if exceeded.waivable and limits.warn_only:
+            _log.warning("operation limit exceeded (warn_only): %s", exceeded.message)
+            continue
+        return exceeded
+    return None
+
+
+def _apollo_counts(
+    operations: list[OperationDefinitionNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    limits: Limits,
+) -> list[BudgetExceeded]:
+    """Apollo Router's ``max_height`` and ``max_root_fields``, each operation on its own."""
+    found: list[BudgetExceeded] = []
+    height = _Height(fragments)
+    for op in operations:
+        if limits.max_root_fields is not None:
+            roots = len(_root_keys(op.selection_set, fragments, set()))
+            if roots > limits.max_root_fields:
+                msg = (
+                    f"The operation selects more than {limits.max_root_fields} root fields "
+                    "(the limit)."
+                )
+                found.append(BudgetExceeded(msg, "MAX_ROOT_FIELDS_LIMIT", waivable=True))
+        if limits.max_height is not None and height.of((op.selection_set,)) > limits.max_height:
+            msg = f"The operation selects more than {limits.max_height} fields (the limit)."
+            found.append(BudgetExceeded(msg, "MAX_HEIGHT_LIMIT", waivable=True))
+    return found
+
+
+def _root_keys(
+    node: SelectionSetNode, fragments: Mapping[str, FragmentDefinitionNode], seen: set[str]
+) -> set[str]:
+    """Response keys of a root selection set, through inline fragments and spreads."""
+    keys: set[str] = set()
+    for sel in node.selections:
+        if isinstance(sel, FieldNode):
+            keys.add(sel.alias.value if sel.alias else sel.name.value)
+        elif isinstance(sel, InlineFragmentNode):
+            keys |= _root_keys(sel.selection_set, fragments, seen)
+        elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen:
+            seen.add(sel.name.value)
+            definition = fragments.get(sel.name.value)
+            if definition is not None:
+                keys |= _root_keys(definition.selection_set, fragments, seen)
+    return keys
+
+
+class _Height:
+    """Apollo's height: the fields of a selection set, those sharing a response key counted
+    once (their sub-selections merged), inline fragments' fields part of the set; a named
+    fragment counts its own height where it is spread, measured once (memoised)."""
+
+    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
+        self.fragments = fragments
+        self._memo: dict[str, int] = {}
+
+    def of(self, sets: tuple[SelectionSetNode, ...]) -> int:
+        by_key: dict[str, list[SelectionSetNode]] = {}
+        spreads = 0
+        stack = list(sets)
+        while stack:
+            for sel in stack.pop().selections:
+                if isinstance(sel, FieldNode):
+                    subs = by_key.setdefault(sel.alias.value if sel.alias else sel.name.value, [])
+                    if sel.selection_set is not None:
+                        subs.append(sel.selection_set)
+                elif isinstance(sel, InlineFragmentNode):
+                    stack.append(sel.selection_set)
+                elif isinstance(sel, FragmentSpreadNode):
+                    spreads += self._fragment(sel.name.value)
+        return spreads + sum(1 + (self.of(tuple(subs)) if subs else 0) for subs in by_key.values())
+
+    def _fragment(self, name: str) -> int:
+        if name not in self._memo:
+            self._memo[name] = 0  # a cycle counts nothing (validation reports it)
+            definition = self.fragments.get(name)
+            if definition is not None:
+                self._memo[name] = self.of((definition.selection_set,))
+        return self._memo[name]
 
 
 class _Measure:
@@ -135,32 +268,32 @@ class _Measure:
     def __init__(self, fragments: Mapping[str, FragmentDefinitionNode], limits: Limits) -> None:
         self.fragments = fragments
         self.limits = limits
-        self.exceeded: BudgetExceeded | None = None
+        self.found: list[BudgetExceeded] = []
         # fragment name → its (expanded selections, field depth, nesting); None while measured
         self._memo: dict[str, _Size | None] = {}
 
     def operation(self, op: OperationDefinitionNode) -> None:
-        if self.exceeded is not None:
+        if any(not e.waivable for e in self.found):
             return
         size, depth, nesting = self._selection_set(op.selection_set, 1)
         limits = self.limits
-        if depth > limits.max_depth:
-            msg = (
-                f"The operation nests fields more than {limits.max_depth} levels deep (the limit)."
-            )
-            self.exceeded = BudgetExceeded(msg, "MAX_DEPTH_LIMIT")
-        elif nesting > limits.max_nesting:
+        if nesting > limits.max_nesting:
             msg = (
                 f"The operation nests selection sets (fields and fragments) more than "
                 f"{limits.max_nesting} levels deep (the limit)."
             )
-            self.exceeded = BudgetExceeded(msg, "MAX_DEPTH_LIMIT")
+            self.found.append(BudgetExceeded(msg, "MAX_DEPTH_LIMIT"))
         elif size > limits.max_selections:
             msg = (
                 f"The operation selects more than {limits.max_selections} fields and fragments "
                 "once its fragments are expanded (the limit)."
             )
-            self.exceeded = BudgetExceeded(msg, "OPERATION_TOO_COMPLEX")
+            self.found.append(BudgetExceeded(msg, "OPERATION_TOO_COMPLEX"))
+        if depth > limits.max_depth:
+            msg = (
+                f"The operation nests fields more than {limits.max_depth} levels deep (the limit)."
+            )
+            self.found.insert(0, BudgetExceeded(msg, "MAX_DEPTH_LIMIT", waivable=True))
 
     def _selection_set(self, node: SelectionSetNode, level: int) -> _Size:
         """(expanded selections, field depth, nesting) of a selection set at nesting ``level``.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,6 +30,7 @@ from gateway.transport.http import HttpClient, HttpTimeouts
 from gateway.transport.response_headers import CollectingClient
 from gateway.transport.sharing import SharingClient
 
+from .access_log import AccessLog, RecordingClient
 from .cors import Cors
 from .csrf import CSRF_CODE, Csrf
 from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql_page
@@ -143,6 +145,8 @@ def _client_stack(
         client = SharingClient(owned) if share else owned
     if not config.response_headers.empty:
         client = CollectingClient(client)
+    if config.access_log:
+        client = RecordingClient(client)
     return ClientStack(client, owned, settings)
 
 
@@ -158,6 +162,7 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
         tuple(sorted(config.subgraph_max_response_bytes.items())),
         config.share_inflight_requests,
         config.response_headers.empty,
+        config.access_log,
     )
 
 
@@ -174,6 +179,7 @@ class _Endpoints:
     __slots__ = (
         "_inflight",
         "_share_client_requests",
+        "access_log",
         "active",
         "config",
         "cors",
@@ -199,11 +205,29 @@ class _Endpoints:
             and gateway.hooks.empty
         )
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
+        self.access_log = AccessLog() if config.access_log else None
 
     async def close_hooks(self) -> None:
         await self.gateway.hooks.close()
 
     async def graphql(self, request: Request) -> Response:
+        started = time.perf_counter()
+        response = await self._graphql(request)
+        if self.access_log is not None:
+            state = request.state
+            client = request.client
+            self.access_log.write(
+                started=started,
+                status=response.status_code,
+                method=request.method,
+                path=request.url.path,
+                operation_name=getattr(state, "operation_name", None),
+                context=getattr(state, "context", None),
+                client=(client.host, client.port) if client else None,
+            )
+        return response
+
+    async def _graphql(self, request: Request) -> Response:
         headers = request.headers
         if request.method == "OPTIONS":
             return self.preflight(request)
@@ -318,6 +342,9 @@ class _Endpoints:
         timeout = self.config.router_timeout
         context = request_context(request, timeout)
         headers = {REQUEST_ID_HEADER: context.request_id}
+        if self.access_log is not None:
+            request.state.context = context
+            request.state.operation_name = params.operation_name
         hooks = self.gateway.hooks
         if hooks.on_request:
             before = await before_request(hooks, request, params, context)

@@ -5,7 +5,8 @@ header set (which starts empty: nothing of the client's request is forwarded unl
 says so). ``Propagate`` copies a client header (one by name, with ``rename`` and ``default``, or
 every header whose name matches a regex); ``Insert`` sets a static value or one from the
 request's context; ``Remove`` drops headers set by earlier rules. Hop-by-hop and body headers
-(``RESERVED``) are never propagated or inserted: the transport owns them.
+(``RESERVED``) are never propagated or inserted: the transport owns them. A client header sent
+on several lines is propagated with all its values (as Apollo Router does), as one line.
 
 The rule set is compiled at start-up. With no rules at all, ``bind`` returns one shared object
 that hands every subgraph request the same ``DEFAULT_HEADERS`` mapping: the hot path then pays
@@ -177,16 +178,19 @@ class _Bound:
 def _apply(rule: HeaderRule, context: RequestContext, out: dict[str, str]) -> None:
     match rule:
         case Propagate(named=str(named)):
-            value = context.headers.get(named)
+            value = _joined(context.headers, named.lower())
             if value is None:
                 value = rule.default
             if value is not None and named.lower() not in RESERVED:
                 out[(rule.rename or named).lower()] = value
         case Propagate(matching=re.Pattern() as pattern):
+            matched: dict[str, list[str]] = {}
             for name, value in context.headers.items():
                 lowered = name.lower()
                 if lowered not in RESERVED and pattern.search(lowered):
-                    out[lowered] = value
+                    matched.setdefault(lowered, []).append(value)
+            for lowered, values in matched.items():
+                out[lowered] = _join(lowered, values)
         case Insert(name=name):
             value = rule.value if rule.from_context is None else _from_context(rule, context)
             if value is not None:
@@ -198,6 +202,24 @@ def _apply(rule: HeaderRule, context: RequestContext, out: dict[str, str]) -> No
                 del out[name]
         case _:
             raise AssertionError(f"malformed header rule {rule!r}")
+
+
+def _joined(headers: Mapping[str, str], name: str) -> str | None:
+    """Every value of a client header repeated on several lines (the server's headers are a
+    multi-mapping with ``getlist``; a plain mapping has one value a name)."""
+    getlist = getattr(headers, "getlist", None)
+    if getlist is None:
+        return headers.get(name)
+    values: list[str] = getlist(name)
+    return _join(name, values) if values else None
+
+
+def _join(name: str, values: list[str]) -> str:
+    """Repeated header lines as one, which HTTP defines as the same (RFC 9110, 5.3): values
+    joined by commas; cookies by "; " (RFC 6265, 5.4: one Cookie header)."""
+    if len(values) == 1:
+        return values[0]
+    return ("; " if name == "cookie" else ", ").join(values)
 
 
 def _from_context(rule: Insert, context: RequestContext) -> str | None:

@@ -37,6 +37,8 @@ def _shared_fields(supergraph: Supergraph) -> list[tuple[str, str, list[str]]]:
     for type_def in supergraph.types.values():
         if type_def.kind != "OBJECT" or not any(j.key for j in type_def.joins):
             continue
+        # only subgraphs that can be asked for the entity (a resolvable key of their own)
+        keyed = {j.graph for j in type_def.joins if j.key and j.resolvable}
         for field_def in type_def.fields.values():
             named = supergraph.types.get(field_def.type.named)
             if field_def.arguments or (named is not None and named.kind != "ENUM"):
@@ -44,7 +46,7 @@ def _shared_fields(supergraph: Supergraph) -> list[tuple[str, str, list[str]]]:
             graphs = [
                 j.graph
                 for j in field_def.joins
-                if j.graph and not j.external and not j.requires and not j.type
+                if j.graph in keyed and not j.external and not j.requires and not j.type
             ]
             if len(graphs) > 1 and _flat_key(supergraph, type_def.name, 0) is not None:
                 shared.append((type_def.name, field_def.name, graphs))

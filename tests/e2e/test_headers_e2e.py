@@ -4,6 +4,9 @@ headers they received (``echo_subgraph.py``)."""
 
 from __future__ import annotations
 
+import json
+import os
+import select
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -171,6 +174,26 @@ def test_rename_takes_the_clients_value_and_ids_are_generated(gateway_url: str) 
     assert "authorization" not in a
 
 
+def test_a_repeated_client_header_reaches_the_subgraph_with_every_value(
+    gateway_url: str,
+) -> None:
+    """As Apollo Router: all the lines of a repeated header are propagated (fedgate sends
+    them as one comma-joined line, which HTTP defines as the same), by name and by regex."""
+    headers = [
+        ("authorization", "Bearer one"),
+        ("x-trace-id", "t1"),
+        ("authorization", "Bearer two"),
+        ("x-trace-id", "t2"),
+        ("x-tenant", "acme"),
+        ("x-tenant", "beta"),
+    ]
+    r = httpx.post(gateway_url, json={"query": QUERY}, headers=headers)
+    a = seen(r, "a")
+    assert a["authorization"] == "Bearer one, Bearer two"
+    assert a["x-trace-id"] == "t1, t2"
+    assert a["x-tenant-id"] == "acme, beta"
+
+
 def test_two_clients_never_share_a_subgraph_call(gateway_url: str) -> None:
     """In-flight sharing keys on the outgoing headers: concurrent identical queries with
     different Authorization each see their own."""
@@ -281,3 +304,57 @@ def test_response_rules_keep_every_cookie_and_the_strictest_cache_control(
     only_a = httpx.post(response_gateway_url, json={"query": "{ echoA { name } }"})
     assert only_a.headers["cache-control"] == "public, max-age=60"
     assert only_a.headers.get_list("set-cookie") == ["echoA=1; Path=/", "seen-echoA=yes"]
+
+
+ACCESS_LOG_YAML = """\
+supergraph:
+  listen: 127.0.0.1:{port}
+fedgate:
+  access_log:
+    enabled: true
+    format: json
+"""
+
+
+def access_lines(proc: Any, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+    """The first ``count`` access log lines on the process's standard error (uvicorn's own
+    lines, which are not JSON, are skipped). Read from the descriptor: a buffered reader
+    would hold lines that ``select`` cannot see."""
+    fd = proc.stderr.fileno()
+    text = ""
+    while True:
+        lines = [json.loads(t) for t in text.splitlines() if t.startswith("{")]
+        if len(lines) >= count:
+            return lines[:count]
+        ready, _, _ = select.select([fd], [], [], timeout)
+        assert ready, f"no access log line within {timeout} s; standard error: {text}"
+        chunk = os.read(fd, 65536).decode()
+        assert chunk, f"the gateway closed its standard error: {text}"
+        text += chunk
+
+
+def test_the_access_log_has_one_json_line_per_request(subgraphs: Path) -> None:
+    port = free_port()
+    config = subgraphs.parent / f"router-{port}.yaml"
+    config.write_text(ACCESS_LOG_YAML.format(port=port))
+    argv = fedgate("serve", "--supergraph", str(subgraphs), "--config", str(config))
+    url = f"http://127.0.0.1:{port}/graphql"
+    with running(argv, health_url=f"http://127.0.0.1:{port}/health") as proc:
+        query = "query Both " + QUERY
+        headers = {"x-request-id": "log-1", "traceparent": TRACEPARENT}
+        r = httpx.post(url, json={"query": query, "operationName": "Both"}, headers=headers)
+        assert r.status_code == 200
+        only_a = httpx.post(url, json={"query": "{ echoA { name } }"})
+        bad = httpx.post(url, json={"query": "{ nope }"})
+        assert bad.status_code == 400
+        first, second, third = access_lines(proc, 3)
+    assert first["request_id"] == "log-1" and first["operation_name"] == "Both"
+    assert first["status"] == 200 and first["method"] == "POST" and first["path"] == "/graphql"
+    assert first["subgraph_calls"] == 2 and sorted(first["subgraphs"]) == ["a", "b"]
+    assert first["client"] == "127.0.0.1"
+    assert first["trace_id"] == TRACEPARENT.split("-")[1]
+    assert isinstance(first["duration_ms"], float) and first["duration_ms"] > 0
+    assert second["request_id"] == only_a.headers["x-request-id"]
+    assert second["subgraph_calls"] == 1 and second["subgraphs"] == ["a"]
+    assert second["operation_name"] is None and "trace_id" not in second
+    assert third["status"] == 400 and third["subgraph_calls"] == 0

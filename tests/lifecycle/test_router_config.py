@@ -176,7 +176,17 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ("fedgate:\n  plugins:\n    - config: {}\n", 3, "missing required key 'path'"),
         ("subscription:\n  enabled: true\n", 1, "subscription: not supported yet by fedgate"),
         ("authentication: {}\n", 1, "authentication: not supported yet by fedgate"),
-        ("limits:\n  max_height: 3\n", 2, "limits.max_height: not supported yet by fedgate"),
+        ("limits:\n  max_height: 0\n", 2, "limits.max_height: must be at least 1"),
+        (
+            "fedgate:\n  access_log:\n    format: xml\n",
+            3,
+            "fedgate.access_log.format: 'xml' does not match ^json$",
+        ),
+        (
+            "limits:\n  http1_max_request_headers: 3\n",
+            2,
+            "limits.http1_max_request_headers: not supported yet by fedgate",
+        ),
         (
             "headers:\n  all:\n    request:\n      - propagate:\n          named: a\n"
             "          matching: b\n",
@@ -262,9 +272,29 @@ def test_limits_in_apollo_routers_newer_layout(tmp_path: Path) -> None:
     text = "limits:\n  router:\n    http_max_request_bytes: 500\n    max_depth: 7\n"
     config = load_config(write(tmp_path, text), environ={})
     assert config.max_request_bytes == 500 and config.limits.max_depth == 7
+    text = "limits:\n  router:\n    http2_max_headers_list_bytes: 3\n"
     with pytest.raises(ConfigError) as info:
-        load_config(write(tmp_path, "limits:\n  router:\n    max_height: 3\n"), environ={})
-    assert "router.yaml:3: limits.router.max_height: not supported yet" in info.value.message
+        load_config(write(tmp_path, text), environ={})
+    assert "router.yaml:3: limits.router.http2_max_headers_list_bytes: not supported yet" in (
+        info.value.message
+    )
+
+
+def test_access_log_key_and_environment(tmp_path: Path) -> None:
+    assert load_config(None, environ={}).access_log is False
+    text = "fedgate:\n  access_log:\n    enabled: true\n    format: json\n"
+    assert load_config(write(tmp_path, text), environ={}).access_log is True
+    assert load_config(None, environ={"FEDGATE_ACCESS_LOG": "true"}).access_log is True
+
+
+def test_apollos_opt_in_operation_limits(tmp_path: Path) -> None:
+    text = (
+        "limits:\n  max_height: 200\n  max_root_fields: 20\n  parser_max_recursion: 90\n"
+        "  warn_only: true\n"
+    )
+    limits = load_config(write(tmp_path, text), environ={}).limits
+    assert (limits.max_height, limits.max_root_fields) == (200, 20)
+    assert limits.max_recursion == 90 and limits.warn_only
 
 
 def test_response_header_rules(tmp_path: Path) -> None:
