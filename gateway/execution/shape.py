@@ -1,17 +1,14 @@
 """Shapes the merged subgraph data into exactly the client's response.
 
 Walks a ``SelectionShape`` (see ``shape_compile.py``): request order, aliases, fragments by
-``__typename``, result coercion of enums and built-in scalars against the API schema, and the
-spec's null propagation.
+``__typename``, enum checks against the API schema, and the spec's null propagation.
 
 Where the merged data breaks the API schema (a null in a non-null position that no subgraph error
 explains, an enum value or a ``__typename`` the API schema does not have, a scalar where an
 object or a list belongs), the value becomes null, as in Apollo Gateway and Hive Router, and the
 reason is a *value completion* note, not a response error (docs/decisions/
 00xx-errors-beside-nulls.md). A null gets a note only where no error or earlier note explains it
-(one at the same path, above it, or below it). A built-in scalar of the wrong type (a ``"yes"``
-for a ``Boolean``) is one of these: null with Apollo Gateway's "Invalid value found for field"
-note (docs/decisions/00xx-leaf-coercion.md).
+(one at the same path, above it, or below it).
 """
 
 from __future__ import annotations
@@ -20,14 +17,7 @@ from typing import Any
 
 from .errors import error_paths_cover
 from .representations import ResponsePath
-from .shape_compile import (
-    EnumShape,
-    FieldKind,
-    ListShape,
-    ScalarShape,
-    SelectionShape,
-    ValueShape,
-)
+from .shape_compile import EnumShape, FieldKind, ListShape, SelectionShape, ValueShape
 
 __all__ = ["shape_response"]
 
@@ -94,11 +84,11 @@ def _object(
             return None
     elif sel.leaves is not None:
         out = {key: data.get(key) for key in sel.leaves}
-        if all(map(_contains, sel.leaf_types, map(type, out.values()))) and (
-            not sel.ints or _ints_valid(sel.ints, out)
-        ):
+        for key in sel.required:
+            if out[key] is None:
+                break  # the general walk below reports it and nulls the parent
+        else:
             return out
-        # else the general walk below coerces or reports the value (and nulls the parent)
     out = {}
     for key, kind, non_null, shape, coordinate, typename, source in fields:
         if kind == _TYPENAME:
@@ -112,10 +102,6 @@ def _object(
                     if type(value) is dict
                     else _not_object(value, (path, key), coordinate, errs)
                 )
-            elif type(value) in shape.valid:
-                pass  # most fields are scalars, and most scalars are valid as they are
-            elif type(shape) is ListShape:
-                value = _list(shape, value, (path, key), coordinate, errs)
             else:
                 value = _complete(shape, value, (path, key), coordinate, errs)
         if value is None and non_null:
@@ -125,42 +111,7 @@ def _object(
     return out
 
 
-def _ints_valid(keys: tuple[str, ...], out: dict[str, Any]) -> bool:
-    for key in keys:
-        v = out[key]
-        if v is not None and not _INT_MIN <= v <= _INT_MAX:
-            return False
-    return True
-
-
-_contains = frozenset.__contains__
-_INT_MIN = -(2**31)
-_INT_MAX = 2**31 - 1
-
-
-def _scalar(shape: ScalarShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
-    """Result coercion of a built-in scalar (GraphQL spec, "Scalars"): a value of another type
-    is null plus an error, never passed through. Only lossless conversions are made: an ID
-    given as an int is its decimal string and an Int given as an integral float an int.
-    The message is Apollo Gateway's for the same value (which it reports under
-    ``extensions.valueCompletion``)."""
-    t = type(value)
-    if shape.name == "Int":
-        if t is float and value.is_integer():
-            value, t = int(value), int
-        if t is int and _INT_MIN <= value <= _INT_MAX:
-            return value
-    elif t in shape.valid:
-        return value
-    elif shape.name == "ID" and t is int:
-        return str(value)
-    errs.add(f"Invalid value found for field {coordinate}.", path)
-    return None
-
-
 def _complete(shape: ValueShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
-    if type(shape) is ScalarShape:
-        return _scalar(shape, value, path, coordinate, errs)
     if type(shape) is SelectionShape:
         if type(value) is dict:
             return _object(shape, value, path, errs)
@@ -194,10 +145,6 @@ def _list(shape: ListShape, value: Any, path: _Path, coordinate: str, errs: _Err
         return None
     item = shape.item
     item_non_null = shape.item_non_null
-    if type(item) is ScalarShape and item.valid.issuperset(map(type, value)):
-        # a list of valid scalars (the common case) is kept as it is; ``valid`` has no
-        # NoneType when the items are non-null, so a null item takes the walk below
-        return value
     out: list[Any] = []
     if type(item) is SelectionShape:
         # The common case (a list of objects), without the generic dispatch per item.

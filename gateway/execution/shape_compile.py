@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, NamedTuple
 
 from graphql import (
     BooleanValueNode,
@@ -22,7 +22,6 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLScalarType,
     GraphQLSchema,
     GraphQLUnionType,
     InlineFragmentNode,
@@ -38,7 +37,6 @@ __all__ = [
     "FieldKind",
     "FieldShape",
     "ListShape",
-    "ScalarShape",
     "SelectionShape",
     "ShapeCompiler",
     "ValueShape",
@@ -47,10 +45,6 @@ __all__ = [
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
 CompositeType = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
-
-# Every value shape has ``valid``: the Python types of a value that is correct as it is, so the
-# shaping walk (``shape.py``) skips it with one set look-up. Only built-in scalars have any.
-_NONE: frozenset[type] = frozenset()
 
 
 class FieldKind:
@@ -63,50 +57,6 @@ class FieldKind:
 class EnumShape:
     name: str
     values: frozenset[str]
-    valid: ClassVar[frozenset[type]] = _NONE
-
-
-@dataclass(frozen=True, slots=True)
-class ScalarShape:
-    """A built-in scalar leaf, for result coercion in ``shape.py`` (custom scalars pass through
-    unchecked: their ``value`` is None). ``valid`` has ``NoneType`` unless the field is
-    non-null; an Int has no valid type, as its range must be checked too."""
-
-    name: str
-    valid: frozenset[type]
-
-
-# The JSON types each built-in scalar accepts as they are; bool is not int here (type() is
-# compared, not isinstance). An ID given as an int becomes a string and an Int given as an
-# integral float an int, in the slow path.
-_SCALAR_TYPES: dict[str, frozenset[type]] = {
-    "Int": _NONE,
-    "Float": frozenset({int, float}),
-    "String": frozenset({str}),
-    "Boolean": frozenset({bool}),
-    "ID": frozenset({str}),
-}
-_NULLABLE = frozenset({type(None)})
-
-
-# Any JSON value: what a custom scalar's leaf may be.
-_JSON_TYPES = frozenset({str, int, float, bool, list, dict})
-
-
-def _leaf_types(f: FieldShape) -> frozenset[type]:
-    """The types of a leaf value that needs no coercion (Int: its range aside)."""
-    if type(f.value) is ScalarShape:
-        types = frozenset({int}) if f.value.name == "Int" else f.value.valid
-    else:
-        types = _JSON_TYPES
-    return types if f.non_null else types | _NULLABLE
-
-
-def scalar_shape(t: GraphQLScalarType, non_null: bool) -> ScalarShape | None:
-    valid = _SCALAR_TYPES.get(t.name)
-    if valid is None:
-        return None
-    return ScalarShape(t.name, valid if non_null else valid | _NULLABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +64,6 @@ class ListShape:
     item: ValueShape | None
     item_non_null: bool
     coordinate: str
-    valid: ClassVar[frozenset[type]] = _NONE
 
 
 class FieldShape(NamedTuple):
@@ -140,13 +89,11 @@ class SelectionShape:
         "_by_type",
         "_compiler",
         "concrete",
-        "ints",
-        "leaf_types",
         "leaves",
         "parent",
+        "required",
         "selection_sets",
     )
-    valid = _NONE
 
     def __init__(
         self,
@@ -160,27 +107,17 @@ class SelectionShape:
         self._by_type: dict[object, tuple[FieldShape, ...] | None] = {}
         self.concrete: tuple[FieldShape, ...] | None = None
         # For an object selection of scalars only (most objects of a large response): the
-        # response keys, and per key the types of a value valid as it is (``ints``: keys of
-        # Ints, range-checked too), so shaping is one dict comprehension and one C-level pass.
+        # response keys, and those that must not be null, so shaping is one dict comprehension.
         self.leaves: tuple[str, ...] | None = None
-        self.leaf_types: tuple[frozenset[type], ...] = ()
-        self.ints: tuple[str, ...] = ()
+        self.required: tuple[str, ...] = ()
         if isinstance(parent, GraphQLObjectType):
             self.concrete = compiler.fields(self, parent)
             if all(
-                f.kind == FieldKind.VALUE
-                and (f.value is None or type(f.value) is ScalarShape)
-                and f.source == f.key
+                f.kind == FieldKind.VALUE and f.value is None and f.source == f.key
                 for f in self.concrete
             ):
-                self._leaf_checks(self.concrete)
-
-    def _leaf_checks(self, fields: tuple[FieldShape, ...]) -> None:
-        self.leaves = tuple(f.key for f in fields)
-        self.leaf_types = tuple(_leaf_types(f) for f in fields)
-        self.ints = tuple(
-            f.key for f in fields if type(f.value) is ScalarShape and f.value.name == "Int"
-        )
+                self.leaves = tuple(f.key for f in self.concrete)
+                self.required = tuple(f.key for f in self.concrete if f.non_null)
 
     def fields_for(self, typename: object) -> tuple[FieldShape, ...] | None:
         """The fields for an object whose ``__typename`` is ``typename``; None when the API
@@ -201,7 +138,7 @@ class SelectionShape:
             return None
 
 
-ValueShape = EnumShape | ListShape | ScalarShape | SelectionShape
+ValueShape = EnumShape | ListShape | SelectionShape
 
 
 class ShapeCompiler:
@@ -284,14 +221,12 @@ class ShapeCompiler:
         if isinstance(t, GraphQLList):
             item_non_null, item = self._value(t.of_type, subs, coordinate)
             if item is None and not item_non_null:
-                return non_null, None  # a list of nullable custom scalars needs no checking
+                return non_null, None  # a list of nullable scalars needs no checking
             return non_null, ListShape(item, item_non_null, coordinate)
         if isinstance(t, GraphQLEnumType):
             return non_null, EnumShape(t.name, frozenset(t.values))
         if isinstance(t, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
             return non_null, SelectionShape(t, subs, self)
-        if isinstance(t, GraphQLScalarType):
-            return non_null, scalar_shape(t, non_null)
         return non_null, None
 
     def _collect(
