@@ -11,11 +11,11 @@ import argparse
 import asyncio
 import sys
 
-from .dataserver import DataServer
 from .compare import outcome
+from .dataserver import DataServer
+from .generator import Operation
 from .harness import Harness
 from .references import unavailable
-from .generator import Operation
 from .regressions import read_all, replay_one, set_expected, set_xfail
 from .runner import CaseReport, run_case, summary
 from .sources import discover
