@@ -225,7 +225,8 @@ class RepBuilder:
                 elif value is _MISSING:
                     continue
                 rep[name] = value
-        return rep if _identifies(rep) else None
+        # _identifies, inlined: this is the hot path
+        return rep if len(rep) > 1 or (rep and "__typename" not in rep) else None
 
     def _fill(self, sel: _RSel, obj: dict[str, Any], rep: dict[str, Any]) -> bool:
         for f in sel.fields:
