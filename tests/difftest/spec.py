@@ -134,6 +134,7 @@ class _Walk:
             elif isinstance(sel, FragmentSpreadNode):
                 definition = self.fragments.get(sel.name.value)
                 if definition is not None:
+                    yield definition, parent  # its type condition counts like an inline one
                     yield from self._flat(
                         definition.selection_set, definition.type_condition.name.value
                     )
@@ -150,7 +151,8 @@ class _Walk:
     def _deviates(self, sets: _Sets) -> bool:
         for selection_set, own in sets:
             for sel, _ in self._flat(selection_set, own):
-                if not isinstance(sel, InlineFragmentNode) or sel.type_condition is None:
+                fragment = isinstance(sel, InlineFragmentNode | FragmentDefinitionNode)
+                if not fragment or sel.type_condition is None:
                     continue
                 cond = self.schema.type_map.get(sel.type_condition.name.value)
                 abstract = isinstance(cond, GraphQLUnionType | GraphQLInterfaceType)

@@ -55,3 +55,9 @@ def test_interface_objects_read_from_the_supergraph() -> None:
         "interface Node\n  @join__type(graph: A)\n{\n  id: ID!\n}\n"
     )
     assert interface_objects(sdl) == frozenset({"Account"})
+
+
+def test_named_fragment_on_the_union_is_recognised() -> None:
+    text = "{ categories { ...F } } fragment F on SearchResult { ... on Category { name } }"
+    fedgate = Outcome({"categories": [{"name": "a"}]}, False)
+    assert recognised(SCHEMA, frozenset(), text, fedgate, Outcome({"categories": [{}]}, False))
