@@ -144,8 +144,11 @@ class RepBuilder:
     """Builds one representation per object from a fetch's ``requires`` selection.
 
     Precomputed once per plan. An object yields no representation when its type matches no
-    fragment, a selected field is missing, or a field is null where the API schema does not
-    allow null (a null key means the parent is broken; asking the subgraph would be wrong).
+    fragment or a field is null where the API schema does not allow null (a null key means the
+    parent is broken; asking the subgraph would be wrong). A field missing from the object is
+    left out of the representation, as Apollo and Hive leave it out: one fetch serves several
+    selections of the same field, and a selection skipped by ``@skip``/``@include`` did not
+    fetch the fields only it required (the other selections' fields still have to be asked).
     """
 
     __slots__ = ("_flat", "_matcher", "_sel", "_single")
@@ -162,7 +165,7 @@ class RepBuilder:
         if self._flat is not None:
             return self._build_flat(self._flat, obj)
         rep: dict[str, Any] = {}
-        if not self._fill(self._sel, obj, rep) or not rep:
+        if not self._fill(self._sel, obj, rep) or not _identifies(rep):
             return None
         return rep
 
@@ -220,15 +223,16 @@ class RepBuilder:
                     if not null_ok:
                         return None
                 elif value is _MISSING:
-                    return None
+                    continue
                 rep[name] = value
-        return rep or None
+        # _identifies, inlined: this is the hot path
+        return rep if len(rep) > 1 or (rep and "__typename" not in rep) else None
 
     def _fill(self, sel: _RSel, obj: dict[str, Any], rep: dict[str, Any]) -> bool:
         for f in sel.fields:
-            if f.key not in obj:
-                return False
-            value = obj[f.key]
+            value = obj.get(f.key, _MISSING)
+            if value is _MISSING:
+                continue
             if value is None:
                 if not f.null_ok:
                     return False
@@ -257,6 +261,12 @@ class RepBuilder:
             return None
         rep: dict[str, Any] = {}
         return rep if self._fill(sel, value, rep) else None
+
+
+def _identifies(rep: dict[str, Any]) -> bool:
+    """Whether a representation holds more than ``__typename`` (without any key field it
+    names no entity: the object is broken, e.g. its key fetch failed)."""
+    return len(rep) > 1 or (len(rep) == 1 and "__typename" not in rep)
 
 
 _MISSING: Any = object()

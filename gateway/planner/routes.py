@@ -122,6 +122,11 @@ def _subtree_misses(
     for s in sels:
         if isinstance(s, Fragment):
             tc = s.type_condition or type_name
+            if not meta.in_graph(tc, graph):
+                # a type the subgraph does not know is never an object it returns: the
+                # fragment selects nothing there (it is pruned for it), so it costs no jump
+                # (a field typed `Book` there is not worse for `... on Song { length }`)
+                continue
             misses += _subtree_misses(meta, graph, tc, s.selections, provided)
         elif s.name != "__typename":
             given = provided_field(provided, type_name, s.name, meta)

@@ -11,10 +11,12 @@ import argparse
 import asyncio
 import sys
 
+from .compare import outcome
 from .dataserver import DataServer
+from .generator import Operation
 from .harness import Harness
 from .references import unavailable
-from .regressions import read_all, replay_one, set_xfail
+from .regressions import read_all, replay_one, set_expected, set_xfail
 from .runner import CaseReport, run_case, summary
 from .sources import discover
 
@@ -37,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="set xfail (the class label) on failing files, drop it from passing ones",
     )
+    sub.add_parser(
+        "refresh",
+        help="ask both references again for every regression; rewrite 'expected' where they "
+        "agree on another answer than the file holds",
+    )
     args = parser.parse_args(argv)
     if args.command == "replay":
         return asyncio.run(_replay(args.mark))
@@ -44,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     if reason:
         print(f"difftest: {reason}", file=sys.stderr)
         return 2
+    if args.command == "refresh":
+        return asyncio.run(_refresh())
     cases = discover(args.case)
     if not cases:
         print(f"difftest: no case matches {args.case!r}", file=sys.stderr)
@@ -95,6 +104,30 @@ async def _replay(mark: bool) -> int:
                 set_xfail(name, None if ok else record.get("class", "still fails"))
     print(f"{failing} failing of {len(read_all())}")
     return 1 if failing else 0
+
+
+async def _refresh() -> int:
+    """A regression's answer is the references' answer when it was written; where the data
+    rules or the supergraph changed since, the file's answer is stale: ask them again."""
+    changed = 0
+    async with Harness() as harness:
+        for name, record in read_all():
+            cases = discover(record["case"])
+            if not cases:
+                continue
+            await harness.load(cases[0])
+            op = Operation(record["operation"], record["variables"])
+            hive = outcome(await harness.reference_answer("hive", record["case"], op))
+            apollo = outcome(await harness.reference_answer("apollo", record["case"], op))
+            if hive != apollo or hive.failed:
+                print(f"refs≠ {name}")
+                continue
+            if hive.as_json() != record["expected"]:
+                changed += 1
+                set_expected(name, hive.as_json())
+                print(f"refreshed {name}")
+    print(f"{changed} regression answers refreshed")
+    return 0
 
 
 if __name__ == "__main__":

@@ -8,9 +8,14 @@
      "fedgate": {"batch": {...}},                      # what fedgate answered when found
      "found": "python -m tests.difftest run --case ... --seed ...",
      "class": "1: empty selection set sent to a subgraph",   # a first guess, for triage
-     "xfail": "reason"}                                # optional: still failing, known
+     "xfail": "reason",                                # optional: still failing, known
+     "spec": {"answer": {"data": ..., "errors": false},  # optional: both references are
+              "reason": "..."}}                          # wrong per the spec; fedgate must
+                                                         # answer this instead of "expected"
 
 ``test_regressions.py`` replays each file against fedgate and the data server only.
+``expected_of`` is the answer fedgate must give: the spec's where a file has one (see
+``docs/decisions/00xx-references-against-the-spec.md``), else the references'.
 """
 
 from __future__ import annotations
@@ -26,7 +31,17 @@ from .fedgate import MODES, Fedgate
 from .generator import Operation
 from .sources import ROOT
 
-__all__ = ["REGRESSIONS", "read_all", "replay", "replay_one", "set_xfail", "write"]
+__all__ = [
+    "REGRESSIONS",
+    "expected_of",
+    "read_all",
+    "replay",
+    "replay_one",
+    "set_expected",
+    "set_xfail",
+    "spec_answers",
+    "write",
+]
 
 REGRESSIONS = Path(__file__).resolve().parent / "regressions"
 
@@ -57,8 +72,9 @@ def write(
     }
     if path.is_file():
         old = json.loads(path.read_text(encoding="utf-8"))
-        if "xfail" in old:
-            record["xfail"] = old["xfail"]
+        for kept in ("xfail", "spec"):
+            if kept in old:
+                record[kept] = old[kept]
     path.write_text(json.dumps(record, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     return path
 
@@ -87,13 +103,38 @@ async def replay(data: DataServer, record: dict[str, Any]) -> dict[str, Any]:
         await fedgate.close()
 
 
+def expected_of(record: dict[str, Any]) -> dict[str, Any]:
+    """The answer fedgate must give: the spec's where both references are wrong, else theirs."""
+    spec = record.get("spec")
+    return dict(spec["answer"]) if spec else dict(record["expected"])
+
+
+def spec_answers() -> dict[tuple[str, str], dict[str, Any]]:
+    """(case, operation key) -> the spec's answer, for the known reference deviations: the
+    verdict counts fedgate giving that answer as "references wrong (spec)", not odd one out."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for _, record in read_all():
+        if "spec" in record:
+            op = Operation(record["operation"], record["variables"])
+            out[(record["case"], op.key())] = record["spec"]["answer"]
+    return out
+
+
 async def replay_one(data: DataServer, record: dict[str, Any]) -> bool:
-    expected = record["expected"]
+    expected = expected_of(record)
     answers = await replay(data, record)
     return all(
         (outcome(body).data, outcome(body).errors) == (expected["data"], expected["errors"])
         for body in answers.values()
     )
+
+
+def set_expected(name: str, expected: dict[str, Any]) -> None:
+    """Rewrite the references' answer (``refresh``: both references asked again agree)."""
+    path = REGRESSIONS / f"{name}.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["expected"] = expected
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 def set_xfail(name: str, reason: str | None) -> None:

@@ -29,6 +29,7 @@ class CaseReport:
     odd: int = 0
     refs_disagree: int = 0
     other: int = 0
+    refs_wrong: int = 0  # known deviations of both references from the spec (spec.py)
     key_order: int = 0
     note: str = ""
     seconds: float = 0.0
@@ -79,6 +80,8 @@ async def run_case(
             report.refs_disagree += 1
         elif kind == "other":
             report.other += 1
+        elif kind == "refs_wrong":
+            report.refs_wrong += 1
     if do_shrink:
         await _record(harness, case, report, seed)
     report.seconds = time.monotonic() - started
@@ -140,10 +143,12 @@ def _signature(judged: Judged) -> tuple[Any, ...]:
 
 
 def summary(reports: list[CaseReport]) -> str:
-    lines = [f"{'case':44} {'ops':>5} {'odd':>5} {'refs≠':>6} {'other':>6} {'order':>6}  note"]
+    head = f"{'ops':>5} {'odd':>5} {'refs≠':>6} {'other':>6} {'spec':>5} {'order':>6}"
+    lines = [f"{'case':44} {head}  note"]
     for r in reports:
         note = r.note or ", ".join(r.regressions)
-        counts = f"{r.ops:5} {r.odd:5} {r.refs_disagree:6} {r.other:6} {r.key_order:6}"
+        counts = f"{r.ops:5} {r.odd:5} {r.refs_disagree:6} {r.other:6} {r.refs_wrong:5} "
+        counts += f"{r.key_order:6}"
         lines.append(f"{r.case:44} {counts}  {note}")
     total = CaseReport("TOTAL")
     for r in reports:
@@ -151,10 +156,12 @@ def summary(reports: list[CaseReport]) -> str:
         total.odd += r.odd
         total.refs_disagree += r.refs_disagree
         total.other += r.other
+        total.refs_wrong += r.refs_wrong
         total.key_order += r.key_order
     odd_cases = sum(1 for r in reports if r.odd)
     lines.append(
         f"{'TOTAL':44} {total.ops:5} {total.odd:5} {total.refs_disagree:6} {total.other:6} "
-        f"{total.key_order:6}  fedgate odd one out in {odd_cases} of {len(reports)} cases"
+        f"{total.refs_wrong:5} {total.key_order:6}  "
+        f"fedgate odd one out in {odd_cases} of {len(reports)} cases"
     )
     return "\n".join(lines)

@@ -65,7 +65,12 @@ CASES = [c for c in discover() if _shared_fields(lenient_load(c.sdl, c.id))]
 def test_subgraphs_sharing_a_field_answer_the_same(case: Case) -> None:
     supergraph, subgraphs = _served(case)
     checked = 0
+    comparable = 0  # shared fields of a type two of its subgraphs resolve as an entity
     for type_name, field_name, graphs in _shared_fields(supergraph):
+        entity_graphs = [g for g in graphs if type_name in subgraphs[g].view.entity_types]
+        if len(entity_graphs) < 2:
+            continue  # a value type's field: reached only through its parent, not _entities
+        comparable += 1
         for n in range(12):
             rep = _flat_key(supergraph, type_name, n)
             if rep is None:
@@ -80,6 +85,8 @@ def test_subgraphs_sharing_a_field_answer_the_same(case: Case) -> None:
                 answers.append(body["data"]["_entities"])
             assert all(a == answers[0] for a in answers), (type_name, field_name, answers)
             checked += len(answers) > 1
+    if not comparable:
+        pytest.skip("no field shared by two subgraphs that resolve its type as an entity")
     assert checked > 0
 
 

@@ -6,6 +6,7 @@ object types every subgraph serving the field can return are asked for
 from __future__ import annotations
 
 from .harness import expected, plan, supergraph
+from .test_subgraph_operations import FEATURED_BOOKS, FEATURES, SHOP
 
 SONGS = """
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@shareable"])
@@ -93,6 +94,46 @@ def test_fragment_only_on_a_member_not_shared() -> None:
                 }
               }
             }
+          },
+        }
+        """
+    )
+
+
+def test_fragment_on_a_member_one_subgraph_lacks_does_not_pick_the_other() -> None:
+    # `feature` is `Book` in books, `Media = Book | Song` in features: `Song` is never its value
+    # (the common members are `Book` only), so `... on Song` must not make features look cheaper
+    # than books, or the answer depends on the choice (difftest planner-f52837fedb9447ca-060cebf7)
+    sg = supergraph(shop=SHOP, features=FEATURES, books=FEATURED_BOOKS)
+    assert plan(sg, "{ products { feature { ... on Song { length } } } }") == expected(
+        """
+        QueryPlan {
+          Sequence {
+            Fetch(service: "shop") {
+              {
+                products {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "books") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Product {
+                    feature {
+                      __typename
+                    }
+                  }
+                }
+              },
+            },
           },
         }
         """
