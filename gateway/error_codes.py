@@ -86,7 +86,7 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "`extensions.valueCompletion`, per path",
         "Merged subgraph data breaks the API schema there (an unexplained null in a non-null "
         "position, an enum value or a `__typename` the API schema lacks): the value is null, "
-        "and this note is not an error (docs/decisions/00xx-errors-beside-nulls.md).",
+        "and this note is not an error (docs/decisions/0008-errors-beside-nulls.md).",
     ),
     "GATEWAY_TIMEOUT": (
         "response, per affected path; HTTP 504",

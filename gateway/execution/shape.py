@@ -7,7 +7,7 @@ Where the merged data breaks the API schema (a null in a non-null position that 
 explains, an enum value or a ``__typename`` the API schema does not have, a scalar where an
 object or a list belongs), the value becomes null, as in Apollo Gateway and Hive Router, and the
 reason is a *value completion* note, not a response error (docs/decisions/
-00xx-errors-beside-nulls.md). A null gets a note only where no error or earlier note explains it
+0008-errors-beside-nulls.md). A null gets a note only where no error or earlier note explains it
 (one at the same path, above it, or below it).
 """
 

@@ -177,7 +177,7 @@ class Metadata:
         """The object types an abstract field several subgraphs resolve may have: only those
         every one of them can return. A shareable field answers the same from any subgraph,
         so a member one of them lacks is never its value (Apollo's and Hive's planners
-        intersect the same way; docs/decisions/00xx-partial-unions.md). None: one subgraph,
+        intersect the same way; docs/decisions/0013-partial-unions.md). None: one subgraph,
         or not abstract."""
         definition = self.field(parent, field_name)
         graphs = self.field_graphs(parent, field_name)

@@ -6,7 +6,7 @@ a second), a changed supergraph URL (polled with ``If-None-Match`` every
 thread; what to do with the result is the app's ``install`` callback, which swaps it in. A
 load that fails is logged with its code and the old gateway keeps serving. Reloads run one at
 a time; content already loaded (or already refused) is not loaded again unless forced.
-docs/decisions/00xx-hot-reload.md says why stat polling rather than inotify.
+docs/decisions/0010-hot-reload.md says why stat polling rather than inotify.
 """
 
 from __future__ import annotations

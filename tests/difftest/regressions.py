@@ -15,7 +15,7 @@
 
 ``test_regressions.py`` replays each file against fedgate and the data server only.
 ``expected_of`` is the answer fedgate must give: the spec's where a file has one (see
-``docs/decisions/00xx-references-against-the-spec.md``), else the references'.
+``docs/decisions/0015-references-against-the-spec.md``), else the references'.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Known deviations of both references from the GraphQL spec (issue 8: "where the references
-disagree with the spec, follow the spec"; docs/decisions/00xx-references-against-the-spec.md).
+disagree with the spec, follow the spec"; docs/decisions/0015-references-against-the-spec.md).
 
 Where Hive and Apollo agree on an answer the spec rules out and fedgate gives the spec's answer,
 the operation counts as "references wrong (spec)" (column ``spec``), not as fedgate the odd one

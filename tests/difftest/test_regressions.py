@@ -8,7 +8,7 @@ so fixing it turns the test red until the marker is removed
 (``python -m tests.difftest replay --mark`` rewrites the markers from a replay).
 
 A file with ``"spec": {"answer": ..., "reason": ...}`` is one where both references are wrong
-per the GraphQL spec (docs/decisions/00xx-references-against-the-spec.md): fedgate must give
+per the GraphQL spec (docs/decisions/0015-references-against-the-spec.md): fedgate must give
 the spec's answer, and the test fails if it ever starts answering as the references do.
 """
 

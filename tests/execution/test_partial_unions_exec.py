@@ -2,7 +2,7 @@
 member the other subgraph's union lacks (a value that breaks the shareable contract, which is
 what tells the rule apart). The answers are the ones Apollo Gateway and Hive Gateway (Rust
 planner) give on these subgraphs: a fragment on a member not every serving subgraph has is not
-asked, so its fields answer null (docs/decisions/00xx-partial-unions.md). Plans in
+asked, so its fields answer null (docs/decisions/0013-partial-unions.md). Plans in
 ``tests/planner/test_partial_unions.py``."""
 
 from __future__ import annotations

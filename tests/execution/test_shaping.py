@@ -113,7 +113,7 @@ async def test_null_in_non_null_field_nulls_the_nearest_nullable_ancestor() -> N
     data = {"me": {"name": None, "username": "@ada"}, "topProducts": [{"price": None}]}
     result = await shape("{ me { username name } topProducts { price } }", data)
     # me is nullable → null; topProducts items are nullable → null; the list itself survives.
-    # No error: the reasons are value completion notes (docs/decisions/00xx-errors-beside-nulls).
+    # No error: the reasons are value completion notes (docs/decisions/0008-errors-beside-nulls).
     assert result["data"] == {"me": None, "topProducts": [None]}
     assert "errors" not in result
     assert result["extensions"]["valueCompletion"] == [

@@ -3,7 +3,7 @@
 graphql-core runs the client's operation over the merged tree (resolving each field by its
 response key, abstract types by ``__typename``), which is the spec's reference behaviour for
 selection, fragments, skip/include and null propagation. The gateway must produce the same
-``data``, and a value completion note (not an error: docs/decisions/00xx-errors-beside-nulls.md)
+``data``, and a value completion note (not an error: docs/decisions/0008-errors-beside-nulls.md)
 where the executor has an error, without ever calling the executor.
 """
 

@@ -1,6 +1,6 @@
 """Executed: where the merged data breaks the API schema, the value is null and the reason is
 a ``valueCompletion`` note, not a response error — what Apollo Gateway answers (Hive Router
-also answers without errors). See docs/decisions/00xx-errors-beside-nulls.md. Both plan modes.
+also answers without errors). See docs/decisions/0008-errors-beside-nulls.md. Both plan modes.
 
 * an object whose ``__typename`` is ``@inaccessible`` (not in the API schema) is null;
 * an enum value the API schema does not have is null;

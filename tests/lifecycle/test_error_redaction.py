@@ -94,7 +94,7 @@ async def test_include_subgraph_errors_all_and_per_subgraph(
 
 async def test_every_error_a_client_gets_has_a_code() -> None:
     # `{ name }` (a null for a non-null field) is a value completion note, not an error
-    # (docs/decisions/00xx-errors-beside-nulls.md): it has a code too
+    # (docs/decisions/0008-errors-beside-nulls.md): it has a code too
     note = (await ask(GatewayConfig(), "{ name }"))["extensions"]["valueCompletion"]
     assert [n["extensions"]["code"] for n in note] == ["INVALID_GRAPHQL"]
     queries = [

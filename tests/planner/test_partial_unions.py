@@ -1,6 +1,6 @@
 """Unions (and interfaces) whose members differ per subgraph, under @shareable fields: only the
 object types every subgraph serving the field can return are asked for
-(docs/decisions/00xx-partial-unions.md); as Apollo's and Hive's planners do. Executed in
+(docs/decisions/0013-partial-unions.md); as Apollo's and Hive's planners do. Executed in
 ``tests/execution/test_partial_unions_exec.py``."""
 
 from __future__ import annotations

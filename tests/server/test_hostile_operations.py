@@ -5,7 +5,7 @@ answering while they arrive. Before the budgets, the bomb took 78 s of CPU on th
 
 The time limits here only guard against a hang (one worker, a shared CI machine); the
 budgets' real cost, a few milliseconds of server time, is measured in the decision record
-(docs/decisions/00xx-operation-budgets.md).
+(docs/decisions/0012-operation-budgets.md).
 """
 
 from __future__ import annotations
