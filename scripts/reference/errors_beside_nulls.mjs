@@ -1,5 +1,5 @@
 // What the references answer where subgraph data breaks the API schema
-// (docs/decisions/00xx-errors-beside-nulls.md). Run with scripts/reference_answers.mjs.
+// (docs/decisions/0008-errors-beside-nulls.md). Run with scripts/reference_answers.mjs.
 export const subgraphs = {
   a: { typeDefs: `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@inaccessible"])
