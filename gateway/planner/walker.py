@@ -148,7 +148,10 @@ class Walker:
             not self.meta.is_abstract(tc) or set(runtime) <= set(self.meta.runtime_types(tc, graph))
         ):
             target = ctx.target.fragment(tc, frag.conditions)
-            self.walk(replace(ctx, type_name=tc, target=target, up=up), frag.selections)
+            # the object is one of ``runtime`` (``... on Node`` on a Post is a Post): the
+            # interface's other implementations never need planning here
+            narrowed = replace(ctx, type_name=tc, target=target, up=up, runtime=frozenset(runtime))
+            self.walk(narrowed, frag.selections)
             return
         for obj in runtime:
             target = ctx.target.fragment(obj, frag.conditions)
