@@ -61,3 +61,16 @@ def test_named_fragment_on_the_union_is_recognised() -> None:
     text = "{ categories { ...F } } fragment F on SearchResult { ... on Category { name } }"
     fedgate = Outcome({"categories": [{"name": "a"}]}, False)
     assert recognised(SCHEMA, frozenset(), text, fedgate, Outcome({"categories": [{}]}, False))
+
+
+def test_fields_dropped_beside_fields_kept_are_recognised() -> None:
+    text = "{ categories { ... on SearchResult { ... on Category { name } } id } }"
+    fedgate = Outcome({"categories": [{"name": "a", "id": "1"}]}, False)
+    refs = Outcome({"categories": [{"id": "1"}]}, False)
+    assert recognised(SCHEMA, frozenset(), text, fedgate, refs)
+    # a field selected outside that type condition is no dropped field
+    plain = "{ categories { ... on Category { name } id } }"
+    assert not recognised(SCHEMA, frozenset(), plain, fedgate, refs)
+    # and the fields both answer must still agree
+    other = Outcome({"categories": [{"name": "a", "id": "2"}]}, False)
+    assert not recognised(SCHEMA, frozenset(), text, other, refs)
