@@ -74,3 +74,19 @@ def test_fields_dropped_beside_fields_kept_are_recognised() -> None:
     # and the fields both answer must still agree
     other = Outcome({"categories": [{"name": "a", "id": "2"}]}, False)
     assert not recognised(SCHEMA, frozenset(), text, other, refs)
+
+
+def test_references_failing_on_literally_excluded_root_fields_are_recognised() -> None:
+    refs = Outcome(None, True)
+    empty = Outcome({}, False)
+    skipped = "{ item @include(if: false) { id } ... @skip(if: true) { account { id } } }"
+    assert recognised(SCHEMA, frozenset(), skipped, empty, refs)
+    # a root field left in: the references' error may be fedgate's miss
+    assert not recognised(
+        SCHEMA, frozenset(), "{ item @include(if: false) { id } a: item { id } }", empty, refs
+    )
+    # a condition on a variable is no literal
+    on_var = "query($v: Boolean!) { item @include(if: $v) { id } }"
+    assert not recognised(SCHEMA, frozenset(), on_var, empty, refs)
+    # fedgate answering data there is no {}
+    assert not recognised(SCHEMA, frozenset(), skipped, Outcome({"item": None}, False), refs)
