@@ -20,6 +20,9 @@ from .walker import Ctx, Walker
 
 __all__ = ["plan_roots"]
 
+# a root field's cost from one subgraph, and the subgraphs its root fetches go to
+_Option = tuple[tuple[int, int], frozenset[str]]
+
 
 class _Roots:
     def __init__(self, meta: Metadata, op: Operation, max_groups: int) -> None:
@@ -92,15 +95,16 @@ def _root_fields(
 
 def _candidate_costs(
     meta: Metadata, op: Operation, f: Field, max_groups: int
-) -> dict[str, tuple[int, int]]:
+) -> dict[str, _Option]:
     """What root field ``f``'s subtree costs from each subgraph that can plan it (in
-    supergraph order), counted by planning it in a scratch walker."""
+    supergraph order), counted by planning it in a scratch walker, with the subgraphs its
+    root fetches go to."""
     candidates = meta.field_graphs(op.root_type, f.name)
     if not candidates:
         raise PlanningError(f"Cannot plan {op.root_type}.{f.name}: no subgraph can resolve it.")
     if len(candidates) == 1:
-        return {candidates[0]: (0, 0)}
-    costs: dict[str, tuple[int, int]] = {}
+        return {candidates[0]: ((0, 0), frozenset(candidates))}
+    costs: dict[str, _Option] = {}
     errors: list[str] = []
     for graph in candidates:
         scratch = _Roots(meta, op, max_groups)
@@ -109,22 +113,32 @@ def _candidate_costs(
         except PlanningError as error:
             errors.append(error.message)
             continue
-        costs[graph] = _cost(scratch.walker.groups)
+        roots = frozenset(g.subgraph for g in scratch.roots)
+        costs[graph] = (_cost(scratch.walker.groups), roots)
     if not costs:
         raise PlanningError(errors[0])
     return costs
 
 
-def _assign(costs: list[dict[str, tuple[int, int]]]) -> list[str]:
-    """The subgraph of each root field: its cheapest; where several tie, one that another
-    root field goes to anyway (one root fetch for both, as Apollo and Hive plan), whatever
-    the order the client wrote the fields in; else the first."""
-    tops = [[g for g, c in by_graph.items() if c == min(by_graph.values())] for by_graph in costs]
-    used = {t[0] for t in tops if len(t) == 1}
+def _assign(costs: list[dict[str, _Option]]) -> list[str]:
+    """The subgraph of each root field: its cheapest; where several tie, the one that adds
+    the fewest root fetches to those the other root fields make anyway (one root fetch for
+    both, as Apollo and Hive plan), whatever the order the client wrote the fields in; else
+    the first. A field whose subtree needs both subgraphs either way adds none from either:
+    the first it is (``b: viewer { book media song }``, ``media`` on both: Apollo and Hive
+    keep it in the first subgraph's fetch, and its answer may depend on which)."""
+    tops = [
+        [g for g, (c, _) in by_graph.items() if c == min(c for c, _ in by_graph.values())]
+        for by_graph in costs
+    ]
+    used: set[str] = set()
+    for tied, by_graph in zip(tops, costs, strict=True):
+        if len(tied) == 1:
+            used |= by_graph[tied[0]][1]
     out: list[str] = []
-    for tied in tops:
-        pick = next((g for g in tied if g in used), tied[0])
-        used.add(pick)
+    for tied, by_graph in zip(tops, costs, strict=True):
+        pick = min(tied, key=lambda g: len(used | by_graph[g][1]))  # the first of equals
+        used |= by_graph[pick][1]
         out.append(pick)
     return out
 
