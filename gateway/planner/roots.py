@@ -11,6 +11,7 @@ also fetched, with just that selection, from another subgraph (``_Roots.route``)
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ..errors import PlanningError
 from .fetch_group import FetchGroup, FieldItem, SelTree
@@ -77,10 +78,31 @@ class _Roots:
 def plan_roots(meta: Metadata, op: Operation, max_groups: int) -> tuple[Walker, list[FetchGroup]]:
     roots = _Roots(meta, op, max_groups)
     fields = [(f, conds) for f, conds in _root_fields(op.selections, ()) if f.name != "__typename"]
+    if op.kind != "mutation":
+        fields = _merged(fields)
     costs = [_candidate_costs(meta, op, f, max_groups) for f, _ in fields]
     for (f, conds), graph in zip(fields, _assign(costs), strict=True):
         roots.add(f, graph, conds)
     return roots.walker, roots.roots
+
+
+def _merged(fields: list[tuple[Field, tuple[Cond, ...]]]) -> list[tuple[Field, tuple[Cond, ...]]]:
+    """Selections of one root field under one response key (and the same arguments and
+    conditions) as one field, at the first's place: CollectFields merges them, so the
+    subgraph is chosen for the whole subtree (``viewer { book } viewer { media song }``
+    ties as ``viewer { book media song }`` does, as Apollo and Hive plan)."""
+    out: list[tuple[Field, tuple[Cond, ...]]] = []
+    at: dict[tuple[str, str, str, tuple[Cond, ...], tuple[Cond, ...]], int] = {}
+    for f, conds in fields:
+        key = (f.response_key, f.name, f.arguments_text, f.conditions, conds)
+        i = at.get(key)
+        if i is None:
+            at[key] = len(out)
+            out.append((f, conds))
+        else:
+            first = out[i][0]
+            out[i] = (replace(first, selections=first.selections + f.selections), conds)
+    return out
 
 
 def _root_fields(

@@ -92,3 +92,40 @@ def test_a_tie_goes_where_another_root_field_goes_anyway() -> None:
         }
         """
     )
+
+
+def test_one_root_field_selected_twice_is_chosen_for_as_one() -> None:
+    # CollectFields merges both ``viewer`` selections: the tie is the whole subtree's
+    sg = supergraph(movies=MOVIES, songs=SONGS)
+    query = (
+        "{ viewer { book { __typename } } viewer { media { __typename } a: song { __typename } } }"
+    )
+    assert plan(sg, query) == expected(
+        """
+        QueryPlan {
+          Parallel {
+            Fetch(service: "movies") {
+              {
+                viewer {
+                  book {
+                    __typename
+                  }
+                  media {
+                    __typename
+                  }
+                }
+              }
+            },
+            Fetch(service: "songs") {
+              {
+                viewer {
+                  a: song {
+                    __typename
+                  }
+                }
+              }
+            },
+          },
+        }
+        """
+    )
