@@ -6,13 +6,39 @@ Answers "is type T in subgraph G", "can G resolve T.f", "which keys can enter T 
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ..supergraph.model import FieldDef, JoinField, Supergraph, TypeDef
 from .fieldset import FieldSet, parse_field_set
 from .override import join_in_force
 
 __all__ = ["Metadata"]
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _memo(method: Callable[Concatenate[Any, _P], _R]) -> Callable[Concatenate[Any, _P], _R]:
+    """``functools.cache`` kept on the instance: it dies with its ``Metadata``. A class-level
+    cache held every Metadata ever made, and with it its supergraph: each hot reload (and each
+    override-label set) leaked one."""
+    slot = "_memo_" + method.__name__
+
+    def cached(self: Any, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        table: dict[Any, _R] | None = self.__dict__.get(slot)
+        if table is None:
+            table = self.__dict__[slot] = {}
+        key = (args, tuple(kwargs.items())) if kwargs else args
+        try:
+            return table[key]
+        except KeyError:
+            value = table[key] = method(self, *args, **kwargs)
+            return value
+
+    cached.__doc__ = method.__doc__
+    return cached
 
 
 class Metadata:
@@ -34,7 +60,7 @@ class Metadata:
         t = self.types.get(name)
         return t is not None and t.kind in ("OBJECT", "INTERFACE", "UNION")
 
-    @cache  # noqa: B019 - one Metadata per supergraph, kept for its whole life
+    @_memo
     def type_graphs(self, name: str) -> frozenset[str]:
         t = self.types.get(name)
         if t is None or not t.joins:
@@ -44,7 +70,7 @@ class Metadata:
     def in_graph(self, name: str, graph: str) -> bool:
         return graph in self.type_graphs(name)
 
-    @cache  # noqa: B019
+    @_memo
     def is_entity(self, name: str) -> bool:
         """A type some subgraph can be entered at through a resolvable key."""
         t = self.types.get(name)
@@ -67,7 +93,7 @@ class Metadata:
                 return j
         return None
 
-    @cache  # noqa: B019
+    @_memo
     def field_graphs(self, type_name: str, field_name: str) -> tuple[str, ...]:
         """Subgraphs that can resolve ``type_name.field_name`` (in supergraph order)."""
         f = self.field(type_name, field_name)
@@ -124,7 +150,7 @@ class Metadata:
             c for c in self.field_type_text(type_name, field_name, graph) if c not in "[]! "
         )
 
-    @cache  # noqa: B019
+    @_memo
     def keys(self, type_name: str, graph: str, *, resolvable_only: bool = True) -> tuple[str, ...]:
         t = self.types.get(type_name)
         if t is None:
@@ -135,18 +161,18 @@ class Metadata:
             if j.graph == graph and j.key and (j.resolvable or not resolvable_only)
         )
 
-    @cache  # noqa: B019
+    @_memo
     def is_key_field(self, type_name: str, field_name: str, graph: str) -> bool:
         for key in self.keys(type_name, graph, resolvable_only=False):
             if field_name in self.field_set(type_name, key).top_level_names():
                 return True
         return False
 
-    @cache  # noqa: B019
+    @_memo
     def field_set(self, type_name: str, text: str) -> FieldSet:
         return parse_field_set(type_name, text)
 
-    @cache  # noqa: B019
+    @_memo
     def possible_types(self, type_name: str, graph: str | None = None) -> tuple[str, ...]:
         """Object types a value of ``type_name`` can have (as ``graph`` knows them)."""
         t = self.types.get(type_name)
@@ -172,7 +198,7 @@ class Metadata:
         graphs = self.types[obj].interfaces.get(iface)
         return graphs is None or graph in graphs
 
-    @cache  # noqa: B019
+    @_memo
     def shared_runtime_types(self, parent: str, field_name: str) -> frozenset[str] | None:
         """The object types an abstract field several subgraphs resolve may have: only those
         every one of them can return. A shareable field answers the same from any subgraph,
