@@ -27,11 +27,13 @@ typecheck: $(STAMP)
 
 # install-browser.sh: Debian's chromium + chromium-driver for the GraphiQL browser test;
 # install-oracle.sh: the differential tester's reference gateways (npm ci in
-# tests/difftest/oracle). Both are quick when installed; where they cannot install, the tests
+# tests/difftest/oracle); install-services.sh: Debian's redis-server, nats-server and
+# prometheus for the tests that start them. All are quick when installed; where they cannot install, the tests
 # that need them skip and say why.
 unit: $(STAMP)
 	sh scripts/install-browser.sh
 	sh scripts/install-oracle.sh
+	sh scripts/install-services.sh
 	$(BIN)/pytest
 
 test: lint typecheck unit
