@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-_COMMANDS = {"redis-server": "redis-server", "nats-server": "nats-server", "prometheus": "prometheus"}
+_PACKAGES = ("redis-server", "nats-server", "prometheus")  # each package's binary has its name
 
 
 def require(package: str) -> str:
     """The path of ``package``'s server binary, or skip the test saying why it is missing."""
-    command = _COMMANDS.get(package, package)
+    assert package in _PACKAGES, package
+    command = package
     found = shutil.which(command)
     if found:
         return found
@@ -30,7 +31,7 @@ def require(package: str) -> str:
         why = reason_file.read_text().strip()
         reason = f"{command} is not installed: scripts/install-services.sh could not ({why})"
     else:
-        reason = f"{command} is not installed: run scripts/install-services.sh (as `make test` does)"
+        reason = f"{command} is not installed: run scripts/install-services.sh (`make test` does)"
     if os.environ.get("FEDGATE_REQUIRE_SERVICES") == "1":
         pytest.fail(reason + " (and FEDGATE_REQUIRE_SERVICES=1)")
     pytest.skip(reason)
