@@ -17,6 +17,7 @@ from gateway.errors import ConfigError
 from gateway.planner.budget import DEFAULT_LIMITS, Limits
 from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
+from gateway.transport.trust import TrustConfig
 
 __all__ = [
     "STUDIO_ORIGIN",
@@ -176,6 +177,8 @@ class GatewayConfig:
     # fedgate.plugins (Python plugins) and Apollo's coprocessor; none by default
     plugins: tuple[PluginSpec, ...] = ()
     coprocessor: CoprocessorConfig | None = None
+    # trust: tls.subgraph, authentication.subgraph, fedgate.subgraph_auth, compression
+    trust: TrustConfig | None = None
     # fedgate.shutdown_grace_period: SIGTERM drains in-flight requests this long at most
     shutdown_grace_period: float = 30.0
     # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often

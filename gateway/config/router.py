@@ -56,6 +56,7 @@ from .schema import (
     Unsupported,
 )
 from .source import Source
+from .trust import AUTHENTICATION, COMPRESSION, TLS, TRUST_FEDGATE_KEYS, trust_config
 
 __all__ = ["FEDGATE_KEYS", "ROUTER_SCHEMA", "build"]
 
@@ -110,7 +111,7 @@ _CORS_COMMON: dict[str, Kind] = {
     "max_age": Duration(),
 }
 _POLICY = Obj({"origins": _STRS, "match_origins": ListOf(Regex()), **_CORS_COMMON})
-_TIMEOUT = Obj({"timeout": Duration()}, "timeouts only, for now")
+_TIMEOUT = Obj({"timeout": Duration(), "compression": COMPRESSION}, "timeouts and compression")
 _ROUTER_LIMITS: dict[str, Kind] = {
     "http_max_request_bytes": Int("request body bytes (default 2000000)", minimum=1),
     "max_depth": Int(minimum=1),
@@ -161,6 +162,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
         },
         "the access log (Apollo's is telemetry.exporters.logging, not supported yet)",
     ),
+    **TRUST_FEDGATE_KEYS,  # subgraph_tls, subgraph_auth (gateway/config/trust.py)
 }
 
 
@@ -168,7 +170,6 @@ _UNSUPPORTED = {
     name: Unsupported(doc)
     for name, doc in {
         "telemetry": "telemetry",
-        "authentication": "authentication",
         "authorization": "authorization",
         "subscription": "subscriptions",
         "plugins": "Apollo Router's Rust plugins (fedgate's Python plugins: fedgate.plugins)",
@@ -176,7 +177,6 @@ _UNSUPPORTED = {
         "apq": "automatic persisted queries",
         "persisted_queries": "persisted queries",
         "preview_entity_cache": "entity caching",
-        "tls": "TLS",
         "demand_control": "demand control",
         "batching": "request batching",
         "connectors": "connectors",
@@ -246,6 +246,8 @@ ROUTER_SCHEMA = Obj(
             }
         ),
         "fedgate": Obj(FEDGATE_KEYS, "fedgate's own settings"),
+        "tls": TLS,
+        "authentication": AUTHENTICATION,
         **_UNSUPPORTED,
     },
     "fedgate configuration (Apollo Router 2.x router.yaml keys)",
@@ -280,7 +282,8 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         values["health_check"] = HealthCheck(**health)
     values.update(_traffic_shaping(checked.get("traffic_shaping", {})))
     values.update(_limits(checked.get("limits", {})))
-    fedgate = dict(checked.get("fedgate", {}))
+    values["trust"] = trust_config(checked, source)
+    fedgate = {k: v for k, v in checked.get("fedgate", {}).items() if k not in TRUST_FEDGATE_KEYS}
     if "access_log" in fedgate:
         fedgate["access_log"] = fedgate["access_log"].get("enabled", False)
     values["plugins"] = tuple(
