@@ -10,6 +10,7 @@ endpoint said goes to the log; the caller gets a reason that names no URL or sec
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 from dataclasses import dataclass, field
@@ -108,16 +109,16 @@ class TokenSource:
             form["scope"] = " ".join(s.scopes)
         if s.audience is not None:
             form["audience"] = s.audience
-        auth = None
+        headers = {"accept": "application/json"}
         if s.auth_method == "post":
             form |= {"client_id": s.client_id, "client_secret": s.client_secret}
         else:
             # RFC 6749 2.3.1: form-encode both before the Basic scheme's base64
-            auth = aiohttp.BasicAuth(quote(s.client_id, safe=""), quote(s.client_secret, safe=""))
-        headers = {"accept": "application/json"}
+            pair = f"{quote(s.client_id, safe='')}:{quote(s.client_secret, safe='')}"
+            headers["authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
         async with (
             aiohttp.ClientSession() as session,
-            session.post(s.token_url, data=form, auth=auth, headers=headers) as resp,
+            session.post(s.token_url, data=form, headers=headers) as resp,
         ):
             body = await _bounded(resp)
             if resp.status != 200:
