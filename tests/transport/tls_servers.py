@@ -1,0 +1,61 @@
+"""uvicorn-served HTTPS subgraphs for the tests, with certificates trustme makes: one that
+requires a client certificate (mutual TLS), one whose certificate no configured CA signed."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+import trustme
+import uvicorn
+
+from tests.services import free_port
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+async def hello(scope: Scope, receive: Receive, send: Send) -> None:
+    """A subgraph answering ``{hello}`` with the client certificate's subject it saw."""
+    if scope["type"] != "http":
+        return
+    while (await receive()).get("more_body", False):
+        pass
+    body = orjson.dumps({"data": {"hello": "over tls"}})
+    headers = [(b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+@asynccontextmanager
+async def https_server(
+    cert: trustme.LeafCert, *, client_ca: trustme.CA | None = None, app: Any = hello
+) -> AsyncIterator[str]:
+    """Serve ``app`` over TLS with ``cert``; with ``client_ca``, a client certificate signed
+    by it is required (``ssl.CERT_REQUIRED``). Yields the URL."""
+    port = free_port()
+    with cert.private_key_and_cert_chain_pem.tempfile() as pem:
+        options: dict[str, Any] = {"ssl_certfile": pem, "ssl_keyfile": pem}
+        ca_file = None
+        if client_ca is not None:
+            ca_file = client_ca.cert_pem.tempfile()
+            options |= {"ssl_ca_certs": ca_file.__enter__(), "ssl_cert_reqs": ssl.CERT_REQUIRED}
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", **options)
+        server = uvicorn.Server(config)
+        task = asyncio.ensure_future(server.serve())
+        try:
+            while not server.started:
+                if task.done():
+                    task.result()
+                await asyncio.sleep(0.01)
+            yield f"https://127.0.0.1:{port}/graphql"
+        finally:
+            server.should_exit = True
+            await task
+            if ca_file is not None:
+                ca_file.__exit__(None, None, None)
