@@ -82,7 +82,7 @@ class World:
         self.url, self.good, self.bad = url, good, bad
 
 
-def _subgraph_apps(server_ca: trustme.CA, client_ca: trustme.CA) -> dict[str, Any]:
+def _subgraph_apps() -> dict[str, Any]:
     a = VerifySignatures(
         WireEncoding(DecompressRequests(EchoApp("echoA"))), keys={"gw-1": HMAC_SECRET}
     )
@@ -92,7 +92,7 @@ def _subgraph_apps(server_ca: trustme.CA, client_ca: trustme.CA) -> dict[str, An
 def _start(
     loop: LoopThread, work: Path, server_ca: trustme.CA, client_ca: trustme.CA
 ) -> dict[str, str]:
-    apps = _subgraph_apps(server_ca, client_ca)
+    apps = _subgraph_apps()
     leaf = work / "server.pem"
     server_ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(str(leaf))
     rogue = work / "rogue.pem"

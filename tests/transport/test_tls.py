@@ -101,7 +101,7 @@ def test_minimum_version() -> None:
 
 
 def test_bad_pem_is_a_config_error_that_shows_no_key(ca: trustme.CA) -> None:
-    chain, key = client_pair(ca)
+    chain, _ = client_pair(ca)
     _, other_key = client_pair(ca)
     with pytest.raises(ConfigError) as info:
         TlsSettings(certificate_authorities="not a pem").context("tls.subgraph.subgraphs.a")
