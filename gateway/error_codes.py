@@ -105,7 +105,8 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
     "SUBGRAPH_TLS_ERROR": (
         "response, per affected path",
         "The subgraph's TLS certificate did not verify against the configured CAs "
-        "(`tls.subgraph`; the system's by default) or the handshake failed (docs/subgraph-trust.md).",
+        "(`tls.subgraph`; the system's by default) or the handshake failed "
+        "(docs/subgraph-trust.md).",
     ),
     "SUBGRAPH_AUTH_ERROR": (
         "response, per affected path",

@@ -20,8 +20,13 @@ from gateway.signing.verify import VerifySignatures
 from gateway.transport.asgi import Receive, Scope, Send, read_body
 from gateway.transport.base import SubgraphRequest
 from gateway.transport.http import HttpClient
-from gateway.transport.trust import HmacSettings, SigV4Settings, SubgraphTrust, TrustClient
-from gateway.transport.trust import TrustConfig
+from gateway.transport.trust import (
+    HmacSettings,
+    SigV4Settings,
+    SubgraphTrust,
+    TrustClient,
+    TrustConfig,
+)
 from tests.e2e.trust_servers import uvicorn_server
 
 pytestmark = pytest.mark.anyio
