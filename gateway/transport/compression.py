@@ -16,7 +16,7 @@ import brotli
 
 from .asgi import ASGIApp, Receive, Scope, Send, header, read_body, refuse, replay
 
-__all__ = ["ENCODINGS", "DecompressRequests", "compress", "decompress"]
+__all__ = ["ENCODINGS", "DecompressRequests", "TooLarge", "compress", "decompress"]
 
 ENCODINGS = ("gzip", "br", "deflate")
 
@@ -33,7 +33,7 @@ def compress(body: bytes, encoding: str) -> bytes:
 
 
 class TooLarge(Exception):
-    pass
+    """The body decodes to more than the limit (it was not decoded further)."""
 
 
 def decompress(body: bytes, encoding: str, limit: int) -> bytes:
