@@ -136,7 +136,19 @@ def trust_config(checked: dict[str, Any], source: Source) -> TrustConfig | None:
 
     def entry(section: str, name: str | None) -> dict[str, Any]:
         all_, per = sections[section]
-        return {**all_, **per.get(name, {})} if name is not None else all_
+        if name is None:
+            return all_
+        return {**all_, **per.get(name, {})}
+
+    def auth(name: str | None) -> dict[str, Any]:
+        """aws_sig_v4 (Apollo's section) and oauth2/hmac (fedgate's) for one subgraph."""
+        merged = {**entry("sigv4", None), **entry("auth", None)}
+        if name is None:
+            return merged
+        own = {**sections["sigv4"][1].get(name, {}), **sections["auth"][1].get(name, {})}
+        merged |= own
+        _own_authorization_wins(merged, own)
+        return merged
 
     tls_all = _tls(entry("tls", None), entry("min", None))
     tls_per = {
@@ -146,17 +158,18 @@ def trust_config(checked: dict[str, Any], source: Source) -> TrustConfig | None:
         if (tls := _tls(entry("tls", name), entry("min", name))) is not None
     }
     contexts = TlsContexts.build(tls_all, tls_per) if tls_all or tls_per else None
-    trust_all = _subgraph(
-        entry("sigv4", None), entry("auth", None), entry("shaping", None), "all", source
-    )
-    per = {
-        name: _subgraph(
-            entry("sigv4", name), entry("auth", name), entry("shaping", name), name, source
-        )
-        for name in names
-    }
+    trust_all = _subgraph(auth(None), entry("shaping", None), "all", source)
+    per = {name: _subgraph(auth(name), entry("shaping", name), name, source) for name in names}
     config = TrustConfig(trust_all, MappingProxyType(per), contexts)
     return config if config.active or contexts is not None else None
+
+
+def _own_authorization_wins(merged: dict[str, Any], own: dict[str, Any]) -> None:
+    """A subgraph's own oauth2 or aws_sig_v4 replaces the other one inherited from ``all``
+    (both need the Authorization header); set side by side at one level they clash."""
+    for mine, inherited in (("oauth2", "aws_sig_v4"), ("aws_sig_v4", "oauth2")):
+        if mine in own and inherited not in own:
+            merged.pop(inherited, None)
 
 
 def _tls(apollo: dict[str, Any], ours: dict[str, Any]) -> TlsSettings | None:
@@ -172,10 +185,10 @@ def _tls(apollo: dict[str, Any], ours: dict[str, Any]) -> TlsSettings | None:
 
 
 def _subgraph(
-    sigv4: dict[str, Any], auth: dict[str, Any], shaping: dict[str, Any], name: str, source: Source
+    auth: dict[str, Any], shaping: dict[str, Any], name: str, source: Source
 ) -> SubgraphTrust:
     oauth2 = _oauth2(auth["oauth2"]) if "oauth2" in auth else None
-    signer = _sigv4(sigv4["aws_sig_v4"]) if "aws_sig_v4" in sigv4 else None
+    signer = _sigv4(auth["aws_sig_v4"]) if "aws_sig_v4" in auth else None
     if oauth2 is not None and signer is not None:
         # both use the Authorization header: a subgraph can check one of them, not both
         raise ConfigError(

@@ -146,3 +146,18 @@ async def test_sigv4_signature_verifies_with_the_same_keys() -> None:
     assert {"content-encoding", "content-type", "host", "x-amz-content-sha256"} <= set(
         body["data"]["signed"]
     )
+
+
+def test_the_signature_is_the_documented_one() -> None:
+    """docs/signing.md, computed here from the text of the spec, not with fedgate's code."""
+    import hmac
+
+    body = b'{"query":"{ me { id } }"}'
+    headers = HmacSigner("gw-1", "s3cret").headers("POST", "https://h/graphql?v=2", body)
+    assert set(headers) == {"x-fedgate-key-id", "x-fedgate-timestamp", "x-fedgate-signature"}
+    timestamp = headers["x-fedgate-timestamp"]
+    assert abs(int(timestamp) - time.time()) < 5
+    lines = ["FEDGATE-HMAC-SHA256", "gw-1", "POST", "/graphql?v=2", timestamp]
+    text = "\n".join([*lines, hashlib.sha256(body).hexdigest()]).encode()
+    expected = hmac.new(b"s3cret", text, hashlib.sha256).hexdigest()
+    assert headers["x-fedgate-signature"] == "v1=" + expected
