@@ -15,9 +15,9 @@ from graphql import build_schema
 from gateway.config import GatewayConfig, load_config
 from gateway.context import RequestContext
 from gateway.errors import ConfigError
+from gateway.planner.plan import Fetch, QueryPlan
 from gateway.server import create_app
 from gateway.transport.trust import TrustClient
-from gateway.planner.plan import Fetch, QueryPlan
 from tests.execution.exec_subgraphs import FakeSupergraph, Graph, StaticPlanner
 
 ROOT = Path(__file__).parent.parent.parent
