@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from gateway.signing.scheme import HmacSigner
+
 from .base import SubgraphClient, SubgraphRequest, SubgraphResponse, TransportError
 from .compression import compress
 from .oauth2 import OAuth2Settings, TokenError, TokenSource
@@ -122,14 +124,12 @@ class _Plan:
     __slots__ = ("_hmac", "_sigv4", "tokens", "trust")
 
     def __init__(self, trust: SubgraphTrust, tokens: TokenSource | None) -> None:
-        # imported here: botocore loads only when a subgraph is signed with SigV4
-        from gateway.signing.scheme import HmacSigner
-
         self.trust = trust
         self.tokens = tokens
         self._hmac = HmacSigner(trust.hmac.key_id, trust.hmac.secret) if trust.hmac else None
         self._sigv4 = None
         if trust.sigv4 is not None:
+            # imported here: botocore loads only when a subgraph is signed with SigV4
             from gateway.signing.sigv4 import SigV4Signer
 
             self._sigv4 = SigV4Signer(trust.sigv4)

@@ -3,17 +3,15 @@ requires a client certificate (mutual TLS), one whose certificate no configured 
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from typing import Any
 
 import orjson
 import trustme
-import uvicorn
 
-from tests.services import free_port
+from tests.e2e.trust_servers import uvicorn_server
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -38,24 +36,11 @@ async def https_server(
 ) -> AsyncIterator[str]:
     """Serve ``app`` over TLS with ``cert``; with ``client_ca``, a client certificate signed
     by it is required (``ssl.CERT_REQUIRED``). Yields the URL."""
-    port = free_port()
-    with cert.private_key_and_cert_chain_pem.tempfile() as pem:
+    with ExitStack() as files:
+        pem = files.enter_context(cert.private_key_and_cert_chain_pem.tempfile())
         options: dict[str, Any] = {"ssl_certfile": pem, "ssl_keyfile": pem}
-        ca_file = None
         if client_ca is not None:
-            ca_file = client_ca.cert_pem.tempfile()
-            options |= {"ssl_ca_certs": ca_file.__enter__(), "ssl_cert_reqs": ssl.CERT_REQUIRED}
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", **options)
-        server = uvicorn.Server(config)
-        task = asyncio.ensure_future(server.serve())
-        try:
-            while not server.started:
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.01)
+            ca_file = files.enter_context(client_ca.cert_pem.tempfile())
+            options |= {"ssl_ca_certs": ca_file, "ssl_cert_reqs": ssl.CERT_REQUIRED}
+        async with uvicorn_server(app, **options) as port:
             yield f"https://127.0.0.1:{port}/graphql"
-        finally:
-            server.should_exit = True
-            await task
-            if ca_file is not None:
-                ca_file.__exit__(None, None, None)
