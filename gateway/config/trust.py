@@ -93,6 +93,8 @@ _OAUTH2 = Obj(
         "auth_method": Str("basic (default) or post", pattern="basic|post"),
         "timeout": Duration("the token request's timeout (default 5s)"),
         "refresh_before": Duration("refresh this long before expiry (default 30s)"),
+        "retry_after_failure": Duration("after a failed refresh, fail at once this long (1s)"),
+        "certificate_authorities": Str(f"CA bundle for the token endpoint ({_PEM})"),
     },
     "OAuth2 client credentials: a bearer token on every request",
     required=("token_url", "client_id", "client_secret"),
@@ -187,7 +189,7 @@ def _tls(apollo: dict[str, Any], ours: dict[str, Any]) -> TlsSettings | None:
 def _subgraph(
     auth: dict[str, Any], shaping: dict[str, Any], name: str, source: Source
 ) -> SubgraphTrust:
-    oauth2 = _oauth2(auth["oauth2"]) if "oauth2" in auth else None
+    oauth2 = _oauth2(auth["oauth2"], name) if "oauth2" in auth else None
     signer = _sigv4(auth["aws_sig_v4"]) if "aws_sig_v4" in auth else None
     if oauth2 is not None and signer is not None:
         # both use the Authorization header: a subgraph can check one of them, not both
@@ -202,10 +204,14 @@ def _subgraph(
     )
 
 
-def _oauth2(raw: dict[str, Any]) -> OAuth2Settings:
+def _oauth2(raw: dict[str, Any], name: str) -> OAuth2Settings:
     values = dict(raw)
     values["scopes"] = tuple(values.get("scopes", ()))
-    return OAuth2Settings(**values)
+    settings = OAuth2Settings(**values)
+    if settings.certificate_authorities is not None:
+        where = f"fedgate.subgraph_auth.{'all' if name == 'all' else 'subgraphs.' + name}"
+        TlsSettings(settings.certificate_authorities).context(f"{where}.oauth2")
+    return settings
 
 
 def _sigv4(raw: dict[str, Any]) -> SigV4Settings:

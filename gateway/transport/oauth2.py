@@ -12,12 +12,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import ssl
 import time
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import aiohttp
 import orjson
+
+from .tls import tls_failure
 
 log = logging.getLogger("fedgate.transport")
 
@@ -41,6 +44,10 @@ class OAuth2Settings:
     timeout: float = 5.0
     # refresh this long before expiry (at most half the token's lifetime)
     refresh_before: float = 30.0
+    # after a failed refresh, calls fail at once for this long (the endpoint is not hammered)
+    retry_after_failure: float = 1.0
+    # PEM CA bundle for an https token endpoint with a private CA (default: the system's)
+    certificate_authorities: str | None = field(default=None, repr=False)
 
 
 class TokenError(Exception):
@@ -50,18 +57,35 @@ class TokenError(Exception):
 
 
 class TokenSource:
-    __slots__ = ("_expires", "_refreshing", "_token", "refreshes", "settings")
+    __slots__ = (
+        "_expires",
+        "_failed",
+        "_failed_until",
+        "_refreshing",
+        "_ssl",
+        "_token",
+        "refreshes",
+        "settings",
+    )
 
     def __init__(self, settings: OAuth2Settings) -> None:
         self.settings = settings
         self._token: str | None = None
         self._expires = 0.0  # monotonic time to refresh at
         self._refreshing: asyncio.Future[str] | None = None
+        self._failed: TokenError | None = None
+        self._failed_until = 0.0
         self.refreshes = 0  # token endpoint calls made (for logs and tests)
+        self._ssl: ssl.SSLContext | bool = True
+        if settings.certificate_authorities is not None:
+            self._ssl = ssl.create_default_context(cadata=settings.certificate_authorities)
 
     async def token(self) -> str:
-        if self._token is not None and time.monotonic() < self._expires:
+        now = time.monotonic()
+        if self._token is not None and now < self._expires:
             return self._token
+        if self._failed is not None and now < self._failed_until:
+            raise TokenError(self._failed.reason)
         if self._refreshing is None:
             self._refreshing = asyncio.ensure_future(self._refresh())
             self._refreshing.add_done_callback(self._done)
@@ -77,6 +101,12 @@ class TokenSource:
     def _done(self, future: asyncio.Future[str]) -> None:
         if self._refreshing is future:
             self._refreshing = None
+        failure = None if future.cancelled() else future.exception()
+        if isinstance(failure, TokenError):
+            self._failed = failure
+            self._failed_until = time.monotonic() + self.settings.retry_after_failure
+        else:
+            self._failed = None
 
     async def _refresh(self) -> str:
         self.refreshes += 1
@@ -90,7 +120,11 @@ class TokenSource:
             raise TokenError("the token endpoint timed out") from exc
         except (aiohttp.ClientError, OSError) as exc:
             log.warning("oauth2: token endpoint: %s: %s", type(exc).__name__, exc)
-            raise TokenError("the token endpoint could not be reached") from exc
+            tls = tls_failure(exc)  # "the subgraph's TLS certificate ..." names the wrong peer
+            reason = "the token endpoint could not be reached"
+            if tls is not None:
+                reason = "the token endpoint's TLS certificate did not verify"
+            raise TokenError(reason) from exc
         token = payload.get("access_token")
         if not isinstance(token, str) or not token:
             raise TokenError("the token endpoint's answer has no access_token")
@@ -118,7 +152,7 @@ class TokenSource:
             headers["authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
         async with (
             aiohttp.ClientSession() as session,
-            session.post(s.token_url, data=form, headers=headers) as resp,
+            session.post(s.token_url, data=form, headers=headers, ssl=self._ssl) as resp,
         ):
             body = await _bounded(resp)
             if resp.status != 200:

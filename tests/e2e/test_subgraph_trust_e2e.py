@@ -73,6 +73,7 @@ fedgate:
           client_id: {client_id}
           client_secret: ${{env.TEST_OAUTH2_SECRET}}
           timeout: 1s
+          retry_after_failure: 100ms
 """
 QUERY = "{ a: echoA { name value } b: echoB { name value } c: echoC { name value } }"
 

@@ -80,14 +80,18 @@ async def test_wrong_secret_is_a_reason_without_the_secret(tokens: TokenServer) 
 )
 async def test_failing_token_endpoint(tokens: TokenServer, mode: str, reason: str) -> None:
     tokens.mode = mode
-    source = TokenSource(settings(tokens, timeout=0.5))
+    source = TokenSource(settings(tokens, timeout=0.5, retry_after_failure=0.3))
     started = time.monotonic()
     results = await asyncio.gather(*(source.token() for _ in range(5)), return_exceptions=True)
     assert time.monotonic() - started < 2
     assert all(isinstance(r, TokenError) and r.reason == reason for r in results)
     assert tokens.calls == 1  # the waiting callers shared the one failed refresh
     tokens.mode = "ok"
-    assert await source.token() == "tok-1"  # the next call tries again
+    with pytest.raises(TokenError) as info:
+        await source.token()  # right after a failure: at once, the endpoint is left alone
+    assert info.value.reason == reason and tokens.calls == 1
+    await asyncio.sleep(0.35)
+    assert await source.token() == "tok-1"  # then the next call tries again
 
 
 async def test_unreachable_token_endpoint() -> None:
@@ -163,3 +167,19 @@ async def test_token_endpoint_down_is_a_coded_error_naming_the_subgraph(
         "HTTP fetch failed from 'products': no OAuth2 token (the token endpoint answered 503)"
     )
     assert state["seen"] == []  # the subgraph never got an unauthenticated call
+
+
+async def test_an_https_token_endpoint_with_a_private_ca() -> None:
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_tls)
+    async with token_server(server_tls) as server:
+        trusted = settings(server, certificate_authorities=ca.cert_pem.bytes().decode())
+        assert await TokenSource(trusted).token() == "tok-1"
+        with pytest.raises(TokenError) as info:
+            await TokenSource(settings(server)).token()  # the system's CAs do not know it
+        assert info.value.reason == "the token endpoint's TLS certificate did not verify"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -56,16 +57,17 @@ def _authorized(request: web.Request, form: dict[str, str]) -> bool:
 
 
 @asynccontextmanager
-async def token_server() -> AsyncIterator[TokenServer]:
+async def token_server(tls: ssl.SSLContext | None = None) -> AsyncIterator[TokenServer]:
+    """The endpoint on a free port (HTTPS with ``tls``, a server context)."""
     server = TokenServer()
     app = web.Application()
     app.router.add_post("/oauth/token", server.handle)
     runner = web.AppRunner(app, shutdown_timeout=0.1)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=tls)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    server.url = f"http://127.0.0.1:{port}/oauth/token"
+    server.url = f"{'https' if tls else 'http'}://127.0.0.1:{port}/oauth/token"
     try:
         yield server
     finally:
