@@ -159,7 +159,13 @@ def trust_config(checked: dict[str, Any], source: Source) -> TrustConfig | None:
         if name in sections["tls"][1] or name in sections["min"][1]
         if (tls := _tls(entry("tls", name), entry("min", name))) is not None
     }
-    contexts = TlsContexts.build(tls_all, tls_per) if tls_all or tls_per else None
+
+    def where(name: str | None) -> str:
+        scope = ("all",) if name is None else ("subgraphs", name)
+        path = ("tls", "subgraph", *scope)
+        return f"{source.where(path)}: {'.'.join(path)}"
+
+    contexts = TlsContexts.build(tls_all, tls_per, where) if tls_all or tls_per else None
     trust_all = _subgraph(auth(None), entry("shaping", None), "all", source)
     per = {name: _subgraph(auth(name), entry("shaping", name), name, source) for name in names}
     config = TrustConfig(trust_all, MappingProxyType(per), contexts)

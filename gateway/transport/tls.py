@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import ssl
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -95,10 +95,15 @@ class TlsContexts:
 
     @classmethod
     def build(
-        cls, all_settings: TlsSettings | None, subgraphs: Mapping[str, TlsSettings]
+        cls,
+        all_settings: TlsSettings | None,
+        subgraphs: Mapping[str, TlsSettings],
+        where: Callable[[str | None], str] | None = None,
     ) -> TlsContexts:
-        default = all_settings.context("tls.subgraph.all") if all_settings else None
-        per = {name: s.context(f"tls.subgraph.subgraphs.{name}") for name, s in subgraphs.items()}
+        """``where(name)`` (``None``: ``all``) names the setting in errors, with its line."""
+        label = where or _label
+        default = all_settings.context(label(None)) if all_settings else None
+        per = {name: s.context(label(name)) for name, s in subgraphs.items()}
         settings = (all_settings, tuple(sorted(subgraphs.items())))
         return cls(settings, default, MappingProxyType(per))
 
@@ -106,6 +111,10 @@ class TlsContexts:
         """What aiohttp's ``ssl=`` takes: a context, or ``True`` (default verification)."""
         found = self.per_subgraph.get(name, self.default)
         return True if found is None else found
+
+
+def _label(name: str | None) -> str:
+    return "tls.subgraph.all" if name is None else f"tls.subgraph.subgraphs.{name}"
 
 
 def tls_failure(exc: BaseException) -> str | None:

@@ -137,7 +137,7 @@ def _yaml(text: str) -> str:
         ("fedgate:\n  subgraph_tls:\n    all:\n      min_version: '1.1'\n", "'1.1' does not match"),
         (
             "tls:\n  subgraph:\n    all:\n      certificate_authorities: nonsense\n",
-            "tls.subgraph.all.certificate_authorities: not a PEM certificate bundle",
+            "router.yaml:3: tls.subgraph.all.certificate_authorities: not a PEM certificate bundle",
         ),
         (
             "fedgate:\n  subgraph_auth:\n    all:\n      oauth2: {token_url: 'https://t'}\n",
