@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections.abc import Mapping
 
 import botocore.session
@@ -24,24 +25,25 @@ from gateway.transport.trust import SigV4Settings
 
 __all__ = ["SigV4Signer"]
 
+_RETRY_LOOKUP_AFTER = 5.0  # seconds a failed credential lookup is not repeated
+
 # what aiohttp sends itself, and what proxies may change: never part of the signature
 _UNSIGNED = frozenset({"content-length", "connection", "user-agent", "accept-encoding"})
 
 
 class SigV4Signer:
-    __slots__ = ("_credentials", "settings")
+    __slots__ = ("_credentials", "_failed_until", "_lookup", "settings")
 
     def __init__(self, settings: SigV4Settings) -> None:
         self.settings = settings
         self._credentials: Credentials | None = None
         if settings.access_key_id is not None and settings.secret_access_key is not None:
             self._credentials = Credentials(settings.access_key_id, settings.secret_access_key)
+        self._lookup = asyncio.Lock()  # one chain lookup at a time; the others wait for it
+        self._failed_until = 0.0
 
     async def headers(self, url: str, body: bytes, headers: Mapping[str, str]) -> Mapping[str, str]:
-        credentials = self._credentials
-        if credentials is None:  # found on first use: the chain may read files or the network
-            credentials = self._credentials = await asyncio.to_thread(self._default_chain)
-        assert credentials is not None
+        credentials = self._credentials or await self._find()
         if isinstance(credentials, RefreshableCredentials) and credentials.refresh_needed():
             # a refresh may call STS or the instance metadata service: not on the event loop
             frozen = await asyncio.to_thread(credentials.get_frozen_credentials)
@@ -54,10 +56,24 @@ class SigV4Signer:
         out = {k.lower(): v for k, v in request.headers.items()}
         return {k: v for k, v in out.items() if k.startswith("x-amz-") or k == "authorization"}
 
+    async def _find(self) -> Credentials:
+        """The default chain's credentials, looked up on first use (files, the network)."""
+        async with self._lookup:
+            if self._credentials is not None:
+                return self._credentials
+            if time.monotonic() < self._failed_until:
+                # a chain that just found nothing (and maybe waited on the metadata service)
+                raise LookupError("the default credential chain found no AWS credentials")
+            try:
+                self._credentials = await asyncio.to_thread(self._default_chain)
+            except Exception:
+                self._failed_until = time.monotonic() + _RETRY_LOOKUP_AFTER
+                raise
+            return self._credentials
+
     def _default_chain(self) -> Credentials:
         session = botocore.session.Session(profile=self.settings.profile_name)
         found = session.get_credentials()
         if found is None:
             raise LookupError("the default credential chain found no AWS credentials")
-        self._credentials = found
         return found

@@ -5,8 +5,10 @@ that recomputes the signature from the request as received."""
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -18,7 +20,7 @@ from botocore.credentials import Credentials
 from gateway.signing.scheme import HmacSigner, request_target
 from gateway.signing.verify import VerifySignatures
 from gateway.transport.asgi import Receive, Scope, Send, read_body
-from gateway.transport.base import SubgraphRequest
+from gateway.transport.base import SubgraphRequest, TransportError
 from gateway.transport.http import HttpClient
 from gateway.transport.trust import (
     HmacSettings,
@@ -161,3 +163,46 @@ def test_the_signature_is_the_documented_one() -> None:
     text = "\n".join([*lines, hashlib.sha256(body).hexdigest()]).encode()
     expected = hmac.new(b"s3cret", text, hashlib.sha256).hexdigest()
     assert headers["x-fedgate-signature"] == "v1=" + expected
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """An environment where botocore's default chain sees only what the test sets: no files,
+    no instance metadata service, no container credentials."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return monkeypatch
+
+
+async def test_sigv4_default_chain_takes_the_environments_keys(aws_env: pytest.MonkeyPatch) -> None:
+    aws_env.setenv("AWS_ACCESS_KEY_ID", CREDENTIALS[0])
+    aws_env.setenv("AWS_SECRET_ACCESS_KEY", CREDENTIALS[1])
+    settings = SigV4Settings("eu-west-1", "lambda")  # default_chain
+    async with uvicorn_server(sigv4_check) as port:
+        http = HttpClient()
+        client = TrustClient(http, TrustConfig(SubgraphTrust(sigv4=settings)))
+        try:
+            status, body = await send(client, f"http://127.0.0.1:{port}/graphql", {"query": "{a}"})
+        finally:
+            await http.close()
+    assert (status, body["data"]["valid"]) == (200, True)
+
+
+async def test_sigv4_without_credentials_is_a_coded_error(aws_env: pytest.MonkeyPatch) -> None:
+    http = HttpClient()
+    client = TrustClient(http, TrustConfig(SubgraphTrust(sigv4=SigV4Settings("eu-west-1", "s"))))
+    request = SubgraphRequest("reviews", "http://127.0.0.1:9/graphql", {"query": "{a}"})
+    try:
+        for _ in range(2):  # the second comes within the retry window and fails at once
+            with pytest.raises(TransportError) as info:
+                await client.fetch(request)
+            assert info.value.code == "SUBGRAPH_AUTH_ERROR"
+            assert info.value.message == (
+                "HTTP fetch failed from 'reviews': no AWS credentials to sign with"
+            )
+    finally:
+        await http.close()
