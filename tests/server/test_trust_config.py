@@ -175,3 +175,17 @@ def test_nothing_configured_means_no_trust_wrapper(tmp_path: Path) -> None:
     )
     client = create_app(supergraph, config=signed, planner=PLANNER).state.gateway.client
     assert isinstance(client.inner, TrustClient)
+
+
+def test_a_reload_keeps_the_pool_unless_trust_settings_change(tmp_path: Path) -> None:
+    from gateway.server.app import _client_stack
+
+    first = load(tmp_path, YAML_BLOCKS[0])
+    rotated = load(tmp_path, YAML_BLOCKS[0])  # _files wrote a new CA and client certificate
+    assert first.trust != rotated.trust
+    stack = _client_stack(first, None, None)
+    assert _client_stack(rotated, None, stack) is not stack  # a new pool, new certificates
+    again = load_config(tmp_path / "router.yaml", environ=ENV)  # the same files, re-read
+    assert again.trust == rotated.trust
+    kept = _client_stack(rotated, None, None)
+    assert _client_stack(again, None, kept) is kept
