@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import ssl
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -222,7 +221,3 @@ def test_a_hanging_token_endpoint_times_out_and_the_gateway_stays_up(world: Worl
     assert health.status_code == 200
     ok = httpx.post(world.url, json={"query": "{ echoA { name } }"}, timeout=30)
     assert "errors" not in ok.json()
-
-
-if sys.platform == "win32":  # pragma: no cover - uvicorn's TLS options are POSIX-tested only
-    pytestmark = pytest.mark.skip("POSIX only")
