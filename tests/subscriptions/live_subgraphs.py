@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -19,7 +20,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from subgraphs.common.sdl import subgraph_sdl
@@ -34,6 +35,11 @@ class Item:
 class Tick:
     n: int
     items: list[Item]
+    pad: str = ""
+    # the Authorization header of the subscription's WebSocket upgrade (header rules at work)
+    auth: str | None = None
+    # the connection_init payload the gateway sent, as JSON
+    init: str = "{}"
 
 
 @strawberry.type
@@ -46,9 +52,15 @@ class FeedQuery:
 @strawberry.type
 class Subscription:
     @strawberry.subscription
-    async def ticks(self, count: int, interval_ms: int = 0) -> AsyncGenerator[Tick, None]:
+    async def ticks(
+        self, info: strawberry.Info, count: int, interval_ms: int = 0, pad_bytes: int = 0
+    ) -> AsyncGenerator[Tick, None]:
+        request = info.context["request"]
+        auth = request.headers.get("authorization")
+        init = json.dumps(info.context.get("connection_params") or {}, sort_keys=True)
         for n in range(1, count + 1):
-            yield Tick(n=n, items=[Item(id=strawberry.ID(str(n))), Item(id=strawberry.ID(f"{n}b"))])
+            items = [Item(id=strawberry.ID(str(n))), Item(id=strawberry.ID(f"{n}b"))]
+            yield Tick(n=n, items=items, pad="x" * pad_bytes, auth=auth, init=init)
             await asyncio.sleep(interval_ms / 1000)
 
 
@@ -128,7 +140,8 @@ def create_app(service: str) -> Starlette:
         routes=[
             Route("/health", health),
             Route("/calls", calls),
-            Mount("/graphql", counting),
+            Route("/graphql", counting, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", counting),
         ]
     )
 
