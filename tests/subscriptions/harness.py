@@ -24,7 +24,10 @@ from tests.e2e.processes import fedgate, free_port, running
 
 from .live_subgraphs import sdl
 
-TICKS = "subscription T($c: Int!, $ms: Int!) { ticks(count: $c, intervalMs: $ms) { n items { id name } } }"
+TICKS = (
+    "subscription T($c: Int!, $ms: Int!) "
+    "{ ticks(count: $c, intervalMs: $ms) { n items { id name } } }"
+)
 MULTIPART_ACCEPT = 'multipart/mixed;subscriptionSpec="1.0", application/json'
 
 
