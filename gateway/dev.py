@@ -28,6 +28,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=4000, help="gateway port; subgraphs use the next")
     p.add_argument("--data-dir", default="data", help="where the subgraphs keep their SQLite files")
+    p.add_argument(
+        "--config",
+        default="schema/dev-router.yaml",
+        type=Path,
+        help="router.yaml (default: the committed schema/dev-router.yaml: subscriptions on)",
+    )
     p.set_defaults(func=run)
 
 
@@ -69,7 +75,10 @@ def _run(args: argparse.Namespace) -> int:
             print(f"\n  fedgate   http://{args.host}:{args.port}/graphql  (GraphiQL in a browser)")
             print("  Ctrl-C stops everything.\n", flush=True)
             # the demo: introspection, GraphiQL and query plans on (serve's `--dev`)
-            return serve(args.supergraph, host=args.host, port=args.port, dev=True)
+            config = args.config if args.config.is_file() else None
+            return serve(
+                args.supergraph, host=args.host, port=args.port, config_path=config, dev=True
+            )
     except StartupError as error:
         print(f"fedgate dev: {error}", file=sys.stderr)
         return 1
