@@ -37,7 +37,7 @@ from .access_log import AccessLog, RecordingClient
 from .cors import Cors
 from .csrf import CSRF_CODE, Csrf
 from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql_page
-from .hooks import Stopped, after_response, before_request
+from .hooks import Stopped, after_response, before_request, run_request_hooks
 from .live import ClientStack, Live
 from .loading import LoadedGateway
 from .protocol import (
@@ -127,9 +127,9 @@ def create_app(
     if engine is not None:
         live.on_drain.append(engine.drain)
 
-        def current() -> tuple[Gateway, Any]:
+        def current() -> tuple[Gateway, Any, Any]:
             endpoints: _Endpoints = live.current
-            return endpoints.gateway, endpoints.redact
+            return endpoints.gateway, endpoints.redact, endpoints.ws_before
 
         routes.append(WebSocketRoute(config.path, websocket_endpoint(engine, current)))
     if config.health_check.enabled:
@@ -300,7 +300,7 @@ class _Endpoints:
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
         if self.streams is not None:
-            streamed = await self.streams.respond(request, self.gateway, params, self.redact, True)
+            streamed = await self._stream(request, params, allow_mutations=True)
             if streamed is not None:
                 return streamed
         if self._share_client_requests and self._is_query(params):
@@ -312,6 +312,41 @@ class _Endpoints:
             )
             return await self._shared(key, self._run(request, params, media))
         return await self._run(request, params, media, allow_mutations=True)
+
+    async def _stream(
+        self, request: Request, params: GraphQLParams, *, allow_mutations: bool
+    ) -> Response | None:
+        """Subscriptions on: an SSE or multipart request, after the request hooks (None: not
+        a streaming request). No router timeout: a subscription lasts."""
+        assert self.streams is not None
+        if stream_kind(request.headers.get("accept")) is None:
+            return None
+        context = request_context(request)
+        hooks = self.gateway.hooks
+        if hooks.on_request:
+            before = await before_request(hooks, request, params, context)
+            if isinstance(before, Stopped):
+                return _json(before.body, before.status, JSON, before.headers)
+            params, context = before
+        return await self.streams.respond(
+            request, self.gateway, params, context, self.redact, allow_mutations
+        )
+
+    @property
+    def ws_before(self) -> Any:
+        """The request hooks for a WebSocket ``subscribe`` (None when no plugin has one)."""
+        return self._ws_before if self.gateway.hooks.on_request else None
+
+    async def _ws_before(
+        self, query: str, variables: Any, name: str | None, context: RequestContext
+    ) -> Any:
+        params = GraphQLParams(query, variables, name)
+        hooks = self.gateway.hooks
+        before = await run_request_hooks(hooks, "GET", self.config.path, params, context)
+        if isinstance(before, Stopped):
+            return before.body
+        params, context = before
+        return params.query, params.variables, params.operation_name, context
 
     def _stream_media(self, request: Request) -> MediaType | None:
         """JSON for request errors when ``Accept`` names only a streaming type (subscriptions
@@ -370,7 +405,7 @@ class _Endpoints:
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
         if self.streams is not None:
-            streamed = await self.streams.respond(request, self.gateway, params, self.redact, False)
+            streamed = await self._stream(request, params, allow_mutations=False)
             if streamed is not None:
                 return streamed
         # GET must not change anything: mutations are refused with 405.

@@ -7,7 +7,7 @@ Slow readers (``fedgate.subscription.slow_reader``): with ``close`` (the default
 whose buffer of ``queue_capacity`` completed events is full gets a ``SUBSCRIPTION_SLOW_READER``
 error and the subscription ends: it never silently misses an event. With ``drop_oldest`` the
 oldest buffered event is dropped instead and the subscription goes on (only the latest events
-matter to it); the number dropped so far is in the next event's
+matter to it); the next event delivered after a drop carries the number dropped so far in
 ``extensions.droppedEvents``.
 """
 
@@ -169,6 +169,7 @@ class Subscription:
         self._final: dict[str, Any] | None = None
         self._task: asyncio.Task[None] | None = None
         self.dropped = 0
+        self._reported = 0
         self.events_sent = 0
 
     def begin(self) -> None:
@@ -182,7 +183,12 @@ class Subscription:
         while True:
             while self._buffer:
                 self.events_sent += 1
-                yield Event(self._buffer.popleft())
+                body = self._buffer.popleft()
+                if self.dropped > self._reported:
+                    # drop_oldest: say how many were dropped so far, once per change
+                    body.setdefault("extensions", {})["droppedEvents"] = self.dropped
+                    self._reported = self.dropped
+                yield Event(body)
             if self._final is not None:
                 if self._final:
                     yield Event(self._final, fatal=True)
@@ -292,8 +298,6 @@ class Subscription:
         body: dict[str, Any] = {"data": shaped}
         if errors:
             body["errors"] = errors
-        if self.dropped:
-            body["extensions"] = {"droppedEvents": self.dropped}
         return body
 
     def _push(self, body: dict[str, Any]) -> bool:

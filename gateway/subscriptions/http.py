@@ -56,6 +56,7 @@ class HttpStreams:
         request: Request,
         gateway: Gateway,
         params: Any,
+        context: RequestContext,
         redact: Redact | None,
         allow_mutations: bool,
     ) -> Response | None:
@@ -67,10 +68,6 @@ class HttpStreams:
         subscription = self.engine.is_subscription(gateway, params.query, params.operation_name)
         if kind == "multipart" and not subscription:
             return None
-        peer = request.client
-        context = RequestContext.create(
-            request.headers, client=(peer.host, peer.port) if peer is not None else None
-        )
         headers = {**_STREAM_HEADERS, REQUEST_ID_HEADER: context.request_id}
         if not subscription:
             result = await gateway.run(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import orjson
@@ -32,7 +32,10 @@ PROTOCOL = "graphql-transport-ws"
 CONNECTION_PARAMS: ScratchKey[Mapping[str, Any]] = ScratchKey("connection_params")
 _INIT_TIMEOUT = 10.0
 Redact = Callable[[list[dict[str, Any]], str], None]
-Current = Callable[[], tuple[Gateway, Redact | None]]
+# the request hooks for one subscribe: (query, variables, operation name, context) anew, or
+# the error body of a stop
+Before = Callable[..., Awaitable[Any]]
+Current = Callable[[], tuple[Gateway, Redact | None, Before | None]]
 
 
 def websocket_endpoint(engine: Subscriptions, current: Current) -> Any:
@@ -162,9 +165,15 @@ class _Connection:
     async def run(
         self, op_id: str, query: str, variables: dict[str, Any] | None, name: str | None
     ) -> None:
-        gateway, redact = self.current()
+        gateway, redact, before = self.current()
         assert self.context is not None
         context = self.context
+        if before is not None:
+            ran = await before(query, variables, name, context)
+            if isinstance(ran, dict):
+                await self.answer(op_id, GatewayResponse(ran, "request_error"), redact)
+                return
+            query, variables, name, context = ran
         if not self.engine.is_subscription(gateway, query, name):
             result = await gateway.run(query, variables, name, context=context)
             await self.answer(op_id, result, redact)

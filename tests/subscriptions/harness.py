@@ -129,19 +129,19 @@ async def ws_collect(ws: ClientConnection, op_id: str) -> list[dict[str, Any]]:
 
 
 async def sse_collect(
-    url: str, body: dict[str, Any], limit: int = 10_000
+    url: str, body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> tuple[int, list[tuple[str, Any]]]:
     """(status, [(event, data)]) until ``complete``; heartbeats are skipped by httpx-sse."""
     events: list[tuple[str, Any]] = []
     async with httpx.AsyncClient(timeout=30) as client:
-        headers = {"accept": "text/event-stream"}
+        headers = {"accept": "text/event-stream", **(headers or {})}
         async with aconnect_sse(client, "POST", url, json=body, headers=headers) as source:
             if source.response.status_code != 200:
                 await source.response.aread()
                 return source.response.status_code, [("json", source.response.json())]
             async for event in source.aiter_sse():
                 events.append((event.event, orjson.loads(event.data) if event.data else None))
-                if event.event == "complete" or len(events) >= limit:
+                if event.event == "complete":
                     break
     return 200, events
 

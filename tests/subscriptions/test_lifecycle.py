@@ -52,10 +52,12 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path,
 
 
 @asynccontextmanager
-async def stream(url: str, body: dict[str, Any]) -> AsyncIterator[AsyncIterator[Any]]:
+async def stream(
+    url: str, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> AsyncIterator[AsyncIterator[Any]]:
     """An SSE subscription; yields an iterator of (event, data)."""
     async with httpx.AsyncClient(timeout=30) as client:
-        headers = {"accept": "text/event-stream"}
+        headers = {"accept": "text/event-stream", **(headers or {})}
         async with aconnect_sse(client, "POST", url, json=body, headers=headers) as source:
             assert source.response.status_code == 200, await source.response.aread()
 
