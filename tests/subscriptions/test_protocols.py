@@ -228,3 +228,24 @@ def test_subscription_request_errors_over_sse_are_json(graph: tuple[str, str]) -
     status, events = asyncio.run(sse_collect(url, {"query": TICKS, "variables": {}}))
     assert status == 400
     assert events[0][1]["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_sse_over_get(graph: tuple[str, str]) -> None:
+    url, _ = graph
+
+    async def scenario() -> list[tuple[str, str]]:
+        from httpx_sse import aconnect_sse
+
+        params = {"query": "subscription { ticks(count: 2) { n } }"}
+        headers = {"accept": "text/event-stream", "apollo-require-preflight": "1"}
+        async with (
+            httpx.AsyncClient(timeout=30) as client,
+            aconnect_sse(client, "GET", url, params=params, headers=headers) as source,
+        ):
+            return [(e.event, e.data) async for e in source.aiter_sse()]
+
+    assert asyncio.run(scenario()) == [
+        ("next", '{"data":{"ticks":{"n":1}}}'),
+        ("next", '{"data":{"ticks":{"n":2}}}'),
+        ("complete", ""),
+    ]
