@@ -10,7 +10,8 @@ from graphql import GraphQLSchema
 
 from gateway.errors import PlanningError
 from gateway.execution import CompiledPlan, TypeMatcher
-from gateway.planner.plan import Fetch, QueryPlan, Sequence
+from gateway.planner.format import subscription_parts
+from gateway.planner.plan import Fetch, QueryPlan
 
 __all__ = ["SubscriptionPlan", "split_plan"]
 
@@ -26,24 +27,14 @@ def split_plan(
 ) -> SubscriptionPlan:
     """Raises ``PlanningError`` for a plan that does not start with one subscription fetch
     (a root field under @skip/@include on a variable, say: not supported)."""
-    node = plan.node
-    rest: QueryPlan | None = None
-    if isinstance(node, Sequence) and node.nodes and isinstance(node.nodes[0], Fetch):
-        primary = node.nodes[0]
-        tail = node.nodes[1:]
-        rest = QueryPlan(tail[0] if len(tail) == 1 else Sequence(tail))
-    elif isinstance(node, Fetch):
-        primary = node
-    else:
+    split = subscription_parts(plan.node) if plan.node is not None else None
+    if split is None:
         raise PlanningError(
             "This subscription cannot be planned as one subgraph stream (a conditional "
             "subscription root field is not supported).",
             code="SUBSCRIPTION_PLAN_UNSUPPORTED",
         )
-    if primary.operation_kind != "subscription":
-        raise PlanningError(
-            "The subscription's first fetch is not a subscription.",
-            code="SUBSCRIPTION_PLAN_UNSUPPORTED",
-        )
+    primary, tail = split
+    rest = QueryPlan(tail) if tail is not None else None
     compiled = CompiledPlan(rest, schema, urls, matcher) if rest is not None else None
     return SubscriptionPlan(primary, compiled)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import time
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -40,6 +41,8 @@ class Tick:
     auth: str | None = None
     # the connection_init payload the gateway sent, as JSON
     init: str = "{}"
+    # when the subgraph sent the event (time.time()): the load test's latency
+    at: float = 0.0
 
 
 @strawberry.type
@@ -60,7 +63,8 @@ class Subscription:
         init = json.dumps(info.context.get("connection_params") or {}, sort_keys=True)
         for n in range(1, count + 1):
             items = [Item(id=strawberry.ID(str(n))), Item(id=strawberry.ID(f"{n}b"))]
-            yield Tick(n=n, items=items, pad="x" * pad_bytes, auth=auth, init=init)
+            tick = Tick(n=n, items=items, pad="x" * pad_bytes, auth=auth, init=init, at=time.time())
+            yield tick
             await asyncio.sleep(interval_ms / 1000)
 
 
