@@ -394,7 +394,8 @@ class _Endpoints:
     async def get(self, request: Request) -> Response:
         accept = request.headers.get("accept", "")
         if "query" not in request.query_params and self._graphiql(accept):
-            return HTMLResponse(graphiql_page(str(request.url.path)))
+            page = graphiql_page(str(request.url.path), self.streams is not None)
+            return HTMLResponse(page)
         media = negotiate(accept) or self._stream_media(request)
         if media is None:
             return _not_acceptable()
