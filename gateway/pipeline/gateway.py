@@ -240,6 +240,20 @@ class Gateway:
         """The response as a stream of parts (one part until @defer and subscriptions)."""
         yield await self.run(query, variables, operation_name, **options)
 
+    async def operation_hooks(
+        self,
+        entry: Prepared,
+        context: RequestContext,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> GatewayResponse | None:
+        """The operation and plan hooks for an operation run outside ``run`` (a
+        subscription); the response when one of them stops it, None otherwise (or none)."""
+        if not self._operation_hooks:
+            return None
+        return await self._operation_hooks_stop(entry, context, query, operation_name, variables)
+
     async def _operation_hooks_stop(
         self,
         entry: Prepared,

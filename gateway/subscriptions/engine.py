@@ -74,7 +74,7 @@ class Subscriptions:
         entry = gateway.prepare(query, operation_name)
         return isinstance(entry, Prepared) and entry.operation_type == "subscription"
 
-    def start(
+    async def start(
         self,
         gateway: Gateway,
         query: str,
@@ -83,16 +83,23 @@ class Subscriptions:
         context: RequestContext,
         init_payload: Mapping[str, Any] | None = None,
     ) -> Subscription | GatewayResponse:
-        """A running subscription, or the response that refuses it."""
+        """A running subscription, or the response that refuses it. The operation and plan
+        hooks run first, as for a query."""
+        target = self.target(gateway, query, variables, operation_name)
+        if isinstance(target, GatewayResponse):
+            return target
+        stopped = await gateway.operation_hooks(
+            target.prepared, context, query, operation_name, variables
+        )
+        if stopped is not None:
+            return stopped
+        # checked after the hooks' awaits: nothing can open one between this and the add
         if self.draining:
             return _refusal("The gateway is shutting down", "SUBSCRIPTION_SHUTDOWN")
         limit = self.config.max_opened_subscriptions
         if limit is not None and len(self.open) >= limit:
             message = f"The gateway's limit of {limit} open subscriptions is reached"
             return _refusal(message, "SUBSCRIPTION_LIMIT_REACHED")
-        target = self.target(gateway, query, variables, operation_name)
-        if isinstance(target, GatewayResponse):
-            return target
         request = (query, variables, operation_name)
         subscription = Subscription(self, target, request, context, init_payload)
         self.open.add(subscription)

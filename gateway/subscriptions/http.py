@@ -81,7 +81,7 @@ class HttpStreams:
             return StreamingResponse(
                 _sse_once(result.body), media_type="text/event-stream", headers=headers
             )
-        started = self.engine.start(
+        started = await self.engine.start(
             gateway, params.query, params.variables, params.operation_name, context
         )
         if isinstance(started, GatewayResponse):

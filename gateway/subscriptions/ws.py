@@ -178,7 +178,9 @@ class _Connection:
             result = await gateway.run(query, variables, name, context=context)
             await self.answer(op_id, result, redact)
             return
-        started = self.engine.start(gateway, query, variables, name, context, self.init_payload)
+        started = await self.engine.start(
+            gateway, query, variables, name, context, self.init_payload
+        )
         if isinstance(started, GatewayResponse):
             await self.answer(op_id, started, redact)
             return

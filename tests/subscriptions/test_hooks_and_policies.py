@@ -24,6 +24,7 @@ fedgate:
   plugins:
     - path: tests.e2e.sample_plugins:RequireKey
       config: {header: x-api-key}
+    - path: tests.subscriptions.plugins:RefuseForbidden
   subscription:
     slow_reader: drop_oldest
 """
@@ -79,3 +80,10 @@ def test_drop_oldest_keeps_a_slow_reader_going(url: str, tmp_path: Path) -> None
     assert dropped and dropped[-1] == 200 - len(numbers)
     assert not any(codes(d) for d in nexts)
     assert events[-1] == ("complete", None)
+
+
+def test_operation_hooks_run_for_subscriptions(url: str) -> None:
+    query = "subscription Forbidden { ticks(count: 1) { n } }"
+    status, events = asyncio.run(sse_collect(url, {"query": query}, {"x-api-key": "k"}))
+    assert status == 400
+    assert codes(events[0][1]) == ["FORBIDDEN_OPERATION"]
