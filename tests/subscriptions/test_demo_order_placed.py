@@ -9,18 +9,12 @@ import asyncio
 import json
 from pathlib import Path
 
-from tests.e2e.demo import start_demo
+from tests.e2e.demo import readme_graphql_blocks, start_demo
 
 from .harness import receive, ws_open
 
-ORDER_PLACED = """
-subscription {
-  orderPlaced {
-    buyer { username }
-    lines { quantity product { name shippingEstimate } }
-  }
-}
-"""
+# the README's subscription example (its third graphql block)
+ORDER_PLACED = readme_graphql_blocks()[2]
 PLACE = """
 mutation {
   placeOrder(input: { buyerId: "2", lines: [{ upc: "1", quantity: 1 }] }) { id }
