@@ -131,7 +131,13 @@ def create_app(
             endpoints: _Endpoints = live.current
             return endpoints.gateway, endpoints.redact, endpoints.ws_before
 
-        routes.append(WebSocketRoute(config.path, websocket_endpoint(engine, current)))
+        def origin_allowed(origin: str | None, host: str | None) -> bool:
+            endpoints: _Endpoints = live.current
+            return endpoints.websocket_origin_allowed(origin, host)
+
+        routes.append(
+            WebSocketRoute(config.path, websocket_endpoint(engine, current, origin_allowed))
+        )
     if config.health_check.enabled:
         health = config.health_check.path
         routes.append(Route(health, live.health, methods=["GET"]))
@@ -347,6 +353,17 @@ class _Endpoints:
             return before.body
         params, context = before
         return params.query, params.variables, params.operation_name, context
+
+    def websocket_origin_allowed(self, origin: str | None, host: str | None) -> bool:
+        """Browsers send cookies with a WebSocket upgrade and no CORS check happens: only
+        non-browser clients (no Origin), the same origin, or an origin the CORS rules allow
+        may open one (cross-site WebSocket hijacking)."""
+        if origin is None:
+            return True
+        if host is not None and origin.split("://", 1)[-1] == host:
+            return True
+        headers = self.cors.response_headers(origin) or {}
+        return "access-control-allow-origin" in headers
 
     def _stream_media(self, request: Request) -> MediaType | None:
         """JSON for request errors when ``Accept`` names only a streaming type (subscriptions

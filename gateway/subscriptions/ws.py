@@ -38,10 +38,20 @@ Before = Callable[..., Awaitable[Any]]
 Current = Callable[[], tuple[Gateway, Redact | None, Before | None]]
 
 
-def websocket_endpoint(engine: Subscriptions, current: Current) -> Any:
-    """The ASGI WebSocket endpoint; ``current`` gives the generation serving now."""
+def websocket_endpoint(
+    engine: Subscriptions,
+    current: Current,
+    origin_allowed: Callable[[str | None, str | None], bool],
+) -> Any:
+    """The ASGI WebSocket endpoint; ``current`` gives the generation serving now;
+    ``origin_allowed(origin, host)`` says whether a browser page may connect (refused with
+    HTTP 403 before the upgrade)."""
 
     async def endpoint(websocket: WebSocket) -> None:
+        headers = websocket.headers
+        if not origin_allowed(headers.get("origin"), headers.get("host")):
+            await websocket.close(1008)  # before accept: the upgrade is refused (403)
+            return
         if PROTOCOL not in websocket.scope.get("subprotocols", []):
             await websocket.accept()
             await websocket.close(4406, "Subprotocol not acceptable")

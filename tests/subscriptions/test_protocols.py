@@ -249,3 +249,31 @@ def test_sse_over_get(graph: tuple[str, str]) -> None:
         ("next", '{"data":{"ticks":{"n":2}}}'),
         ("complete", ""),
     ]
+
+
+def test_websocket_from_another_sites_page_is_refused(graph: tuple[str, str]) -> None:
+    """Cross-site WebSocket hijacking: a browser page elsewhere (its Origin, not allowed by
+    the CORS rules) cannot open one; the same origin can."""
+    url, _ = graph
+
+    async def scenario() -> tuple[int, str]:
+        from websockets.asyncio.client import connect
+        from websockets.exceptions import InvalidStatus
+
+        from .harness import ws_url
+
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(
+                ws_url(url),
+                subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+                origin="https://evil.example",  # type: ignore[arg-type]
+            )
+        host = url.split("/")[2]
+        async with connect(
+            ws_url(url),
+            subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+            origin=f"http://{host}",  # type: ignore[arg-type]
+        ) as ws:
+            return refused.value.response.status_code, ws.subprotocol or ""
+
+    assert asyncio.run(scenario()) == (403, "graphql-transport-ws")
