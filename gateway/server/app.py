@@ -192,7 +192,7 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
 
 
 def _warn_restart_only(old: GatewayConfig, new: GatewayConfig) -> None:
-    for name in ("listen", "path", "health_check", "shutdown_grace_period"):
+    for name in ("listen", "path", "health_check", "shutdown_grace_period", "subscription"):
         if getattr(old, name) != getattr(new, name):
             log.warning("fedgate: reload: %s changes take effect at the next restart", name)
 
