@@ -20,14 +20,13 @@ import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Route
 
 from gateway.config import GatewayConfig
 from gateway.context import REQUEST_ID_HEADER, RequestContext
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.subscriptions import Subscriptions
-from gateway.subscriptions.http import HttpStreams, stream_kind
-from gateway.subscriptions.ws import websocket_endpoint
+from gateway.subscriptions.http import HttpStreams
 from gateway.transport.base import SubgraphClient
 from gateway.transport.http import HttpClient, HttpTimeouts
 from gateway.transport.response_headers import CollectingClient
@@ -37,8 +36,9 @@ from .access_log import AccessLog, RecordingClient
 from .cors import Cors
 from .csrf import CSRF_CODE, Csrf
 from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql_page
-from .hooks import Stopped, after_response, before_request, run_request_hooks
+from .hooks import Stopped, after_response, before_request
 from .live import ClientStack, Live
+from .live_data import stream_media, stream_response, websocket_route
 from .loading import LoadedGateway
 from .protocol import (
     JSON,
@@ -123,21 +123,10 @@ def create_app(
                 await live.close()
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    routes: list[Route | WebSocketRoute] = [Route(config.path, live.graphql, methods=methods)]
+    routes: list[BaseRoute] = [Route(config.path, live.graphql, methods=methods)]
     if engine is not None:
         live.on_drain.append(engine.drain)
-
-        def current() -> tuple[Gateway, Any, Any]:
-            endpoints: _Endpoints = live.current
-            return endpoints.gateway, endpoints.redact, endpoints.ws_before
-
-        def origin_allowed(origin: str | None, host: str | None) -> bool:
-            endpoints: _Endpoints = live.current
-            return endpoints.websocket_origin_allowed(origin, host)
-
-        routes.append(
-            WebSocketRoute(config.path, websocket_endpoint(engine, current, origin_allowed))
-        )
+        routes.append(websocket_route(config.path, engine, live))
     if config.health_check.enabled:
         health = config.health_check.path
         routes.append(Route(health, live.health, methods=["GET"]))
@@ -240,11 +229,6 @@ class _Endpoints:
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
         self.access_log = AccessLog() if config.access_log else None
 
-    @property
-    def redact(self) -> Any:
-        """The error redaction for streamed parts (None: errors pass unchanged)."""
-        return None if self.redactor.off else self.redactor.apply
-
     async def close_hooks(self) -> None:
         await self.gateway.hooks.close()
 
@@ -306,7 +290,7 @@ class _Endpoints:
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
         if self.streams is not None:
-            streamed = await self._stream(request, params, allow_mutations=True)
+            streamed = await stream_response(self, request, params, allow_mutations=True)
             if streamed is not None:
                 return streamed
         if self._share_client_requests and self._is_query(params):
@@ -319,58 +303,10 @@ class _Endpoints:
             return await self._shared(key, self._run(request, params, media))
         return await self._run(request, params, media, allow_mutations=True)
 
-    async def _stream(
-        self, request: Request, params: GraphQLParams, *, allow_mutations: bool
-    ) -> Response | None:
-        """Subscriptions on: an SSE or multipart request, after the request hooks (None: not
-        a streaming request). No router timeout: a subscription lasts."""
-        assert self.streams is not None
-        if stream_kind(request.headers.get("accept")) is None:
-            return None
-        context = request_context(request)
-        hooks = self.gateway.hooks
-        if hooks.on_request:
-            before = await before_request(hooks, request, params, context)
-            if isinstance(before, Stopped):
-                return _json(before.body, before.status, JSON, before.headers)
-            params, context = before
-        return await self.streams.respond(
-            request, self.gateway, params, context, self.redact, allow_mutations
-        )
-
-    @property
-    def ws_before(self) -> Any:
-        """The request hooks for a WebSocket ``subscribe`` (None when no plugin has one)."""
-        return self._ws_before if self.gateway.hooks.on_request else None
-
-    async def _ws_before(
-        self, query: str, variables: Any, name: str | None, context: RequestContext
-    ) -> Any:
-        params = GraphQLParams(query, variables, name)
-        hooks = self.gateway.hooks
-        before = await run_request_hooks(hooks, "GET", self.config.path, params, context)
-        if isinstance(before, Stopped):
-            return before.body
-        params, context = before
-        return params.query, params.variables, params.operation_name, context
-
-    def websocket_origin_allowed(self, origin: str | None, host: str | None) -> bool:
-        """Browsers send cookies with a WebSocket upgrade and no CORS check happens: only
-        non-browser clients (no Origin), the same origin, or an origin the CORS rules allow
-        may open one (cross-site WebSocket hijacking)."""
-        if origin is None:
-            return True
-        if host is not None and origin.split("://", 1)[-1] == host:
-            return True
-        headers = self.cors.response_headers(origin) or {}
-        return "access-control-allow-origin" in headers
-
     def _stream_media(self, request: Request) -> MediaType | None:
         """JSON for request errors when ``Accept`` names only a streaming type (subscriptions
         on); None otherwise (406)."""
-        if self.streams is None or stream_kind(request.headers.get("accept")) is None:
-            return None
-        return JSON
+        return None if self.streams is None else stream_media(request)
 
     def _by_headers(self, request: Request) -> tuple[tuple[str, str], ...]:
         """With header rules the answer may depend on any client header (an Authorization
@@ -423,7 +359,7 @@ class _Endpoints:
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
         if self.streams is not None:
-            streamed = await self._stream(request, params, allow_mutations=False)
+            streamed = await stream_response(self, request, params, allow_mutations=False)
             if streamed is not None:
                 return streamed
         # GET must not change anything: mutations are refused with 405.
