@@ -10,22 +10,12 @@ import os
 import secrets
 import signal
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 __all__ = ["register"]
 
-_DEV_KEY_ID = "fedgate-dev"
-_DEV_CONFIG = f"""\
-fedgate:
-  subgraph_auth:
-    subgraphs:
-      products:
-        hmac:
-          key_id: {_DEV_KEY_ID}
-          secret: ${{env.FEDGATE_DEV_SIGNING_SECRET}}
-"""
+_DEV_KEY_ID = "fedgate-dev"  # the key id in schema/dev-router.yaml
 
 
 def register(subparsers: Any) -> None:
@@ -41,6 +31,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=4000, help="gateway port; subgraphs use the next")
     p.add_argument("--data-dir", default="data", help="where the subgraphs keep their SQLite files")
+    p.add_argument(
+        "--config",
+        default="schema/dev-router.yaml",
+        type=Path,
+        help="router.yaml (default: the committed schema/dev-router.yaml: subscriptions and "
+        "signed calls to products on)",
+    )
     p.set_defaults(func=run)
 
 
@@ -79,12 +76,7 @@ def _run(args: argparse.Namespace) -> int:
     os.environ["FEDGATE_PRODUCTS_SIGNING_KEYS"] = f"{_DEV_KEY_ID}={secret}"
     os.environ["FEDGATE_DEV_SIGNING_SECRET"] = secret
     try:
-        with (
-            tempfile.TemporaryDirectory(prefix="fedgate-dev-") as work,
-            start_all(host=args.host, base_port=args.port, data_dir=args.data_dir) as running,
-        ):
-            config = Path(work) / "router.yaml"
-            config.write_text(_DEV_CONFIG, encoding="utf-8")
+        with start_all(host=args.host, base_port=args.port, data_dir=args.data_dir) as running:
             for name, url in running.urls.items():
                 # the committed supergraph routes to the default ports; point it at these
                 os.environ.setdefault(env_name(name), url)
@@ -92,6 +84,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"\n  fedgate   http://{args.host}:{args.port}/graphql  (GraphiQL in a browser)")
             print("  Ctrl-C stops everything.\n", flush=True)
             # the demo: introspection, GraphiQL and query plans on (serve's `--dev`)
+            config = args.config if args.config.is_file() else None
             return serve(
                 args.supergraph, host=args.host, port=args.port, config_path=config, dev=True
             )

@@ -73,7 +73,47 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "response (`data: null`)",
         "No plan can satisfy the operation; the message names the field and why.",
     ),
-    "SUBSCRIPTION_NOT_SUPPORTED": ("response", "Subscriptions are not supported yet."),
+    "SUBSCRIPTION_NOT_SUPPORTED": (
+        "response",
+        "A subscription was sent while `subscription.enabled` is off.",
+    ),
+    # subscriptions (docs/subscriptions.md)
+    "SUBSCRIPTION_PROTOCOL_REQUIRED": (
+        "HTTP 406",
+        "A subscription over plain HTTP: it needs WebSocket (graphql-transport-ws), "
+        '`Accept: text/event-stream` or `Accept: multipart/mixed;subscriptionSpec="1.0"`.',
+    ),
+    "SUBSCRIPTION_LIMIT_REACHED": (
+        "subscription error",
+        "`subscription.max_opened_subscriptions` or `fedgate.subscription.max_per_connection` "
+        "subscriptions are already open.",
+    ),
+    "SUBSCRIPTION_PLAN_UNSUPPORTED": (
+        "subscription error",
+        "The subscription does not plan to one subgraph stream (a conditional root field).",
+    ),
+    "SUBSCRIPTION_STREAM_FAILED": (
+        "final subscription error",
+        "The subgraph stream could not be opened, broke, or the subgraph answered with an "
+        "error; the subscription ends.",
+    ),
+    "SUBSCRIPTION_SLOW_READER": (
+        "final subscription error",
+        "The client read too slowly and its `queue_capacity` buffer was full (`slow_reader: "
+        "close`); the subscription ends.",
+    ),
+    "SUBSCRIPTION_SCHEMA_RELOAD": (
+        "final subscription error",
+        "A reload changed or removed the subscription's field; the subscription ends.",
+    ),
+    "SUBSCRIPTION_SHUTDOWN": (
+        "final subscription error",
+        "The gateway is shutting down (drained); the subscription ends.",
+    ),
+    "SUBSCRIPTION_PROTOCOL_ERROR": (
+        "subscription error",
+        "A graphql-transport-ws message was not what the protocol allows here.",
+    ),
     "SUBREQUEST_HTTP_ERROR": (
         "response, per affected path",
         "A subgraph could not be reached or answered a non-2xx status.",

@@ -20,6 +20,16 @@ ALLOWED: dict[str, set[str]] = {
     "execution": {"spec", "supergraph", "planner", "transport"},
     "plugins": {"planner", "transport", "config"},
     "pipeline": {"spec", "supergraph", "planner", "transport", "execution", "config", "plugins"},
+    "subscriptions": {
+        "spec",
+        "supergraph",
+        "planner",
+        "transport",
+        "execution",
+        "pipeline",
+        "config",
+        "plugins",
+    },
     "server": {
         "spec",
         "supergraph",
@@ -29,6 +39,7 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline",
         "config",
         "plugins",
+        "subscriptions",
     },
 }
 LEAVES = {"errors", "error_codes", "context", "__init__"}

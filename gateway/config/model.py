@@ -19,6 +19,8 @@ from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
 from gateway.transport.trust import TrustConfig
 
+from .subscription import SubscriptionConfig
+
 __all__ = [
     "STUDIO_ORIGIN",
     "CoprocessorConfig",
@@ -179,6 +181,8 @@ class GatewayConfig:
     coprocessor: CoprocessorConfig | None = None
     # trust: tls.subgraph, authentication.subgraph, fedgate.subgraph_auth, compression
     trust: TrustConfig | None = None
+    # subscriptions (Apollo's `subscription`, fedgate.subscription); off by default
+    subscription: SubscriptionConfig = field(default_factory=SubscriptionConfig)
     # fedgate.shutdown_grace_period: SIGTERM drains in-flight requests this long at most
     shutdown_grace_period: float = 30.0
     # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often

@@ -56,6 +56,7 @@ from .schema import (
     Unsupported,
 )
 from .source import Source
+from .subscription import FEDGATE_SUBSCRIPTION, SUBSCRIPTION, subscription_config
 from .trust import AUTHENTICATION, COMPRESSION, TLS, TRUST_FEDGATE_KEYS, trust_config
 
 __all__ = ["FEDGATE_KEYS", "ROUTER_SCHEMA", "build"]
@@ -155,6 +156,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
     ),
     "shutdown_grace_period": Duration("on SIGTERM, how long in-flight requests may finish"),
     "supergraph_poll_interval": Duration("how often a --supergraph URL is polled (ETag)"),
+    "subscription": FEDGATE_SUBSCRIPTION,
     "access_log": Obj(
         {
             "enabled": Bool("one JSON line per GraphQL request (default false)"),
@@ -171,7 +173,6 @@ _UNSUPPORTED = {
     for name, doc in {
         "telemetry": "telemetry",
         "authorization": "authorization",
-        "subscription": "subscriptions",
         "plugins": "Apollo Router's Rust plugins (fedgate's Python plugins: fedgate.plugins)",
         "rhai": "Rhai scripts",
         "apq": "automatic persisted queries",
@@ -216,6 +217,7 @@ ROUTER_SCHEMA = Obj(
         ),
         "csrf": Obj({"unsafe_disabled": Bool(), "required_headers": _STRS}),
         "coprocessor": COPROCESSOR,
+        "subscription": SUBSCRIPTION,
         "health_check": Obj(
             {
                 "enabled": Bool(),
@@ -290,7 +292,11 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         PluginSpec(p["path"], MappingProxyType(dict(p.get("config") or {})))
         for p in fedgate.pop("plugins", [])
     )
+    subscription_extras = fedgate.pop("subscription", {})
     values.update(fedgate)
+    if "subscription" in checked or subscription_extras:
+        raw = checked.get("subscription", {})
+        values["subscription"] = subscription_config(raw, subscription_extras, source)
     if "coprocessor" in checked:
         values["coprocessor"] = coprocessor_config(checked["coprocessor"], source)
     try:

@@ -124,11 +124,15 @@ class CompiledPlan:
         variables: Mapping[str, Any],
         context: RequestContext | None = None,
         headers: HeaderRules = NO_HEADER_RULES,
+        initial: dict[str, Any] | None = None,
     ) -> ExecutionResult:
         """``variables``: the client's variables as JSON (defaults applied), forwarded to
         subgraphs as they are and read for ``Condition`` nodes. ``context`` is the client
-        request's; ``headers`` builds each subgraph request's headers from it."""
+        request's; ``headers`` builds each subgraph request's headers from it. ``initial``:
+        data already fetched, which the plan completes (a subscription event)."""
         run = _Run(self, client, variables, context, headers.bind(context))
+        if initial is not None:
+            run.data = initial
         if self.plan.node is not None:
             await run.node(self.plan.node)
         return run.data, run.errors

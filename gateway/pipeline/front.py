@@ -56,6 +56,8 @@ class FrontSettings:
     matcher: TypeMatcher
     introspection: bool = True
     limits: Limits = DEFAULT_LIMITS
+    # subscription.enabled: subscriptions are planned (and run by gateway.subscriptions)
+    subscriptions: bool = False
 
 
 @dataclass(slots=True)
@@ -119,8 +121,9 @@ def _select(work: _Work, settings: FrontSettings) -> Rejected | None:
     if not settings.introspection and _uses_introspection(operation, work.fragments):
         msg = "GraphQL introspection is not allowed, but the query contained __schema or __type"
         return Rejected(error_body(msg, "INTROSPECTION_DISABLED"))
-    if operation.operation is OperationType.SUBSCRIPTION:
-        return Rejected(error_body("Subscriptions are not supported", "SUBSCRIPTION_NOT_SUPPORTED"))
+    if operation.operation is OperationType.SUBSCRIPTION and not settings.subscriptions:
+        msg = "Subscriptions are not enabled on this gateway (subscription.enabled)"
+        return Rejected(error_body(msg, "SUBSCRIPTION_NOT_SUPPORTED"))
     return None
 
 

@@ -50,6 +50,11 @@ from .front import FrontSettings, prepare_operation
 __all__ = ["Gateway", "GatewayResponse", "PlannerLike", "ResponseKind", "SupergraphLike"]
 
 log = logging.getLogger("fedgate.pipeline")
+_STREAM_ONLY = (
+    "A subscription needs a streaming protocol: graphql-transport-ws over WebSocket, "
+    "Accept: text/event-stream (GraphQL over SSE) or "
+    'Accept: multipart/mixed;subscriptionSpec="1.0"'
+)
 
 ResponseKind = Literal["ok", "request_error", "method_not_allowed"]
 """``request_error``: no ``data`` entry (parse, validation, operation or variable errors);
@@ -125,7 +130,13 @@ class Gateway:
         hidden = hidden_types(supergraph) if isinstance(supergraph, Supergraph) else None
         self.matcher = TypeMatcher(self.schema, hidden)
         self._front = FrontSettings(
-            self.schema, planner, self.urls, self.matcher, self.config.introspection, self.limits
+            self.schema,
+            planner,
+            self.urls,
+            self.matcher,
+            self.config.introspection,
+            self.limits,
+            self.config.subscription.enabled,
         )
         # per-request hooks between the cache and execution: one test when there are none
         self._operation_hooks = bool(self.hooks.on_operation or self.hooks.on_plan)
@@ -192,9 +203,15 @@ class Gateway:
             )
             if stopped is not None:
                 return stopped
-        if not allow_mutations and entry.operation_type != "query":
-            body = _error_body("Mutations can only be sent over HTTP POST", "MUTATION_FORBIDDEN")
-            return GatewayResponse(body, "method_not_allowed")
+        if entry.operation_type != "query":
+            if entry.operation_type == "subscription":
+                # streamed by gateway.subscriptions; a plain request/response cannot carry it
+                body = _error_body(_STREAM_ONLY, "SUBSCRIPTION_PROTOCOL_REQUIRED")
+                return GatewayResponse(body, "request_error", 406)
+            if not allow_mutations:
+                msg = "Mutations can only be sent over HTTP POST"
+                body = _error_body(msg, "MUTATION_FORBIDDEN")
+                return GatewayResponse(body, "method_not_allowed")
         coerced = entry.coerce_variables(variables or {})
         if isinstance(coerced, Rejected):
             return GatewayResponse(coerced.body, "request_error")
@@ -222,6 +239,20 @@ class Gateway:
     ) -> AsyncGenerator[GatewayResponse, None]:
         """The response as a stream of parts (one part until @defer and subscriptions)."""
         yield await self.run(query, variables, operation_name, **options)
+
+    async def operation_hooks(
+        self,
+        entry: Prepared,
+        context: RequestContext,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> GatewayResponse | None:
+        """The operation and plan hooks for an operation run outside ``run`` (a
+        subscription); the response when one of them stops it, None otherwise (or none)."""
+        if not self._operation_hooks:
+            return None
+        return await self._operation_hooks_stop(entry, context, query, operation_name, variables)
 
     async def _operation_hooks_stop(
         self,

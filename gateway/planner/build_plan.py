@@ -9,6 +9,7 @@ stages: a child whose inputs come from a sibling's subtree runs in a later stage
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 from graphql import VariableDefinitionNode, print_ast
 
@@ -21,6 +22,10 @@ from .waves import build_wave_plan
 __all__ = ["build_plan"]
 
 _ROOT = -1
+_ROOT_KINDS: dict[str, Literal["query", "mutation", "subscription"]] = {
+    "mutation": "mutation",
+    "subscription": "subscription",
+}
 
 
 def build_plan(
@@ -149,13 +154,14 @@ def _fetch(op: Operation, g: FetchGroup) -> PlanNode:
         )
         node: PlanNode = Flatten(g.path, fetch)
     else:
-        kind = "mutation" if op.kind == "mutation" else "query"
+        # a subscription's root fetch is the subgraph stream (gateway/subscriptions/)
+        kind = _ROOT_KINDS.get(op.kind, "query")
         head = f"{kind}{name}" + (f"({','.join(defs)})" if defs else "")
         text = selection if head == "query" else head + selection
         node = Fetch(
             service=g.subgraph,
             operation=text,
-            operation_kind="mutation" if kind == "mutation" else "query",
+            operation_kind=kind,
             variable_usages=variables,
             output_rewrites=tuple(rewrites),
             id=g.id,

@@ -39,9 +39,38 @@ def format_plan(plan: QueryPlan) -> str:
     if plan.node is None:
         return "QueryPlan {\n}"
     lines = ["QueryPlan {"]
-    _node(plan.node, 1, lines)
+    split = subscription_parts(plan.node)
+    if split is not None:
+        _subscription(*split, lines)
+    else:
+        _node(plan.node, 1, lines)
     lines.append("}")
     return "\n".join(lines)
+
+
+def subscription_parts(node: PlanNode) -> tuple[Fetch, PlanNode | None] | None:
+    """(the subgraph stream's fetch, the rest) of a subscription plan; None for others."""
+    first = node.nodes[0] if isinstance(node, Sequence) and node.nodes else node
+    if not isinstance(first, Fetch) or first.operation_kind != "subscription":
+        return None
+    if not isinstance(node, Sequence):
+        return first, None
+    rest = node.nodes[1:]
+    return first, (rest[0] if len(rest) == 1 else Sequence(rest)) if rest else None
+
+
+def _subscription(primary: Fetch, rest: PlanNode | None, out: list[str]) -> None:
+    """Apollo's ``Subscription { Primary: {...}, Rest: {...} }``."""
+    pad = _INDENT
+    out.append(f"{pad}Subscription {{")
+    out.append(f"{pad}{_INDENT}Primary: {{")
+    _fetch(primary, 3, out)
+    out.append(f"{pad}{_INDENT}}},")
+    if rest is not None:
+        out.append(f"{pad}{_INDENT}Rest: {{")
+        _node(rest, 3, out)
+        out.append(f"{pad}{_INDENT}}},")
+    out.append(f"{pad}}},")
 
 
 def _node(node: PlanNode, depth: int, out: list[str]) -> None:

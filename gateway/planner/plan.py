@@ -96,7 +96,7 @@ class Fetch:
 
     service: str
     operation: str
-    operation_kind: Literal["query", "mutation"] = "query"
+    operation_kind: Literal["query", "mutation", "subscription"] = "query"
     variable_usages: tuple[str, ...] = ()
     requires: tuple[ReqSelection, ...] | None = None
     input_rewrites: tuple[FetchRewrite, ...] = ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, assert_never
 
+from .format import subscription_parts
 from .plan import (
     BatchFetch,
     Condition,
@@ -28,7 +29,16 @@ __all__ = ["plan_to_json"]
 def plan_to_json(plan: QueryPlan) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": "QueryPlan"}
     if plan.node is not None:
-        out["node"] = _node(plan.node)
+        split = subscription_parts(plan.node)
+        if split is None:
+            out["node"] = _node(plan.node)
+        else:
+            # Apollo's SubscriptionNode: the subgraph stream, then what completes each event
+            primary, rest = split
+            node: dict[str, Any] = {"kind": "Subscription", "primary": _fetch(primary)}
+            if rest is not None:
+                node["rest"] = _node(rest)
+            out["node"] = node
     return out
 
 

@@ -64,12 +64,6 @@ class Planner:
         self, document: DocumentNode, operation_name: str | None, labels: frozenset[str]
     ) -> QueryPlan:
         op = normalize(document, operation_name, self._roots)
-        if op.kind == "subscription":
-            raise PlanningError(
-                "Subscriptions are not supported by this gateway version; send queries and "
-                "mutations only.",
-                code="SUBSCRIPTION_NOT_SUPPORTED",
-            )
         walker, roots = plan_roots(self._meta(labels), op, self.limits.max_fetch_groups)
         return build_plan(op, walker.groups, roots, batch=self.batch)
 

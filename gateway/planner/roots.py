@@ -61,11 +61,12 @@ class _Roots:
 
     def route(self, f: Field, avoid: frozenset[str]) -> None:
         """Fetch root field ``f`` (holding just what could not be reached) from another
-        subgraph; only for queries: a mutation field must run exactly once."""
-        if self.op.kind == "mutation":
+        subgraph; only for queries: a mutation field must run exactly once, a subscription
+        field's events come from one stream."""
+        if self.op.kind != "query":
             raise PlanningError(
-                f"Cannot plan mutation field {self.op.root_type}.{f.name}: its selection "
-                "needs more than one subgraph and a mutation cannot be sent twice."
+                f"Cannot plan {self.op.kind} field {self.op.root_type}.{f.name}: its selection "
+                "needs more than one subgraph and it cannot be sent twice."
             )
         candidates = [
             g for g in self.meta.field_graphs(self.op.root_type, f.name) if g not in avoid

@@ -20,11 +20,13 @@ import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from gateway.config import GatewayConfig
 from gateway.context import REQUEST_ID_HEADER, RequestContext
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
+from gateway.subscriptions import Subscriptions
+from gateway.subscriptions.http import HttpStreams
 from gateway.transport.base import SubgraphClient
 from gateway.transport.http import HttpClient, HttpTimeouts
 from gateway.transport.response_headers import CollectingClient
@@ -37,6 +39,7 @@ from .csrf import CSRF_CODE, Csrf
 from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql_page
 from .hooks import Stopped, after_response, before_request
 from .live import ClientStack, Live
+from .live_data import stream_media, stream_response, websocket_route
 from .loading import LoadedGateway
 from .protocol import (
     JSON,
@@ -74,7 +77,11 @@ def create_app(
     (their process's signals stay theirs)."""
     config = config or GatewayConfig()
     stack = _client_stack(config, client, None)
-    first = _Endpoints(Gateway(supergraph, stack.client, config, planner=planner), config, stack)
+    # subscriptions: none of it exists unless enabled (subscription.enabled, at start-up)
+    engine = Subscriptions(config.subscription) if config.subscription.enabled else None
+    streams = HttpStreams(engine) if engine is not None else None
+    gateway = Gateway(supergraph, stack.client, config, planner=planner)
+    first = _Endpoints(gateway, config, stack, streams)
     live = Live(first)
 
     def build(loaded: LoadedGateway) -> _Endpoints:
@@ -83,7 +90,7 @@ def create_app(
         previous = live.current.stack
         new_stack = _client_stack(loaded.config, client, previous)
         gateway = Gateway(loaded.supergraph, new_stack.client, loaded.config, planner=planner)
-        return _Endpoints(gateway, loaded.config, new_stack)
+        return _Endpoints(gateway, loaded.config, new_stack, streams)
 
     async def install(loaded: LoadedGateway) -> None:
         endpoints = await asyncio.to_thread(build, loaded)
@@ -92,6 +99,8 @@ def create_app(
             endpoints.stack.owned.open()
         app.state.gateway = endpoints.gateway
         live.swap(endpoints)
+        if engine is not None:
+            engine.reloaded(endpoints.gateway)  # no await since the swap: nothing ran between
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -108,12 +117,17 @@ def create_app(
                 yield
             finally:
                 live.ready = False
+                if engine is not None:
+                    engine.drain()
                 if reloader is not None:
                     await reloader.stop()
                 await live.close()
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    routes = [Route(config.path, live.graphql, methods=methods)]
+    routes: list[BaseRoute] = [Route(config.path, live.graphql, methods=methods)]
+    if engine is not None:
+        live.on_drain.append(engine.drain)
+        routes.append(websocket_route(config.path, engine, live))
     if config.health_check.enabled:
         health = config.health_check.path
         routes.append(Route(health, live.health, methods=["GET"]))
@@ -173,7 +187,7 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
 
 
 def _warn_restart_only(old: GatewayConfig, new: GatewayConfig) -> None:
-    for name in ("listen", "path", "health_check", "shutdown_grace_period"):
+    for name in ("listen", "path", "health_check", "shutdown_grace_period", "subscription"):
         if getattr(old, name) != getattr(new, name):
             log.warning("fedgate: reload: %s changes take effect at the next restart", name)
 
@@ -193,10 +207,18 @@ class _Endpoints:
         "gateway",
         "redactor",
         "stack",
+        "streams",
     )
 
-    def __init__(self, gateway: Gateway, config: GatewayConfig, stack: ClientStack) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        config: GatewayConfig,
+        stack: ClientStack,
+        streams: HttpStreams | None = None,
+    ) -> None:
         self.gateway = gateway
+        self.streams = streams  # subscriptions over SSE and multipart; None when off
         self.config = config
         self.stack = stack
         self.active = 0  # requests in flight (counted by Live)
@@ -260,7 +282,9 @@ class _Endpoints:
     async def post(self, request: Request) -> Response:
         media = negotiate(request.headers.get("accept"))
         if media is None:
-            return _not_acceptable()
+            media = self._stream_media(request)
+            if media is None:
+                return _not_acceptable()
         try:
             raw = await read_body(request, self.config.max_request_bytes)
         except BadRequest as exc:
@@ -271,6 +295,10 @@ class _Endpoints:
             params = params_from_body(request.headers.get("content-type"), raw)
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
+        if self.streams is not None:
+            streamed = await stream_response(self, request, params, allow_mutations=True)
+            if streamed is not None:
+                return streamed
         if self._share_client_requests and self._is_query(params):
             key = (
                 raw,
@@ -280,6 +308,11 @@ class _Endpoints:
             )
             return await self._shared(key, self._run(request, params, media))
         return await self._run(request, params, media, allow_mutations=True)
+
+    def _stream_media(self, request: Request) -> MediaType | None:
+        """JSON for request errors when ``Accept`` names only a streaming type (subscriptions
+        on); None otherwise (406)."""
+        return None if self.streams is None else stream_media(request)
 
     def _by_headers(self, request: Request) -> tuple[tuple[str, str], ...]:
         """With header rules the answer may depend on any client header (an Authorization
@@ -320,8 +353,9 @@ class _Endpoints:
     async def get(self, request: Request) -> Response:
         accept = request.headers.get("accept", "")
         if "query" not in request.query_params and self._graphiql(accept):
-            return HTMLResponse(graphiql_page(str(request.url.path)))
-        media = negotiate(accept)
+            page = graphiql_page(str(request.url.path), self.streams is not None)
+            return HTMLResponse(page)
+        media = negotiate(accept) or self._stream_media(request)
         if media is None:
             return _not_acceptable()
         if not self.csrf.allows(request.headers):
@@ -330,6 +364,10 @@ class _Endpoints:
             params = params_from_query(request.query_params)
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
+        if self.streams is not None:
+            streamed = await stream_response(self, request, params, allow_mutations=False)
+            if streamed is not None:
+                return streamed
         # GET must not change anything: mutations are refused with 405.
         return await self._run(request, params, media, allow_mutations=False)
 

@@ -39,7 +39,8 @@ _PAGE = """<!doctype html>
 <script src="{prefix}/react-dom.production.min.js"></script>
 <script src="{prefix}/graphiql.min.js"></script>
 <script>
-  const fetcher = GraphiQL.createFetcher({{ url: {endpoint} }});
+  const plain = GraphiQL.createFetcher({{ url: {endpoint} }});
+  const fetcher = {fetcher};
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, {{ fetcher, defaultEditorToolsVisibility: true }})
   );
@@ -54,10 +55,57 @@ def graphiql_available() -> bool:
     return all((_STATIC / name).is_file() for name in _ASSETS)
 
 
-def graphiql_page(endpoint: str) -> str:
+# With subscriptions on: a subscription runs over GraphQL over SSE (the gateway's
+# text/event-stream answer, read with fetch; GraphiQL shows each event as it comes), every
+# other operation with GraphiQL's own fetcher.
+_SSE_FETCHER = """(params, options) => {{
+    const ops = [...params.query.replace(/#[^\\n]*/g, "").matchAll(
+      /(?:^|[}}\\s])(query|mutation|subscription)\\b\\s*([_A-Za-z][_0-9A-Za-z]*)?/g)];
+    const op = ops.find(m => m[2] === params.operationName) || ops[0];
+    if (!op || op[1] !== "subscription") return plain(params, options);
+    return (async function* () {{
+      const response = await fetch({endpoint}, {{
+        method: "POST",
+        headers: {{ "content-type": "application/json", accept: "text/event-stream" }},
+        body: JSON.stringify(params),
+      }});
+      if (!(response.headers.get("content-type") || "").startsWith("text/event-stream")) {{
+        yield await response.json();
+        return;
+      }}
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      try {{
+        for (;;) {{
+          const {{ value, done }} = await reader.read();
+          if (done) return;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf("\\n\\n")) >= 0) {{
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            let event = "message", data = "";
+            for (const line of block.split("\\n")) {{
+              if (line.startsWith("event:")) event = line.slice(6).trim();
+              else if (line.startsWith("data:")) data += line.slice(5).trim();
+            }}
+            if (event === "complete") return;
+            if (event === "next" && data) yield JSON.parse(data);
+          }}
+        }}
+      }} finally {{
+        reader.cancel();
+      }}
+    }})();
+  }}"""
+
+
+def graphiql_page(endpoint: str, subscriptions: bool = False) -> str:
+    """``subscriptions``: the gateway serves them (GraphiQL runs them over SSE)."""
     # The endpoint goes into a JS string inside HTML: quote it for both.
     quoted = '"' + html.escape(endpoint, quote=True).replace("\\", "\\\\") + '"'
-    return _PAGE.format(prefix=ASSET_PREFIX, endpoint=quoted)
+    fetcher = _SSE_FETCHER.format(endpoint=quoted) if subscriptions else "plain"
+    return _PAGE.format(prefix=ASSET_PREFIX, endpoint=quoted, fetcher=fetcher)
 
 
 @cache

@@ -26,7 +26,7 @@ from gateway.plugins import (
 
 from .protocol import BadRequest, GraphQLParams, params_from_payload, params_payload
 
-__all__ = ["Stopped", "after_response", "before_request"]
+__all__ = ["Stopped", "after_response", "before_request", "run_request_hooks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +49,15 @@ async def before_request(
 ) -> tuple[GraphQLParams, RequestContext] | Stopped:
     """``on_request``: the hooks may change the headers (the context is remade with them)
     and the GraphQL request."""
-    record = RouterRequest(
-        dict(context.headers), params_payload(params), context, request.method, request.url.path
-    )
+    return await run_request_hooks(hooks, request.method, request.url.path, params, context)
+
+
+async def run_request_hooks(
+    hooks: Hooks, method: str, path: str, params: GraphQLParams, context: RequestContext
+) -> tuple[GraphQLParams, RequestContext] | Stopped:
+    """``before_request`` without a Starlette request (a WebSocket ``subscribe``: the
+    method is the upgrade's, GET)."""
+    record = RouterRequest(dict(context.headers), params_payload(params), context, method, path)
     try:
         await run_hooks(hooks.on_request, record)
         if record.body != params_payload(params):

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -57,12 +57,14 @@ class _Generation(Protocol):
 
 
 class Live:
-    __slots__ = ("_closing", "current", "draining", "ready")
+    __slots__ = ("_closing", "current", "draining", "on_drain", "ready")
 
     def __init__(self, first: _Generation) -> None:
         self.current: Any = first
         self.ready = False
         self.draining = False
+        # called once on SIGTERM (subscriptions end theirs: uvicorn waits for open streams)
+        self.on_drain: list[Callable[[], None]] = []
         self._closing: set[asyncio.Task[None]] = set()
 
     async def graphql(self, request: Request) -> Response:
@@ -123,6 +125,8 @@ class Live:
             if not self.draining:
                 self.draining = True
                 log.info("fedgate: SIGTERM: draining in-flight requests")
+                for drain in self.on_drain:
+                    drain()
             if callable(previous):
                 previous(signum, frame)
 

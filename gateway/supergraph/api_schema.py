@@ -11,6 +11,7 @@ from graphql import (
     DirectiveDefinitionNode,
     DocumentNode,
     EnumTypeDefinitionNode,
+    GraphQLDeferDirective,
     GraphQLError,
     GraphQLSchema,
     Node,
@@ -50,7 +51,18 @@ def build_api_schema(document: DocumentNode, names: FeatureNames, source: str) -
     if errors:
         detail = "; ".join(e.message for e in errors[:5])
         raise SupergraphError(f"{source}: the API schema is invalid: {detail}")
-    return schema
+    return _with_defer(schema)
+
+
+def _with_defer(schema: GraphQLSchema) -> GraphQLSchema:
+    """Clients may send ``@defer`` (Apollo Client does), as Apollo Router's API schema allows:
+    validated with graphql-core's defer rules, then answered whole — the incremental-delivery
+    spec lets a server deliver deferred fields in the first payload (docs/defer.md)."""
+    if any(d.name == "defer" for d in schema.directives):
+        return schema  # the supergraph defines its own: keep it
+    kwargs = schema.to_kwargs()
+    kwargs["directives"] = (*schema.directives, GraphQLDeferDirective)
+    return GraphQLSchema(**kwargs)
 
 
 def _inaccessible_types(document: DocumentNode, names: FeatureNames) -> set[str]:

@@ -14,7 +14,7 @@ import strawberry
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -98,6 +98,8 @@ def create_app(service: ServiceDefinition[Any], db: Database) -> Starlette:
     return Starlette(
         routes=[
             Route(GRAPHQL_PATH, graphql_app, methods=["GET", "POST"]),
+            # subscriptions (orders' orderPlaced): graphql-transport-ws and graphql-ws
+            WebSocketRoute(GRAPHQL_PATH, graphql_app),
             Route(HEALTH_PATH, health, methods=["GET"]),
         ],
         lifespan=lifespan,

@@ -1,8 +1,9 @@
 """orders' schema: ``Order`` entity, ``User.orders``, ``Product.unitsAvailable`` and the
 ``placeOrder`` mutation, which checks the sales ledger and records the order."""
 
+import asyncio
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -285,10 +286,53 @@ class Mutation:
         )
     )
     def place_order(self, info: Info, input: PlaceOrderInput) -> Order:
-        return Order.from_row(place_order(info.context.db, input))
+        row = place_order(info.context.db, input)
+        ORDER_FEED.publish(row)
+        return Order.from_row(row)
 
 
-schema = SubgraphSchema(query=Query, mutation=Mutation)
+class OrderFeed:
+    """Orders placed in this process, to every open ``orderPlaced`` subscription: one
+    bounded queue per subscriber (a subscriber that falls 100 orders behind misses the
+    oldest, it never holds up ``placeOrder``)."""
+
+    def __init__(self) -> None:
+        self.subscribers: set[asyncio.Queue[OrderRow]] = set()
+
+    def publish(self, row: OrderRow) -> None:
+        for queue in self.subscribers:
+            if queue.full():
+                queue.get_nowait()
+            queue.put_nowait(row)
+
+    async def rows(self) -> AsyncGenerator[OrderRow, None]:
+        queue: asyncio.Queue[OrderRow] = asyncio.Queue(maxsize=100)
+        self.subscribers.add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self.subscribers.discard(queue)
+
+
+ORDER_FEED = OrderFeed()
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description=(
+            "Every order placed from now on (placeOrder), as it is placed. Through the gateway"
+            " each event also gets its buyer, products and shipping estimates from the other"
+            " services."
+        )
+    )
+    async def order_placed(self) -> AsyncGenerator[Order, None]:
+        async for row in ORDER_FEED.rows():
+            yield Order.from_row(row)
+
+
+schema = SubgraphSchema(query=Query, mutation=Mutation, subscription=Subscription)
 
 SERVICE = ServiceDefinition(
     name="orders", schema=schema, ddl=data.DDL, seed=data.seed, make_loaders=make_loaders

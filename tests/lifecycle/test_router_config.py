@@ -174,8 +174,12 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ("coprocessor:\n  timeout: 1s\n", 1, "coprocessor: missing required key 'url'"),
         ("plugins:\n  acme.x: {}\n", 1, "fedgate's Python plugins: fedgate.plugins"),
         ("fedgate:\n  plugins:\n    - config: {}\n", 3, "missing required key 'path'"),
-        ("subscription:\n  enabled: true\n", 1, "subscription: not supported yet by fedgate"),
-        ("authentication: {}\n", 1, "authentication: not supported yet by fedgate"),
+        (
+            "subscription:\n  mode:\n    callback: {}\n",
+            3,
+            "subscription.mode.callback: not supported yet by fedgate",
+        ),
+        ("rhai: {}\n", 1, "rhai: not supported yet by fedgate"),
         ("limits:\n  max_height: 0\n", 2, "limits.max_height: must be at least 1"),
         (
             "fedgate:\n  access_log:\n    format: xml\n",
