@@ -18,9 +18,12 @@ from gateway.planner.budget import DEFAULT_LIMITS, Limits
 from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
 
+from .conditions import Condition
+
 __all__ = [
     "STUDIO_ORIGIN",
     "CoprocessorConfig",
+    "CoprocessorStage",
     "CorsConfig",
     "CorsPolicy",
     "CsrfConfig",
@@ -47,21 +50,34 @@ class PluginSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class CoprocessorStage:
+    """One coprocessor stage: the parts sent (``headers``, ``body``, ``context``, ...), its
+    ``condition`` (called only when it holds), its own ``url``, and for ``context:
+    {selective: [...]}`` the keys sent (``None``: every entry)."""
+
+    sent: frozenset[str]
+    condition: Condition | None = None
+    url: str | None = None
+    context_keys: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CoprocessorConfig:
-    """Apollo Router's ``coprocessor``: the URL, the timeout, and per stage the parts of the
-    request sent (``headers``, ``body``, ``context``, ...). A stage that is ``None`` is not
-    called."""
+    """Apollo Router's ``coprocessor``: the URL, the timeout, the client settings, and the
+    stages. A stage that is ``None`` is not called."""
 
     url: str
     timeout: float = 1.0
-    router_request: frozenset[str] | None = None
-    router_response: frozenset[str] | None = None
-    subgraph_request: frozenset[str] | None = None
-    subgraph_response: frozenset[str] | None = None
-    supergraph_request: frozenset[str] | None = None
-    supergraph_response: frozenset[str] | None = None
-    execution_request: frozenset[str] | None = None
-    execution_response: frozenset[str] | None = None
+    router_request: CoprocessorStage | None = None
+    router_response: CoprocessorStage | None = None
+    subgraph_request: CoprocessorStage | None = None
+    subgraph_response: CoprocessorStage | None = None
+    supergraph_request: CoprocessorStage | None = None
+    supergraph_response: CoprocessorStage | None = None
+    execution_request: CoprocessorStage | None = None
+    execution_response: CoprocessorStage | None = None
+    # client.dns_resolution_strategy (Apollo's default: IPv4 addresses first)
+    dns_resolution_strategy: str = "ipv4_then_ipv6"
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,13 +92,14 @@ class PluginRejection(Exception):
 class RouterRequest:
     """``body``: the GraphQL request (``query``, ``variables``, ``operationName``,
     ``extensions``); ``headers``: the client's, lower-case names (changes reach the header
-    rules and later hooks)."""
+    rules and later hooks); ``query_string``: the URL's, without ``?``."""
 
     headers: dict[str, str]
     body: dict[str, Any]
     context: RequestContext
     method: str = "POST"
     path: str = "/graphql"
+    query_string: str = ""
 
 
 @dataclass(slots=True)

@@ -49,8 +49,9 @@ async def before_request(
 ) -> tuple[GraphQLParams, RequestContext] | Stopped:
     """``on_request``: the hooks may change the headers (the context is remade with them)
     and the GraphQL request."""
+    url = request.url
     record = RouterRequest(
-        dict(context.headers), params_payload(params), context, request.method, request.url.path
+        dict(context.headers), params_payload(params), context, request.method, url.path, url.query
     )
     try:
         await run_hooks(hooks.on_request, record)

@@ -169,7 +169,40 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         (
             "coprocessor:\n  url: http://x\n  router:\n    request:\n      condition: {}\n",
             5,
-            "coprocessor.router.request.condition: not supported yet",
+            "coprocessor.router.request.condition: a condition is one of eq",
+        ),
+        (
+            "coprocessor:\n  url: http://x\n  execution:\n    request:\n      condition: true\n",
+            5,
+            "coprocessor.execution.request.condition: not supported yet",
+        ),
+        (
+            "coprocessor:\n  url: http://x\n  router:\n    request:\n      condition:\n"
+            "        exists: {response_header: x}\n",
+            6,
+            "response_header is not known yet at the router request stage",
+        ),
+        (
+            "coprocessor:\n  url: http://x\n  subgraph:\n    all:\n      request:\n"
+            "        condition:\n          eq: [{baggage: b}, x]\n",
+            7,
+            "selector 'baggage' is not supported by fedgate on subgraph stages",
+        ),
+        (
+            "coprocessor:\n  url: http://x\n  client:\n    experimental_http2: http2only\n",
+            4,
+            "'http2only' is not supported by fedgate",
+        ),
+        (
+            "coprocessor:\n  url: http://x\n  router:\n    request:\n      detached: true\n",
+            5,
+            "coprocessor.router.request.detached: not supported yet",
+        ),
+        (
+            "coprocessor:\n  url: http://x\n  router:\n    request:\n"
+            "      context: {selective: all}\n",
+            5,
+            "{selective: [context keys]}",
         ),
         ("coprocessor:\n  timeout: 1s\n", 1, "coprocessor: missing required key 'url'"),
         ("plugins:\n  acme.x: {}\n", 1, "fedgate's Python plugins: fedgate.plugins"),
