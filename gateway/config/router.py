@@ -15,6 +15,7 @@ from typing import Any
 
 from gateway.errors import ConfigError
 from gateway.planner.budget import DEFAULT_LIMITS
+from gateway.transport.body_path import parse_path
 from gateway.transport.headers import (
     CONTEXT_VALUES,
     RESERVED,
@@ -75,8 +76,9 @@ _INSERT = Obj(
     {
         "name": _HEADER_NAME,
         "value": Str("a static value"),
-        "from_context": Str(f"one of {', '.join(CONTEXT_VALUES)}"),
-        "path": Unsupported("insert from the request body"),
+        "from_context": Str(f"a context entry (Apollo), or fedgate's {', '.join(CONTEXT_VALUES)}"),
+        "path": Str("a JSON path into the GraphQL request body, such as .operationName"),
+        "default": Str("with path: the value when the body has none there"),
     },
     "set a header",
     required=("name",),
@@ -376,12 +378,20 @@ def _rule(action: str, spec: dict[str, Any], where: str) -> HeaderRule:
         return Propagate(named, matching, spec.get("rename"), spec.get("default"))
     if action == "remove":
         return Remove(named, matching)
-    if ("value" in spec) == ("from_context" in spec):
-        raise ConfigError(f"{where}: needs exactly one of 'value' and 'from_context'")
-    if spec.get("from_context") not in (None, *CONTEXT_VALUES):
-        raise ConfigError(f"{where}: from_context must be one of {', '.join(CONTEXT_VALUES)}")
+    if sum(k in spec for k in ("value", "from_context", "path")) != 1:
+        raise ConfigError(f"{where}: needs exactly one of 'value', 'from_context' and 'path'")
+    if "default" in spec and "path" not in spec:
+        raise ConfigError(f"{where}: 'default' goes with 'path'")
     _not_reserved(spec["name"], where)
-    return Insert(spec["name"], spec.get("value"), spec.get("from_context"))
+    path = None
+    if "path" in spec:
+        try:
+            path = parse_path(spec["path"])
+        except ValueError as exc:
+            raise ConfigError(f"{where}.path: {exc}") from exc
+    return Insert(
+        spec["name"], spec.get("value"), spec.get("from_context"), path, spec.get("default")
+    )
 
 
 def _not_reserved(name: str | None, where: str) -> None:

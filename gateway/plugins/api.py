@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.context import RequestContext, ScratchKey
+from gateway.context import CONTEXT_ENTRIES, RequestContext
 from gateway.planner.plan import QueryPlan
 
 __all__ = [
@@ -48,9 +48,6 @@ HOOK_NAMES = (
     "on_subgraph_response",
     "on_response",
 )
-
-# Apollo Router's request context: string keys, JSON values; shared by plugins and coprocessors
-CONTEXT_ENTRIES: ScratchKey[dict[str, Any]] = ScratchKey("context entries")
 
 
 def context_entries(context: RequestContext) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from gateway.config import GatewayConfig
 from gateway.context import REQUEST_ID_HEADER, RequestContext
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.transport.base import SubgraphClient
+from gateway.transport.body_path import REQUEST_BODY
 from gateway.transport.http import HttpClient, HttpTimeouts
 from gateway.transport.response_headers import CollectingClient
 from gateway.transport.sharing import SharingClient
@@ -45,6 +46,7 @@ from .protocol import (
     negotiate,
     params_from_body,
     params_from_query,
+    params_payload,
     status_for,
 )
 from .redact import Redactor
@@ -178,6 +180,7 @@ class _Endpoints:
 
     __slots__ = (
         "_inflight",
+        "_keep_body",
         "_share_client_requests",
         "access_log",
         "active",
@@ -206,6 +209,7 @@ class _Endpoints:
         )
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
         self.access_log = AccessLog() if config.access_log else None
+        self._keep_body = config.headers.uses_body
 
     async def close_hooks(self) -> None:
         await self.gateway.hooks.close()
@@ -351,6 +355,9 @@ class _Endpoints:
             if isinstance(before, Stopped):
                 return _json(before.body, before.status, media, {**headers, **before.headers})
             params, context = before
+        if self._keep_body:
+            # headers.insert.path reads the GraphQL request body (as the hooks left it)
+            context.scratch.set(REQUEST_BODY, params_payload(params))
         try:
             async with asyncio.timeout(timeout):
                 parts = self.gateway.responses(

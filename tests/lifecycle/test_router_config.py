@@ -205,6 +205,24 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
             "{selective: [context keys]}",
         ),
         ("coprocessor:\n  timeout: 1s\n", 1, "coprocessor: missing required key 'url'"),
+        (
+            "headers:\n  all:\n    request:\n      - insert:\n          name: x\n"
+            "          path: operationName\n",
+            4,
+            "path: a JSON path starts with a period",
+        ),
+        (
+            "headers:\n  all:\n    request:\n      - insert:\n          name: x\n"
+            "          value: v\n          default: d\n",
+            4,
+            "'default' goes with 'path'",
+        ),
+        (
+            "headers:\n  all:\n    request:\n      - insert:\n          name: x\n"
+            "          path: .a[*]\n",
+            4,
+            "cannot read the JSON path at '[*]'",
+        ),
         ("plugins:\n  acme.x: {}\n", 1, "fedgate's Python plugins: fedgate.plugins"),
         ("fedgate:\n  plugins:\n    - config: {}\n", 3, "missing required key 'path'"),
         ("subscription:\n  enabled: true\n", 1, "subscription: not supported yet by fedgate"),
