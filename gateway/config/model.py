@@ -125,8 +125,19 @@ class CsrfConfig:
 
 @dataclass(frozen=True, slots=True)
 class HealthCheck:
+    """``listen``: a separate address for the health check (Apollo's); ``None``: served on
+    the GraphQL listener."""
+
     enabled: bool = True
     path: str = "/health"
+    listen: str | None = None
+
+    @property
+    def host_port(self) -> tuple[str, int] | None:
+        if self.listen is None:
+            return None
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]") or "127.0.0.1", int(port)
 
 
 @dataclass(frozen=True, slots=True)

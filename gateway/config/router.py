@@ -222,9 +222,7 @@ ROUTER_SCHEMA = Obj(
             {
                 "enabled": Bool(),
                 "path": Str(pattern="/.*"),
-                "listen": Unsupported(
-                    "a separate health-check listener; fedgate serves it on the GraphQL listener"
-                ),
+                "listen": _LISTEN,
             }
         ),
         "traffic_shaping": Obj(

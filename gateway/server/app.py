@@ -35,6 +35,7 @@ from .access_log import AccessLog, RecordingClient
 from .cors import Cors
 from .csrf import CSRF_CODE, Csrf
 from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql_page
+from .health_listener import HealthListener
 from .hooks import Stopped, after_response, before_request
 from .live import ClientStack, Live
 from .loading import LoadedGateway
@@ -103,6 +104,12 @@ def create_app(
             reloader = Reloader(reload, install)
             reloader.start()
             app.state.reloader = reloader
+        health_listener = None
+        if config.health_check.enabled and config.health_check.host_port is not None:
+            # health_check.listen: its own address, this process's readiness
+            host, port = config.health_check.host_port
+            health_listener = HealthListener(host, port, config.health_check.path, live.health)
+            await health_listener.start()
         with live.signals(reloader):
             live.ready = True
             try:
@@ -111,11 +118,13 @@ def create_app(
                 live.ready = False
                 if reloader is not None:
                     await reloader.stop()
+                if health_listener is not None:
+                    await health_listener.stop()
                 await live.close()
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     routes = [Route(config.path, live.graphql, methods=methods)]
-    if config.health_check.enabled:
+    if config.health_check.enabled and config.health_check.listen is None:
         health = config.health_check.path
         routes.append(Route(health, live.health, methods=["GET"]))
         routes.append(Route(health.rstrip("/") + "/ready", live.health, methods=["GET"]))
