@@ -19,6 +19,7 @@ from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
 
 from .conditions import Condition
+from .query_planning import APOLLO_QUERY_PLANNING, QueryPlanningConfig
 
 __all__ = [
     "STUDIO_ORIGIN",
@@ -203,6 +204,8 @@ class GatewayConfig:
     # fedgate.plugins (Python plugins) and Apollo's coprocessor; none by default
     plugins: tuple[PluginSpec, ...] = ()
     coprocessor: CoprocessorConfig | None = None
+    # supergraph.query_planning (plan-cache warming on hot reload)
+    query_planning: QueryPlanningConfig = APOLLO_QUERY_PLANNING
     # fedgate.shutdown_grace_period: SIGTERM drains in-flight requests this long at most
     shutdown_grace_period: float = 30.0
     # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often

@@ -41,6 +41,7 @@ from .model import (
     PluginSpec,
     SubgraphErrors,
 )
+from .query_planning import QUERY_PLANNING, query_planning_config
 from .schema import (
     Anything,
     Bool,
@@ -194,7 +195,7 @@ ROUTER_SCHEMA = Obj(
                 "listen": _LISTEN,
                 "path": Str("the GraphQL endpoint (fedgate's default: /graphql)", pattern="/.*"),
                 "introspection": Bool("answer introspection queries (default: false)"),
-                "query_planning": Unsupported("query planner settings"),
+                "query_planning": QUERY_PLANNING,
                 "defer_support": Unsupported("@defer"),
             }
         ),
@@ -288,6 +289,8 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         for p in fedgate.pop("plugins", [])
     )
     values.update(fedgate)
+    if "query_planning" in checked.get("supergraph", {}):
+        values["query_planning"] = query_planning_config(checked["supergraph"]["query_planning"])
     if "coprocessor" in checked:
         values["coprocessor"] = coprocessor_config(checked["coprocessor"], source)
     try:

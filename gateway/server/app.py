@@ -79,16 +79,24 @@ def create_app(
     first = _Endpoints(Gateway(supergraph, stack.client, config, planner=planner), config, stack)
     live = Live(first)
 
-    def build(loaded: LoadedGateway) -> _Endpoints:
+    def build(loaded: LoadedGateway, warm: list[Any]) -> _Endpoints:
         """A new generation (in a worker thread): the client stack is kept unless its
-        settings changed (a caller-given client is then wrapped anew, never replaced)."""
+        settings changed (a caller-given client is then wrapped anew, never replaced); the
+        most used operations are planned on it before it serves (``warm``)."""
         previous = live.current.stack
         new_stack = _client_stack(loaded.config, client, previous)
         gateway = Gateway(loaded.supergraph, new_stack.client, loaded.config, planner=planner)
+        if warm:
+            planned = gateway.warm(warm)
+            log.info("fedgate: reload: %d most used operations planned ahead", planned)
         return _Endpoints(gateway, loaded.config, new_stack)
 
     async def install(loaded: LoadedGateway) -> None:
-        endpoints = await asyncio.to_thread(build, loaded)
+        new = loaded.config
+        count = new.query_planning.warm_count(new.operation_cache_size)
+        # read on the loop, which alone touches the serving generation's cache
+        warm = live.current.gateway.recent_operations(count)
+        endpoints = await asyncio.to_thread(build, loaded, warm)
         _warn_restart_only(live.current.config, endpoints.config)
         if endpoints.stack.owned is not None:
             endpoints.stack.owned.open()

@@ -167,6 +167,16 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ("csrf:\n  unsafe_disabled: maybe\n", 2, "csrf.unsafe_disabled: must be true or false"),
         ("telemetry:\n  exporters: {}\n", 1, "telemetry: not supported yet by fedgate"),
         (
+            "supergraph:\n  query_planning:\n    cache:\n      in_memory: {limit: 10}\n",
+            3,
+            "supergraph.query_planning.cache: not supported yet",
+        ),
+        (
+            "supergraph:\n  query_planning:\n    warmed_up_queries: -1\n",
+            3,
+            "must be at least 0",
+        ),
+        (
             "coprocessor:\n  url: http://x\n  router:\n    request:\n      condition: {}\n",
             5,
             "coprocessor.router.request.condition: a condition is one of eq",
@@ -370,3 +380,12 @@ def test_response_header_rules(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, bad), environ={})
     assert "router.yaml:6: headers.all.response[0].propagate.algorithm" in info.value.message
+
+
+def test_warmed_up_queries_default_to_a_third_of_the_plan_cache(tmp_path: Path) -> None:
+    default = load_config(write(tmp_path, "fedgate:\n  operation_cache_size: 90\n"), environ={})
+    assert default.query_planning.warm_count(default.operation_cache_size) == 30
+    text = "supergraph:\n  query_planning:\n    warmed_up_queries: 500\n"
+    capped = load_config(write(tmp_path, text), environ={})
+    assert capped.query_planning.warmed_up_queries == 500
+    assert capped.query_planning.warm_count(capped.operation_cache_size) == 500
