@@ -61,6 +61,8 @@ from .source import Source
 
 __all__ = ["FEDGATE_KEYS", "ROUTER_SCHEMA", "build"]
 
+_DEFAULT_LISTEN = GatewayConfig().listen
+
 _LISTEN = Str("address:port to listen on", pattern=r"(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}")
 _HEADER_NAME = Str(pattern=r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
@@ -278,6 +280,13 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         values["csrf"] = _csrf(checked["csrf"])
     if "health_check" in checked:
         health = checked["health_check"]
+        graphql_listen = supergraph.get("listen", _DEFAULT_LISTEN)
+        if health.get("listen") is not None and health["listen"] == graphql_listen:
+            where = source.where(("health_check", "listen"))
+            raise ConfigError(
+                f"{where}: health_check.listen is the GraphQL listener's address; leave it "
+                "out to serve the health check there"
+            )
         values["health_check"] = HealthCheck(**health)
     values.update(_traffic_shaping(checked.get("traffic_shaping", {})))
     values.update(_limits(checked.get("limits", {})))

@@ -172,6 +172,11 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
             "supergraph.query_planning.cache: not supported yet",
         ),
         (
+            "health_check:\n  listen: 127.0.0.1:4000\n",
+            2,
+            "health_check.listen is the GraphQL listener's address",
+        ),
+        (
             "supergraph:\n  query_planning:\n    warmed_up_queries: -1\n",
             3,
             "must be at least 0",
