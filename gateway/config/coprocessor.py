@@ -4,7 +4,8 @@ Each stage lists what is sent to the coprocessor (``headers: true``, ``body: tru
 stage left out is not called at all. ``context`` takes Apollo 2.x's values (``all``,
 ``deprecated``, ``{selective: [keys]}``; ``true`` as in 1.x); fedgate has no deprecated
 context keys, so ``deprecated`` and ``true`` send every entry as ``all`` does. A stage may
-have its own ``url`` and a ``condition`` (Apollo's condition language, see
+have its own ``url``, ``detached: true`` (sent without waiting; the answer is not applied)
+and a ``condition`` (Apollo's condition language, see
 ``conditions.py``; not on the execution stage, as in Apollo). ``client``: Apollo's
 ``dns_resolution_strategy``; ``experimental_http2`` only as ``disable`` or ``enable``
 (fedgate's client speaks HTTP/1.1, which ``enable`` allows), ``http2only`` is refused.
@@ -26,7 +27,7 @@ __all__ = ["COPROCESSOR", "coprocessor_config"]
 _URL = Str("the coprocessor's URL (http:// or https://)", pattern=r"https?://.+")
 _CONTEXT = Anything("true, false, all, deprecated or {selective: [keys]}: send the context")
 _CONDITION = Anything("Apollo's condition: the stage is called only when it holds")
-_DETACHED = Unsupported("detached coprocessor stages")
+_DETACHED = Bool("send without waiting for the answer (which is then not applied)")
 
 
 def _stage(fields: tuple[str, ...], *, condition: bool = True) -> Obj:
@@ -87,7 +88,11 @@ def coprocessor_config(raw: dict[str, Any], source: Source) -> CoprocessorConfig
         found: dict[str, Any] | None = section.get(side)
         if found is None:
             return None
-        sent = {k for k, v in found.items() if v is True and k not in ("context", "condition")}
+        sent = {
+            k
+            for k, v in found.items()
+            if v is True and k not in ("context", "condition", "detached")
+        }
         keys = _context(found.get("context", False), path, source)
         if keys is not False:
             sent.add("context")
@@ -101,6 +106,7 @@ def coprocessor_config(raw: dict[str, Any], source: Source) -> CoprocessorConfig
             condition,
             found.get("url"),
             keys if isinstance(keys, frozenset) else None,
+            found.get("detached", False),
         )
 
     def at(service: str, side: str) -> CoprocessorStage | None:

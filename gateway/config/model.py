@@ -60,6 +60,8 @@ class CoprocessorStage:
     condition: Condition | None = None
     url: str | None = None
     context_keys: frozenset[str] | None = None
+    # detached: sent without waiting; the answer is not applied
+    detached: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ context may change, the request may be stopped) /``ExecutionResponse`` and
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 import aiohttp
@@ -58,6 +60,8 @@ from .coprocessor_wire import (
 
 __all__ = ["Coprocessor", "CoprocessorError"]
 
+log = logging.getLogger("fedgate.plugins")
+
 
 class Coprocessor:
     """One coprocessor; ``fedgate_hooks`` names the stages configured, so the others cost
@@ -69,6 +73,7 @@ class Coprocessor:
         self.config = config
         self._sdl = sdl
         self._session: aiohttp.ClientSession | None = None
+        self._detached: set[asyncio.Future[None]] = set()
         stages = {
             "on_request": (config.router_request, config.supergraph_request),
             "on_plan": (config.execution_request,),
@@ -85,9 +90,34 @@ class Coprocessor:
         )
 
     async def close(self) -> None:
+        if self._detached:
+            # each is bounded by the coprocessor timeout
+            await asyncio.gather(*self._detached, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    async def _exchange(
+        self, stage: CoprocessorStage, payload: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The checked answer; ``None`` for a detached stage, sent in the background."""
+        if not stage.detached:
+            return await self._call(stage, payload)
+        task = asyncio.ensure_future(self._detached_call(stage, payload))
+        self._detached.add(task)
+        task.add_done_callback(self._detached.discard)
+        return None
+
+    async def _detached_call(self, stage: CoprocessorStage, payload: dict[str, Any]) -> None:
+        try:
+            await self._call(stage, payload)
+        except Exception as exc:  # nobody waits for it: the log is the only place to say so
+            log.warning(
+                "coprocessor %s (detached) failed (request %s): %s",
+                payload["stage"],
+                payload["id"],
+                exc,
+            )
 
     async def _call(self, stage: CoprocessorStage, payload: dict[str, Any]) -> dict[str, Any]:
         if self._session is None:
@@ -139,7 +169,9 @@ class Coprocessor:
             payload["path"] = record.path + query
         if "method" in sent:
             payload["method"] = record.method
-        answer = await self._call(stage, payload)
+        answer = await self._exchange(stage, payload)
+        if answer is None:
+            return  # detached: not waited for
         apply_context(answer, record.context)
         status = break_status(answer, name)
         if status is not None:
@@ -168,7 +200,9 @@ class Coprocessor:
             plan["root"] = plan.get("node")
             plan["formatted_query_plan"] = format_plan(info.plan)
             payload["queryPlan"] = plan
-        answer = await self._call(stage, payload)
+        answer = await self._exchange(stage, payload)
+        if answer is None:
+            return  # detached: not waited for
         apply_context(answer, info.context)
         status = break_status(answer, "ExecutionRequest")
         if status is not None:
@@ -197,7 +231,9 @@ class Coprocessor:
             payload["body"] = orjson.dumps(record.body).decode() if router else record.body
         if "status_code" in sent:
             payload["statusCode"] = record.status
-        answer = await self._call(stage, payload)
+        answer = await self._exchange(stage, payload)
+        if answer is None:
+            return  # detached: not waited for
         apply_context(answer, record.context)
         status = break_status(answer, name)
         if status is not None:
@@ -232,7 +268,9 @@ class Coprocessor:
             payload["serviceName"] = call.subgraph
         if "subgraph_request_id" in sent:
             payload["subgraphRequestId"] = call.call_id
-        answer = await self._call(stage, payload)
+        answer = await self._exchange(stage, payload)
+        if answer is None:
+            return  # detached: not waited for
         apply_context(answer, call.context)
         status = break_status(answer, "SubgraphRequest")
         if status is not None:
@@ -262,7 +300,9 @@ class Coprocessor:
             payload["statusCode"] = result.status
         if "subgraph_request_id" in sent:
             payload["subgraphRequestId"] = result.call_id
-        answer = await self._call(stage, payload)
+        answer = await self._exchange(stage, payload)
+        if answer is None:
+            return  # detached: not waited for
         apply_context(answer, result.context)
         status = break_status(answer, "SubgraphResponse")
         if status is not None:

@@ -368,3 +368,41 @@ def test_subgraph_conditions_read_the_subgraph_and_the_clients_headers(
     script(copro, {})
     assert post(conditional, {"x-skip": "1"}).status_code == 200
     assert not by_stage(received(copro), "SubgraphRequest")
+
+
+DETACHED_YAML = """\
+supergraph:
+  listen: 127.0.0.1:{port}
+coprocessor:
+  url: http://127.0.0.1:COPRO/
+  timeout: 5s
+  router:
+    request:
+      detached: true
+      headers: true
+  subgraph:
+    all:
+      request:
+        detached: false
+        service_name: true
+"""
+
+
+@pytest.fixture(scope="module")
+def detached(subgraphs: Path, copro: str) -> Iterator[str]:
+    yield from serve(subgraphs, config_text(DETACHED_YAML, copro))
+
+
+def test_a_detached_stage_is_not_waited_for_and_its_answer_not_applied(
+    detached: str, copro: str
+) -> None:
+    # a slow answer that would stop the request, were it waited for
+    rule = {"sleep": 3, "merge": {"control": {"break": 401}}}
+    script(copro, {"RouterRequest": rule})
+    started = time.monotonic()
+    response = post(detached)
+    assert time.monotonic() - started < 2.5
+    assert response.status_code == 200 and set(response.json()["data"]) == {"a", "b"}
+    seen = received(copro)
+    assert [p["stage"] for p in seen].count("RouterRequest") == 1  # it was sent
+    assert len(by_stage(seen, "SubgraphRequest")) == 2  # detached: false is waited for

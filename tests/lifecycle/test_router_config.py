@@ -209,11 +209,6 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
             "'http2only' is not supported by fedgate",
         ),
         (
-            "coprocessor:\n  url: http://x\n  router:\n    request:\n      detached: true\n",
-            5,
-            "coprocessor.router.request.detached: not supported yet",
-        ),
-        (
             "coprocessor:\n  url: http://x\n  router:\n    request:\n"
             "      context: {selective: all}\n",
             5,
