@@ -78,3 +78,51 @@ async def test_dns_strategy_ipv6_only_cannot_reach_an_ipv4_coprocessor() -> None
             body = (await post(GatewayConfig(coprocessor=copro))).json()
             found = body["errors"][0]["extensions"]["code"] if "errors" in body else None
             assert found == code, (dns, body)
+
+
+TYPICAL = """\
+coprocessor:
+  url: http://127.0.0.1:8081
+  timeout: 2s
+  router:
+    request: {detached: false, headers: true, body: false, context: false, sdl: false,
+              path: false, method: false}
+    response: {detached: false, headers: true, body: false, context: false, sdl: false,
+               status_code: false}
+  supergraph:
+    request: {detached: false, headers: true, body: false, context: false, sdl: false,
+              method: false}
+    response: {detached: false, headers: true, body: false, context: false, sdl: false,
+               status_code: false}
+  execution:
+    request: {detached: false, headers: true, body: false, context: false, sdl: false,
+              method: false, query_plan: false}
+    response: {detached: false, headers: true, body: false, context: false, sdl: false,
+               status_code: false}
+  subgraph:
+    all:
+      request: {detached: false, headers: true, body: false, context: false, uri: false,
+                method: false, service_name: false, subgraph_request_id: false}
+      response: {detached: false, headers: true, body: false, context: false,
+                 service_name: false, status_code: false, subgraph_request_id: false}
+"""
+
+
+def test_apollos_typical_coprocessor_config_loads(tmp_path: Path) -> None:
+    """Every key of the typical configuration Apollo's coprocessor page shows."""
+    path = tmp_path / "router.yaml"
+    path.write_text(TYPICAL)
+    copro = load_config(path, environ={}).coprocessor
+    assert copro is not None and copro.timeout == 2.0
+    stages = [
+        copro.router_request,
+        copro.router_response,
+        copro.supergraph_request,
+        copro.supergraph_response,
+        copro.execution_request,
+        copro.execution_response,
+        copro.subgraph_request,
+        copro.subgraph_response,
+    ]
+    for stage in stages:
+        assert stage is not None and stage.sent == {"headers"} and not stage.detached
