@@ -156,7 +156,10 @@ class Coprocessor:
         sent = stage.sent
         payload = self._payload(name, record.context.request_id, stage, record.context)
         if "headers" in sent:
-            payload["headers"] = wire_headers(record.headers)
+            # the client's own headers (each line of a repeated one) unless a plugin changed them
+            client = record.context.headers
+            unchanged = record.headers == dict(client)
+            payload["headers"] = wire_headers(client if unchanged else record.headers)
         if "body" in sent:
             if router:
                 # the HTTP body as text: a GET has none (its operation is in the path)

@@ -165,7 +165,12 @@ def graphql_body(body: Any, stage: str) -> Any:
 
 
 def wire_headers(headers: Mapping[str, str]) -> dict[str, list[str]]:
-    # lower-case as HTTP/2 and Apollo send them; str(): multidict's istr is refused by orjson
+    """Lower-case names as HTTP/2 and Apollo send them; every line of a header sent on
+    several (the server's multi-mapping has ``getlist``). ``str()``: multidict's ``istr`` is
+    refused by orjson."""
+    getlist = getattr(headers, "getlist", None)
+    if getlist is not None:
+        return {str(name).lower(): [str(v) for v in getlist(name)] for name in headers}
     return {str(name).lower(): [str(value)] for name, value in headers.items()}
 
 

@@ -166,6 +166,15 @@ def test_a_get_sends_an_empty_body_and_the_operation_in_the_path(gateway: str, c
     assert router["path"].startswith("/graphql?query=")
 
 
+def test_a_header_sent_on_several_lines_is_sent_with_every_value(gateway: str, copro: str) -> None:
+    script(copro, {})
+    body = {"query": f"query Both {QUERY}"}
+    headers = [*POST_HEADERS.items(), ("x-multi", "1"), ("x-multi", "2")]
+    assert httpx.post(gateway, json=body, headers=headers, timeout=10).status_code == 200
+    [router] = by_stage(received(copro), "RouterRequest")
+    assert router["headers"]["x-multi"] == ["1", "2"]
+
+
 def test_context_entries_are_merged_and_sent_selectively(gateway: str, copro: str) -> None:
     script(
         copro,
