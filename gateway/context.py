@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any, Generic, TypeVar, cast
 
 __all__ = [
+    "CONTEXT_ENTRIES",
     "REQUEST_ID_HEADER",
     "RequestContext",
     "Scratch",
@@ -104,6 +105,11 @@ class Scratch:
 
     def __contains__(self, key: object) -> bool:
         return self._values is not None and key in self._values
+
+
+# Apollo Router's request context: string keys, JSON values; set by plugins and coprocessors,
+# read by header rules (``insert: {from_context}``)
+CONTEXT_ENTRIES: ScratchKey[dict[str, Any]] = ScratchKey("context entries")
 
 
 @dataclass(frozen=True, slots=True)

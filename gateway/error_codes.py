@@ -166,8 +166,9 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
     ),
     "COPROCESSOR_ERROR": (
         "response",
-        "The coprocessor could not be reached, timed out, answered non-200 or broke the "
-        "protocol (not JSON, not version 1, a changed `id`): `data: null`; the log says which.",
+        "The coprocessor could not be reached, timed out, answered non-2xx or broke the "
+        "protocol (not JSON, not version 1, another stage, no control, a changed `id`): "
+        "`data: null`; the log says which.",
     ),
     "COPROCESSOR_BREAK": (
         "the coprocessor's status",

@@ -15,8 +15,8 @@ _USE = re.compile(r'(?:code\s*[:=][^"\n]*|^[A-Z_]+\s*=\s*|,\s*)"([A-Z][A-Z]+(?:_
 # uppercase strings that are not error codes (GraphQL locations and kinds, HTTP methods)
 _NOT_CODES = {"FIELD_DEFINITION", "INPUT_OBJECT", "INPUT_FIELD_DEFINITION", "ENUM_VALUE"}
 # constants named in an __all__ list
-_NOT_CODES |= {"NO_HEADER_RULES", "ROUTER_SCHEMA", "HOOK_NAMES", "NO_HOOKS"}
-_NOT_CODES |= {"SIGNATURE_HEADER", "TIMESTAMP_HEADER", "TRUST_FEDGATE_KEYS"}
+_NOT_CODES |= {"NO_HEADER_RULES", "ROUTER_SCHEMA", "HOOK_NAMES", "NO_HOOKS", "QUERY_PLANNING"}
+_NOT_CODES |= {"SIGNATURE_HEADER", "TIMESTAMP_HEADER", "TRUST_FEDGATE_KEYS", "REQUEST_ID_HEADER"}
 # environment variable names of Apollo Router's
 _NOT_CODES |= {"APOLLO_ROUTER_HOT_RELOAD"}
 

@@ -29,6 +29,7 @@ from gateway.errors import ConfigError
 from .legacy import LEGACY_KEYS, SCALARS, coerce, legacy_values
 from .model import (
     CoprocessorConfig,
+    CoprocessorStage,
     CorsConfig,
     CorsPolicy,
     CsrfConfig,
@@ -44,6 +45,7 @@ from .source import Source, read_source
 __all__ = [
     "DEV_OVERRIDES",
     "CoprocessorConfig",
+    "CoprocessorStage",
     "CorsConfig",
     "CorsPolicy",
     "CsrfConfig",

@@ -19,11 +19,14 @@ from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
 from gateway.transport.trust import TrustConfig
 
+from .conditions import Condition
+from .query_planning import APOLLO_QUERY_PLANNING, QueryPlanningConfig
 from .subscription import SubscriptionConfig
 
 __all__ = [
     "STUDIO_ORIGIN",
     "CoprocessorConfig",
+    "CoprocessorStage",
     "CorsConfig",
     "CorsPolicy",
     "CsrfConfig",
@@ -50,21 +53,36 @@ class PluginSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class CoprocessorStage:
+    """One coprocessor stage: the parts sent (``headers``, ``body``, ``context``, ...), its
+    ``condition`` (called only when it holds), its own ``url``, and for ``context:
+    {selective: [...]}`` the keys sent (``None``: every entry)."""
+
+    sent: frozenset[str]
+    condition: Condition | None = None
+    url: str | None = None
+    context_keys: frozenset[str] | None = None
+    # detached: sent without waiting; the answer is not applied
+    detached: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class CoprocessorConfig:
-    """Apollo Router's ``coprocessor``: the URL, the timeout, and per stage the parts of the
-    request sent (``headers``, ``body``, ``context``, ...). A stage that is ``None`` is not
-    called."""
+    """Apollo Router's ``coprocessor``: the URL, the timeout, the client settings, and the
+    stages. A stage that is ``None`` is not called."""
 
     url: str
     timeout: float = 1.0
-    router_request: frozenset[str] | None = None
-    router_response: frozenset[str] | None = None
-    subgraph_request: frozenset[str] | None = None
-    subgraph_response: frozenset[str] | None = None
-    supergraph_request: frozenset[str] | None = None
-    supergraph_response: frozenset[str] | None = None
-    execution_request: frozenset[str] | None = None
-    execution_response: frozenset[str] | None = None
+    router_request: CoprocessorStage | None = None
+    router_response: CoprocessorStage | None = None
+    subgraph_request: CoprocessorStage | None = None
+    subgraph_response: CoprocessorStage | None = None
+    supergraph_request: CoprocessorStage | None = None
+    supergraph_response: CoprocessorStage | None = None
+    execution_request: CoprocessorStage | None = None
+    execution_response: CoprocessorStage | None = None
+    # client.dns_resolution_strategy (Apollo's default: IPv4 addresses first)
+    dns_resolution_strategy: str = "ipv4_then_ipv6"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +130,19 @@ class CsrfConfig:
 
 @dataclass(frozen=True, slots=True)
 class HealthCheck:
+    """``listen``: a separate address for the health check (Apollo's); ``None``: served on
+    the GraphQL listener."""
+
     enabled: bool = True
     path: str = "/health"
+    listen: str | None = None
+
+    @property
+    def host_port(self) -> tuple[str, int] | None:
+        if self.listen is None:
+            return None
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]") or "127.0.0.1", int(port)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +212,8 @@ class GatewayConfig:
     trust: TrustConfig | None = None
     # subscriptions (Apollo's `subscription`, fedgate.subscription); off by default
     subscription: SubscriptionConfig = field(default_factory=SubscriptionConfig)
+    # supergraph.query_planning (plan-cache warming on hot reload)
+    query_planning: QueryPlanningConfig = APOLLO_QUERY_PLANNING
     # fedgate.shutdown_grace_period: SIGTERM drains in-flight requests this long at most
     shutdown_grace_period: float = 30.0
     # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often

@@ -15,6 +15,7 @@ from typing import Any
 
 from gateway.errors import ConfigError
 from gateway.planner.budget import DEFAULT_LIMITS
+from gateway.transport.body_path import parse_path
 from gateway.transport.headers import (
     CONTEXT_VALUES,
     RESERVED,
@@ -40,6 +41,7 @@ from .model import (
     PluginSpec,
     SubgraphErrors,
 )
+from .query_planning import QUERY_PLANNING, query_planning_config
 from .schema import (
     Anything,
     Bool,
@@ -61,6 +63,8 @@ from .trust import AUTHENTICATION, COMPRESSION, TLS, TRUST_FEDGATE_KEYS, trust_c
 
 __all__ = ["FEDGATE_KEYS", "ROUTER_SCHEMA", "build"]
 
+_DEFAULT_LISTEN = GatewayConfig().listen
+
 _LISTEN = Str("address:port to listen on", pattern=r"(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}")
 _HEADER_NAME = Str(pattern=r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
@@ -77,8 +81,9 @@ _INSERT = Obj(
     {
         "name": _HEADER_NAME,
         "value": Str("a static value"),
-        "from_context": Str(f"one of {', '.join(CONTEXT_VALUES)}"),
-        "path": Unsupported("insert from the request body"),
+        "from_context": Str(f"a context entry (Apollo), or fedgate's {', '.join(CONTEXT_VALUES)}"),
+        "path": Str("a JSON path into the GraphQL request body, such as .operationName"),
+        "default": Str("with path: the value when the body has none there"),
     },
     "set a header",
     required=("name",),
@@ -193,7 +198,7 @@ ROUTER_SCHEMA = Obj(
                 "listen": _LISTEN,
                 "path": Str("the GraphQL endpoint (fedgate's default: /graphql)", pattern="/.*"),
                 "introspection": Bool("answer introspection queries (default: false)"),
-                "query_planning": Unsupported("query planner settings"),
+                "query_planning": QUERY_PLANNING,
                 "defer_support": Unsupported("@defer"),
             }
         ),
@@ -222,9 +227,7 @@ ROUTER_SCHEMA = Obj(
             {
                 "enabled": Bool(),
                 "path": Str(pattern="/.*"),
-                "listen": Unsupported(
-                    "a separate health-check listener; fedgate serves it on the GraphQL listener"
-                ),
+                "listen": _LISTEN,
             }
         ),
         "traffic_shaping": Obj(
@@ -281,6 +284,13 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         values["csrf"] = _csrf(checked["csrf"])
     if "health_check" in checked:
         health = checked["health_check"]
+        graphql_listen = supergraph.get("listen", _DEFAULT_LISTEN)
+        if health.get("listen") is not None and health["listen"] == graphql_listen:
+            where = source.where(("health_check", "listen"))
+            raise ConfigError(
+                f"{where}: health_check.listen is the GraphQL listener's address; leave it "
+                "out to serve the health check there"
+            )
         values["health_check"] = HealthCheck(**health)
     values.update(_traffic_shaping(checked.get("traffic_shaping", {})))
     values.update(_limits(checked.get("limits", {})))
@@ -297,6 +307,8 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
     if "subscription" in checked or subscription_extras:
         raw = checked.get("subscription", {})
         values["subscription"] = subscription_config(raw, subscription_extras, source)
+    if "query_planning" in checked.get("supergraph", {}):
+        values["query_planning"] = query_planning_config(checked["supergraph"]["query_planning"])
     if "coprocessor" in checked:
         values["coprocessor"] = coprocessor_config(checked["coprocessor"], source)
     try:
@@ -385,12 +397,20 @@ def _rule(action: str, spec: dict[str, Any], where: str) -> HeaderRule:
         return Propagate(named, matching, spec.get("rename"), spec.get("default"))
     if action == "remove":
         return Remove(named, matching)
-    if ("value" in spec) == ("from_context" in spec):
-        raise ConfigError(f"{where}: needs exactly one of 'value' and 'from_context'")
-    if spec.get("from_context") not in (None, *CONTEXT_VALUES):
-        raise ConfigError(f"{where}: from_context must be one of {', '.join(CONTEXT_VALUES)}")
+    if sum(k in spec for k in ("value", "from_context", "path")) != 1:
+        raise ConfigError(f"{where}: needs exactly one of 'value', 'from_context' and 'path'")
+    if "default" in spec and "path" not in spec:
+        raise ConfigError(f"{where}: 'default' goes with 'path'")
     _not_reserved(spec["name"], where)
-    return Insert(spec["name"], spec.get("value"), spec.get("from_context"))
+    path = None
+    if "path" in spec:
+        try:
+            path = parse_path(spec["path"])
+        except ValueError as exc:
+            raise ConfigError(f"{where}.path: {exc}") from exc
+    return Insert(
+        spec["name"], spec.get("value"), spec.get("from_context"), path, spec.get("default")
+    )
 
 
 def _not_reserved(name: str | None, where: str) -> None:

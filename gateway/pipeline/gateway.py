@@ -312,6 +312,23 @@ class Gateway:
                 self._cache.popitem(last=False)
         return entry
 
+    # plan-cache warming on hot reload (supergraph.query_planning.warmed_up_queries)
+
+    def recent_operations(self, count: int) -> list[tuple[str, str | None, frozenset[str]]]:
+        """The ``count`` most recently used cache keys, most recent first (call it on the
+        event loop: the cache is not for other threads)."""
+        if count <= 0:
+            return []
+        keys = list(reversed(self._cache))
+        return keys[:count]
+
+    def warm(self, keys: list[tuple[str, str | None, frozenset[str]]]) -> int:
+        """Prepare (parse, validate, plan) ``keys`` on this gateway's supergraph before it
+        serves, least recent first so that the cache keeps their order; the number cached."""
+        for query, operation_name, labels in reversed(keys):
+            self.prepare(query, operation_name, labels)
+        return sum(1 for key in keys if key in self._cache)
+
     async def _execute(
         self,
         entry: Prepared,

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.context import RequestContext, ScratchKey
+from gateway.context import CONTEXT_ENTRIES, RequestContext
 from gateway.planner.plan import QueryPlan
 
 __all__ = [
@@ -48,9 +48,6 @@ HOOK_NAMES = (
     "on_subgraph_response",
     "on_response",
 )
-
-# Apollo Router's request context: string keys, JSON values; shared by plugins and coprocessors
-CONTEXT_ENTRIES: ScratchKey[dict[str, Any]] = ScratchKey("context entries")
 
 
 def context_entries(context: RequestContext) -> dict[str, Any]:
@@ -92,13 +89,14 @@ class PluginRejection(Exception):
 class RouterRequest:
     """``body``: the GraphQL request (``query``, ``variables``, ``operationName``,
     ``extensions``); ``headers``: the client's, lower-case names (changes reach the header
-    rules and later hooks)."""
+    rules and later hooks); ``query_string``: the URL's, without ``?``."""
 
     headers: dict[str, str]
     body: dict[str, Any]
     context: RequestContext
     method: str = "POST"
     path: str = "/graphql"
+    query_string: str = ""
 
 
 @dataclass(slots=True)

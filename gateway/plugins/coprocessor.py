@@ -1,60 +1,71 @@
 """Apollo Router's external coprocessor protocol, as a built-in plugin on the same hooks.
 
-At each configured stage the gateway POSTs one JSON object to ``coprocessor.url`` and waits
-(at most ``coprocessor.timeout``) for one back::
+At each configured stage the gateway POSTs one JSON object to the stage's ``url`` (default
+``coprocessor.url``) and waits (at most ``coprocessor.timeout``) for one back::
 
     {"version": 1, "stage": "RouterRequest", "control": "continue", "id": "<request id>",
      "headers": {"name": ["value", ...]}, "body": "...", "context": {"entries": {...}}, ...}
 
-Only the parts the stage's config turns on are sent (``headers: true``, ``body: true``...).
-The answer may change ``headers``, ``body`` and ``context`` (what it leaves out stays as it
-was), or stop the request with ``"control": {"break": <HTTP status>}``: its ``body`` (a
-GraphQL response object, or a string used as the error message) then goes to the client with
-that status; at the subgraph stages it becomes the subgraph's answer instead. Stages:
+Only the parts the stage's config turns on are sent (``headers: true``, ``body: true``...),
+and only when its ``condition`` holds. The answer may change ``headers``, ``body`` and
+``context`` (entries are merged in; what it leaves out stays as it was). At a request stage
+``"control": {"break": <HTTP status>}`` stops the request: its ``body`` (a GraphQL response,
+or text used as the error message) goes to the client with that status; at SubgraphRequest
+it becomes the subgraph's answer instead. At a response stage a break sets the status of the
+response, whose body and headers the answer may change as usual. Stages:
 ``RouterRequest``/``RouterResponse`` (the body is JSON text, as Apollo sends it),
 ``SupergraphRequest``/``SupergraphResponse``, ``ExecutionRequest`` (on the plan hook; the
 context may change, the request may be stopped) /``ExecutionResponse`` and
-``SubgraphRequest``/``SubgraphResponse`` (the body is a JSON object). An unreachable
-coprocessor, a timeout, a non-200 answer, or an answer that is not such an object, or changes
-``id``, answers ``COPROCESSOR_ERROR`` (the log has the detail).
+``SubgraphRequest``/``SubgraphResponse`` (the body is a JSON object). A failed exchange
+(``coprocessor_wire.py`` says which) answers ``COPROCESSOR_ERROR`` (the log has the detail).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import logging
 from typing import Any
 
 import aiohttp
 import orjson
 
-from gateway.config import CoprocessorConfig
+from gateway.config import CoprocessorConfig, CoprocessorStage
+from gateway.config.conditions import evaluate
+from gateway.planner.format import format_plan
 from gateway.planner.plan_json import plan_to_json
-from gateway.transport.headers import RESERVED
 
 from .api import (
     PlanInfo,
-    PluginRejection,
     RouterRequest,
     RouterResponse,
     SubgraphCall,
     SubgraphResult,
     context_entries,
 )
+from .coprocessor_wire import (
+    VERSION,
+    CoprocessorError,
+    StageFacts,
+    apply_context,
+    break_status,
+    check_answer,
+    graphql_body,
+    headers_of,
+    make_session,
+    post,
+    rejection,
+    sent_context,
+    wire_headers,
+)
 
 __all__ = ["Coprocessor", "CoprocessorError"]
 
-VERSION = 1
-_NOT_RESPONSE_HEADERS = RESERVED | {"host", "accept", "accept-encoding", "x-request-id"}
-BREAK_CODE = "COPROCESSOR_BREAK"
-
-
-class CoprocessorError(Exception):
-    """The coprocessor did not answer as the protocol says."""
+log = logging.getLogger("fedgate.plugins")
 
 
 class Coprocessor:
-    """One coprocessor URL; ``fedgate_hooks`` names the stages configured, so the others
-    cost nothing."""
+    """One coprocessor; ``fedgate_hooks`` names the stages configured, so the others cost
+    nothing."""
 
     fedgate_error_code = "COPROCESSOR_ERROR"
 
@@ -62,6 +73,7 @@ class Coprocessor:
         self.config = config
         self._sdl = sdl
         self._session: aiohttp.ClientSession | None = None
+        self._detached: set[asyncio.Future[None]] = set()
         stages = {
             "on_request": (config.router_request, config.supergraph_request),
             "on_plan": (config.execution_request,),
@@ -78,112 +90,177 @@ class Coprocessor:
         )
 
     async def close(self) -> None:
+        if self._detached:
+            # each is bounded by the coprocessor timeout
+            await asyncio.gather(*self._detached, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
             self._session = None
 
-    async def _call(self, payload: dict[str, Any]) -> dict[str, Any]:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.config.timeout)
-            )
-        data = orjson.dumps(payload)
-        headers = {"content-type": "application/json"}
-        try:
-            async with self._session.post(self.config.url, data=data, headers=headers) as resp:
-                raw = await resp.read()
-                status = resp.status
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise CoprocessorError(f"{payload['stage']}: {type(exc).__name__}: {exc}") from exc
-        if status != 200:
-            raise CoprocessorError(f"{payload['stage']}: HTTP {status}")
-        try:
-            answer = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise CoprocessorError(f"{payload['stage']}: the answer is not JSON") from exc
-        if not isinstance(answer, dict) or answer.get("version", VERSION) != VERSION:
-            raise CoprocessorError(f"{payload['stage']}: not a version 1 coprocessor answer")
-        for key in ("id", "subgraphRequestId"):
-            if key in payload and answer.get(key, payload[key]) != payload[key]:
-                raise CoprocessorError(f"{payload['stage']}: the answer changed {key}")
-        control = answer.get("control", "continue")
-        if control != "continue":
-            _break(control, answer, payload["stage"])
-        return answer
+    async def _exchange(
+        self, stage: CoprocessorStage, payload: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The checked answer; ``None`` for a detached stage, sent in the background."""
+        if not stage.detached:
+            return await self._call(stage, payload)
+        task = asyncio.ensure_future(self._detached_call(stage, payload))
+        self._detached.add(task)
+        task.add_done_callback(self._detached.discard)
+        return None
 
-    # RouterRequest, SupergraphRequest / SupergraphResponse, RouterResponse
+    async def _detached_call(self, stage: CoprocessorStage, payload: dict[str, Any]) -> None:
+        try:
+            await self._call(stage, payload)
+        except Exception as exc:  # nobody waits for it: the log is the only place to say so
+            log.warning(
+                "coprocessor %s (detached) failed (request %s): %s",
+                payload["stage"],
+                payload["id"],
+                exc,
+            )
+
+    async def _call(self, stage: CoprocessorStage, payload: dict[str, Any]) -> dict[str, Any]:
+        if self._session is None:
+            self._session = make_session(self.config.timeout, self.config.dns_resolution_strategy)
+        answer = await post(self._session, stage.url or self.config.url, payload)
+        return check_answer(answer, payload)
+
+    def _payload(
+        self, name: str, request_id: str, stage: CoprocessorStage, context: Any
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "version": VERSION,
+            "stage": name,
+            "control": "continue",
+            "id": request_id,
+        }
+        if "context" in stage.sent and context is not None:
+            payload["context"] = {"entries": sent_context(stage, context)}
+        if "sdl" in stage.sent and self._sdl is not None:
+            payload["sdl"] = self._sdl
+        return payload
+
+    # RouterRequest, SupergraphRequest / ExecutionResponse, SupergraphResponse, RouterResponse
 
     async def on_request(self, request: RouterRequest) -> None:
         if self.config.router_request is not None:
-            await self._outer("RouterRequest", self.config.router_request, True, request)
+            await self._request("RouterRequest", self.config.router_request, True, request)
         if self.config.supergraph_request is not None:
-            await self._outer("SupergraphRequest", self.config.supergraph_request, False, request)
+            await self._request("SupergraphRequest", self.config.supergraph_request, False, request)
+
+    async def _request(
+        self, name: str, stage: CoprocessorStage, router: bool, record: RouterRequest
+    ) -> None:
+        if stage.condition is not None and not evaluate(stage.condition, _request_facts(record)):
+            return
+        sent = stage.sent
+        payload = self._payload(name, record.context.request_id, stage, record.context)
+        if "headers" in sent:
+            # the client's own headers (each line of a repeated one) unless a plugin changed them
+            client = record.context.headers
+            unchanged = record.headers == dict(client)
+            payload["headers"] = wire_headers(client if unchanged else record.headers)
+        if "body" in sent:
+            if router:
+                # the HTTP body as text: a GET has none (its operation is in the path)
+                get = record.method == "GET"
+                payload["body"] = "" if get else orjson.dumps(record.body).decode()
+            else:
+                payload["body"] = record.body
+        if "path" in sent:
+            query = f"?{record.query_string}" if record.query_string else ""
+            payload["path"] = record.path + query
+        if "method" in sent:
+            payload["method"] = record.method
+        answer = await self._exchange(stage, payload)
+        if answer is None:
+            return  # detached: not waited for
+        apply_context(answer, record.context)
+        status = break_status(answer, name)
+        if status is not None:
+            raise rejection(answer, status, name)
+        if "headers" in answer:
+            record.headers = headers_of(answer["headers"])
+        if "body" in answer and answer["body"] != payload.get("body"):
+            record.body = _request_body(answer["body"], name)
 
     async def on_plan(self, info: PlanInfo) -> None:
         """ExecutionRequest: the plan is made. The context may change, and a break stops the
         request; changed headers or body are not applied (the operation is planned)."""
-        sent = self.config.execution_request or frozenset()
-        payload = self._payload("ExecutionRequest", info.context.request_id, sent, info)
-        if "headers" in sent:
-            payload["headers"] = _wire_headers(info.context.headers)
-        if "body" in sent:
+        stage = self.config.execution_request
+        assert stage is not None  # only hooked when configured
+        payload = self._payload("ExecutionRequest", info.context.request_id, stage, info.context)
+        if "headers" in stage.sent:
+            payload["headers"] = wire_headers(info.context.headers)
+        if "body" in stage.sent:
             payload["body"] = info.body
-        if "method" in sent:
+        if "method" in stage.sent:
             payload["method"] = "POST"
-        if "query_plan" in sent and info.plan is not None:
-            payload["queryPlan"] = plan_to_json(info.plan)
-        _apply_context(await self._call(payload), info)
+        if "query_plan" in stage.sent and info.plan is not None:
+            # Apollo Router's fields (``root``, ``formatted_query_plan``) and the gateway
+            # shape (``kind``, ``node``) the plan has in ``apolloQueryPlan``
+            plan = plan_to_json(info.plan)
+            plan["root"] = plan.get("node")
+            plan["formatted_query_plan"] = format_plan(info.plan)
+            payload["queryPlan"] = plan
+        answer = await self._exchange(stage, payload)
+        if answer is None:
+            return  # detached: not waited for
+        apply_context(answer, info.context)
+        status = break_status(answer, "ExecutionRequest")
+        if status is not None:
+            raise rejection(answer, status, "ExecutionRequest")
 
     async def on_response(self, response: RouterResponse) -> None:
         # Apollo's order: the inner service answers first
-        if self.config.execution_response is not None:
-            sent = self.config.execution_response
-            await self._outer("ExecutionResponse", sent, False, response)
-        if self.config.supergraph_response is not None:
-            sent = self.config.supergraph_response
-            await self._outer("SupergraphResponse", sent, False, response)
-        if self.config.router_response is not None:
-            await self._outer("RouterResponse", self.config.router_response, True, response)
+        config = self.config
+        if config.execution_response is not None:
+            await self._response("ExecutionResponse", config.execution_response, False, response)
+        if config.supergraph_response is not None:
+            await self._response("SupergraphResponse", config.supergraph_response, False, response)
+        if config.router_response is not None:
+            await self._response("RouterResponse", config.router_response, True, response)
 
-    async def _outer(
-        self,
-        stage: str,
-        sent: frozenset[str],
-        as_text: bool,
-        record: RouterRequest | RouterResponse,
+    async def _response(
+        self, name: str, stage: CoprocessorStage, router: bool, record: RouterResponse
     ) -> None:
-        """The router stages send the body as JSON text, the supergraph stages as an object."""
-        payload = self._payload(stage, record.context.request_id, sent, record)
+        if stage.condition is not None and not evaluate(stage.condition, _response_facts(record)):
+            return
+        sent = stage.sent
+        payload = self._payload(name, record.context.request_id, stage, record.context)
         if "headers" in sent:
-            payload["headers"] = _wire_headers(record.headers)
+            payload["headers"] = wire_headers(record.headers)
         if "body" in sent:
-            payload["body"] = orjson.dumps(record.body).decode() if as_text else record.body
-        if isinstance(record, RouterRequest):
-            if "path" in sent:
-                payload["path"] = record.path
-            if "method" in sent:
-                payload["method"] = record.method
-        elif "status_code" in sent:
+            payload["body"] = orjson.dumps(record.body).decode() if router else record.body
+        if "status_code" in sent:
             payload["statusCode"] = record.status
-        answer = await self._call(payload)
+        answer = await self._exchange(stage, payload)
+        if answer is None:
+            return  # detached: not waited for
+        apply_context(answer, record.context)
+        status = break_status(answer, name)
+        if status is not None:
+            record.status = status
         if "headers" in answer:
-            record.headers = _headers_of(answer["headers"])
-        if "body" in answer:
-            body = _json_body(answer["body"])
-            if isinstance(body, dict):
-                record.body = body
-        if isinstance(record, RouterResponse) and isinstance(answer.get("statusCode"), int):
-            record.status = answer["statusCode"]
-        _apply_context(answer, record)
+            record.headers = headers_of(answer["headers"])
+        if "body" in answer and answer["body"] != payload.get("body"):
+            body = graphql_body(answer["body"], name)
+            if not isinstance(body, dict):
+                raise CoprocessorError(f"{name}: the body must be a GraphQL response")
+            record.body = body
 
     # SubgraphRequest / SubgraphResponse
 
     async def on_subgraph_request(self, call: SubgraphCall) -> None:
-        sent = self.config.subgraph_request or frozenset()
+        stage = self.config.subgraph_request
+        assert stage is not None  # only hooked when configured
+        if stage.condition is not None and not evaluate(stage.condition, _call_facts(call)):
+            return
+        sent = stage.sent
         request_id = call.context.request_id if call.context is not None else ""
-        payload = self._payload("SubgraphRequest", request_id, sent, call)
+        payload = self._payload("SubgraphRequest", request_id, stage, call.context)
         if "headers" in sent:
-            payload["headers"] = _wire_headers(call.headers)
+            payload["headers"] = wire_headers(call.headers)
         if "body" in sent:
             payload["body"] = call.body
         if "uri" in sent:
@@ -194,21 +271,30 @@ class Coprocessor:
             payload["serviceName"] = call.subgraph
         if "subgraph_request_id" in sent:
             payload["subgraphRequestId"] = call.call_id
-        answer = await self._call(payload)
+        answer = await self._exchange(stage, payload)
+        if answer is None:
+            return  # detached: not waited for
+        apply_context(answer, call.context)
+        status = break_status(answer, "SubgraphRequest")
+        if status is not None:
+            raise rejection(answer, status, "SubgraphRequest")
         if "headers" in answer:
-            call.headers = _headers_of(answer["headers"])
-        if isinstance(answer.get("body"), dict):
-            call.body = answer["body"]
+            call.headers = headers_of(answer["headers"])
+        if "body" in answer:
+            call.body = _request_body(answer["body"], "SubgraphRequest")
         if isinstance(answer.get("uri"), str):
             call.url = answer["uri"]
-        _apply_context(answer, call)
 
     async def on_subgraph_response(self, result: SubgraphResult) -> None:
-        sent = self.config.subgraph_response or frozenset()
+        stage = self.config.subgraph_response
+        assert stage is not None  # only hooked when configured
+        if stage.condition is not None and not evaluate(stage.condition, _result_facts(result)):
+            return
+        sent = stage.sent
         request_id = result.context.request_id if result.context is not None else ""
-        payload = self._payload("SubgraphResponse", request_id, sent, result)
+        payload = self._payload("SubgraphResponse", request_id, stage, result.context)
         if "headers" in sent:
-            payload["headers"] = _wire_headers(result.headers)
+            payload["headers"] = wire_headers(result.headers)
         if "body" in sent:
             payload["body"] = result.body
         if "service_name" in sent:
@@ -217,82 +303,89 @@ class Coprocessor:
             payload["statusCode"] = result.status
         if "subgraph_request_id" in sent:
             payload["subgraphRequestId"] = result.call_id
-        answer = await self._call(payload)
+        answer = await self._exchange(stage, payload)
+        if answer is None:
+            return  # detached: not waited for
+        apply_context(answer, result.context)
+        status = break_status(answer, "SubgraphResponse")
+        if status is not None:
+            result.status = status
         if "headers" in answer:
-            result.headers = _headers_of(answer["headers"])
-        if isinstance(answer.get("body"), dict):
-            result.body = answer["body"]
-        if isinstance(answer.get("statusCode"), int):
-            result.status = answer["statusCode"]
-        _apply_context(answer, result)
-
-    def _payload(
-        self, stage: str, request_id: str, sent: frozenset[str], record: Any
-    ) -> dict[str, Any]:
-        payload: dict[str, Any] = {
-            "version": VERSION,
-            "stage": stage,
-            "control": "continue",
-            "id": request_id,
-        }
-        if "context" in sent and record.context is not None:
-            payload["context"] = {"entries": context_entries(record.context)}
-        if "sdl" in sent and self._sdl is not None:
-            payload["sdl"] = self._sdl
-        return payload
+            result.headers = headers_of(answer["headers"])
+        if "body" in answer:
+            body = graphql_body(answer["body"], "SubgraphResponse")
+            if not isinstance(body, dict):
+                raise CoprocessorError("SubgraphResponse: the body must be a GraphQL response")
+            result.body = body
 
 
-def _break(control: Any, answer: Mapping[str, Any], stage: str) -> None:
-    status = control.get("break") if isinstance(control, dict) else None
-    if not isinstance(status, int) or not 100 <= status <= 599:
-        raise CoprocessorError(f"{stage}: control must be 'continue' or {{'break': status}}")
-    body = _json_body(answer.get("body"))
-    headers = _headers_of(answer["headers"]) if "headers" in answer else {}
-    # a coprocessor that echoes the request sends its framing headers back: never ours
-    headers = {k: v for k, v in headers.items() if k not in _NOT_RESPONSE_HEADERS}
-    if isinstance(body, dict):
-        raise PluginRejection(
-            "stopped by the coprocessor", status=status, headers=headers, body=body
-        )
-    message = body if isinstance(body, str) and body else f"Stopped by the coprocessor ({stage})"
-    raise PluginRejection(message, code=BREAK_CODE, status=status, headers=headers)
-
-
-def _json_body(body: Any) -> Any:
-    """Apollo sends router bodies as JSON text; a coprocessor may answer text or an object.
-    Text that is not a JSON object stays text (a break's error message)."""
+def _request_body(body: Any, stage: str) -> dict[str, Any]:
+    """A changed GraphQL request: an object with a ``query`` string (JSON text of one at the
+    router stage); anything else fails, as Apollo's router refuses a malformed body."""
     if isinstance(body, str):
         try:
-            decoded = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            return body
-        return decoded if isinstance(decoded, dict) else body
+            body = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise CoprocessorError(f"{stage}: the body is not JSON") from exc
+    if not isinstance(body, dict) or not isinstance(body.get("query", ""), str):
+        raise CoprocessorError(f"{stage}: the body must be a GraphQL request object")
     return body
 
 
-def _wire_headers(headers: Mapping[str, str]) -> dict[str, list[str]]:
-    return {name: [value] for name, value in headers.items()}
+# what each stage's condition can read (built only for a stage that has a condition)
 
 
-def _headers_of(wire: Any) -> dict[str, str]:
-    if not isinstance(wire, dict):
-        raise CoprocessorError("headers must be an object of name → list of values")
-    out: dict[str, str] = {}
-    for name, values in wire.items():
-        if isinstance(values, str):
-            values = [values]
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise CoprocessorError(f"header {name!r} must be a list of strings")
-        out[str(name).lower()] = ", ".join(values)
-    return out
+def _request_facts(record: RouterRequest) -> StageFacts:
+    body = record.body
+    return StageFacts(
+        request_header=record.headers,
+        request_method=record.method,
+        request_context=_entries(record.context),
+        operation_name=body.get("operationName"),
+        query=body.get("query"),
+        query_variable=body.get("variables") or {},
+    )
 
 
-def _apply_context(answer: Mapping[str, Any], record: Any) -> None:
-    context = answer.get("context")
-    if record.context is None or not isinstance(context, dict):
-        return
-    entries = context.get("entries")
-    if isinstance(entries, dict):
-        mine = context_entries(record.context)
-        mine.clear()
-        mine.update(entries)
+def _response_facts(record: RouterResponse) -> StageFacts:
+    entries = _entries(record.context)
+    return StageFacts(
+        request_header=record.context.headers,
+        request_method=None,
+        request_context=entries,
+        response_context=entries,
+        response_header=record.headers,
+        response_status=record.status,
+        on_graphql_error=bool(record.body.get("errors")),
+        is_primary_response=True,  # one response part until @defer and subscriptions
+    )
+
+
+def _call_facts(call: SubgraphCall) -> StageFacts:
+    return StageFacts(
+        subgraph_name=call.subgraph,
+        supergraph_request_header=call.context.headers if call.context is not None else {},
+        request_context=_entries(call.context),
+        subgraph_request_header=call.headers,
+        subgraph_operation_name=call.body.get("operationName"),
+        subgraph_query=call.body.get("query"),
+        subgraph_query_variable=call.body.get("variables") or {},
+    )
+
+
+def _result_facts(result: SubgraphResult) -> StageFacts:
+    entries = _entries(result.context)
+    body = result.body if isinstance(result.body, dict) else {}
+    return StageFacts(
+        subgraph_name=result.subgraph,
+        supergraph_request_header=result.context.headers if result.context is not None else {},
+        request_context=entries,
+        response_context=entries,
+        subgraph_response_header=result.headers,
+        subgraph_response_status=result.status,
+        subgraph_on_graphql_error=bool(body.get("errors")),
+    )
+
+
+def _entries(context: Any) -> dict[str, Any]:
+    return context_entries(context) if context is not None else {}

@@ -28,6 +28,7 @@ from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.subscriptions import Subscriptions
 from gateway.subscriptions.http import HttpStreams
 from gateway.transport.base import SubgraphClient
+from gateway.transport.body_path import REQUEST_BODY
 from gateway.transport.http import HttpClient, HttpTimeouts
 from gateway.transport.response_headers import CollectingClient
 from gateway.transport.sharing import SharingClient
@@ -37,6 +38,7 @@ from .access_log import AccessLog, RecordingClient
 from .cors import Cors
 from .csrf import CSRF_CODE, Csrf
 from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql_page
+from .health_listener import HealthListener
 from .hooks import Stopped, after_response, before_request
 from .live import ClientStack, Live
 from .live_data import stream_media, stream_response, websocket_route
@@ -49,6 +51,7 @@ from .protocol import (
     negotiate,
     params_from_body,
     params_from_query,
+    params_payload,
     status_for,
 )
 from .redact import Redactor
@@ -84,16 +87,24 @@ def create_app(
     first = _Endpoints(gateway, config, stack, streams)
     live = Live(first)
 
-    def build(loaded: LoadedGateway) -> _Endpoints:
+    def build(loaded: LoadedGateway, warm: list[Any]) -> _Endpoints:
         """A new generation (in a worker thread): the client stack is kept unless its
-        settings changed (a caller-given client is then wrapped anew, never replaced)."""
+        settings changed (a caller-given client is then wrapped anew, never replaced); the
+        most used operations are planned on it before it serves (``warm``)."""
         previous = live.current.stack
         new_stack = _client_stack(loaded.config, client, previous)
         gateway = Gateway(loaded.supergraph, new_stack.client, loaded.config, planner=planner)
+        if warm:
+            planned = gateway.warm(warm)
+            log.info("fedgate: reload: %d most used operations planned ahead", planned)
         return _Endpoints(gateway, loaded.config, new_stack, streams)
 
     async def install(loaded: LoadedGateway) -> None:
-        endpoints = await asyncio.to_thread(build, loaded)
+        new = loaded.config
+        count = new.query_planning.warm_count(new.operation_cache_size)
+        # read on the loop, which alone touches the serving generation's cache
+        warm = live.current.gateway.recent_operations(count)
+        endpoints = await asyncio.to_thread(build, loaded, warm)
         _warn_restart_only(live.current.config, endpoints.config)
         if endpoints.stack.owned is not None:
             endpoints.stack.owned.open()
@@ -111,6 +122,12 @@ def create_app(
             reloader = Reloader(reload, install)
             reloader.start()
             app.state.reloader = reloader
+        health_listener = None
+        if config.health_check.enabled and config.health_check.host_port is not None:
+            # health_check.listen: its own address, this process's readiness
+            host, port = config.health_check.host_port
+            health_listener = HealthListener(host, port, config.health_check.path, live.health)
+            await health_listener.start()
         with live.signals(reloader):
             live.ready = True
             try:
@@ -121,6 +138,8 @@ def create_app(
                     engine.drain()
                 if reloader is not None:
                     await reloader.stop()
+                if health_listener is not None:
+                    await health_listener.stop()
                 await live.close()
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -128,7 +147,7 @@ def create_app(
     if engine is not None:
         live.on_drain.append(engine.drain)
         routes.append(websocket_route(config.path, engine, live))
-    if config.health_check.enabled:
+    if config.health_check.enabled and config.health_check.listen is None:
         health = config.health_check.path
         routes.append(Route(health, live.health, methods=["GET"]))
         routes.append(Route(health.rstrip("/") + "/ready", live.health, methods=["GET"]))
@@ -198,6 +217,7 @@ class _Endpoints:
 
     __slots__ = (
         "_inflight",
+        "_keep_body",
         "_share_client_requests",
         "access_log",
         "active",
@@ -234,6 +254,7 @@ class _Endpoints:
         )
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
         self.access_log = AccessLog() if config.access_log else None
+        self._keep_body = config.headers.uses_body
 
     async def close_hooks(self) -> None:
         await self.gateway.hooks.close()
@@ -395,6 +416,9 @@ class _Endpoints:
             if isinstance(before, Stopped):
                 return _json(before.body, before.status, media, {**headers, **before.headers})
             params, context = before
+        if self._keep_body:
+            # headers.insert.path reads the GraphQL request body (as the hooks left it)
+            context.scratch.set(REQUEST_BODY, params_payload(params))
         try:
             async with asyncio.timeout(timeout):
                 parts = self.gateway.responses(

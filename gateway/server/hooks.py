@@ -49,15 +49,23 @@ async def before_request(
 ) -> tuple[GraphQLParams, RequestContext] | Stopped:
     """``on_request``: the hooks may change the headers (the context is remade with them)
     and the GraphQL request."""
-    return await run_request_hooks(hooks, request.method, request.url.path, params, context)
+    url = request.url
+    return await run_request_hooks(hooks, request.method, url.path, params, context, url.query)
 
 
 async def run_request_hooks(
-    hooks: Hooks, method: str, path: str, params: GraphQLParams, context: RequestContext
+    hooks: Hooks,
+    method: str,
+    path: str,
+    params: GraphQLParams,
+    context: RequestContext,
+    query_string: str = "",
 ) -> tuple[GraphQLParams, RequestContext] | Stopped:
     """``before_request`` without a Starlette request (a WebSocket ``subscribe``: the
     method is the upgrade's, GET)."""
-    record = RouterRequest(dict(context.headers), params_payload(params), context, method, path)
+    record = RouterRequest(
+        dict(context.headers), params_payload(params), context, method, path, query_string
+    )
     try:
         await run_hooks(hooks.on_request, record)
         if record.body != params_payload(params):

@@ -3,10 +3,12 @@
 Rules run in order, the ``all`` rules first and then the subgraph's own, over the outgoing
 header set (which starts empty: nothing of the client's request is forwarded unless a rule
 says so). ``Propagate`` copies a client header (one by name, with ``rename`` and ``default``, or
-every header whose name matches a regex); ``Insert`` sets a static value or one from the
-request's context; ``Remove`` drops headers set by earlier rules. Hop-by-hop and body headers
-(``RESERVED``) are never propagated or inserted: the transport owns them. A client header sent
-on several lines is propagated with all its values (as Apollo Router does), as one line.
+every header whose name matches a regex); ``Insert`` sets a static value, one from the
+request's context (an Apollo context entry, or fedgate's ``CONTEXT_VALUES``) or one from the
+GraphQL request body by a JSON path (``body_path.py``); ``Remove`` drops headers set by
+earlier rules. Hop-by-hop and body headers (``RESERVED``) are never propagated or inserted:
+the transport owns them. A client header sent on several lines is propagated with all its
+values (as Apollo Router does), as one line.
 
 The rule set is compiled at start-up. With no rules at all, ``bind`` returns one shared object
 that hands every subgraph request the same ``DEFAULT_HEADERS`` mapping: the hot path then pays
@@ -22,9 +24,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Protocol
 
-from gateway.context import RequestContext
+import orjson
+
+from gateway.context import CONTEXT_ENTRIES, RequestContext
 
 from .base import DEFAULT_HEADERS
+from .body_path import REQUEST_BODY, body_value
 
 __all__ = [
     "CONTEXT_VALUES",
@@ -61,7 +66,8 @@ RESERVED = frozenset(
     }
 )
 
-# ``insert: {name, from_context}``: what of the request's context a rule may send.
+# ``insert: {name, from_context}``: fedgate's own values of the request's context; any other
+# name is an Apollo context entry (set by a plugin or a coprocessor).
 CONTEXT_VALUES = ("request_id", "traceparent", "tracestate", "client_address")
 
 
@@ -77,11 +83,14 @@ class Propagate:
 
 @dataclass(frozen=True, slots=True)
 class Insert:
-    """Exactly one of ``value`` (static) and ``from_context`` (one of ``CONTEXT_VALUES``)."""
+    """Exactly one of ``value`` (static), ``from_context`` (one of ``CONTEXT_VALUES`` or a
+    context entry) and ``path`` (into the request body; ``default`` when nothing is there)."""
 
     name: str
     value: str | None = None
     from_context: str | None = None
+    path: tuple[str | int, ...] | None = None
+    default: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +123,7 @@ _DEFAULTS = _Defaults()
 class HeaderRules:
     """The ``headers`` configuration, compiled: ``all`` rules, then per-subgraph rules."""
 
-    __slots__ = ("_all", "_by_subgraph", "empty")
+    __slots__ = ("_all", "_by_subgraph", "empty", "uses_body")
 
     def __init__(
         self,
@@ -125,6 +134,9 @@ class HeaderRules:
         by_subgraph = {name: (*self._all, *rules) for name, rules in (subgraphs or {}).items()}
         self._by_subgraph: Mapping[str, tuple[HeaderRule, ...]] = MappingProxyType(by_subgraph)
         self.empty = not self._all and not any(by_subgraph.values())
+        # only then does the server keep each request's body in its context
+        every = (*self._all, *(r for rules in by_subgraph.values() for r in rules))
+        self.uses_body = any(isinstance(r, Insert) and r.path is not None for r in every)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, HeaderRules):
@@ -192,7 +204,12 @@ def _apply(rule: HeaderRule, context: RequestContext, out: dict[str, str]) -> No
             for lowered, values in matched.items():
                 out[lowered] = _join(lowered, values)
         case Insert(name=name):
-            value = rule.value if rule.from_context is None else _from_context(rule, context)
+            if rule.path is not None:
+                value = body_value(context.scratch.get(REQUEST_BODY), rule.path) or rule.default
+            elif rule.from_context is not None:
+                value = _from_context(rule.from_context, context)
+            else:
+                value = rule.value
             if value is not None:
                 out[name.lower()] = value
         case Remove(named=str(named)):
@@ -222,8 +239,8 @@ def _join(name: str, values: list[str]) -> str:
     return ("; " if name == "cookie" else ", ").join(values)
 
 
-def _from_context(rule: Insert, context: RequestContext) -> str | None:
-    match rule.from_context:
+def _from_context(key: str, context: RequestContext) -> str | None:
+    match key:
         case "request_id":
             return context.request_id or None
         case "traceparent":
@@ -232,4 +249,9 @@ def _from_context(rule: Insert, context: RequestContext) -> str | None:
             return context.trace.tracestate if context.trace else None
         case "client_address":
             return context.client[0] if context.client else None
-    return None
+    # Apollo: a context entry; text as it is, other JSON values as JSON text
+    entries = context.scratch.get(CONTEXT_ENTRIES)
+    value = entries.get(key) if entries is not None else None
+    if value is None:
+        return None
+    return value if isinstance(value, str) else orjson.dumps(value).decode()

@@ -71,9 +71,48 @@ def test_the_coprocessor_page_example_loads(tmp_path: Path) -> None:
     path.write_text(_block("coprocessor.md", "yaml"))
     copro = load_config(path, environ={}).coprocessor
     assert copro is not None and copro.url == "http://127.0.0.1:8081/" and copro.timeout == 2.0
-    assert copro.router_request == {"headers", "body", "context", "path", "method"}
-    assert copro.subgraph_response == {"headers", "body", "context", "status_code", "service_name"}
-    assert copro.supergraph_request == {"headers", "body", "context"}
-    assert copro.supergraph_response == {"headers", "body", "status_code"}
-    assert copro.execution_request == {"context", "query_plan"}
+    assert copro.router_request and copro.router_request.sent == {
+        "headers",
+        "body",
+        "context",
+        "path",
+        "method",
+    }
+    assert copro.subgraph_response and copro.subgraph_response.sent == {
+        "headers",
+        "body",
+        "context",
+        "status_code",
+        "service_name",
+    }
+    assert copro.supergraph_request and copro.supergraph_request.sent == {
+        "headers",
+        "body",
+        "context",
+    }
+    assert copro.supergraph_response and copro.supergraph_response.sent == {
+        "headers",
+        "body",
+        "status_code",
+    }
+    assert copro.execution_request and copro.execution_request.sent == {"context", "query_plan"}
     assert main(["config", "validate", str(path)]) == 0
+
+
+def test_the_coprocessor_conditions_example_loads(tmp_path: Path) -> None:
+    from gateway.config.conditions import evaluate
+    from gateway.plugins.coprocessor_wire import StageFacts
+
+    text = (ROOT / "docs" / "coprocessor.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    path = tmp_path / "router.yaml"
+    path.write_text(blocks[1])
+    copro = load_config(path, environ={}).coprocessor
+    assert copro is not None and copro.supergraph_request is not None
+    assert copro.supergraph_request.url == "http://127.0.0.1:8082/"
+    sub = copro.subgraph_request
+    assert sub is not None and sub.condition is not None
+    facts = {"subgraph_name": "products", "supergraph_request_header": {}}
+    assert evaluate(sub.condition, StageFacts(**facts))
+    facts["supergraph_request_header"] = {"x-internal": "1"}
+    assert not evaluate(sub.condition, StageFacts(**facts))

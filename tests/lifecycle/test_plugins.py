@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.config import CoprocessorConfig, GatewayConfig, PluginSpec
+from gateway.config import CoprocessorConfig, CoprocessorStage, GatewayConfig, PluginSpec
 from gateway.errors import ConfigError
 from gateway.pipeline import Gateway
 from gateway.plugins import (
@@ -159,7 +159,9 @@ async def test_an_unreachable_coprocessor_answers_coprocessor_error() -> None:
     from tests.e2e.processes import free_port
 
     url = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
-    coprocessor = CoprocessorConfig(url, timeout=2.0, router_request=frozenset({"headers"}))
+    coprocessor = CoprocessorConfig(
+        url, timeout=2.0, router_request=CoprocessorStage(frozenset({"headers"}))
+    )
     response = await post(GatewayConfig(coprocessor=coprocessor))
     assert response.status_code == 200
     body = response.json()

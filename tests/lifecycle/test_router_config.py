@@ -167,11 +167,72 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ("csrf:\n  unsafe_disabled: maybe\n", 2, "csrf.unsafe_disabled: must be true or false"),
         ("telemetry:\n  exporters: {}\n", 1, "telemetry: not supported yet by fedgate"),
         (
+            "supergraph:\n  query_planning:\n    cache:\n      in_memory: {limit: 10}\n",
+            3,
+            "supergraph.query_planning.cache: not supported yet",
+        ),
+        (
+            "health_check:\n  listen: 127.0.0.1:4000\n",
+            2,
+            "health_check.listen is the GraphQL listener's address",
+        ),
+        (
+            "supergraph:\n  query_planning:\n    warmed_up_queries: -1\n",
+            3,
+            "must be at least 0",
+        ),
+        (
             "coprocessor:\n  url: http://x\n  router:\n    request:\n      condition: {}\n",
             5,
-            "coprocessor.router.request.condition: not supported yet",
+            "coprocessor.router.request.condition: a condition is one of eq",
+        ),
+        (
+            "coprocessor:\n  url: http://x\n  execution:\n    request:\n      condition: true\n",
+            5,
+            "coprocessor.execution.request.condition: not supported yet",
+        ),
+        (
+            "coprocessor:\n  url: http://x\n  router:\n    request:\n      condition:\n"
+            "        exists: {response_header: x}\n",
+            6,
+            "response_header is not known yet at the router request stage",
+        ),
+        (
+            "coprocessor:\n  url: http://x\n  subgraph:\n    all:\n      request:\n"
+            "        condition:\n          eq: [{baggage: b}, x]\n",
+            7,
+            "selector 'baggage' is not supported by fedgate on subgraph stages",
+        ),
+        (
+            "coprocessor:\n  url: http://x\n  client:\n    experimental_http2: http2only\n",
+            4,
+            "'http2only' is not supported by fedgate",
+        ),
+        (
+            "coprocessor:\n  url: http://x\n  router:\n    request:\n"
+            "      context: {selective: all}\n",
+            5,
+            "{selective: [context keys]}",
         ),
         ("coprocessor:\n  timeout: 1s\n", 1, "coprocessor: missing required key 'url'"),
+        (
+            "headers:\n  all:\n    request:\n      - insert:\n          name: x\n"
+            "          path: operationName\n",
+            4,
+            "path: a JSON path starts with a period",
+        ),
+        (
+            "headers:\n  all:\n    request:\n      - insert:\n          name: x\n"
+            "          value: v\n          default: d\n",
+            4,
+            "'default' goes with 'path'",
+        ),
+        (
+            "headers:\n  all:\n    request:\n      - insert:\n          name: x\n"
+            "          path: .a[*]\n",
+            4,
+            "cannot read the JSON path at '[*]'",
+        ),
         ("plugins:\n  acme.x: {}\n", 1, "fedgate's Python plugins: fedgate.plugins"),
         ("fedgate:\n  plugins:\n    - config: {}\n", 3, "missing required key 'path'"),
         (
@@ -323,3 +384,12 @@ def test_response_header_rules(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, bad), environ={})
     assert "router.yaml:6: headers.all.response[0].propagate.algorithm" in info.value.message
+
+
+def test_warmed_up_queries_default_to_a_third_of_the_plan_cache(tmp_path: Path) -> None:
+    default = load_config(write(tmp_path, "fedgate:\n  operation_cache_size: 90\n"), environ={})
+    assert default.query_planning.warm_count(default.operation_cache_size) == 30
+    text = "supergraph:\n  query_planning:\n    warmed_up_queries: 500\n"
+    capped = load_config(write(tmp_path, text), environ={})
+    assert capped.query_planning.warmed_up_queries == 500
+    assert capped.query_planning.warm_count(capped.operation_cache_size) == 500
