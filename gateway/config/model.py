@@ -18,6 +18,8 @@ from gateway.planner.budget import DEFAULT_LIMITS, Limits
 from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
 
+from .auth import AuthorizationConfig, JwtConfig
+
 __all__ = [
     "STUDIO_ORIGIN",
     "CoprocessorConfig",
@@ -176,6 +178,9 @@ class GatewayConfig:
     # fedgate.plugins (Python plugins) and Apollo's coprocessor; none by default
     plugins: tuple[PluginSpec, ...] = ()
     coprocessor: CoprocessorConfig | None = None
+    # JWT authentication (None: off) and the authorization directives (gateway/auth/)
+    authentication: JwtConfig | None = None
+    authorization: AuthorizationConfig = AuthorizationConfig()
     # fedgate.shutdown_grace_period: SIGTERM drains in-flight requests this long at most
     shutdown_grace_period: float = 30.0
     # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often

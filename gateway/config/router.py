@@ -30,6 +30,13 @@ from gateway.transport.response_headers import (
     ResponseRule,
 )
 
+from .auth import (
+    AUTHENTICATION,
+    AUTHORIZATION,
+    FEDGATE_AUTHENTICATION,
+    authentication_config,
+    authorization_config,
+)
 from .coprocessor import COPROCESSOR, coprocessor_config
 from .model import (
     CorsConfig,
@@ -130,6 +137,7 @@ _SHAPING_UNSUPPORTED = Unsupported("traffic shaping beyond timeouts comes with r
 
 # fedgate's own settings (what gateway.yaml held, minus what Apollo Router has a key for)
 FEDGATE_KEYS: dict[str, Kind] = {
+    "authentication": FEDGATE_AUTHENTICATION,
     "connect_timeout": Duration("seconds to connect to a subgraph"),
     "subgraph_connections": Int("pooled keep-alive connections per subgraph host", minimum=1),
     "operation_cache_size": Int("distinct operations kept parsed and planned", minimum=0),
@@ -168,8 +176,6 @@ _UNSUPPORTED = {
     name: Unsupported(doc)
     for name, doc in {
         "telemetry": "telemetry",
-        "authentication": "authentication",
-        "authorization": "authorization",
         "subscription": "subscriptions",
         "plugins": "Apollo Router's Rust plugins (fedgate's Python plugins: fedgate.plugins)",
         "rhai": "Rhai scripts",
@@ -216,6 +222,9 @@ ROUTER_SCHEMA = Obj(
         ),
         "csrf": Obj({"unsafe_disabled": Bool(), "required_headers": _STRS}),
         "coprocessor": COPROCESSOR,
+        # authentication and authorization (gateway/config/auth.py)
+        "authentication": AUTHENTICATION,
+        "authorization": AUTHORIZATION,
         "health_check": Obj(
             {
                 "enabled": Bool(),
@@ -281,6 +290,13 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
     values.update(_traffic_shaping(checked.get("traffic_shaping", {})))
     values.update(_limits(checked.get("limits", {})))
     fedgate = dict(checked.get("fedgate", {}))
+    # authentication and authorization (gateway/config/auth.py)
+    fedgate_authn = fedgate.pop("authentication", {})
+    if "authentication" in checked:
+        values["authentication"] = authentication_config(
+            checked["authentication"], fedgate_authn, source
+        )
+    values["authorization"] = authorization_config(checked.get("authorization", {}))
     if "access_log" in fedgate:
         fedgate["access_log"] = fedgate["access_log"].get("enabled", False)
     values["plugins"] = tuple(
