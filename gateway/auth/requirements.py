@@ -31,7 +31,7 @@ from graphql.language import FieldDefinitionNode
 from gateway.spec.link import Link, parse_feature_url
 from gateway.supergraph import Supergraph
 
-__all__ = ["Access", "Need", "Requirements", "AUTH_FEATURES"]
+__all__ = ["AUTH_FEATURES", "Access", "Need", "Requirements"]
 
 # the linked features whose directives this module reads
 AUTH_FEATURES = ("authenticated", "requiresScopes", "policy")
@@ -143,7 +143,9 @@ def _local_names(document: DocumentNode) -> dict[str, str]:
             if url is None or url.name not in AUTH_FEATURES:
                 continue
             imports = [
-                (str(i), str(i)) if isinstance(i, str) else (str(i["name"]), str(i.get("as", i["name"])))
+                (str(i), str(i))
+                if isinstance(i, str)
+                else (str(i["name"]), str(i.get("as", i["name"])))
                 for i in args.get("import") or ()
                 if isinstance(i, str) or (isinstance(i, dict) and "name" in i)
             ]
@@ -182,7 +184,9 @@ def _with_types_and_requires(
     base: dict[tuple[str, str], Need] = {}
     for tdef in supergraph.types.values():
         for fdef in tdef.fields.values():
-            need = own.get((tdef.name, fdef.name), NO_NEED).and_(types.get(fdef.type.named, NO_NEED))
+            need = own.get((tdef.name, fdef.name), NO_NEED).and_(
+                types.get(fdef.type.named, NO_NEED)
+            )
             if need:
                 base[(tdef.name, fdef.name)] = need
     out = dict(base)

@@ -26,6 +26,7 @@ __all__ = [
     "ALGORITHMS",
     "AUTHENTICATION",
     "AUTHORIZATION",
+    "DEFAULT_AUTHORIZATION",
     "FEDGATE_AUTHENTICATION",
     "AuthorizationConfig",
     "JwksConfig",
@@ -170,6 +171,9 @@ class AuthorizationConfig:
     reject_unauthorized: bool = False
     log_errors: bool = True
     response: Literal["errors", "extensions", "disabled"] = "errors"
+
+
+DEFAULT_AUTHORIZATION = AuthorizationConfig()
 
 
 def authentication_config(

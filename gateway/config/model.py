@@ -18,7 +18,7 @@ from gateway.planner.budget import DEFAULT_LIMITS, Limits
 from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
 
-from .auth import AuthorizationConfig, JwtConfig
+from .auth import DEFAULT_AUTHORIZATION, AuthorizationConfig, JwtConfig
 
 __all__ = [
     "STUDIO_ORIGIN",
@@ -180,7 +180,7 @@ class GatewayConfig:
     coprocessor: CoprocessorConfig | None = None
     # JWT authentication (None: off) and the authorization directives (gateway/auth/)
     authentication: JwtConfig | None = None
-    authorization: AuthorizationConfig = AuthorizationConfig()
+    authorization: AuthorizationConfig = DEFAULT_AUTHORIZATION
     # fedgate.shutdown_grace_period: SIGTERM drains in-flight requests this long at most
     shutdown_grace_period: float = 30.0
     # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often

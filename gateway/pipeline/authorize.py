@@ -35,9 +35,7 @@ class RequestAccess:
         self._authorizer = authorizer
         self._compute = compute
         self._size = size
-        self._cache: OrderedDict[tuple[str, str | None], OperationNeeds | Rejected] = (
-            OrderedDict()
-        )
+        self._cache: OrderedDict[tuple[str, str | None], OperationNeeds | Rejected] = OrderedDict()
 
     def needs(self, query: str, operation_name: str | None) -> OperationNeeds | Rejected:
         key = (query, operation_name)

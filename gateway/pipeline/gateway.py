@@ -44,11 +44,12 @@ from gateway.plugins import (
     hooks_for,
     run_hooks,
 )
+from gateway.plugins.api import CONTEXT_ENTRIES
 from gateway.plugins.client import HookedClient
 from gateway.supergraph import Supergraph
 from gateway.transport.base import SubgraphClient
 
-from .authorize import AUTH_REQUIRED, RequestAccess
+from .authorize import AUTH_REQUIRED, RequestAccess, claims_of
 from .front import FrontSettings, operation_needs, prepare_operation
 
 __all__ = ["Gateway", "GatewayResponse", "PlannerLike", "ResponseKind", "SupergraphLike"]
@@ -199,7 +200,7 @@ class Gateway:
         """``override_labels``: progressive @override labels this request turns on;
         ``context``: the client request's (made by the server; ``None`` for a call from code,
         which then sends only the default headers to subgraphs)."""
-        if self._require_authentication and (context is None or context.claims is None):
+        if self._require_authentication and _anonymous(context):
             return GatewayResponse(AUTH_REQUIRED, "request_error", 401)
         labels = self.active_labels(query, operation_name, variables or {}, override_labels)
         access: Access | Rejected | None = None
@@ -322,9 +323,7 @@ class Gateway:
     def _needs_of(self, query: str, operation_name: str | None) -> OperationNeeds | Rejected:
         return operation_needs(query, operation_name, self._front)
 
-    def required_policies(
-        self, query: str, operation_name: str | None
-    ) -> frozenset[str]:
+    def required_policies(self, query: str, operation_name: str | None) -> frozenset[str]:
         """The @policy names the operation mentions (what a plugin or coprocessor decides)."""
         if self._access is None:
             return frozenset()
@@ -372,6 +371,12 @@ class Gateway:
                 authorization.extensions
             )
         return body
+
+
+def _anonymous(context: RequestContext | None) -> bool:
+    if context is None:
+        return True
+    return claims_of(context, context.scratch.get(CONTEXT_ENTRIES)) is None
 
 
 def _error_body(message: str, code: str) -> dict[str, Any]:

@@ -20,7 +20,9 @@ from strawberry.asgi import GraphQL
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
-ASGI = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+ASGI = Callable[
+    [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
+]
 
 NAMES = {"1": "Ada", "2": "Brian"}
 EMAILS = {"1": "ada@example.com", "2": "brian@example.org"}
@@ -32,9 +34,7 @@ class Role(Enum):
     MEMBER = "MEMBER"
 
 
-Secret = strawberry.federation.scalar(
-    NewType("Secret", str), name="Secret", authenticated=True
-)
+Secret = strawberry.federation.scalar(NewType("Secret", str), name="Secret", authenticated=True)
 
 
 @strawberry.interface
@@ -179,4 +179,7 @@ class CountingApp:
 
 
 def apps() -> dict[str, CountingApp]:
-    return {"users": CountingApp(GraphQL(users_schema)), "orders": CountingApp(GraphQL(orders_schema))}
+    return {
+        "users": CountingApp(GraphQL(users_schema)),
+        "orders": CountingApp(GraphQL(orders_schema)),
+    }
