@@ -86,7 +86,7 @@ class JwksServer:
 @contextlib.contextmanager
 def jwks_server(state: JwksServer) -> Iterator[JwksServer]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_GET(self) -> None:
             state.fetches += 1
             if state.fail:
                 self.send_response(500)

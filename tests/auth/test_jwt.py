@@ -13,7 +13,6 @@ import pytest
 
 from .harness import (
     JwksServer,
-    SigningKey,
     Subgraphs,
     ec_key,
     ed_key,
@@ -155,30 +154,32 @@ def test_hmac_key_only_where_the_algorithm_is_allowed(url: str) -> None:
 def test_key_rotation(subgraphs: Subgraphs, tmp_path: Path) -> None:
     old = rsa_key("old")
     (tmp_path / "none.json").write_text(json.dumps({"keys": []}))
-    with jwks_server(JwksServer([old.jwk])) as idp:
-        with gateway(subgraphs, config(idp.url, tmp_path / "none.json")) as url:
-            assert httpx.post(url, json=ME, headers=bearer(old.token())).status_code == 200
-            assert idp.fetches == 1
-            # the IdP publishes a new key: a token with its kid makes the gateway refetch
-            new = ec_key("new")
-            idp.keys.append(new.jwk)
-            time.sleep(1.1)
-            r = httpx.post(url, json=ME, headers=bearer(new.token()))
-            assert r.json() == {"data": {"me": {"name": "Ada"}}}
-            assert idp.fetches == 2
-            # made-up kids, fast: at most one more fetch per min_refresh_interval
-            stranger = rsa_key("x")
-            tokens = [stranger.token(kid=f"x{i}") for i in range(20)]
-            started = time.monotonic()
-            for token in tokens:
-                auth_error(httpx.post(url, json=ME, headers=bearer(token)))
-            assert idp.fetches <= 3 + int(time.monotonic() - started)
-            # the IdP fails: the keys known so far keep working
-            idp.fail = True
-            time.sleep(1.1)
-            before = idp.fetches
-            auth_error(httpx.post(url, json=ME, headers=bearer(stranger.token(kid="y"))))
-            assert idp.fetches == before + 1
-            for key in (old, new):
-                ok = httpx.post(url, json=ME, headers=bearer(key.token()))
-                assert ok.json() == {"data": {"me": {"name": "Ada"}}}
+    with (
+        jwks_server(JwksServer([old.jwk])) as idp,
+        gateway(subgraphs, config(idp.url, tmp_path / "none.json")) as url,
+    ):
+        assert httpx.post(url, json=ME, headers=bearer(old.token())).status_code == 200
+        assert idp.fetches == 1
+        # the IdP publishes a new key: a token with its kid makes the gateway refetch
+        new = ec_key("new")
+        idp.keys.append(new.jwk)
+        time.sleep(1.1)
+        r = httpx.post(url, json=ME, headers=bearer(new.token()))
+        assert r.json() == {"data": {"me": {"name": "Ada"}}}
+        assert idp.fetches == 2
+        # made-up kids, fast: at most one more fetch per min_refresh_interval
+        stranger = rsa_key("x")
+        tokens = [stranger.token(kid=f"x{i}") for i in range(20)]
+        started = time.monotonic()
+        for token in tokens:
+            auth_error(httpx.post(url, json=ME, headers=bearer(token)))
+        assert idp.fetches <= 3 + int(time.monotonic() - started)
+        # the IdP fails: the keys known so far keep working
+        idp.fail = True
+        time.sleep(1.1)
+        before = idp.fetches
+        auth_error(httpx.post(url, json=ME, headers=bearer(stranger.token(kid="y"))))
+        assert idp.fetches == before + 1
+        for key in (old, new):
+            ok = httpx.post(url, json=ME, headers=bearer(key.token()))
+            assert ok.json() == {"data": {"me": {"name": "Ada"}}}
