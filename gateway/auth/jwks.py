@@ -41,12 +41,13 @@ class Key:
 class JwksSet:
     """One configured JWKS and the keys it had at its last good fetch."""
 
-    __slots__ = ("_last_refresh", "_refreshing", "config", "keys", "min_refresh")
+    __slots__ = ("_last_refresh", "_refreshing", "config", "generation", "keys", "min_refresh")
 
     def __init__(self, config: JwksConfig, min_refresh: float) -> None:
         self.config = config
         self.min_refresh = min_refresh
         self.keys: tuple[Key, ...] = ()
+        self.generation = 0  # counts key changes: verified tokens are cached per generation
         self._last_refresh = float("-inf")
         self._refreshing: asyncio.Task[None] | None = None
 
@@ -59,7 +60,9 @@ class JwksSet:
         except Exception as exc:  # a bad fetch must never drop the keys in use
             log.warning("JWKS %s: keeping %d key(s): %s", self.config.url, len(self.keys), exc)
             return
-        self.keys = keys
+        if keys != self.keys:
+            self.keys = keys
+            self.generation += 1
 
     async def _read(self, session: aiohttp.ClientSession) -> bytes:
         url = urlparse(self.config.url)
@@ -109,6 +112,10 @@ class KeyStore:
         self._session: aiohttp.ClientSession | None = None
         self._pollers: list[asyncio.Task[None]] = []
         self._started: asyncio.Future[None] | None = None
+
+    @property
+    def generation(self) -> int:
+        return sum(s.generation for s in self.sets)
 
     @property
     def session(self) -> aiohttp.ClientSession:

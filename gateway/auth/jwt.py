@@ -5,12 +5,19 @@ type), verified by PyJWT, ``exp``/``nbf``/``iat`` with the clock skew, then ``is
 ``aud`` against the key's JWKS (when the token has them). A ``kid`` no JWKS knows refetches
 the sets once (rate-bounded, see ``jwks.py``) before the token is refused.
 
+A verified token is remembered (bounded LRU, by its exact text) while the key sets stay the
+same: the same bytes carry the same signature, so a client sending its token with every
+request pays the decoding and the signature check once; ``exp`` and ``nbf`` are checked on
+every use.
+
 ``authenticate`` answers the claims, None (no token: anonymous), or an ``AuthFailure`` (the
 server answers it with ``AUTH_ERROR``, or, with ``on_error: Continue``, goes on anonymous).
 """
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
@@ -25,6 +32,7 @@ from .jwks import JwksSet, Key, KeyStore
 __all__ = ["AUTH_ERROR_CODE", "AuthFailure", "Authenticator"]
 
 AUTH_ERROR_CODE = "AUTH_ERROR"
+_REMEMBERED = 4096
 _FAMILY = {"RS": "RSA", "PS": "RSA", "ES": "EC", "HS": "oct", "Ed": "OKP"}
 
 
@@ -38,11 +46,13 @@ class AuthFailure:
 
 
 class Authenticator:
-    __slots__ = ("config", "store")
+    __slots__ = ("_verified", "config", "store")
 
     def __init__(self, config: JwtConfig) -> None:
         self.config = config
         self.store = KeyStore(config.jwks, config.min_refresh_interval)
+        # token text -> (claims, exp, nbf, key generation); oldest dropped first
+        self._verified: OrderedDict[str, tuple[Mapping[str, Any], Any, Any, int]] = OrderedDict()
 
     async def close(self) -> None:
         await self.store.close()
@@ -54,6 +64,34 @@ class Authenticator:
         if token is None or isinstance(token, AuthFailure):
             return token
         await self.store.start()
+        known = self._verified.get(token)
+        if known is not None and known[3] == self.store.generation:
+            return self._still_valid(known)
+        outcome = await self._authenticate(token)
+        if not isinstance(outcome, AuthFailure):
+            self._verified[token] = (
+                outcome,
+                outcome.get("exp"),
+                outcome.get("nbf"),
+                self.store.generation,
+            )
+            if len(self._verified) > _REMEMBERED:
+                self._verified.popitem(last=False)
+        return outcome
+
+    def _still_valid(
+        self, known: tuple[Mapping[str, Any], Any, Any, int]
+    ) -> Mapping[str, Any] | AuthFailure:
+        claims, exp, nbf = known[0], known[1], known[2]
+        now = time.time()
+        skew = self.config.clock_skew
+        if isinstance(exp, (int, float)) and now > exp + skew:
+            return AuthFailure("Cannot decode JWT: the token has expired")
+        if isinstance(nbf, (int, float)) and now < nbf - skew:
+            return AuthFailure("Cannot decode JWT: the token is not valid yet")
+        return claims
+
+    async def _authenticate(self, token: str) -> Mapping[str, Any] | AuthFailure:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
