@@ -1,6 +1,7 @@
 """``fedgate dev``: the demo. Starts the example subgraphs (``subgraphs/``) on loopback ports,
 then serves ``schema/supergraph.graphql`` on port 4000 with GraphiQL, introspection and
-query-plan exposure on (they are off in ``fedgate serve`` unless configured or ``--dev``).
+query-plan exposure on (they are off in ``fedgate serve`` unless configured or ``--dev``), and
+JWT authentication with a fresh local key (``gateway/auth/demo.py``): it prints a ready token.
 Ctrl-C stops all."""
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def _run(args: argparse.Namespace) -> int:
     from subgraphs.run_all import StartupError, start_all
 
+    from .auth.demo import demo_credentials
     from .config import env_name
     from .server.run import serve
 
@@ -67,9 +69,13 @@ def _run(args: argparse.Namespace) -> int:
                 os.environ.setdefault(env_name(name), url)
                 print(f"  subgraph {name:<10} {url}")
             print(f"\n  fedgate   http://{args.host}:{args.port}/graphql  (GraphiQL in a browser)")
+            # `me`, orders and placeOrder need a token: a fresh key and one ready token
+            config, token = demo_credentials(Path(args.data_dir) / "dev-auth")
+            print(f"  token     {token}")
+            print("            (send it as `Authorization: Bearer <token>`; user 1, orders:write)")
             print("  Ctrl-C stops everything.\n", flush=True)
             # the demo: introspection, GraphiQL and query plans on (serve's `--dev`)
-            return serve(args.supergraph, host=args.host, port=args.port, dev=True)
+            return serve(args.supergraph, args.host, args.port, config_path=config, dev=True)
     except StartupError as error:
         print(f"fedgate dev: {error}", file=sys.stderr)
         return 1
