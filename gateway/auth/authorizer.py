@@ -65,10 +65,14 @@ class Authorizer:
 
     @classmethod
     def of(cls, supergraph: Supergraph, config: AuthorizationConfig) -> Authorizer | None:
-        if not config.enabled:
-            return None
         requirements = Requirements.of(supergraph)
         if not requirements:
+            return None
+        if not config.enabled:
+            log.warning(
+                "authorization.directives.enabled is false: the supergraph's @authenticated, "
+                "@requiresScopes and @policy are NOT enforced"
+            )
             return None
         return cls(supergraph.api_schema, requirements, config)
 

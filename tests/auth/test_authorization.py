@@ -228,3 +228,19 @@ def test_policy_decided_by_a_coprocessor(subgraphs: Subgraphs) -> None:
 def test_without_a_decider_every_policy_fails(url: str) -> None:
     body = post(url, SALARY, {"roles": ["hr"]})
     assert body["data"]["user"]["salary"] is None
+
+
+def test_a_removed_non_null_field_in_a_list_is_explained_by_its_error(url: str) -> None:
+    # users: [User!]!, orders: [Order!]!: each user nulls, then the list, then data; the
+    # authorization error explains it (no value-completion note about the nulls)
+    body = post(url, "{ users { name orders { id } } }")
+    assert body == {
+        "data": None,
+        "errors": [
+            {
+                "message": "Unauthorized field or type",
+                "path": ["users", "@", "orders"],
+                "extensions": {"code": UNAUTHORIZED},
+            }
+        ],
+    }
