@@ -67,7 +67,6 @@ class _Errors:
             return
         self.add(f"Cannot return null for non-nullable field {coordinate}.", path)
 
-
     def _covered(self, at: tuple[str | int, ...]) -> bool:
         assert self._exact is not None
         return at in self._prefixes or any(at[:i] in self._exact for i in range(len(at)))
