@@ -10,6 +10,7 @@ no subgraph was asked for a removed field."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from enum import Enum
 from typing import Any, NewType
@@ -96,6 +97,12 @@ class UsersQuery:
     @strawberry.field
     def motd(self) -> str:
         return "hello"
+
+    @strawberry.field
+    async def slow(self) -> str:
+        """Answers after 0.3 s: keeps requests in flight together."""
+        await asyncio.sleep(0.3)
+        return "done"
 
 
 @strawberry.federation.type(keys=["id"], authenticated=True)

@@ -244,3 +244,27 @@ def test_a_removed_non_null_field_in_a_list_is_explained_by_its_error(url: str) 
             }
         ],
     }
+
+
+def test_shared_client_requests_never_cross_credentials(subgraphs: Subgraphs) -> None:
+    import asyncio
+
+    extra = "fedgate:\n  share_inflight_client_requests: true\n"
+    token = KEY.token({})
+
+    async def burst(url: str) -> list[dict[str, Any]]:
+        async with httpx.AsyncClient() as client:
+            calls = [
+                client.post(
+                    url,
+                    json={"query": "{ slow me { name } }"},
+                    headers={"authorization": f"Bearer {token}"} if i % 2 else {},
+                )
+                for i in range(20)
+            ]
+            return [r.json() for r in await asyncio.gather(*calls)]
+
+    with gateway(subgraphs, config(subgraphs, extra)) as url:
+        for i, body in enumerate(asyncio.run(burst(url))):
+            expected = {"name": "Ada"} if i % 2 else None
+            assert body["data"] == {"slow": "done", "me": expected}, (i, body)
