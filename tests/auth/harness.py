@@ -81,6 +81,7 @@ class JwksServer:
     fetches: int = 0
     fail: bool = False
     url: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # of the last request
 
 
 @contextlib.contextmanager
@@ -88,6 +89,7 @@ def jwks_server(state: JwksServer) -> Iterator[JwksServer]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             state.fetches += 1
+            state.headers = {k.lower(): v for k, v in self.headers.items()}
             if state.fail:
                 self.send_response(500)
                 self.end_headers()

@@ -40,7 +40,7 @@ def subgraphs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Subgraphs]:
         yield running
 
 
-def config(http_url: str, file_path: Path) -> str:
+def config(http_url: str, file_path: Path, poll: str = "1h") -> str:
     return f"""
 authentication:
   router:
@@ -49,7 +49,10 @@ authentication:
         - url: {http_url}
           issuers: [https://idp.test]
           audiences: [fedgate-tests]
-          poll_interval: 1h
+          poll_interval: {poll}
+          headers:
+            - name: X-Fedgate-Test
+              value: jwks
         - url: file://{file_path}
           algorithms: [HS256]
       sources:
@@ -160,6 +163,7 @@ def test_key_rotation(subgraphs: Subgraphs, tmp_path: Path) -> None:
     ):
         assert httpx.post(url, json=ME, headers=bearer(old.token())).status_code == 200
         assert idp.fetches == 1
+        assert idp.headers["x-fedgate-test"] == "jwks"  # the configured JWKS request header
         # the IdP publishes a new key: a token with its kid makes the gateway refetch
         new = ec_key("new")
         idp.keys.append(new.jwk)
@@ -183,3 +187,22 @@ def test_key_rotation(subgraphs: Subgraphs, tmp_path: Path) -> None:
         for key in (old, new):
             ok = httpx.post(url, json=ME, headers=bearer(key.token()))
             assert ok.json() == {"data": {"me": {"name": "Ada"}}}
+
+
+def test_jwks_polled_on_schedule(subgraphs: Subgraphs, tmp_path: Path) -> None:
+    first, second = rsa_key("first"), rsa_key("second")
+    (tmp_path / "none.json").write_text(json.dumps({"keys": []}))
+    with (
+        jwks_server(JwksServer([first.jwk])) as idp,
+        gateway(subgraphs, config(idp.url, tmp_path / "none.json", poll="1s")) as url,
+    ):
+        assert httpx.post(url, json=ME, headers=bearer(first.token())).status_code == 200
+        # the IdP replaces its key: the poll (not a request) picks it up, the old one goes
+        idp.keys[:] = [second.jwk]
+        deadline = time.monotonic() + 10
+        while idp.fetches < 3:
+            assert time.monotonic() < deadline, idp.fetches
+            time.sleep(0.1)
+        assert httpx.post(url, json=ME, headers=bearer(second.token())).status_code == 200
+        gone = httpx.post(url, json=ME, headers=bearer(first.token(kid="first")))
+        auth_error(gone)
