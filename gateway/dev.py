@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 __all__ = ["register"]
+
+_DEV_KEY_ID = "fedgate-dev"
+_DEV_CONFIG = f"""\
+fedgate:
+  subgraph_auth:
+    subgraphs:
+      products:
+        hmac:
+          key_id: {_DEV_KEY_ID}
+          secret: ${{env.FEDGATE_DEV_SIGNING_SECRET}}
+"""
 
 
 def register(subparsers: Any) -> None:
@@ -62,20 +75,32 @@ def _run(args: argparse.Namespace) -> int:
     from .config import env_name
     from .server.run import serve
 
+    # Both ends of a signed subgraph call: products checks the signature the gateway adds
+    # (docs/subgraph-trust.md). A fresh secret per run, handed over in the environment.
+    secret = secrets.token_urlsafe(32)
+    os.environ["FEDGATE_PRODUCTS_SIGNING_KEYS"] = f"{_DEV_KEY_ID}={secret}"
+    os.environ["FEDGATE_DEV_SIGNING_SECRET"] = secret
     try:
-        with start_all(host=args.host, base_port=args.port, data_dir=args.data_dir) as running:
+        with (
+            tempfile.TemporaryDirectory(prefix="fedgate-dev-") as work,
+            start_all(host=args.host, base_port=args.port, data_dir=args.data_dir) as running,
+        ):
+            # `me`, orders and placeOrder need a token: a fresh key and one ready token
+            authentication, token = demo_credentials(Path(work))
+            config = Path(work) / "router.yaml"
+            config.write_text(_DEV_CONFIG + authentication, encoding="utf-8")
             for name, url in running.urls.items():
                 # the committed supergraph routes to the default ports; point it at these
                 os.environ.setdefault(env_name(name), url)
                 print(f"  subgraph {name:<10} {url}")
             print(f"\n  fedgate   http://{args.host}:{args.port}/graphql  (GraphiQL in a browser)")
-            # `me`, orders and placeOrder need a token: a fresh key and one ready token
-            config, token = demo_credentials(Path(args.data_dir) / "dev-auth")
             print(f"  token     {token}")
             print("            (send it as `Authorization: Bearer <token>`; user 1, orders:write)")
             print("  Ctrl-C stops everything.\n", flush=True)
             # the demo: introspection, GraphiQL and query plans on (serve's `--dev`)
-            return serve(args.supergraph, args.host, args.port, config_path=config, dev=True)
+            return serve(
+                args.supergraph, host=args.host, port=args.port, config_path=config, dev=True
+            )
     except StartupError as error:
         print(f"fedgate dev: {error}", file=sys.stderr)
         return 1

@@ -102,6 +102,18 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "A subgraph's response body is larger than `limits.subgraph` allows (default 50 MiB); "
         "it is refused while being read.",
     ),
+    "SUBGRAPH_TLS_ERROR": (
+        "response, per affected path",
+        "The subgraph's TLS certificate did not verify against the configured CAs "
+        "(`tls.subgraph`; the system's by default) or the handshake failed "
+        "(docs/subgraph-trust.md).",
+    ),
+    "SUBGRAPH_AUTH_ERROR": (
+        "response, per affected path",
+        "The gateway could not authenticate a subgraph call: no OAuth2 token (the token endpoint "
+        "failed, refused or timed out) or no AWS credentials for SigV4; the subgraph was not "
+        "called (docs/subgraph-trust.md).",
+    ),
     "INTERNAL_SERVER_ERROR": ("response", "A bug in fedgate; the log has the traceback."),
     "PLUGIN_ERROR": (
         "response",

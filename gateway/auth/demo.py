@@ -1,6 +1,6 @@
 """The demo's credentials (``fedgate dev``): a fresh RS256 key per start, its public half as a
-local JWKS file, a router.yaml that authenticates with it, and a ready token for user 1 with
-the ``orders:write`` scope (valid 24 hours)."""
+local JWKS file, the router.yaml section that authenticates with it, and a ready token for
+user 1 with the ``orders:write`` scope (valid 24 hours)."""
 
 from __future__ import annotations
 
@@ -18,16 +18,15 @@ DEMO_ISSUER = "fedgate-dev"
 _KID = "fedgate-dev"
 
 
-def demo_credentials(directory: Path) -> tuple[Path, str]:
-    """Write ``jwks.json`` and ``router.yaml`` into ``directory``; (the config, a token)."""
+def demo_credentials(directory: Path) -> tuple[str, str]:
+    """Write ``jwks.json`` into ``directory``; (the ``authentication`` config, a token)."""
     directory.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
     jwks = directory / "jwks.json"
     jwks.write_text(json.dumps({"keys": [{**jwk, "kid": _KID, "alg": "RS256", "use": "sig"}]}))
-    config = directory / "router.yaml"
-    config.write_text(
-        "# written by `fedgate dev`: the demo's JWT authentication (docs/authentication.md)\n"
+    config = (
+        "# the demo's JWT authentication (docs/authentication.md)\n"
         "authentication:\n  router:\n    jwt:\n      jwks:\n"
         f"        - url: {jwks.resolve().as_uri()}\n          issuers: [{DEMO_ISSUER}]\n"
     )

@@ -24,10 +24,10 @@ from .source import Source
 
 __all__ = [
     "ALGORITHMS",
-    "AUTHENTICATION",
     "AUTHORIZATION",
     "DEFAULT_AUTHORIZATION",
     "FEDGATE_AUTHENTICATION",
+    "JWT_ROUTER",
     "AuthorizationConfig",
     "JwksConfig",
     "JwtConfig",
@@ -76,31 +76,24 @@ _SOURCE = Obj(
     },
     required=("type", "name"),
 )
-AUTHENTICATION = Obj(
+JWT_ROUTER = Obj(
     {
-        "router": Obj(
+        "jwt": Obj(
             {
-                "jwt": Obj(
-                    {
-                        "jwks": ListOf(_JWKS, "the JWK Sets tokens are verified with"),
-                        "header_name": Str("the header with the token (default authorization)"),
-                        "header_value_prefix": Str("its prefix (default Bearer)"),
-                        "ignore_other_prefixes": Bool("a header with another prefix is no token"),
-                        "sources": ListOf(_SOURCE, "other places to look for the token"),
-                        "on_error": Str(
-                            "Error (answer 401) or Continue (anonymous)",
-                            pattern="^(Error|Continue)$",
-                        ),
-                    },
-                    required=("jwks",),
-                )
+                "jwks": ListOf(_JWKS, "the JWK Sets tokens are verified with"),
+                "header_name": Str("the header with the token (default authorization)"),
+                "header_value_prefix": Str("its prefix (default Bearer)"),
+                "ignore_other_prefixes": Bool("a header with another prefix is no token"),
+                "sources": ListOf(_SOURCE, "other places to look for the token"),
+                "on_error": Str(
+                    "Error (answer 401) or Continue (anonymous)", pattern="^(Error|Continue)$"
+                ),
             },
-            required=("jwt",),
-        ),
-        "subgraph": Unsupported("subgraph authentication (AWS SigV4)"),
-        "connector": Unsupported("connectors"),
+            required=("jwks",),
+        )
     },
-    "JWT authentication (docs/authentication.md)",
+    "JWT authentication of client requests (docs/authentication.md)",
+    required=("jwt",),
 )
 AUTHORIZATION = Obj(
     {

@@ -17,6 +17,7 @@ from gateway.errors import ConfigError
 from gateway.planner.budget import DEFAULT_LIMITS, Limits
 from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
+from gateway.transport.trust import TrustConfig
 
 from .auth import DEFAULT_AUTHORIZATION, AuthorizationConfig, JwtConfig
 
@@ -178,6 +179,8 @@ class GatewayConfig:
     # fedgate.plugins (Python plugins) and Apollo's coprocessor; none by default
     plugins: tuple[PluginSpec, ...] = ()
     coprocessor: CoprocessorConfig | None = None
+    # trust: tls.subgraph, authentication.subgraph, fedgate.subgraph_auth, compression
+    trust: TrustConfig | None = None
     # JWT authentication (None: off) and the authorization directives (gateway/auth/)
     authentication: JwtConfig | None = None
     authorization: AuthorizationConfig = DEFAULT_AUTHORIZATION

@@ -31,9 +31,9 @@ from gateway.transport.response_headers import (
 )
 
 from .auth import (
-    AUTHENTICATION,
     AUTHORIZATION,
     FEDGATE_AUTHENTICATION,
+    JWT_ROUTER,
     authentication_config,
     authorization_config,
 )
@@ -63,6 +63,7 @@ from .schema import (
     Unsupported,
 )
 from .source import Source
+from .trust import AUTHENTICATION, COMPRESSION, TLS, TRUST_FEDGATE_KEYS, trust_config
 
 __all__ = ["FEDGATE_KEYS", "ROUTER_SCHEMA", "build"]
 
@@ -117,7 +118,7 @@ _CORS_COMMON: dict[str, Kind] = {
     "max_age": Duration(),
 }
 _POLICY = Obj({"origins": _STRS, "match_origins": ListOf(Regex()), **_CORS_COMMON})
-_TIMEOUT = Obj({"timeout": Duration()}, "timeouts only, for now")
+_TIMEOUT = Obj({"timeout": Duration(), "compression": COMPRESSION}, "timeouts and compression")
 _ROUTER_LIMITS: dict[str, Kind] = {
     "http_max_request_bytes": Int("request body bytes (default 2000000)", minimum=1),
     "max_depth": Int(minimum=1),
@@ -169,6 +170,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
         },
         "the access log (Apollo's is telemetry.exporters.logging, not supported yet)",
     ),
+    **TRUST_FEDGATE_KEYS,  # subgraph_tls, subgraph_auth (gateway/config/trust.py)
 }
 
 
@@ -182,7 +184,6 @@ _UNSUPPORTED = {
         "apq": "automatic persisted queries",
         "persisted_queries": "persisted queries",
         "preview_entity_cache": "entity caching",
-        "tls": "TLS",
         "demand_control": "demand control",
         "batching": "request batching",
         "connectors": "connectors",
@@ -222,8 +223,7 @@ ROUTER_SCHEMA = Obj(
         ),
         "csrf": Obj({"unsafe_disabled": Bool(), "required_headers": _STRS}),
         "coprocessor": COPROCESSOR,
-        # authentication and authorization (gateway/config/auth.py)
-        "authentication": AUTHENTICATION,
+        # authorization directives (gateway/config/auth.py)
         "authorization": AUTHORIZATION,
         "health_check": Obj(
             {
@@ -255,6 +255,11 @@ ROUTER_SCHEMA = Obj(
             }
         ),
         "fedgate": Obj(FEDGATE_KEYS, "fedgate's own settings"),
+        "tls": TLS,
+        # authentication: of subgraph requests (trust.py), of client requests (auth.py)
+        "authentication": Obj(
+            {**AUTHENTICATION.fields, "router": JWT_ROUTER}, "subgraph signing and client JWTs"
+        ),
         **_UNSUPPORTED,
     },
     "fedgate configuration (Apollo Router 2.x router.yaml keys)",
@@ -289,7 +294,8 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         values["health_check"] = HealthCheck(**health)
     values.update(_traffic_shaping(checked.get("traffic_shaping", {})))
     values.update(_limits(checked.get("limits", {})))
-    fedgate = dict(checked.get("fedgate", {}))
+    values["trust"] = trust_config(checked, source)
+    fedgate = {k: v for k, v in checked.get("fedgate", {}).items() if k not in TRUST_FEDGATE_KEYS}
     # authentication and authorization (gateway/config/auth.py)
     fedgate_authn = fedgate.pop("authentication", {})
     if "authentication" in checked:

@@ -90,8 +90,9 @@ class _Reader:
         if not isinstance(value, str) or "${" not in value:
             return value
         expanded = self.expand(value, node.start_mark.line + 1)
-        if node.style is None and _EXPANSION.fullmatch(value):
-            # an unquoted `${...}` alone takes the expansion's own type (true, 30, ...)
+        if node.style is None and _EXPANSION.fullmatch(value) and "\n" not in expanded:
+            # an unquoted `${...}` alone takes the expansion's own type (true, 30, ...); a
+            # multi-line value (a PEM file) stays text: YAML would fold its lines
             loaded = yaml.safe_load(expanded) if expanded.strip() else expanded
             return expanded if isinstance(loaded, (dict, list)) else loaded
         return expanded

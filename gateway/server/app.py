@@ -32,6 +32,7 @@ from gateway.transport.base import SubgraphClient
 from gateway.transport.http import HttpClient, HttpTimeouts
 from gateway.transport.response_headers import CollectingClient
 from gateway.transport.sharing import SharingClient
+from gateway.transport.trust import TrustClient
 
 from .access_log import AccessLog, RecordingClient
 from .cors import Cors
@@ -142,10 +143,14 @@ def _client_stack(
             subgraph_timeouts=config.subgraph_timeouts,
             max_response_bytes=config.max_subgraph_response_bytes,
             subgraph_max_response_bytes=config.subgraph_max_response_bytes,
+            tls=config.trust.tls if config.trust else None,
         )
+        client = owned
+        if config.trust is not None and config.trust.active:
+            client = TrustClient(owned, config.trust)  # tokens, signatures, compression
         # shared calls would hand one client's Set-Cookie to another: not with response rules
         share = config.share_inflight_requests and config.response_headers.empty
-        client = SharingClient(owned) if share else owned
+        client = SharingClient(client) if share else client
     if not config.response_headers.empty:
         client = CollectingClient(client)
     if config.access_log:
@@ -166,6 +171,7 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
         config.share_inflight_requests,
         config.response_headers.empty,
         config.access_log,
+        config.trust,
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from .base import SubgraphRequest, SubgraphResponse, TransportError
+from .tls import TlsContexts, tls_failure
 
 log = logging.getLogger("fedgate.transport")
 
@@ -41,6 +42,7 @@ class HttpClient:
         "_owns_session",
         "_per_subgraph",
         "_session",
+        "_ssl_for",
         "_timeout",
         "limit_per_host",
     )
@@ -54,11 +56,15 @@ class HttpClient:
         subgraph_timeouts: Mapping[str, float] | None = None,
         max_response_bytes: int | None = None,
         subgraph_max_response_bytes: Mapping[str, int] | None = None,
+        tls: TlsContexts | None = None,
     ) -> None:
         """``subgraph_timeouts``: total seconds per subgraph name, where it differs from
         ``timeouts.total`` (Apollo Router's ``traffic_shaping.subgraphs.<name>.timeout``).
         ``max_response_bytes`` (and per subgraph): a larger response body is refused while it
-        is read, never held whole (``None``: no limit)."""
+        is read, never held whole (``None``: no limit). ``tls``: per-subgraph TLS contexts
+        (``tls.subgraph``; aiohttp pools connections per context, so one session serves all)."""
+        # trust (TLS): None when not configured, so the default path does no lookup
+        self._ssl_for = tls.for_subgraph if tls is not None else None
         self._max_default = max_response_bytes
         self._max_bytes = dict(subgraph_max_response_bytes or {})
         t = timeouts or HttpTimeouts()
@@ -98,6 +104,7 @@ class HttpClient:
                 data=request.body_bytes(),
                 headers=dict(request.headers),
                 timeout=timeout,
+                ssl=self._ssl_for(name) if self._ssl_for is not None else True,
             ) as resp:
                 body = await _read(resp, self._max_bytes.get(name, self._max_default), name)
                 # aiohttp's read-only multi-mapping: repeated headers (Set-Cookie) are kept
@@ -113,7 +120,11 @@ class HttpClient:
             log.warning(
                 "subgraph %s: %s: %s (request %s)", name, type(exc).__name__, exc, request_id
             )
-            raise TransportError(name, f"HTTP fetch failed from '{name}': {_reason(exc)}") from exc
+            # trust (TLS): a certificate or handshake failure has its own code
+            tls = tls_failure(exc)
+            code = "SUBGRAPH_TLS_ERROR" if tls else None
+            message = f"HTTP fetch failed from '{name}': {tls or _reason(exc)}"
+            raise TransportError(name, message, code=code) from exc
 
     async def close(self) -> None:
         if self._session is not None and self._owns_session and not self._session.closed:

@@ -104,6 +104,19 @@ def create_app(service: ServiceDefinition[Any], db: Database) -> Starlette:
     )
 
 
+def with_signature_check(service: ServiceDefinition[Any], app: Any, env: Any) -> Any:
+    """``app`` behind fedgate's HMAC signature check when ``FEDGATE_<NAME>_SIGNING_KEYS`` holds
+    ``key-id=secret`` pairs (comma-separated; ``fedgate dev`` sets it for products): then only
+    requests the gateway signed get through (docs/signing.md). ``/health`` stays open."""
+    spec = env.get(f"{service.env_prefix}SIGNING_KEYS", "")
+    if not spec:
+        return app
+    from gateway.signing.verify import VerifySignatures
+
+    keys = dict(pair.split("=", 1) for pair in spec.split(",") if "=" in pair)
+    return VerifySignatures(app, keys=keys, exempt_paths=(HEALTH_PATH,))
+
+
 def parse_args(service: ServiceDefinition[Any], argv: Sequence[str] | None) -> argparse.Namespace:
     env = os.environ
     prefix = service.env_prefix
@@ -154,7 +167,7 @@ def main(service: ServiceDefinition[Any], argv: Sequence[str] | None = None) -> 
     import uvicorn
 
     db = service.open_database(args.db)
-    app = create_app(service, db)
+    app = with_signature_check(service, create_app(service, db), os.environ)
     print(
         f"{service.name}: http://{args.host}:{args.port}{GRAPHQL_PATH} (db: {args.db})",
         flush=True,

@@ -116,6 +116,20 @@ def test_readme_example_query(demo: Demo) -> None:
         assert f'Fetch(service: "{name}")' in plan, plan
 
 
+def test_products_takes_only_requests_the_gateway_signed(demo: Demo) -> None:
+    """Both ends of a signed call: the gateway signs what it sends products (HMAC), and
+    products, behind ``VerifySignatures``, refuses a request that was not signed."""
+    from subgraphs import default_port
+
+    products = f"http://127.0.0.1:{default_port('products', demo.port)}"
+    direct = httpx.post(products + "/graphql", json={"query": "{ __typename }"}, timeout=10)
+    assert direct.status_code == 401
+    assert direct.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert httpx.get(products + "/health", timeout=10).status_code == 200
+    body = demo.post("{ topProducts(first: 2) { upc name } }")
+    assert "errors" not in body and len(body["data"]["topProducts"]) == 2
+
+
 def test_readme_mutation_places_an_order(demo: Demo) -> None:
     mutation = readme_graphql_blocks()[1]
     assert mutation.lstrip().startswith("mutation") and "placeOrder" in mutation

@@ -175,7 +175,7 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ("plugins:\n  acme.x: {}\n", 1, "fedgate's Python plugins: fedgate.plugins"),
         ("fedgate:\n  plugins:\n    - config: {}\n", 3, "missing required key 'path'"),
         ("subscription:\n  enabled: true\n", 1, "subscription: not supported yet by fedgate"),
-        ("authentication:\n  subgraph: {}\n", 2, "authentication.subgraph: not supported yet"),
+        ("authentication:\n  connector: {}\n", 2, "authentication.connector: not supported yet"),
         ("limits:\n  max_height: 0\n", 2, "limits.max_height: must be at least 1"),
         (
             "fedgate:\n  access_log:\n    format: xml\n",
