@@ -1,15 +1,18 @@
 """``fedgate dev``: the demo. Starts the example subgraphs (``subgraphs/``) on loopback ports,
 then serves ``schema/supergraph.graphql`` on port 4000 with GraphiQL, introspection and
-query-plan exposure on (they are off in ``fedgate serve`` unless configured or ``--dev``).
+query-plan exposure on (they are off in ``fedgate serve`` unless configured or ``--dev``), and
+JWT authentication with a fresh local key (``gateway/auth/demo.py``): it prints a ready token.
 Ctrl-C stops all."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +70,7 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def _run(args: argparse.Namespace) -> int:
     from subgraphs.run_all import StartupError, start_all
 
+    from .auth.demo import demo_credentials
     from .config import env_name
     from .server.run import serve
 
@@ -76,18 +80,36 @@ def _run(args: argparse.Namespace) -> int:
     os.environ["FEDGATE_PRODUCTS_SIGNING_KEYS"] = f"{_DEV_KEY_ID}={secret}"
     os.environ["FEDGATE_DEV_SIGNING_SECRET"] = secret
     try:
-        with start_all(host=args.host, base_port=args.port, data_dir=args.data_dir) as running:
+        with (
+            tempfile.TemporaryDirectory(prefix="fedgate-dev-") as work,
+            start_all(host=args.host, base_port=args.port, data_dir=args.data_dir) as running,
+        ):
+            # `me`, orders and placeOrder need a token: a fresh key and one ready token
+            authentication, token = demo_credentials(Path(work))
+            config = _dev_config(args.config, Path(work), authentication)
             for name, url in running.urls.items():
                 # the committed supergraph routes to the default ports; point it at these
                 os.environ.setdefault(env_name(name), url)
                 print(f"  subgraph {name:<10} {url}")
             print(f"\n  fedgate   http://{args.host}:{args.port}/graphql  (GraphiQL in a browser)")
+            print(f"  token     {token}")
+            print("            (send it as `Authorization: Bearer <token>`; user 1, orders:write)")
             print("  Ctrl-C stops everything.\n", flush=True)
             # the demo: introspection, GraphiQL and query plans on (serve's `--dev`)
-            config = args.config if args.config.is_file() else None
             return serve(
                 args.supergraph, host=args.host, port=args.port, config_path=config, dev=True
             )
     except StartupError as error:
         print(f"fedgate dev: {error}", file=sys.stderr)
         return 1
+
+
+def _dev_config(base: Path, work: Path, authentication: str) -> Path:
+    """``base`` (schema/dev-router.yaml: subscriptions, signed calls) with the demo's JWT
+    section added, unless ``base`` authenticates in its own way."""
+    text = base.read_text(encoding="utf-8") if base.is_file() else ""
+    if not re.search(r"^authentication:", text, re.M):
+        text = f"{text.rstrip()}\n\n{authentication}"
+    config = work / "router.yaml"
+    config.write_text(text, encoding="utf-8")
+    return config

@@ -175,6 +175,19 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         'The coprocessor answered `control: {"break": status}` with a text body (its message); '
         "at a subgraph stage, the error of that subgraph's fetch.",
     ),
+    # authentication and authorization (gateway/auth/)
+    "AUTH_ERROR": (
+        "HTTP 401 (400 for a header with another prefix)",
+        "The JWT is invalid: expired, not yet valid, a bad signature, no key for it, a wrong "
+        "issuer or audience; or `authorization.require_authentication` and no valid token. "
+        "With `on_error: Continue`, an invalid token is anonymous instead.",
+    ),
+    "UNAUTHORIZED_FIELD_OR_TYPE": (
+        "response, per removed path",
+        "The request may not read this field or type (`@authenticated`, `@requiresScopes`, "
+        "`@policy`): removed before planning, answered `null`. With "
+        "`authorization.directives.reject_unauthorized`, the whole operation is refused.",
+    ),
     "INVALID_SUPERGRAPH": (
         "start-up",
         "The supergraph SDL is malformed or uses an unsupported feature (file:line:column).",

@@ -19,7 +19,17 @@ ALLOWED: dict[str, set[str]] = {
     "transport": set(),
     "execution": {"spec", "supergraph", "planner", "transport"},
     "plugins": {"planner", "transport", "config"},
-    "pipeline": {"spec", "supergraph", "planner", "transport", "execution", "config", "plugins"},
+    "auth": {"spec", "supergraph", "config"},
+    "pipeline": {
+        "spec",
+        "supergraph",
+        "planner",
+        "transport",
+        "execution",
+        "config",
+        "plugins",
+        "auth",
+    },
     "subscriptions": {
         "spec",
         "supergraph",
@@ -40,6 +50,7 @@ ALLOWED: dict[str, set[str]] = {
         "config",
         "plugins",
         "subscriptions",
+        "auth",
     },
 }
 LEAVES = {"errors", "error_codes", "context", "__init__"}

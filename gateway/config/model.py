@@ -19,6 +19,7 @@ from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
 from gateway.transport.trust import TrustConfig
 
+from .auth import DEFAULT_AUTHORIZATION, AuthorizationConfig, JwtConfig
 from .conditions import Condition
 from .query_planning import APOLLO_QUERY_PLANNING, QueryPlanningConfig
 from .subscription import SubscriptionConfig
@@ -214,6 +215,9 @@ class GatewayConfig:
     subscription: SubscriptionConfig = field(default_factory=SubscriptionConfig)
     # supergraph.query_planning (plan-cache warming on hot reload)
     query_planning: QueryPlanningConfig = APOLLO_QUERY_PLANNING
+    # JWT authentication (None: off) and the authorization directives (gateway/auth/)
+    authentication: JwtConfig | None = None
+    authorization: AuthorizationConfig = DEFAULT_AUTHORIZATION
     # fedgate.shutdown_grace_period: SIGTERM drains in-flight requests this long at most
     shutdown_grace_period: float = 30.0
     # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often

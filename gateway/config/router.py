@@ -31,6 +31,13 @@ from gateway.transport.response_headers import (
     ResponseRule,
 )
 
+from .auth import (
+    AUTHORIZATION,
+    FEDGATE_AUTHENTICATION,
+    JWT_ROUTER,
+    authentication_config,
+    authorization_config,
+)
 from .coprocessor import COPROCESSOR, coprocessor_config
 from .model import (
     CorsConfig,
@@ -137,6 +144,7 @@ _SHAPING_UNSUPPORTED = Unsupported("traffic shaping beyond timeouts comes with r
 
 # fedgate's own settings (what gateway.yaml held, minus what Apollo Router has a key for)
 FEDGATE_KEYS: dict[str, Kind] = {
+    "authentication": FEDGATE_AUTHENTICATION,
     "connect_timeout": Duration("seconds to connect to a subgraph"),
     "subgraph_connections": Int("pooled keep-alive connections per subgraph host", minimum=1),
     "operation_cache_size": Int("distinct operations kept parsed and planned", minimum=0),
@@ -177,7 +185,6 @@ _UNSUPPORTED = {
     name: Unsupported(doc)
     for name, doc in {
         "telemetry": "telemetry",
-        "authorization": "authorization",
         "plugins": "Apollo Router's Rust plugins (fedgate's Python plugins: fedgate.plugins)",
         "rhai": "Rhai scripts",
         "apq": "automatic persisted queries",
@@ -223,6 +230,8 @@ ROUTER_SCHEMA = Obj(
         "csrf": Obj({"unsafe_disabled": Bool(), "required_headers": _STRS}),
         "coprocessor": COPROCESSOR,
         "subscription": SUBSCRIPTION,
+        # authorization directives (gateway/config/auth.py)
+        "authorization": AUTHORIZATION,
         "health_check": Obj(
             {
                 "enabled": Bool(),
@@ -252,7 +261,10 @@ ROUTER_SCHEMA = Obj(
         ),
         "fedgate": Obj(FEDGATE_KEYS, "fedgate's own settings"),
         "tls": TLS,
-        "authentication": AUTHENTICATION,
+        # authentication: of subgraph requests (trust.py), of client requests (auth.py)
+        "authentication": Obj(
+            {**AUTHENTICATION.fields, "router": JWT_ROUTER}, "subgraph signing and client JWTs"
+        ),
         **_UNSUPPORTED,
     },
     "fedgate configuration (Apollo Router 2.x router.yaml keys)",
@@ -296,6 +308,13 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
     values.update(_limits(checked.get("limits", {})))
     values["trust"] = trust_config(checked, source)
     fedgate = {k: v for k, v in checked.get("fedgate", {}).items() if k not in TRUST_FEDGATE_KEYS}
+    # authentication and authorization (gateway/config/auth.py)
+    fedgate_authn = fedgate.pop("authentication", {})
+    if "authentication" in checked:
+        values["authentication"] = authentication_config(
+            checked["authentication"], fedgate_authn, source
+        )
+    values["authorization"] = authorization_config(checked.get("authorization", {}))
     if "access_log" in fedgate:
         fedgate["access_log"] = fedgate["access_log"].get("enabled", False)
     values["plugins"] = tuple(

@@ -58,6 +58,7 @@ class Prepared:
         "_root",
         "_schema",
         "_shapes",
+        "authorization",
         "compiled",
         "document",
         "introspection",
@@ -97,6 +98,8 @@ class Prepared:
         self._shapes: dict[tuple[Any, ...], SelectionShape] = {}
         self._plan_text: str | None = None
         self._plan_json: dict[str, Any] | None = None
+        # authorization's outcome (gateway/auth/authorizer.py), when the supergraph has any
+        self.authorization: Any = None
 
     @property
     def operation_name(self) -> str | None:

@@ -59,9 +59,17 @@ class _Errors:
         if self._exact is None:
             self._exact, self._prefixes = error_paths_cover([*self.errors, *self.notes])
         at = _materialize(path)
-        if at in self._prefixes or any(at[:i] in self._exact for i in range(len(at))):
+        if self._covered(at):
+            return
+        # authorization's errors name list positions "@" (Apollo's form, known before execution)
+        wild = tuple("@" if type(k) is int else k for k in at)
+        if wild != at and self._covered(wild):
             return
         self.add(f"Cannot return null for non-nullable field {coordinate}.", path)
+
+    def _covered(self, at: tuple[str | int, ...]) -> bool:
+        assert self._exact is not None
+        return at in self._prefixes or any(at[:i] in self._exact for i in range(len(at)))
 
 
 def _materialize(path: _Path) -> ResponsePath:

@@ -4,8 +4,10 @@ result, so a cache hit never touches graphql-core's parser or validator.
 
 The stages, in order (``FRONT_STAGES``): parse → limits → validate → select the operation →
 authorize → plan. Limits come before validation because validating a hostile document can cost
-more than measuring it. ``authorize`` is empty until the authorization issue; it is a stage so
-that a later one has its place without moving the others.
+more than measuring it. ``authorize`` runs only with authorization directives in the
+supergraph (``gateway/auth/``): it removes what the request's access may not read, and the
+filtered operation is planned, while the response keeps the client's shape (``null`` and an
+error where something was removed).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from graphql import (
 )
 from graphql.language import Visitor
 
+from gateway.auth.authorizer import Authorization, Authorizer
+from gateway.auth.filter import OperationNeeds
+from gateway.auth.requirements import Access
 from gateway.errors import GatewayError
 from gateway.execution import CompiledPlan, TypeMatcher
 from gateway.execution.prepare import Prepared, Rejected, error_body, formatted_error
@@ -35,7 +40,7 @@ from gateway.execution.shape_compile import INTROSPECTION_FIELDS
 from gateway.planner.budget import DEFAULT_LIMITS, Limits, check_document, check_text
 from gateway.planner.plan import QueryPlan
 
-__all__ = ["FRONT_STAGES", "FrontSettings", "prepare_operation"]
+__all__ = ["FRONT_STAGES", "FrontSettings", "operation_needs", "prepare_operation"]
 
 log = logging.getLogger("fedgate.pipeline")
 
@@ -58,6 +63,7 @@ class FrontSettings:
     limits: Limits = DEFAULT_LIMITS
     # subscription.enabled: subscriptions are planned (and run by gateway.subscriptions)
     subscriptions: bool = False
+    authorizer: Authorizer | None = None
 
 
 @dataclass(slots=True)
@@ -70,6 +76,8 @@ class _Work:
     document: DocumentNode | None = None
     operation: OperationDefinitionNode | None = None
     fragments: dict[str, FragmentDefinitionNode] = field(default_factory=dict)
+    access: Access | None = None
+    authorization: Authorization | None = None
 
 
 Stage = Callable[[_Work, FrontSettings], Rejected | None]
@@ -128,7 +136,14 @@ def _select(work: _Work, settings: FrontSettings) -> Rejected | None:
 
 
 def _authorize(work: _Work, settings: FrontSettings) -> Rejected | None:
-    """Nothing yet: the authorization issue fills this stage (``@authenticated``, scopes)."""
+    """With authorization directives: what this access may not read is removed (or, with
+    ``reject_unauthorized``, the operation is refused)."""
+    if settings.authorizer is None or work.access is None:
+        return None
+    assert work.operation is not None
+    work.authorization = settings.authorizer.authorize(work.operation, work.fragments, work.access)
+    if work.authorization.rejected:
+        return Rejected({"errors": list(work.authorization.errors)})
     return None
 
 
@@ -140,15 +155,33 @@ def prepare_operation(
     operation_name: str | None,
     settings: FrontSettings,
     labels: frozenset[str] = frozenset(),
+    access: Access | None = None,
 ) -> Prepared | Rejected:
     """The front stages, then the plan. ``labels``: the progressive @override labels in force
-    (plan-relevant, so part of the cache key)."""
-    work = _Work(query, operation_name, labels)
+    (plan-relevant, so part of the cache key); ``access``: the request's, where the supergraph
+    has authorization directives (also part of the key)."""
+    work = _Work(query, operation_name, labels, access=access)
     for stage in FRONT_STAGES:
         rejected = stage(work, settings)
         if rejected is not None:
             return rejected
-    return _plan(work, settings)
+    prepared = _plan(work, settings)
+    if work.authorization is not None:
+        prepared.authorization = work.authorization
+    return prepared
+
+
+def operation_needs(
+    query: str, operation_name: str | None, settings: FrontSettings
+) -> OperationNeeds | Rejected:
+    """What the operation's authorization directives mention (the stages before authorize)."""
+    work = _Work(query, operation_name, frozenset())
+    for stage in FRONT_STAGES[:-1]:
+        rejected = stage(work, settings)
+        if rejected is not None:
+            return rejected
+    assert settings.authorizer is not None and work.operation is not None
+    return settings.authorizer.needs(work.operation, work.fragments)
 
 
 def _plan(work: _Work, settings: FrontSettings) -> Prepared:
@@ -157,12 +190,20 @@ def _plan(work: _Work, settings: FrontSettings) -> Prepared:
     plan: QueryPlan | None = None
     compiled: CompiledPlan | None = None
     planning_error: dict[str, Any] | None = None
+    document = work.document
+    authorization = work.authorization
+    if authorization is not None and authorization.operation is not operation:
+        if authorization.operation is None:
+            # nothing left to ask any subgraph: every field answers null with its error
+            return Prepared(settings.schema, operation, work.fragments, None, None, None, document)
+        # the filtered operation is planned; the response keeps the client's shape
+        document = DocumentNode(definitions=(authorization.operation,))
     try:
         # without labels, the plain call: planners that know no labels keep working
         if work.labels:
-            plan = settings.planner.plan(work.document, work.operation_name, labels=work.labels)
+            plan = settings.planner.plan(document, work.operation_name, labels=work.labels)
         else:
-            plan = settings.planner.plan(work.document, work.operation_name)
+            plan = settings.planner.plan(document, work.operation_name)
         compiled = CompiledPlan(plan, settings.schema, settings.urls, settings.matcher)
     except GatewayError as exc:
         planning_error = {"message": exc.message, "extensions": {"code": exc.code}}

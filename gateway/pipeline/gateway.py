@@ -23,6 +23,9 @@ from typing import Any, Literal, Protocol
 
 from graphql import GraphQLSchema
 
+from gateway.auth.authorizer import Authorizer
+from gateway.auth.filter import OperationNeeds
+from gateway.auth.requirements import Access
 from gateway.config import GatewayConfig
 from gateway.context import RequestContext
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
@@ -41,11 +44,13 @@ from gateway.plugins import (
     hooks_for,
     run_hooks,
 )
+from gateway.plugins.api import CONTEXT_ENTRIES
 from gateway.plugins.client import HookedClient
 from gateway.supergraph import Supergraph
 from gateway.transport.base import SubgraphClient
 
-from .front import FrontSettings, prepare_operation
+from .authorize import AUTH_REQUIRED, RequestAccess, claims_of
+from .front import FrontSettings, operation_needs, prepare_operation
 
 __all__ = ["Gateway", "GatewayResponse", "PlannerLike", "ResponseKind", "SupergraphLike"]
 
@@ -129,6 +134,13 @@ class Gateway:
         self.urls = self.config.resolve_urls(graphs)
         hidden = hidden_types(supergraph) if isinstance(supergraph, Supergraph) else None
         self.matcher = TypeMatcher(self.schema, hidden)
+        # authorization directives: None where the supergraph has none (or they are off)
+        authorizer = (
+            Authorizer.of(supergraph, self.config.authorization)
+            if isinstance(supergraph, Supergraph)
+            else None
+        )
+        self.authorizer = authorizer
         self._front = FrontSettings(
             self.schema,
             planner,
@@ -136,13 +148,18 @@ class Gateway:
             self.matcher,
             self.config.introspection,
             self.limits,
-            self.config.subscription.enabled,
+            subscriptions=self.config.subscription.enabled,
+            authorizer=authorizer,
         )
+        self._access = (
+            RequestAccess(authorizer, self._needs_of, self.config.operation_cache_size)
+            if authorizer is not None
+            else None
+        )
+        self._require_authentication = self.config.authorization.require_authentication
         # per-request hooks between the cache and execution: one test when there are none
         self._operation_hooks = bool(self.hooks.on_operation or self.hooks.on_plan)
-        self._cache: OrderedDict[tuple[str, str | None, frozenset[str]], Prepared | Rejected] = (
-            OrderedDict()
-        )
+        self._cache: OrderedDict[tuple[Any, ...], Prepared | Rejected] = OrderedDict()
         labels = (
             OverrideLabels.of(supergraph, self.config.override_labels)
             if isinstance(supergraph, Supergraph)
@@ -189,8 +206,16 @@ class Gateway:
         """``override_labels``: progressive @override labels this request turns on;
         ``context``: the client request's (made by the server; ``None`` for a call from code,
         which then sends only the default headers to subgraphs)."""
+        if self._require_authentication and _anonymous(context):
+            return GatewayResponse(AUTH_REQUIRED, "request_error", 401)
         labels = self.active_labels(query, operation_name, variables or {}, override_labels)
-        entry = self.prepare(query, operation_name, labels)
+        access: Access | Rejected | None = None
+        if self._access is not None:
+            access = self._access.of(query, operation_name, context)
+        if isinstance(access, Rejected):
+            entry: Prepared | Rejected = access
+        else:
+            entry = self.prepare(query, operation_name, labels, access)
         if isinstance(entry, Rejected):
             # Cached: hand out a copy so that a caller editing its response cannot edit ours.
             return GatewayResponse(
@@ -297,15 +322,24 @@ class Gateway:
         return labels.roll(self._rng, wanted)
 
     def prepare(
-        self, query: str, operation_name: str | None, labels: frozenset[str] = frozenset()
+        self,
+        query: str,
+        operation_name: str | None,
+        labels: frozenset[str] = frozenset(),
+        access: Access | None = None,
     ) -> Prepared | Rejected:
-        """The cached preparation of one (document, operation name, active labels)."""
-        key = (query, operation_name, labels)
+        """The cached preparation of one (document, operation name, active labels, and the
+        request's access where the supergraph has authorization directives)."""
+        key: tuple[Any, ...] = (
+            (query, operation_name, labels)
+            if access is None
+            else (query, operation_name, labels, access)
+        )
         entry = self._cache.get(key)
         if entry is not None:
             self._cache.move_to_end(key)
             return entry
-        entry = prepare_operation(query, operation_name, self._front, labels)
+        entry = prepare_operation(query, operation_name, self._front, labels, access)
         if self.config.operation_cache_size > 0:
             self._cache[key] = entry
             if len(self._cache) > self.config.operation_cache_size:
@@ -329,6 +363,16 @@ class Gateway:
             self.prepare(query, operation_name, labels)
         return sum(1 for key in keys if key in self._cache)
 
+    def _needs_of(self, query: str, operation_name: str | None) -> OperationNeeds | Rejected:
+        return operation_needs(query, operation_name, self._front)
+
+    def required_policies(self, query: str, operation_name: str | None) -> frozenset[str]:
+        """The @policy names the operation mentions (what a plugin or coprocessor decides)."""
+        if self._access is None:
+            return frozenset()
+        needs = self._access.needs(query, operation_name)
+        return needs.policies if isinstance(needs, OperationNeeds) else frozenset()
+
     async def _execute(
         self,
         entry: Prepared,
@@ -350,6 +394,13 @@ class Gateway:
             intro_data, intro_errors = entry.introspection.execute(raw_variables)
             data.update(intro_data)
             errors.extend(intro_errors)
+        authorization = entry.authorization
+        if authorization is not None and authorization.errors:
+            # removed by authorization: their nulls are explained, first in the list
+            errors[:0] = [
+                {**e, "path": list(e["path"]), "extensions": dict(e["extensions"])}
+                for e in authorization.errors
+            ]
         notes: list[dict[str, Any]] = []
         shaped = shape_response(entry.shape_for(conditions), data, errors, notes)
         body: dict[str, Any] = {"data": shaped}
@@ -358,7 +409,17 @@ class Gateway:
         if notes:
             # where the data broke the schema: not errors (as Apollo Gateway answers), but said
             body["extensions"] = {"valueCompletion": notes}
+        if authorization is not None and authorization.extensions:
+            body.setdefault("extensions", {})["authorizationErrors"] = list(
+                authorization.extensions
+            )
         return body
+
+
+def _anonymous(context: RequestContext | None) -> bool:
+    if context is None:
+        return True
+    return claims_of(context, context.scratch.get(CONTEXT_ENTRIES)) is None
 
 
 def _error_body(message: str, code: str) -> dict[str, Any]:

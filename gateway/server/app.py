@@ -22,9 +22,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from gateway.auth.authorizer import CLAIMS_KEY, POLICIES_KEY
+from gateway.auth.jwt import Authenticator, AuthFailure
 from gateway.config import GatewayConfig
 from gateway.context import REQUEST_ID_HEADER, RequestContext
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
+from gateway.plugins.api import context_entries
 from gateway.subscriptions import Subscriptions
 from gateway.subscriptions.http import HttpStreams
 from gateway.transport.base import SubgraphClient
@@ -221,6 +224,7 @@ class _Endpoints:
         "_share_client_requests",
         "access_log",
         "active",
+        "authn",
         "config",
         "cors",
         "csrf",
@@ -255,9 +259,13 @@ class _Endpoints:
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
         self.access_log = AccessLog() if config.access_log else None
         self._keep_body = config.headers.uses_body
+        # JWT authentication (gateway/auth/jwt.py): None when not configured
+        self.authn = Authenticator(config.authentication) if config.authentication else None
 
     async def close_hooks(self) -> None:
         await self.gateway.hooks.close()
+        if self.authn is not None:
+            await self.authn.close()
 
     async def graphql(self, request: Request) -> Response:
         started = time.perf_counter()
@@ -337,8 +345,9 @@ class _Endpoints:
 
     def _by_headers(self, request: Request) -> tuple[tuple[str, str], ...]:
         """With header rules the answer may depend on any client header (an Authorization
-        propagated to a subgraph): then only requests with identical headers share."""
-        if self.config.headers.empty:
+        propagated to a subgraph), and with authentication or authorization on any
+        credential: then only requests with identical headers share."""
+        if self.config.headers.empty and self.authn is None and self.gateway.authorizer is None:
             return ()
         return tuple(sorted(request.headers.items()))
 
@@ -411,6 +420,23 @@ class _Endpoints:
             request.state.context = context
             request.state.operation_name = params.operation_name
         hooks = self.gateway.hooks
+        if self.authn is not None:
+            # authentication (gateway/auth/jwt.py): before every hook, which sees the claims
+            outcome = await self.authn.authenticate(context.headers)
+            if isinstance(outcome, AuthFailure):
+                if self.authn.config.on_error == "Error":
+                    return _json(outcome.body(), outcome.status, media, headers)
+            elif outcome is not None:
+                context = context.with_claims(outcome)
+                if not hooks.empty:
+                    context_entries(context)[CLAIMS_KEY] = dict(outcome)
+                if self.access_log is not None:
+                    request.state.context = context
+        if hooks.on_request and self.gateway.authorizer is not None:
+            # @policy: a plugin or the coprocessor decides the policies the operation names
+            needed = self.gateway.required_policies(params.query, params.operation_name)
+            if needed:
+                context_entries(context)[POLICIES_KEY] = dict.fromkeys(sorted(needed))
         if hooks.on_request:
             before = await before_request(hooks, request, params, context)
             if isinstance(before, Stopped):

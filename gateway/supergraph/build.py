@@ -58,6 +58,11 @@ SUPPORTED: Mapping[str, frozenset[tuple[int, int]]] = {
     # response cache for invalidation; without a response cache the answers are the same
     # whether or not the tags are read, so ignoring them honours the feature.
     "cacheTag": frozenset({(0, 1)}),
+    # the authorization directives: enforced by default (gateway/auth/); Apollo Router
+    # serves them unenforced only when `authorization.directives.enabled: false` says so
+    "authenticated": frozenset({(0, 1)}),
+    "requiresScopes": frozenset({(0, 1)}),
+    "policy": frozenset({(0, 1)}),
 }
 
 _KINDS: Mapping[type, TypeKind] = {

@@ -74,7 +74,13 @@ class Query(FederationQuery):
         )
         return [_user(row) for row in rows]
 
-    @strawberry.field(description="The signed-in user. The demo has no sign-in: always user 1.")
+    @federation.field(
+        description=(
+            "The signed-in user (@authenticated: the gateway answers it only with a valid"
+            " token). The demo's token is user 1's."
+        ),
+        authenticated=True,
+    )
     async def me(self, info: Info) -> User | None:
         return await info.context.loaders.users.load("1")
 

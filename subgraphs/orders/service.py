@@ -92,7 +92,9 @@ class OrderLine:
     quantity: int
 
 
-@federation.type(keys=["id"], description="A placed order.")
+@federation.type(
+    keys=["id"], description="A placed order (signed-in clients only).", authenticated=True
+)
 class Order:
     id: strawberry.ID
     buyer: User
@@ -277,13 +279,14 @@ class Query(FederationQuery):
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @federation.mutation(
         description=(
             "Place an order: checks every line against the sales allocation"
             " (Product.unitsAvailable), then records the order and decrements the allocation,"
             " all in one transaction. Errors carry extensions.code BAD_USER_INPUT,"
-            " UNKNOWN_PRODUCT or INSUFFICIENT_STOCK."
-        )
+            " UNKNOWN_PRODUCT or INSUFFICIENT_STOCK. Needs the orders:write scope."
+        ),
+        requires_scopes=[["orders:write"]],
     )
     def place_order(self, info: Info, input: PlaceOrderInput) -> Order:
         row = place_order(info.context.db, input)

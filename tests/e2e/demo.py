@@ -50,6 +50,16 @@ class Demo:
         return f"http://127.0.0.1:{self.port}/graphql"
 
     @property
+    def token(self) -> str:
+        """The demo token ``fedgate dev`` printed (user 1, ``orders:write``)."""
+        found = re.search(r"^  token +(\S+)$", self.stdout.read_text(), re.MULTILINE)
+        assert found is not None, self.stdout.read_text()
+        return found.group(1)
+
+    def signed_in(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.token}"}
+
+    @property
     def ports(self) -> list[int]:
         """The gateway's port and every service's."""
         return [self.port] + [default_port(name, self.port) for name in SERVICE_NAMES]

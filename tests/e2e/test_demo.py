@@ -134,7 +134,12 @@ def test_readme_mutation_places_an_order(demo: Demo) -> None:
     mutation = readme_graphql_blocks()[1]
     assert mutation.lstrip().startswith("mutation") and "placeOrder" in mutation
     before = units_available(demo, "1")
-    body = demo.post(mutation)
+    # without the demo token the mutation is removed before planning: nothing is ordered
+    refused = demo.post(mutation)
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
+    assert units_available(demo, "1") == before
+    body = demo.post(mutation, headers=demo.signed_in())
     assert "errors" not in body, body
     order = body["data"]["placeOrder"]
     assert order["buyer"] == {"username": "grace"}
@@ -145,6 +150,7 @@ def test_readme_mutation_places_an_order(demo: Demo) -> None:
     again = demo.post(
         "query ($id: ID!) { order(id: $id) { buyer { name } lines { product { name } } } }",
         {"id": order["id"]},
+        demo.signed_in(),
     )
     assert again == {
         "data": {
@@ -154,11 +160,23 @@ def test_readme_mutation_places_an_order(demo: Demo) -> None:
     assert units_available(demo, "1") == before - 2
 
 
+def test_readme_signed_in_query_with_and_without_the_token(demo: Demo) -> None:
+    query = readme_graphql_blocks()[2]
+    assert "me" in query
+    anonymous = demo.post(query)
+    assert anonymous["data"] == {"me": None, "topProducts": [{"name": "Table"}]}
+    assert [e["path"] for e in anonymous["errors"]] == [["me"]]
+    signed_in = demo.post(query, headers=demo.signed_in())
+    assert "errors" not in signed_in, signed_in
+    assert signed_in["data"]["me"]["name"] == "Ada Lovelace"
+    assert isinstance(signed_in["data"]["me"]["orders"], list)
+
+
 def test_order_beyond_stock_fails_and_changes_nothing(demo: Demo) -> None:
     available = units_available(demo, "6")
     assert available > 0
     fits = {"buyerId": "1", "lines": [{"upc": "6", "quantity": 1}]}
-    placed = demo.post(PLACE_ORDER, {"input": fits})
+    placed = demo.post(PLACE_ORDER, {"input": fits}, demo.signed_in())
     assert "errors" not in placed, placed
     assert placed["data"]["placeOrder"]["itemCount"] == 1
     assert placed["data"]["placeOrder"]["lines"] == [{"quantity": 1, "product": {"upc": "6"}}]
@@ -166,7 +184,7 @@ def test_order_beyond_stock_fails_and_changes_nothing(demo: Demo) -> None:
     assert units_available(demo, "6") == left
 
     too_many = {"buyerId": "1", "lines": [{"upc": "6", "quantity": left + 1}]}
-    body: dict[str, Any] = demo.post(PLACE_ORDER, {"input": too_many})
+    body: dict[str, Any] = demo.post(PLACE_ORDER, {"input": too_many}, demo.signed_in())
     assert body["data"] is None
     [error] = body["errors"]
     assert error["path"] == ["placeOrder"]

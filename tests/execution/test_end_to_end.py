@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from gateway.config import GatewayConfig
+from gateway.context import RequestContext
 from gateway.pipeline import Gateway
 from gateway.supergraph import load_supergraph
 from gateway.transport.local import LocalClient
@@ -76,8 +77,12 @@ async def test_mutation_and_its_downstream_error(gateway: Gateway) -> None:
         placeOrder(input: $input) { itemCount buyer { name } lines { product { name } quantity } }
       }
     """
+    # placeOrder needs the orders:write scope (the demo graph's @requiresScopes)
+    writer = RequestContext.create().with_claims({"sub": "1", "scope": "orders:write"})
     ok: dict[str, Any] = await gateway.execute(
-        mutation, {"input": {"buyerId": "1", "lines": [{"upc": "1", "quantity": 2}]}}
+        mutation,
+        {"input": {"buyerId": "1", "lines": [{"upc": "1", "quantity": 2}]}},
+        context=writer,
     )
     assert "errors" not in ok
     order = ok["data"]["placeOrder"]
@@ -87,7 +92,9 @@ async def test_mutation_and_its_downstream_error(gateway: Gateway) -> None:
         {"product": {"name": order["lines"][0]["product"]["name"]}, "quantity": 2}
     ]
     bad = await gateway.execute(
-        mutation, {"input": {"buyerId": "1", "lines": [{"upc": "nope", "quantity": 1}]}}
+        mutation,
+        {"input": {"buyerId": "1", "lines": [{"upc": "nope", "quantity": 1}]}},
+        context=writer,
     )
     assert bad["data"] is None
     [error] = bad["errors"]

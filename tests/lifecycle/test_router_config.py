@@ -241,6 +241,7 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
             "subscription.mode.callback: not supported yet by fedgate",
         ),
         ("rhai: {}\n", 1, "rhai: not supported yet by fedgate"),
+        ("authentication:\n  connector: {}\n", 2, "authentication.connector: not supported yet"),
         ("limits:\n  max_height: 0\n", 2, "limits.max_height: must be at least 1"),
         (
             "fedgate:\n  access_log:\n    format: xml\n",

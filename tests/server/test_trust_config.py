@@ -128,7 +128,7 @@ def _yaml(text: str) -> str:
             """,
             "assume_role (STS)",
         ),
-        ("authentication:\n  router:\n    jwt: {}\n", "JWT authentication"),
+        ("authentication:\n  router:\n    jwt: {}\n", "missing required key 'jwks'"),
         ("tls:\n  supergraph:\n    certificate: x\n", "TLS termination"),
         (
             "traffic_shaping:\n  all:\n    compression: lz4\n",

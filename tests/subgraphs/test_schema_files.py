@@ -57,7 +57,7 @@ def test_sdl_is_a_federation_2_subgraph(name: str) -> None:
     sdl = SERVICES[name].sdl()
     first_line = sdl.splitlines()[0]
     assert first_line.startswith(
-        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ['
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ['
     )
     # Runtime plumbing is not part of the subgraph's schema.
     for plumbing in ("_entities", "_service", "_Any", "_Entity", "_Service"):

@@ -13,8 +13,8 @@ from tests.e2e.demo import readme_graphql_blocks, start_demo
 
 from .harness import receive, ws_open
 
-# the README's subscription example (its third graphql block)
-ORDER_PLACED = readme_graphql_blocks()[2]
+# the README's subscription example
+[ORDER_PLACED] = [b for b in readme_graphql_blocks() if b.startswith("subscription")]
 PLACE = """
 mutation {
   placeOrder(input: { buyerId: "2", lines: [{ upc: "1", quantity: 1 }] }) { id }
@@ -29,14 +29,15 @@ def test_order_placed_event_is_resolved_across_the_graph(tmp_path: Path) -> None
         )["data"]
 
         async def scenario() -> dict[str, object]:
-            ws = await ws_open(demo.url)
+            # orders are @authenticated: the token travels in connection_init's payload
+            ws = await ws_open(demo.url, demo.signed_in())
             try:
                 message = {"type": "subscribe", "id": "o", "payload": {"query": ORDER_PLACED}}
                 await ws.send(json.dumps(message))
                 # the subgraph stream opens shortly after subscribe: an order placed before
                 # it is not an event, so place again until one arrives (bounded)
                 for _ in range(10):
-                    await asyncio.to_thread(demo.post, PLACE)
+                    await asyncio.to_thread(demo.post, PLACE, None, demo.signed_in())
                     try:
                         return await asyncio.wait_for(receive(ws), 2)
                     except TimeoutError:
