@@ -19,7 +19,17 @@ ALLOWED: dict[str, set[str]] = {
     "transport": set(),
     "execution": {"spec", "supergraph", "planner", "transport"},
     "plugins": {"planner", "transport", "config"},
-    "pipeline": {"spec", "supergraph", "planner", "transport", "execution", "config", "plugins"},
+    "edge": {"spec", "supergraph", "transport", "config"},
+    "pipeline": {
+        "spec",
+        "supergraph",
+        "planner",
+        "transport",
+        "execution",
+        "config",
+        "plugins",
+        "edge",
+    },
     "server": {
         "spec",
         "supergraph",
@@ -29,6 +39,7 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline",
         "config",
         "plugins",
+        "edge",
     },
 }
 LEAVES = {"errors", "error_codes", "context", "__init__"}

@@ -31,6 +31,14 @@ from gateway.transport.response_headers import (
 )
 
 from .coprocessor import COPROCESSOR, coprocessor_config
+from .edge import (
+    APQ,
+    DEMAND_CONTROL,
+    FEDGATE_EDGE_KEYS,
+    GLOBAL_RATE_LIMIT,
+    PERSISTED_QUERIES,
+    edge_config,
+)
 from .model import (
     CorsConfig,
     CorsPolicy,
@@ -110,7 +118,10 @@ _CORS_COMMON: dict[str, Kind] = {
     "max_age": Duration(),
 }
 _POLICY = Obj({"origins": _STRS, "match_origins": ListOf(Regex()), **_CORS_COMMON})
-_TIMEOUT = Obj({"timeout": Duration()}, "timeouts only, for now")
+_TIMEOUT = Obj(
+    {"timeout": Duration(), "global_rate_limit": GLOBAL_RATE_LIMIT},  # edge: rate limits
+    "timeouts and rate limits, for now",
+)
 _ROUTER_LIMITS: dict[str, Kind] = {
     "http_max_request_bytes": Int("request body bytes (default 2000000)", minimum=1),
     "max_depth": Int(minimum=1),
@@ -161,6 +172,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
         },
         "the access log (Apollo's is telemetry.exporters.logging, not supported yet)",
     ),
+    **FEDGATE_EDGE_KEYS,  # edge: per-client rate limits, client_access, demand_control
 }
 
 
@@ -173,11 +185,8 @@ _UNSUPPORTED = {
         "subscription": "subscriptions",
         "plugins": "Apollo Router's Rust plugins (fedgate's Python plugins: fedgate.plugins)",
         "rhai": "Rhai scripts",
-        "apq": "automatic persisted queries",
-        "persisted_queries": "persisted queries",
         "preview_entity_cache": "entity caching",
         "tls": "TLS",
-        "demand_control": "demand control",
         "batching": "request batching",
         "connectors": "connectors",
         "experimental_chaos": "chaos testing",
@@ -216,6 +225,10 @@ ROUTER_SCHEMA = Obj(
         ),
         "csrf": Obj({"unsafe_disabled": Bool(), "required_headers": _STRS}),
         "coprocessor": COPROCESSOR,
+        # edge: demand control, APQ, persisted queries (gateway/config/edge.py)
+        "demand_control": DEMAND_CONTROL,
+        "apq": APQ,
+        "persisted_queries": PERSISTED_QUERIES,
         "health_check": Obj(
             {
                 "enabled": Bool(),
@@ -227,7 +240,7 @@ ROUTER_SCHEMA = Obj(
         ),
         "traffic_shaping": Obj(
             {
-                "router": Obj({"timeout": Duration()}),
+                "router": Obj({"timeout": Duration(), "global_rate_limit": GLOBAL_RATE_LIMIT}),
                 "all": _TIMEOUT,
                 "subgraphs": MapOf(_TIMEOUT),
                 "deduplicate_variables": _SHAPING_UNSUPPORTED,
@@ -287,7 +300,10 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         PluginSpec(p["path"], MappingProxyType(dict(p.get("config") or {})))
         for p in fedgate.pop("plugins", [])
     )
+    for key in FEDGATE_EDGE_KEYS:  # edge: read by edge_config below
+        fedgate.pop(key, None)
     values.update(fedgate)
+    values["edge"] = edge_config(checked, source)
     if "coprocessor" in checked:
         values["coprocessor"] = coprocessor_config(checked["coprocessor"], source)
     try:

@@ -1,0 +1,124 @@
+"""Demand control at run time: the estimated cost of each request before it runs (refused
+over ``max`` in ``enforce`` mode, logged in ``measure`` mode), the actual cost from its
+response after, both logged and, with ``fedgate.demand_control.expose_in_extensions``, in the
+response's ``extensions.cost``.
+
+Plugins read the costs from the request context's scratch space (``COSTS``), the way Apollo
+Router's plugins read its ``apollo::demand_control::*`` context entries.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode
+
+from gateway.config.edge_model import DemandControlConfig
+from gateway.context import RequestContext, ScratchKey
+
+from .cost import CostError, CostModel
+from .cost_directives import NO_COST_DIRECTIVES, cost_directives
+
+__all__ = ["COSTS", "Costs", "DemandControl"]
+
+log = logging.getLogger("fedgate.demand_control")
+
+TOO_EXPENSIVE = "COST_ESTIMATED_TOO_EXPENSIVE"
+PARSE_FAILURE = "COST_QUERY_PARSE_FAILURE"
+
+
+@dataclass(slots=True)
+class Costs:
+    """One request's costs; ``result`` is Apollo's (``COST_OK``, ``COST_ESTIMATED_TOO_EXPENSIVE``,
+    ``COST_QUERY_PARSE_FAILURE``)."""
+
+    estimated: float
+    result: str = "COST_OK"
+    actual: float | None = None
+
+
+COSTS: ScratchKey[Costs] = ScratchKey("demand_control.costs")
+
+
+class DemandControl:
+    """One supergraph's demand control (built once per generation)."""
+
+    def __init__(self, config: DemandControlConfig, schema: GraphQLSchema, sdl: str) -> None:
+        self.config = config
+        directives = cost_directives(sdl) if sdl else NO_COST_DIRECTIVES
+        self.model = CostModel(schema, directives, config.list_size)
+
+    def estimate(
+        self,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> tuple[Costs, dict[str, Any] | None]:
+        """The estimated costs, and the error body when the request must not run."""
+        try:
+            estimated = self.model.estimate(operation, fragments, variables)
+        except CostError as exc:
+            costs = Costs(0.0, PARSE_FAILURE)
+            return costs, _error(str(exc), PARSE_FAILURE, {})
+        if estimated <= self.config.max:
+            return Costs(estimated), None
+        costs = Costs(estimated, TOO_EXPENSIVE)
+        if self.config.mode == "measure":
+            return costs, None
+        message = (
+            f"query estimated cost {estimated:g} exceeded configured maximum {self.config.max:g}"
+        )
+        extra = {"cost.estimated": estimated, "cost.max": self.config.max}
+        return costs, _error(message, TOO_EXPENSIVE, extra)
+
+    def finish(
+        self,
+        costs: Costs,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+        body: dict[str, Any],
+        context: RequestContext | None,
+    ) -> None:
+        """After the response: the actual cost, logged, in the context and (when asked) in
+        the response body."""
+        if costs.result != PARSE_FAILURE:
+            costs.actual = self.model.actual(operation, fragments, variables, body.get("data"))
+        self.report(costs, operation, body, context)
+
+    def report(
+        self,
+        costs: Costs,
+        operation: OperationDefinitionNode,
+        body: dict[str, Any],
+        context: RequestContext | None,
+    ) -> None:
+        if context is not None:
+            context.scratch.set(COSTS, costs)
+        if log.isEnabledFor(logging.INFO):
+            name = operation.name.value if operation.name else "-"
+            request_id = context.request_id if context else "-"
+            log.info(
+                "demand control: operation=%s request=%s estimated=%g actual=%s result=%s",
+                name,
+                request_id,
+                costs.estimated,
+                "-" if costs.actual is None else f"{costs.actual:g}",
+                costs.result,
+            )
+        if self.config.expose_in_extensions:
+            body.setdefault("extensions", {})["cost"] = {
+                "estimated": costs.estimated,
+                "actual": costs.actual,
+                "max": self.config.max,
+                "result": costs.result,
+                "strategy": "static_estimated",
+                "mode": self.config.mode,
+            }
+
+
+def _error(message: str, code: str, extra: dict[str, Any]) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code, **extra}}]}
