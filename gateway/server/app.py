@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -24,6 +25,10 @@ from starlette.routing import Route
 
 from gateway.config import GatewayConfig
 from gateway.context import REQUEST_ID_HEADER, RequestContext
+from gateway.edge.admission import Refusal
+from gateway.edge.persisted import Refused
+from gateway.edge.runtime import EdgeServer
+from gateway.edge.subgraph_limit import RateLimitedClient
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.transport.base import SubgraphClient
 from gateway.transport.http import HttpClient, HttpTimeouts
@@ -82,7 +87,7 @@ def create_app(
         previous = live.current.stack
         new_stack = _client_stack(loaded.config, client, previous)
         gateway = Gateway(loaded.supergraph, new_stack.client, loaded.config, planner=planner)
-        return _Endpoints(gateway, loaded.config, new_stack)
+        return _Endpoints(gateway, loaded.config, new_stack, live.current.edge)
 
     async def install(loaded: LoadedGateway) -> None:
         endpoints = await asyncio.to_thread(build, loaded)
@@ -143,6 +148,8 @@ def _client_stack(
         # shared calls would hand one client's Set-Cookie to another: not with response rules
         share = config.share_inflight_requests and config.response_headers.empty
         client = SharingClient(owned) if share else owned
+    if config.edge is not None and config.edge.limits_subgraphs:  # edge: outgoing limits
+        client = RateLimitedClient(client, config.edge)
     if not config.response_headers.empty:
         client = CollectingClient(client)
     if config.access_log:
@@ -163,6 +170,10 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
         config.share_inflight_requests,
         config.response_headers.empty,
         config.access_log,
+        # edge: the subgraph rate limits (their buckets live with the client)
+        (config.edge.all_subgraphs_rate_limit, config.edge.subgraph_rate_limits)
+        if config.edge is not None
+        else None,
     )
 
 
@@ -184,13 +195,22 @@ class _Endpoints:
         "config",
         "cors",
         "csrf",
+        "edge",
         "gateway",
         "redactor",
         "stack",
     )
 
-    def __init__(self, gateway: Gateway, config: GatewayConfig, stack: ClientStack) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        config: GatewayConfig,
+        stack: ClientStack,
+        previous_edge: EdgeServer | None = None,
+    ) -> None:
         self.gateway = gateway
+        # edge: APQ and persisted queries, allow-list and rate limits (built once here)
+        self.edge = EdgeServer(config.edge, previous_edge)
         self.config = config
         self.stack = stack
         self.active = 0  # requests in flight (counted by Live)
@@ -231,7 +251,13 @@ class _Endpoints:
         headers = request.headers
         if request.method == "OPTIONS":
             return self.preflight(request)
-        if request.method == "POST":
+        refused = None
+        if self.edge.admission is not None:  # edge: allow-list, global rate limit
+            peer = request.client.host if request.client else None
+            refused = await self.edge.admission.at_the_door(peer, headers)
+        if refused is not None:
+            response = _refusal(refused, negotiate(headers.get("accept")) or JSON)
+        elif request.method == "POST":
             response = await self.post(request)
         elif request.method in ("GET", "HEAD"):
             response = await self.get(request)
@@ -351,6 +377,18 @@ class _Endpoints:
             if isinstance(before, Stopped):
                 return _json(before.body, before.status, media, {**headers, **before.headers})
             params, context = before
+        edge = self.edge
+        if edge.admission is not None and edge.admission.client_limit is not None:
+            refused = await edge.admission.per_client(context)  # edge: per-client limit
+            if refused is not None:
+                return _refusal(refused, media, headers)
+        if params.extensions is not None or edge.resolver.checks_free_form:
+            # edge: APQ, persisted queries and the safelist
+            resolved = await edge.resolver.resolve(params.query or None, params.extensions)
+            if isinstance(resolved, Refused):
+                status = 200 if resolved.ok_status else status_for("request_error", media)
+                return _json(resolved.body, status, media, headers)
+            params = replace(params, query=resolved)
         try:
             async with asyncio.timeout(timeout):
                 parts = self.gateway.responses(
@@ -426,6 +464,10 @@ def _dumps(body: dict[str, Any]) -> bytes:
         # orjson stops at 255 levels of nesting; merged responses can be deeper than any one
         # subgraph response. The stdlib encoder is slower but has no such limit.
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _refusal(refused: Refusal, media: str, headers: dict[str, str] | None = None) -> Response:
+    return _json(refused.body, refused.status, media, {**(headers or {}), **refused.headers})
 
 
 def _not_acceptable() -> Response:
