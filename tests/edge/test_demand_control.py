@@ -45,7 +45,9 @@ def test_enforce_refuses_over_max_without_calling_a_subgraph(tmp_path: Path) -> 
         assert "data" not in r.json()
         assert served.subgraph.requests == []
         # 4 x (1 + 5) = 24 <= 30: runs; actual: 4 products + 1+2+0+1 reviews = 8
-        r = post(served.url, "query($n: Int!) { topProducts(first: $n) { reviews { id } } }", {"n": 4})
+        r = post(
+            served.url, "query($n: Int!) { topProducts(first: $n) { reviews { id } } }", {"n": 4}
+        )
         body = r.json()
         assert len(body["data"]["topProducts"]) == 4
         assert body["extensions"]["cost"] == {
