@@ -189,7 +189,7 @@ def test_require_id_refuses_even_listed_text(tmp_path: Path) -> None:
 
 
 def test_safelist_with_apq_on_is_refused_at_load(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="apq.enabled: false"):
+    with pytest.raises(ConfigError, match=r"apq\.enabled: false"):
         config_from(tmp_path, pq_config(tmp_path, SAFELIST, apq=True))
 
 
