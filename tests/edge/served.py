@@ -66,7 +66,15 @@ def serve(config: GatewayConfig) -> Iterator[Served]:
     app = create_app(cost_supergraph(), config=config, client=LocalClient({"shop": subgraph}))
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        # as `fedgate serve` with client_access: the peer as it is, X-Forwarded-For unread
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=False,
+        )
     )
     thread = threading.Thread(target=server.run, name="gateway", daemon=True)
     thread.start()
