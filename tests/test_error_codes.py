@@ -16,6 +16,7 @@ _USE = re.compile(r'(?:code\s*[:=][^"\n]*|^[A-Z_]+\s*=\s*|,\s*)"([A-Z][A-Z]+(?:_
 _NOT_CODES = {"FIELD_DEFINITION", "INPUT_OBJECT", "INPUT_FIELD_DEFINITION", "ENUM_VALUE"}
 # constants named in an __all__ list
 _NOT_CODES |= {"NO_HEADER_RULES", "ROUTER_SCHEMA", "HOOK_NAMES", "NO_HOOKS"}
+_NOT_CODES |= {"DEMAND_CONTROL", "GLOBAL_RATE_LIMIT", "NO_COST_DIRECTIVES", "PERSISTED_QUERIES"}
 # environment variable names of Apollo Router's
 _NOT_CODES |= {"APOLLO_ROUTER_HOT_RELOAD"}
 

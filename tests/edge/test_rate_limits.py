@@ -50,7 +50,10 @@ def check_refusals(responses: list[httpx.Response]) -> None:
 
 
 async def test_the_router_limit_lets_capacity_requests_through(tmp_path: Path) -> None:
-    yaml = "traffic_shaping:\n  router:\n    global_rate_limit:\n      capacity: 5\n      interval: 60s\n"
+    yaml = (
+        "traffic_shaping:\n  router:\n"
+        "    global_rate_limit:\n      capacity: 5\n      interval: 60s\n"
+    )
     with serve(config_from(tmp_path, yaml)) as served:
         responses = await burst(served.url, 40)
         assert passed(responses) == 5
