@@ -96,6 +96,9 @@ def create_app(
             endpoints.stack.owned.open()
         app.state.gateway = endpoints.gateway
         live.swap(endpoints)
+        reloader = getattr(app.state, "reloader", None)
+        if reloader is not None:
+            reloader.extra_paths = _watched_files(endpoints.config)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -103,7 +106,7 @@ def create_app(
             first.stack.owned.open()
         reloader = None
         if reload is not None:
-            reloader = Reloader(reload, install)
+            reloader = Reloader(reload, install, _watched_files(config))
             reloader.start()
             app.state.reloader = reloader
         with live.signals(reloader):
@@ -127,6 +130,12 @@ def create_app(
     app.state.gateway = first.gateway
     app.state.live = live
     return app
+
+
+def _watched_files(config: GatewayConfig) -> tuple[str, ...]:
+    """edge: the persisted query manifests, when ``persisted_queries.hot_reload`` asks."""
+    persisted = config.edge.persisted_queries if config.edge is not None else None
+    return persisted.manifests if persisted is not None and persisted.hot_reload else ()
 
 
 def _client_stack(

@@ -16,6 +16,7 @@ from graphql import print_schema
 
 from gateway.config import GatewayConfig, load_config
 from gateway.server import create_app
+from gateway.server.reload import ReloadSpec
 from gateway.transport import LocalClient
 from gateway.transport.local import GraphQLCoreApp
 from tests.e2e.processes import free_port
@@ -61,9 +62,11 @@ class Served:
 
 
 @contextlib.contextmanager
-def serve(config: GatewayConfig) -> Iterator[Served]:
+def serve(config: GatewayConfig, reload: ReloadSpec | None = None) -> Iterator[Served]:
+    """``reload``: watch files as ``fedgate serve`` does (the subgraph client is kept)."""
     subgraph = shop_app()
-    app = create_app(cost_supergraph(), config=config, client=LocalClient({"shop": subgraph}))
+    client = LocalClient({"shop": subgraph})
+    app = create_app(cost_supergraph(), config=config, client=client, reload=reload)
     port = free_port()
     server = uvicorn.Server(
         # as `fedgate serve` with client_access: the peer as it is, X-Forwarded-For unread

@@ -7,14 +7,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from gateway.config import load_config
 from gateway.errors import ConfigError
+from gateway.server.reload import ReloadSpec
 
+from .cost_graph import cost_supergraph
 from .served import config_from, serve
 
 QUERY = "query Top { topProducts(first: 2) { name } }"
@@ -201,3 +205,27 @@ def test_a_broken_manifest_is_refused_at_load(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="version 2"), serve(config_from(tmp_path, yaml)):
         pass
+
+
+def test_a_changed_manifest_is_reloaded_with_hot_reload(tmp_path: Path) -> None:
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(cost_supergraph().sdl)
+    config_path = tmp_path / "router.yaml"
+    config_path.write_text(pq_config(tmp_path, SAFELIST, apq=False) + "  hot_reload: true\n")
+    config = load_config(config_path, environ={})
+    spec = ReloadSpec(str(supergraph), str(config_path))
+    with serve(config, spec) as served:
+        assert code(post(served.url, query="{ expensive }")) == "QUERY_NOT_IN_SAFELIST"
+        relay = tmp_path / "relay.json"
+        relay.write_text(json.dumps({"relay-8": "{ expensive }"}))
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            r = post(served.url, query="{ expensive }")
+            if "data" in r.json():
+                break
+            time.sleep(0.2)
+        assert r.json()["data"] == {"expensive": 1}
+        assert code(post(served.url, extensions=extensions("relay-7"))) == (
+            "PERSISTED_QUERY_NOT_IN_LIST"
+        )
+        assert "data" in post(served.url, extensions=extensions("relay-8")).json()
