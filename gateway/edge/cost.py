@@ -32,7 +32,6 @@ from graphql import (
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLOutputType,
     GraphQLSchema,
     GraphQLUnionType,
     InlineFragmentNode,
@@ -129,10 +128,10 @@ class _Walk:
             return 0.0  # __typename and the introspection fields
         named = get_named_type(definition.type)
         list_size = self.model.directives.list_sizes.get((parent.name, node.name.value))
-        size = self.instances(node, definition.type, list_size, sized.get(node.name.value))
+        size = self.instances(node, definition, list_size, sized.get(node.name.value))
         child_sized: dict[str, int] = {}
         if list_size is not None and list_size.sized_fields:
-            child_size = self.sliced(node, list_size)
+            child_size = self.sliced(node, definition, list_size)
             child_size = self.model.list_size if child_size is None else child_size
             child_sized = dict.fromkeys(list_size.sized_fields, child_size)
         own = self.model.type_cost(parent.name, node.name.value, named)
@@ -142,32 +141,36 @@ class _Walk:
     def instances(
         self,
         node: FieldNode,
-        type_: GraphQLOutputType,
+        definition: GraphQLField,
         list_size: ListSize | None,
         from_parent: int | None,
     ) -> int:
-        if not _is_list(type_):
+        if not _is_list(definition.type):
             return 1
         if from_parent is not None:
             return from_parent
         if list_size is not None:
-            sliced = self.sliced(node, list_size)
+            sliced = self.sliced(node, definition, list_size)
             if sliced is not None:
                 return sliced
             if list_size.assumed_size is not None:
                 return list_size.assumed_size
         return self.model.list_size
 
-    def sliced(self, node: FieldNode, list_size: ListSize) -> int | None:
-        """The largest slicing argument given (``requireOneSlicingArgument``: exactly one)."""
+    def sliced(self, node: FieldNode, definition: GraphQLField, list_size: ListSize) -> int | None:
+        """The largest slicing argument given, or defaulted in the schema (the IBM spec's
+        rule); ``requireOneSlicingArgument``: exactly one."""
         if not list_size.slicing_arguments:
             return None
-        given = [
-            value
-            for arg in node.arguments or ()
-            if arg.name.value in list_size.slicing_arguments
-            and isinstance(value := self.value(arg), int)
-        ]
+        values = {
+            name: arg.default_value
+            for name, arg in definition.args.items()
+            if name in list_size.slicing_arguments and isinstance(arg.default_value, int)
+        }
+        for arg in node.arguments or ():
+            if arg.name.value in list_size.slicing_arguments:
+                values[arg.name.value] = self.value(arg)
+        given = [v for v in values.values() if isinstance(v, int) and not isinstance(v, bool)]
         if list_size.require_one_slicing_argument and len(given) != 1:
             names = ", ".join(list_size.slicing_arguments)
             raise CostError(

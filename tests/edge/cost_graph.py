@@ -24,6 +24,7 @@ type Query {
   search(term: String! @cost(weight: 7), filter: Filter): [Product!]! @listSize(assumedSize: 2)
   page(first: Int): ProductPage @listSize(slicingArguments: ["first"], sizedFields: ["items"])
   node(id: ID!): Node
+  recent(count: Int = 4): [Product!]! @listSize(slicingArguments: ["count"])
 }
 
 type Mutation {

@@ -41,6 +41,7 @@ def shop_app() -> GraphQLCoreApp:
             "topProducts": lambda _info, first: PRODUCTS[:first],
             "products": lambda _info, first=None, last=None: PRODUCTS[: first or last or 20],
             "featured": lambda *_: PRODUCTS[:3],
+            "recent": lambda _info, count=4: PRODUCTS[-count:],
             "product": lambda _info, id: PRODUCTS[int(id) - 1],
             "expensive": lambda *_: 1,
             "addReview": lambda _info, productId, body: {"id": "new", "body": body},

@@ -71,6 +71,9 @@ CASES = [
     # @skip with a variable: price left out
     ("query($s: Boolean!) { product(id: 1) { price @skip(if: $s) { amount } } }", {"s": True}, 1),
     ("query($s: Boolean!) { product(id: 1) { price @skip(if: $s) { amount } } }", {"s": False}, 4),
+    # a slicing argument left out counts with its default value
+    ("{ recent { id } }", {}, 4),
+    ("{ recent(count: 2) { id } }", {}, 2),
     # __typename costs nothing
     ("{ __typename everything { __typename } }", {}, 10),
 ]
