@@ -25,6 +25,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLArgument,
     GraphQLField,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
@@ -37,6 +38,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    Undefined,
     VariableNode,
     get_named_type,
     value_from_ast_untyped,
@@ -163,9 +165,9 @@ class _Walk:
         if not list_size.slicing_arguments:
             return None
         values = {
-            name: arg.default_value
+            name: _default(arg)
             for name, arg in definition.args.items()
-            if name in list_size.slicing_arguments and isinstance(arg.default_value, int)
+            if name in list_size.slicing_arguments
         }
         for arg in node.arguments or ():
             if arg.name.value in list_size.slicing_arguments:
@@ -297,6 +299,17 @@ def _field_def(parent: Any, name: str) -> GraphQLField | None:
     if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
         found: GraphQLField | None = parent.fields.get(name)
         return found
+    return None
+
+
+def _default(arg: GraphQLArgument) -> Any:
+    """An argument's schema default (read from its definition where the schema left it
+    out: the API schema keeps the definitions' nodes)."""
+    if arg.default_value is not Undefined:
+        return arg.default_value
+    node = arg.ast_node
+    if node is not None and node.default_value is not None:
+        return value_from_ast_untyped(node.default_value)
     return None
 
 
