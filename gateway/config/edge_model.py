@@ -30,7 +30,8 @@ class DemandControlConfig:
     mode: Literal["measure", "enforce"] = "measure"
     list_size: int = 0
     max: float = float("inf")
-    actual_cost_mode: Literal["by_subgraph", "by_response_shape"] = "by_subgraph"
+    # Apollo's by_subgraph is not implemented (docs/demand-control.md)
+    actual_cost_mode: Literal["by_response_shape"] = "by_response_shape"
     # fedgate.demand_control.expose_in_extensions: the costs in ``extensions.cost``
     expose_in_extensions: bool = False
 
