@@ -101,6 +101,11 @@ class CostModel:
         return weight
 
 
+# one costed field of a compiled selection set: response key, type cost, argument cost,
+# sub-selections, named type
+_Scored = tuple[str, float, float, SelectionSetNode | None, GraphQLNamedType]
+
+
 class _Walk:
     """One walk over an operation (fragments and variables of one request)."""
 
@@ -113,6 +118,7 @@ class _Walk:
         self.model = model
         self.fragments = fragments
         self.variables = variables
+        self.memo: dict[tuple[int, str, str | None], list[_Scored]] = {}
 
     # --- estimated -------------------------------------------------------------------------
 
@@ -216,12 +222,35 @@ class _Walk:
     def response(
         self, selection_set: SelectionSetNode, parent: GraphQLNamedType, data: Mapping[str, Any]
     ) -> float:
+        # abstract parents: which fragments apply depends on the object's __typename
+        typename = None if isinstance(parent, GraphQLObjectType) else data.get("__typename")
+        memo_key = (id(selection_set), parent.name, typename)
+        entries = self.memo.get(memo_key)
+        if entries is None:
+            entries = self.compile(selection_set, parent, typename)
+            self.memo[memo_key] = entries
         total = 0.0
-        typename = data.get("__typename")
+        for key, own, extra, sub, named in entries:
+            value = data.get(key)
+            if value is None:
+                continue
+            if sub is not None and type(value) is dict:
+                total += extra + own + self.response(sub, named, value)
+            else:
+                total += extra + self.values(sub, named, own, value)
+        return total
+
+    def compile(
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, typename: str | None
+    ) -> list[_Scored]:
+        """The fields of one selection set that can cost something, once per walk (a
+        response's thousand objects of one type share it): scalars that cost nothing and take
+        no costed argument are left out."""
+        out: list[_Scored] = []
         seen: set[str] = set()
         for node, owner in self.fields(selection_set, parent, typename):
             key = node.alias.value if node.alias else node.name.value
-            if key in seen or key not in data:
+            if key in seen:
                 continue
             seen.add(key)
             definition = _field_def(owner, node.name.value)
@@ -229,16 +258,30 @@ class _Walk:
                 continue
             named = get_named_type(definition.type)
             own = self.model.type_cost(owner.name, node.name.value, named)
-            total += self.values(node, named, own, data[key]) + self.arguments(node, owner.name)
-        return total
+            extra = self.arguments(node, owner.name)
+            if node.selection_set is None and own == 0 and extra == 0:
+                continue
+            out.append((key, own, extra, node.selection_set, named))
+        return out
 
-    def values(self, node: FieldNode, named: GraphQLNamedType, own: float, value: Any) -> float:
-        if value is None:
-            return 0.0
+    def values(
+        self, sub: SelectionSetNode | None, named: GraphQLNamedType, own: float, value: Any
+    ) -> float:
         if isinstance(value, list):
-            return sum(self.values(node, named, own, item) for item in value)
-        if isinstance(value, dict) and node.selection_set is not None:
-            return own + self.response(node.selection_set, named, value)
+            # the hot loop of a large response: lists of objects, unrolled one level
+            total = 0.0
+            for item in value:
+                if item is None:
+                    continue
+                if isinstance(item, list):
+                    total += self.values(sub, named, own, item)
+                elif sub is not None:
+                    total += own + self.response(sub, named, item)
+                else:
+                    total += own
+            return total
+        if sub is not None and isinstance(value, dict):
+            return own + self.response(sub, named, value)
         return own
 
     # --- both ------------------------------------------------------------------------------

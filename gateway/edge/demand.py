@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode
 
 from gateway.config.edge_model import DemandControlConfig
@@ -28,6 +29,7 @@ log = logging.getLogger("fedgate.demand_control")
 
 TOO_EXPENSIVE = "COST_ESTIMATED_TOO_EXPENSIVE"
 PARSE_FAILURE = "COST_QUERY_PARSE_FAILURE"
+_CACHED_ESTIMATES = 1024
 
 
 @dataclass(slots=True)
@@ -50,6 +52,7 @@ class DemandControl:
         self.config = config
         directives = cost_directives(sdl) if sdl else NO_COST_DIRECTIVES
         self.model = CostModel(schema, directives, config.list_size)
+        self._estimates: dict[tuple[int, bytes], tuple[OperationDefinitionNode, float]] = {}
 
     def estimate(
         self,
@@ -59,7 +62,7 @@ class DemandControl:
     ) -> tuple[Costs, dict[str, Any] | None]:
         """The estimated costs, and the error body when the request must not run."""
         try:
-            estimated = self.model.estimate(operation, fragments, variables)
+            estimated = self._estimate(operation, fragments, variables)
         except CostError as exc:
             costs = Costs(0.0, PARSE_FAILURE)
             return costs, _error(str(exc), PARSE_FAILURE, {})
@@ -73,6 +76,27 @@ class DemandControl:
         )
         extra = {"cost.estimated": estimated, "cost.max": self.config.max}
         return costs, _error(message, TOO_EXPENSIVE, extra)
+
+    def _estimate(
+        self,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> float:
+        """Cached by operation and variable values: a repeated request costs a lookup."""
+        try:
+            key = (id(operation), orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
+        except TypeError:
+            return self.model.estimate(operation, fragments, variables)
+        hit = self._estimates.get(key)
+        # the entry holds the operation, so its id cannot be another's while it is cached
+        if hit is not None and hit[0] is operation:
+            return hit[1]
+        estimated = self.model.estimate(operation, fragments, variables)
+        if len(self._estimates) >= _CACHED_ESTIMATES:
+            self._estimates.clear()
+        self._estimates[key] = (operation, estimated)
+        return estimated
 
     def finish(
         self,

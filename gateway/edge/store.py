@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Protocol
 
 __all__ = ["BucketStore", "MemoryBuckets", "MemoryQueries", "QueryStore"]
@@ -57,15 +58,18 @@ class MemoryBuckets:
     """Token buckets in this process, at most ``max_keys`` of them (least recently used go:
     a forgotten client starts again with a full bucket, which is what a new one gets)."""
 
-    __slots__ = ("_buckets", "max_keys")
+    __slots__ = ("_buckets", "_clock", "max_keys")
 
-    def __init__(self, max_keys: int = 100_000) -> None:
+    def __init__(
+        self, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_keys = max_keys
+        self._clock = clock
         # key -> (tokens, when they were counted)
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
     async def take(self, key: str, size: int, per_second: float) -> float:
-        now = time.monotonic()
+        now = self._clock()
         tokens, then = self._buckets.get(key, (float(size), now))
         tokens = min(float(size), tokens + (now - then) * per_second)
         if tokens >= 1.0:
