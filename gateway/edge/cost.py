@@ -46,7 +46,7 @@ from graphql import (
 
 from .cost_directives import CostDirectives, ListSize
 
-__all__ = ["OPERATION_COSTS", "CostError", "CostModel"]
+__all__ = ["OPERATION_COSTS", "CostError", "CostModel", "Memo"]
 
 OPERATION_COSTS = {"mutation": 10.0, "query": 0.0, "subscription": 0.0}
 _COMPOSITE = (GraphQLObjectType, GraphQLInterfaceType, GraphQLUnionType)
@@ -83,13 +83,16 @@ class CostModel:
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
         data: Mapping[str, Any] | None,
+        memo: Memo | None = None,
     ) -> float:
+        """``memo``: the compiled selection sets, kept by a caller that sees the same
+        operation and variables again (they decide what is compiled)."""
         root = self.schema.get_root_type(operation.operation)
         assert root is not None
         base = OPERATION_COSTS[operation.operation.value]
         if data is None:
             return base
-        walk = _Walk(self, fragments, variables)
+        walk = _Walk(self, fragments, variables, memo)
         return base + walk.response(operation.selection_set, root, data)
 
     def type_cost(self, parent: str, field_name: str, named: GraphQLNamedType) -> float:
@@ -104,6 +107,7 @@ class CostModel:
 # one costed field of a compiled selection set: response key, type cost, argument cost,
 # sub-selections, named type
 _Scored = tuple[str, float, float, SelectionSetNode | None, GraphQLNamedType]
+Memo = dict[tuple[int, str, str | None], list[_Scored]]
 
 
 class _Walk:
@@ -114,11 +118,12 @@ class _Walk:
         model: CostModel,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
+        memo: Memo | None = None,
     ) -> None:
         self.model = model
         self.fragments = fragments
         self.variables = variables
-        self.memo: dict[tuple[int, str, str | None], list[_Scored]] = {}
+        self.memo: Memo = {} if memo is None else memo
 
     # --- estimated -------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -20,7 +20,7 @@ from graphql import FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNo
 from gateway.config.edge_model import DemandControlConfig
 from gateway.context import RequestContext, ScratchKey
 
-from .cost import CostError, CostModel
+from .cost import CostError, CostModel, Memo
 from .cost_directives import NO_COST_DIRECTIVES, cost_directives
 
 __all__ = ["COSTS", "Costs", "DemandControl"]
@@ -40,6 +40,8 @@ class Costs:
     estimated: float
     result: str = "COST_OK"
     actual: float | None = None
+    # the actual-cost walk's compiled selection sets, shared by requests alike
+    memo: Memo | None = field(default=None, repr=False, compare=False)
 
 
 COSTS: ScratchKey[Costs] = ScratchKey("demand_control.costs")
@@ -52,7 +54,7 @@ class DemandControl:
         self.config = config
         directives = cost_directives(sdl) if sdl else NO_COST_DIRECTIVES
         self.model = CostModel(schema, directives, config.list_size)
-        self._estimates: dict[tuple[int, bytes], tuple[OperationDefinitionNode, float]] = {}
+        self._estimates: dict[tuple[int, bytes], tuple[OperationDefinitionNode, float, Memo]] = {}
 
     def estimate(
         self,
@@ -62,13 +64,13 @@ class DemandControl:
     ) -> tuple[Costs, dict[str, Any] | None]:
         """The estimated costs, and the error body when the request must not run."""
         try:
-            estimated = self._estimate(operation, fragments, variables)
+            estimated, memo = self._estimate(operation, fragments, variables)
         except CostError as exc:
             costs = Costs(0.0, PARSE_FAILURE)
             return costs, _error(str(exc), PARSE_FAILURE, {})
         if estimated <= self.config.max:
-            return Costs(estimated), None
-        costs = Costs(estimated, TOO_EXPENSIVE)
+            return Costs(estimated, memo=memo), None
+        costs = Costs(estimated, TOO_EXPENSIVE, memo=memo)
         if self.config.mode == "measure":
             return costs, None
         message = (
@@ -82,21 +84,23 @@ class DemandControl:
         operation: OperationDefinitionNode,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
-    ) -> float:
-        """Cached by operation and variable values: a repeated request costs a lookup."""
+    ) -> tuple[float, Memo]:
+        """Cached by operation and variable values: a repeated request costs a lookup (and
+        its actual-cost walk reuses the compiled selection sets)."""
         try:
             key = (id(operation), orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
         except TypeError:
-            return self.model.estimate(operation, fragments, variables)
+            return self.model.estimate(operation, fragments, variables), {}
         hit = self._estimates.get(key)
         # the entry holds the operation, so its id cannot be another's while it is cached
         if hit is not None and hit[0] is operation:
-            return hit[1]
+            return hit[1], hit[2]
         estimated = self.model.estimate(operation, fragments, variables)
         if len(self._estimates) >= _CACHED_ESTIMATES:
             self._estimates.clear()
-        self._estimates[key] = (operation, estimated)
-        return estimated
+        memo: Memo = {}
+        self._estimates[key] = (operation, estimated, memo)
+        return estimated, memo
 
     def finish(
         self,
@@ -110,7 +114,8 @@ class DemandControl:
         """After the response: the actual cost, logged, in the context and (when asked) in
         the response body."""
         if costs.result != PARSE_FAILURE:
-            costs.actual = self.model.actual(operation, fragments, variables, body.get("data"))
+            data = body.get("data")
+            costs.actual = self.model.actual(operation, fragments, variables, data, costs.memo)
         self.report(costs, operation, body, context)
 
     def report(
