@@ -8,6 +8,8 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Literal
 
+from gateway.errors import ConfigError
+
 __all__ = [
     "AccessConfig",
     "ApqConfig",
@@ -65,6 +67,12 @@ class RateLimit:
     capacity: int
     interval: float
     burst: int = 0
+
+    def __post_init__(self) -> None:
+        if self.interval <= 0 or self.capacity < 1 or self.burst < 0:
+            raise ConfigError(
+                "global_rate_limit: capacity must be at least 1 and interval positive"
+            )
 
     @property
     def size(self) -> int:
