@@ -8,7 +8,8 @@ Apollo's defaults), on the client operation against the API schema:
 - ``instances`` is 1 for a non-list, and for a list: the largest slicing argument given
   (``@listSize(slicingArguments:)``), else ``assumedSize``, else the configured ``list_size``;
   a parent's ``sizedFields`` hand its size to the named child fields;
-- an argument given costs its ``@cost`` weight (and an input object's fields theirs).
+- an argument given costs its ``@cost`` weight (and an input object's fields theirs);
+- a field with ``@requires`` adds the cost of the fields it requires (fetched for it).
 
 ``estimate`` walks the operation (with the request's variables: slicing arguments and
 ``@skip``/``@include`` may be variables); ``actual`` walks the response (by response shape:
@@ -41,6 +42,7 @@ from graphql import (
     Undefined,
     VariableNode,
     get_named_type,
+    parse,
     value_from_ast_untyped,
 )
 
@@ -59,10 +61,18 @@ class CostError(Exception):
 class CostModel:
     """One supergraph's cost rules: the API schema, its directives, the default list size."""
 
-    def __init__(self, schema: GraphQLSchema, directives: CostDirectives, list_size: int) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        directives: CostDirectives,
+        list_size: int,
+        requires: Mapping[tuple[str, str], str] | None = None,
+    ) -> None:
+        """``requires``: ``@requires`` field sets by (type, field), counted with the field."""
         self.schema = schema
         self.directives = directives
         self.list_size = list_size
+        self.requires = {key: _selection(text) for key, text in (requires or {}).items()}
 
     def estimate(
         self,
@@ -149,7 +159,12 @@ class _Walk:
             child_sized = dict.fromkeys(list_size.sized_fields, child_size)
         own = self.model.type_cost(parent.name, node.name.value, named)
         below = self.selections(node.selection_set, named, child_sized) if node.selection_set else 0
-        return size * (own + below) + self.arguments(node, parent.name)
+        total = size * (own + below) + self.arguments(node, parent.name)
+        required = self.model.requires.get((parent.name, node.name.value))
+        if required is not None:
+            # the fields fetched for @requires cost what they would if selected (Apollo's)
+            total += self.selections(required, parent, {})
+        return total
 
     def instances(
         self,
@@ -348,6 +363,12 @@ def _field_def(parent: Any, name: str) -> GraphQLField | None:
         found: GraphQLField | None = parent.fields.get(name)
         return found
     return None
+
+
+def _selection(field_set: str) -> SelectionSetNode:
+    operation = parse("{" + field_set + "}").definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    return operation.selection_set
 
 
 def _default(arg: GraphQLArgument) -> Any:

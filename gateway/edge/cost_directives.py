@@ -32,8 +32,16 @@ from graphql import (
 )
 
 from gateway.spec.link import parse_feature_url
+from gateway.supergraph import Supergraph
 
-__all__ = ["COST_SPEC", "NO_COST_DIRECTIVES", "CostDirectives", "ListSize", "cost_directives"]
+__all__ = [
+    "COST_SPEC",
+    "NO_COST_DIRECTIVES",
+    "CostDirectives",
+    "ListSize",
+    "cost_directives",
+    "requirements",
+]
 
 COST_SPEC = "https://specs.apollo.dev/cost"
 
@@ -184,4 +192,16 @@ def _imports(items: Iterable[Any]) -> dict[str, str]:
             out[item] = item
         elif isinstance(item, dict) and "name" in item:
             out[str(item["name"])] = str(item.get("as", item["name"]))
+    return out
+
+
+def requirements(supergraph: Supergraph) -> dict[FieldKey, str]:
+    """``@requires`` field sets by field: what the gateway fetches before the field, whose
+    cost Apollo adds to the field's (the first graph's, when several require)."""
+    out: dict[FieldKey, str] = {}
+    for type_def in supergraph.types.values():
+        for field_def in type_def.fields.values():
+            for join in field_def.joins:
+                if join.requires:
+                    out.setdefault((type_def.name, field_def.name), join.requires)
     return out

@@ -19,9 +19,10 @@ from graphql import FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNo
 
 from gateway.config.edge_model import DemandControlConfig
 from gateway.context import RequestContext, ScratchKey
+from gateway.supergraph import Supergraph
 
 from .cost import CostError, CostModel, Memo
-from .cost_directives import NO_COST_DIRECTIVES, cost_directives
+from .cost_directives import NO_COST_DIRECTIVES, cost_directives, requirements
 
 __all__ = ["COSTS", "Costs", "DemandControl"]
 
@@ -50,10 +51,14 @@ COSTS: ScratchKey[Costs] = ScratchKey("demand_control.costs")
 class DemandControl:
     """One supergraph's demand control (built once per generation)."""
 
-    def __init__(self, config: DemandControlConfig, schema: GraphQLSchema, sdl: str) -> None:
+    def __init__(
+        self, config: DemandControlConfig, schema: GraphQLSchema, supergraph: Supergraph | None
+    ) -> None:
+        """``supergraph``: where the directives come from (None: every element's default)."""
         self.config = config
-        directives = cost_directives(sdl) if sdl else NO_COST_DIRECTIVES
-        self.model = CostModel(schema, directives, config.list_size)
+        directives = cost_directives(supergraph.sdl) if supergraph else NO_COST_DIRECTIVES
+        requires = requirements(supergraph) if supergraph else None
+        self.model = CostModel(schema, directives, config.list_size, requires)
         self._estimates: dict[tuple[int, bytes], tuple[OperationDefinitionNode, float, Memo]] = {}
 
     def estimate(

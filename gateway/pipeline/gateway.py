@@ -146,8 +146,8 @@ class Gateway:
         edge = self.config.edge
         self._demand: DemandControl | None = None
         if edge is not None and edge.demand_control is not None:
-            sdl = supergraph.sdl if isinstance(supergraph, Supergraph) else ""
-            self._demand = DemandControl(edge.demand_control, self.schema, sdl)
+            loaded = supergraph if isinstance(supergraph, Supergraph) else None
+            self._demand = DemandControl(edge.demand_control, self.schema, loaded)
 
     async def execute(
         self,

@@ -1,5 +1,5 @@
-"""A small supergraph with every @cost and @listSize form, composed by the tests (one
-subgraph, served by graphql-core in process where a test runs it)."""
+"""A small supergraph with every @cost and @listSize form, composed by the tests (shop,
+served by graphql-core in process where a test runs it; shipping, never called)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from gateway.supergraph import Supergraph, load_supergraph
 
 SHOP = """
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.9",
-                    import: ["@key", "@cost", "@listSize"])
+                    import: ["@key", "@cost", "@listSize", "@shareable"])
 
 type Query {
   products(first: Int, last: Int): [Product!]!
@@ -53,7 +53,7 @@ type Product implements Node @key(fields: "id") {
   reviews: [Review!]! @listSize(assumedSize: 5)
 }
 
-type Money @cost(weight: 3) {
+type Money @cost(weight: 3) @shareable {
   amount: Int
 }
 
@@ -75,8 +75,30 @@ type User {
 """
 
 
+# shipping needs the price: @requires fetches it first, and its cost counts (Apollo's rule)
+SHIPPING = """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.9",
+                    import: ["@key", "@external", "@requires", "@shareable"])
+
+type Product @key(fields: "id") {
+  id: ID!
+  price: Money @external
+  shipping: Int @requires(fields: "price { amount }")
+}
+
+type Money @shareable {
+  amount: Int
+}
+"""
+
+
 @cache
 def cost_supergraph() -> Supergraph:
-    result = compose([SubgraphSource("shop", "http://shop.invalid/graphql", SHOP)])
+    result = compose(
+        [
+            SubgraphSource("shop", "http://shop.invalid/graphql", SHOP),
+            SubgraphSource("shipping", "http://shipping.invalid/graphql", SHIPPING),
+        ]
+    )
     assert isinstance(result, CompositionSuccess), result
     return load_supergraph(result.supergraph_sdl)

@@ -9,13 +9,14 @@ import pytest
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 
 from gateway.edge.cost import CostError, CostModel
-from gateway.edge.cost_directives import cost_directives
+from gateway.edge.cost_directives import cost_directives, requirements
 from tests.edge.cost_graph import cost_supergraph
 
 
 def model(list_size: int = 10) -> CostModel:
     supergraph = cost_supergraph()
-    return CostModel(supergraph.api_schema, cost_directives(supergraph.sdl), list_size)
+    directives = cost_directives(supergraph.sdl)
+    return CostModel(supergraph.api_schema, directives, list_size, requirements(supergraph))
 
 
 def split(query: str) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]]:
@@ -74,6 +75,10 @@ CASES = [
     # a slicing argument left out counts with its default value
     ("{ recent { id } }", {}, 4),
     ("{ recent(count: 2) { id } }", {}, 2),
+    # @requires: product 1 + shipping (Int, 0) + the required price (Money 3)
+    ("{ product(id: 1) { shipping } }", {}, 4),
+    # over a list: 10 x (1 + 3)
+    ("{ everything { id shipping } }", {}, 40),
     # __typename costs nothing
     ("{ __typename everything { __typename } }", {}, 10),
 ]
