@@ -30,8 +30,48 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
     ),
     "MUTATION_FORBIDDEN": ("HTTP 405", "A mutation was sent with GET."),
     "PERSISTED_QUERY_NOT_SUPPORTED": (
+        "response (HTTP 200)",
+        "A hash alone was sent but `apq.enabled` is false; clients then send the query.",
+    ),
+    # edge: APQ, persisted queries, demand control, rate limits, client access
+    "PERSISTED_QUERY_NOT_FOUND": (
+        "response (HTTP 200)",
+        "APQ: no query is stored under this hash; Apollo clients resend it with the text.",
+    ),
+    "PERSISTED_QUERY_HASH_MISMATCH": (
         "response",
-        "Automatic persisted queries are not supported yet; clients then send the query.",
+        "APQ: the sha256 of the query sent is not the hash sent with it.",
+    ),
+    "PERSISTED_QUERY_NOT_IN_LIST": (
+        "response",
+        "A persisted query id that no manifest lists (`persisted_queries`, APQ off).",
+    ),
+    "PERSISTED_QUERY_ID_REQUIRED": (
+        "response",
+        "`persisted_queries.safelist.require_id`: operations must be sent by id.",
+    ),
+    "QUERY_NOT_IN_SAFELIST": (
+        "response",
+        "`persisted_queries.safelist`: the operation's text is not in the manifests.",
+    ),
+    "COST_ESTIMATED_TOO_EXPENSIVE": (
+        "response",
+        "`demand_control` (enforce): the operation's estimated cost is above `max` "
+        "(`cost.estimated` and `cost.max` in the error's extensions).",
+    ),
+    "COST_QUERY_PARSE_FAILURE": (
+        "response",
+        "`demand_control`: the cost cannot be computed (a `@listSize` field that requires "
+        "exactly one slicing argument got none or several).",
+    ),
+    "REQUEST_RATE_LIMITED": (
+        "HTTP 429, or a subgraph fetch's error",
+        "A rate limit is reached (`traffic_shaping.*.global_rate_limit`, "
+        "`fedgate.rate_limit.per_client`); `Retry-After` says when to try again.",
+    ),
+    "CLIENT_ADDRESS_NOT_ALLOWED": (
+        "HTTP 403",
+        "`fedgate.client_access`: the client address is not in the allow-list.",
     ),
     "GRAPHQL_PARSE_FAILED": ("response, `fedgate plan`", "The operation is not valid GraphQL."),
     "GRAPHQL_VALIDATION_FAILED": (

@@ -20,6 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "execution": {"spec", "supergraph", "planner", "transport"},
     "plugins": {"planner", "transport", "config"},
     "auth": {"spec", "supergraph", "config"},
+    "edge": {"spec", "supergraph", "transport", "config"},
     "pipeline": {
         "spec",
         "supergraph",
@@ -29,6 +30,7 @@ ALLOWED: dict[str, set[str]] = {
         "config",
         "plugins",
         "auth",
+        "edge",
     },
     "subscriptions": {
         "spec",
@@ -51,6 +53,7 @@ ALLOWED: dict[str, set[str]] = {
         "plugins",
         "subscriptions",
         "auth",
+        "edge",
     },
 }
 LEAVES = {"errors", "error_codes", "context", "__init__"}

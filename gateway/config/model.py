@@ -21,6 +21,7 @@ from gateway.transport.trust import TrustConfig
 
 from .auth import DEFAULT_AUTHORIZATION, AuthorizationConfig, JwtConfig
 from .conditions import Condition
+from .edge_model import EdgeConfig
 from .query_planning import APOLLO_QUERY_PLANNING, QueryPlanningConfig
 from .subscription import SubscriptionConfig
 
@@ -222,6 +223,9 @@ class GatewayConfig:
     shutdown_grace_period: float = 30.0
     # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often
     supergraph_poll_interval: float = 10.0
+    # edge: demand control, APQ, persisted queries, rate limits, client_access (None: APQ
+    # on with Apollo's defaults, nothing else)
+    edge: EdgeConfig | None = None
 
     def __post_init__(self) -> None:
         # Read-only copies: the config stays immutable even when built from plain dicts.

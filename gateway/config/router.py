@@ -39,6 +39,14 @@ from .auth import (
     authorization_config,
 )
 from .coprocessor import COPROCESSOR, coprocessor_config
+from .edge import (
+    APQ,
+    DEMAND_CONTROL,
+    FEDGATE_EDGE_KEYS,
+    GLOBAL_RATE_LIMIT,
+    PERSISTED_QUERIES,
+    edge_config,
+)
 from .model import (
     CorsConfig,
     CorsPolicy,
@@ -124,7 +132,14 @@ _CORS_COMMON: dict[str, Kind] = {
     "max_age": Duration(),
 }
 _POLICY = Obj({"origins": _STRS, "match_origins": ListOf(Regex()), **_CORS_COMMON})
-_TIMEOUT = Obj({"timeout": Duration(), "compression": COMPRESSION}, "timeouts and compression")
+_TIMEOUT = Obj(
+    {
+        "timeout": Duration(),
+        "compression": COMPRESSION,
+        "global_rate_limit": GLOBAL_RATE_LIMIT,  # edge: rate limits
+    },
+    "timeouts, compression and rate limits",
+)
 _ROUTER_LIMITS: dict[str, Kind] = {
     "http_max_request_bytes": Int("request body bytes (default 2000000)", minimum=1),
     "max_depth": Int(minimum=1),
@@ -178,6 +193,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
         "the access log (Apollo's is telemetry.exporters.logging, not supported yet)",
     ),
     **TRUST_FEDGATE_KEYS,  # subgraph_tls, subgraph_auth (gateway/config/trust.py)
+    **FEDGATE_EDGE_KEYS,  # edge: per-client rate limits, client_access, demand_control
 }
 
 
@@ -187,10 +203,7 @@ _UNSUPPORTED = {
         "telemetry": "telemetry",
         "plugins": "Apollo Router's Rust plugins (fedgate's Python plugins: fedgate.plugins)",
         "rhai": "Rhai scripts",
-        "apq": "automatic persisted queries",
-        "persisted_queries": "persisted queries",
         "preview_entity_cache": "entity caching",
-        "demand_control": "demand control",
         "batching": "request batching",
         "connectors": "connectors",
         "experimental_chaos": "chaos testing",
@@ -232,6 +245,10 @@ ROUTER_SCHEMA = Obj(
         "subscription": SUBSCRIPTION,
         # authorization directives (gateway/config/auth.py)
         "authorization": AUTHORIZATION,
+        # edge: demand control, APQ, persisted queries (gateway/config/edge.py)
+        "demand_control": DEMAND_CONTROL,
+        "apq": APQ,
+        "persisted_queries": PERSISTED_QUERIES,
         "health_check": Obj(
             {
                 "enabled": Bool(),
@@ -241,7 +258,7 @@ ROUTER_SCHEMA = Obj(
         ),
         "traffic_shaping": Obj(
             {
-                "router": Obj({"timeout": Duration()}),
+                "router": Obj({"timeout": Duration(), "global_rate_limit": GLOBAL_RATE_LIMIT}),
                 "all": _TIMEOUT,
                 "subgraphs": MapOf(_TIMEOUT),
                 "deduplicate_variables": _SHAPING_UNSUPPORTED,
@@ -322,7 +339,10 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         for p in fedgate.pop("plugins", [])
     )
     subscription_extras = fedgate.pop("subscription", {})
+    for key in FEDGATE_EDGE_KEYS:  # edge: read by edge_config below
+        fedgate.pop(key, None)
     values.update(fedgate)
+    values["edge"] = edge_config(checked, source)
     if "subscription" in checked or subscription_extras:
         raw = checked.get("subscription", {})
         values["subscription"] = subscription_config(raw, subscription_extras, source)

@@ -108,6 +108,15 @@ class Prepared:
         return name.value if name is not None else None
 
     @property
+    def operation(self) -> OperationDefinitionNode:
+        """The operation that runs (read by demand control's cost walk)."""
+        return self._operation
+
+    @property
+    def fragments(self) -> Mapping[str, FragmentDefinitionNode]:
+        return self._fragments
+
+    @property
     def variable_definitions(self) -> tuple[VariableDefinitionNode, ...]:
         return tuple(self._operation.variable_definitions or ())
 

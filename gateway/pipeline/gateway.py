@@ -28,6 +28,7 @@ from gateway.auth.filter import OperationNeeds
 from gateway.auth.requirements import Access
 from gateway.config import GatewayConfig
 from gateway.context import RequestContext
+from gateway.edge.demand import DemandControl
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.prepare import Prepared, Rejected
 from gateway.execution.typematch import hidden_types
@@ -169,6 +170,12 @@ class Gateway:
         self._labels = labels if labels is not None and labels.any() else None
         self._label_hook = override_label_hook
         self._rng = rng or random.Random()
+        # edge: demand control, only when configured (None: one test per request)
+        edge = self.config.edge
+        self._demand: DemandControl | None = None
+        if edge is not None and edge.demand_control is not None:
+            loaded = supergraph if isinstance(supergraph, Supergraph) else None
+            self._demand = DemandControl(edge.demand_control, self.schema, loaded)
 
     async def execute(
         self,
@@ -241,6 +248,12 @@ class Gateway:
         if isinstance(coerced, Rejected):
             return GatewayResponse(coerced.body, "request_error")
         forwarded, conditions = coerced
+        demand = self._demand
+        if demand is not None:
+            costs, refused = demand.estimate(entry.operation, entry.fragments, forwarded)
+            if refused is not None:
+                demand.report(costs, entry.operation, refused, context)
+                return GatewayResponse(refused, "request_error")
         try:
             body = await self._execute(entry, forwarded, conditions, variables or {}, context)
         except Exception:
@@ -250,6 +263,8 @@ class Gateway:
                 "unexpected error executing operation %r (request %s)", operation_name, request_id
             )
             body = {"data": None, **_error_body("Internal server error", "INTERNAL_SERVER_ERROR")}
+        if demand is not None:
+            demand.finish(costs, entry.operation, entry.fragments, forwarded, body, context)
         if expose_plan and self.config.expose_query_plan and entry.plan is not None:
             plan = {"object": entry.plan_json(), "text": entry.plan_text()}
             body.setdefault("extensions", {})["apolloQueryPlan"] = plan

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -26,6 +27,10 @@ from gateway.auth.authorizer import CLAIMS_KEY, POLICIES_KEY
 from gateway.auth.jwt import Authenticator, AuthFailure
 from gateway.config import GatewayConfig
 from gateway.context import REQUEST_ID_HEADER, RequestContext
+from gateway.edge.admission import Refusal
+from gateway.edge.persisted import Refused
+from gateway.edge.runtime import EdgeServer
+from gateway.edge.subgraph_limit import RateLimitedClient
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.plugins.api import context_entries
 from gateway.subscriptions import Subscriptions
@@ -100,7 +105,7 @@ def create_app(
         if warm:
             planned = gateway.warm(warm)
             log.info("fedgate: reload: %d most used operations planned ahead", planned)
-        return _Endpoints(gateway, loaded.config, new_stack, streams)
+        return _Endpoints(gateway, loaded.config, new_stack, streams, live.current.edge)
 
     async def install(loaded: LoadedGateway) -> None:
         new = loaded.config
@@ -115,6 +120,9 @@ def create_app(
         live.swap(endpoints)
         if engine is not None:
             engine.reloaded(endpoints.gateway)  # no await since the swap: nothing ran between
+        reloader = getattr(app.state, "reloader", None)
+        if reloader is not None:
+            reloader.extra_paths = _watched_files(endpoints.config)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -122,7 +130,7 @@ def create_app(
             first.stack.owned.open()
         reloader = None
         if reload is not None:
-            reloader = Reloader(reload, install)
+            reloader = Reloader(reload, install, _watched_files(config))
             reloader.start()
             app.state.reloader = reloader
         health_listener = None
@@ -161,6 +169,12 @@ def create_app(
     return app
 
 
+def _watched_files(config: GatewayConfig) -> tuple[str, ...]:
+    """edge: the persisted query manifests, when ``persisted_queries.hot_reload`` asks."""
+    persisted = config.edge.persisted_queries if config.edge is not None else None
+    return persisted.manifests if persisted is not None and persisted.hot_reload else ()
+
+
 def _client_stack(
     config: GatewayConfig, given: SubgraphClient | None, previous: ClientStack | None
 ) -> ClientStack:
@@ -184,6 +198,8 @@ def _client_stack(
         # shared calls would hand one client's Set-Cookie to another: not with response rules
         share = config.share_inflight_requests and config.response_headers.empty
         client = SharingClient(client) if share else client
+    if config.edge is not None and config.edge.limits_subgraphs:  # edge: outgoing limits
+        client = RateLimitedClient(client, config.edge)
     if not config.response_headers.empty:
         client = CollectingClient(client)
     if config.access_log:
@@ -205,6 +221,10 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
         config.response_headers.empty,
         config.access_log,
         config.trust,
+        # edge: the subgraph rate limits (their buckets live with the client)
+        (config.edge.all_subgraphs_rate_limit, config.edge.subgraph_rate_limits)
+        if config.edge is not None
+        else None,
     )
 
 
@@ -228,6 +248,7 @@ class _Endpoints:
         "config",
         "cors",
         "csrf",
+        "edge",
         "gateway",
         "redactor",
         "stack",
@@ -240,9 +261,12 @@ class _Endpoints:
         config: GatewayConfig,
         stack: ClientStack,
         streams: HttpStreams | None = None,
+        previous_edge: EdgeServer | None = None,
     ) -> None:
         self.gateway = gateway
         self.streams = streams  # subscriptions over SSE and multipart; None when off
+        # edge: APQ and persisted queries, allow-list and rate limits (built once here)
+        self.edge = EdgeServer(config.edge, previous_edge)
         self.config = config
         self.stack = stack
         self.active = 0  # requests in flight (counted by Live)
@@ -288,7 +312,13 @@ class _Endpoints:
         headers = request.headers
         if request.method == "OPTIONS":
             return self.preflight(request)
-        if request.method == "POST":
+        refused = None
+        if self.edge.admission is not None:  # edge: allow-list, global rate limit
+            peer = request.client.host if request.client else None
+            refused = await self.edge.admission.at_the_door(peer, headers)
+        if refused is not None:
+            response = _refusal(refused, negotiate(headers.get("accept")) or JSON)
+        elif request.method == "POST":
             response = await self.post(request)
         elif request.method in ("GET", "HEAD"):
             response = await self.get(request)
@@ -442,6 +472,18 @@ class _Endpoints:
             if isinstance(before, Stopped):
                 return _json(before.body, before.status, media, {**headers, **before.headers})
             params, context = before
+        edge = self.edge
+        if edge.admission is not None and edge.admission.client_limit is not None:
+            refused = await edge.admission.per_client(context)  # edge: per-client limit
+            if refused is not None:
+                return _refusal(refused, media, headers)
+        if params.extensions is not None or edge.resolver.checks_free_form:
+            # edge: APQ, persisted queries and the safelist
+            resolved = await edge.resolver.resolve(params.query or None, params.extensions)
+            if isinstance(resolved, Refused):
+                status = 200 if resolved.ok_status else status_for("request_error", media)
+                return _json(resolved.body, status, media, headers)
+            params = replace(params, query=resolved)
         if self._keep_body:
             # headers.insert.path reads the GraphQL request body (as the hooks left it)
             context.scratch.set(REQUEST_BODY, params_payload(params))
@@ -520,6 +562,10 @@ def _dumps(body: dict[str, Any]) -> bytes:
         # orjson stops at 255 levels of nesting; merged responses can be deeper than any one
         # subgraph response. The stdlib encoder is slower but has no such limit.
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _refusal(refused: Refusal, media: str, headers: dict[str, str] | None = None) -> Response:
+    return _json(refused.body, refused.status, media, {**(headers or {}), **refused.headers})
 
 
 def _not_acceptable() -> Response:

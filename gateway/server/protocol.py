@@ -126,10 +126,11 @@ def _params(payload: dict[str, Any]) -> GraphQLParams:
     query = payload.get("query")
     if query is None:
         extensions = payload.get("extensions")
-        if isinstance(extensions, dict) and "persistedQuery" in extensions:
-            # Apollo clients fall back to sending the full query on this code.
-            raise BadRequest("PersistedQueryNotSupported", code="PERSISTED_QUERY_NOT_SUPPORTED")
-        raise BadRequest("Missing 'query' in the GraphQL request")
+        if not (isinstance(extensions, dict) and "persistedQuery" in extensions):
+            raise BadRequest("Missing 'query' in the GraphQL request")
+        # edge: a persisted query's hash or id alone; the server's QueryResolver finds the
+        # text (or answers PERSISTED_QUERY_NOT_FOUND)
+        query = ""
     if not isinstance(query, str):
         raise BadRequest("'query' must be a string")
     variables = payload.get("variables")

@@ -57,9 +57,14 @@ Install = Callable[[LoadedGateway], Awaitable[None]]
 
 
 class Reloader:
-    def __init__(self, spec: ReloadSpec, install: Install) -> None:
+    def __init__(
+        self, spec: ReloadSpec, install: Install, extra_paths: tuple[str, ...] = ()
+    ) -> None:
         self.spec = spec
         self._install = install
+        # edge: files read with the config (persisted query manifests with hot_reload),
+        # watched too and part of what a reload compares; the app updates them per load
+        self.extra_paths = extra_paths
         self._etag = spec.etag
         self._lock = asyncio.Lock()
         self._seen = self._fingerprint(spec.sdl_hash)
@@ -73,7 +78,7 @@ class Reloader:
         """Start the watchers on the running loop."""
         if is_url(self.spec.supergraph):
             self._spawn(self._poll_url())
-        if self.spec.watch:
+        if self.spec.watch or self.extra_paths:
             self._spawn(self._watch_files())
 
     async def stop(self) -> None:
@@ -130,20 +135,19 @@ class Reloader:
         self._seen = fingerprint
         return build_gateway(sdl, self.spec.supergraph, self.spec.config)
 
-    def _fingerprint(self, supergraph_hash: str) -> tuple[str, bytes | None]:
-        config = None
-        if self.spec.config is not None:
-            try:
-                config = Path(self.spec.config).read_bytes()
-            except OSError:
-                config = None
-        return supergraph_hash, config
+    def _fingerprint(self, supergraph_hash: str) -> tuple[object, ...]:
+        files = (self.spec.config, *self.extra_paths) if self.spec.config else self.extra_paths
+        return supergraph_hash, *(_read(p) for p in files)
+
+    def _watched(self) -> list[str]:
+        own = (self.spec.supergraph, self.spec.config) if self.spec.watch else ()
+        return [p for p in (*own, *self.extra_paths) if p and not is_url(p)]
 
     async def _watch_files(self) -> None:
-        paths = [p for p in (self.spec.supergraph, self.spec.config) if p and not is_url(p)]
-        last = [_stat(p) for p in paths]
+        last = [_stat(p) for p in self._watched()]
         while True:
             await asyncio.sleep(FILE_POLL_INTERVAL)
+            paths = self._watched()
             now = [_stat(p) for p in paths]
             if now == last:
                 continue
@@ -168,6 +172,13 @@ class Reloader:
                 continue
             self._etag = fetched.etag
             await self.reload("supergraph URL changed", sdl=fetched.sdl)
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
 
 
 def _stat(path: str) -> _StatKey:

@@ -141,6 +141,9 @@ def serve(
         log_level="info",
         log_config=_log_config(),
         timeout_graceful_shutdown=math.ceil(loaded.config.shutdown_grace_period),
+        # edge: with fedgate.client_access, fedgate believes X-Forwarded-For from its own
+        # trusted_proxies only; uvicorn's would trust it from 127.0.0.1 before fedgate looks
+        proxy_headers=loaded.config.edge is None or loaded.config.edge.access is None,
     )
     server = uvicorn.Server(config)
     # as uvicorn.run: after a graceful Ctrl-C uvicorn raises SIGINT again; that is a clean exit

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import strawberry
 from aiodataloader import DataLoader
 from strawberry import federation
+from strawberry.federation.schema_directives import ListSize
 
 from subgraphs.common.db import Database, placeholders
 from subgraphs.common.loaders import keyed_loader
@@ -67,7 +68,10 @@ class Query(FederationQuery):
     async def user(self, info: Info, id: strawberry.ID) -> User | None:
         return await info.context.loaders.users.load(str(id))
 
-    @strawberry.field(description="All users, by id.")
+    @strawberry.field(
+        description="All users, by id.",
+        directives=[ListSize(assumed_size=50, slicing_arguments=None, sized_fields=None)],
+    )
     def users(self, info: Info) -> list[User]:
         rows = info.context.db.query(
             f"SELECT {_USER_COLUMNS} FROM users ORDER BY CAST(id AS INTEGER)"

@@ -24,7 +24,7 @@ from graphql import (
 from strawberry.printer import print_schema
 from strawberry.schema.base import BaseSchema
 
-FEDERATION_VERSION: Final = "2.5"
+FEDERATION_VERSION: Final = "2.9"
 """The Federation 2 version the services link: the lowest with every directive used."""
 
 _RUNTIME_FIELDS = frozenset({"_entities", "_service"})

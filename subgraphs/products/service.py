@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 from aiodataloader import DataLoader
 from strawberry import federation
+from strawberry.federation.schema_directives import Cost, ListSize
 
 from subgraphs.common.db import Database, placeholders
 from subgraphs.common.loaders import grouped_loader, keyed_loader
@@ -54,7 +55,9 @@ class Category:
     id: strawberry.ID
     name: str
 
-    @strawberry.field
+    @strawberry.field(
+        directives=[ListSize(assumed_size=20, slicing_arguments=None, sized_fields=None)]
+    )
     async def products(self, info: Info) -> list[Product]:
         return await info.context.loaders.products_by_category.load(str(self.id))
 
@@ -105,7 +108,10 @@ def make_loaders(db: Database) -> Loaders:
 
 @strawberry.type
 class Query(FederationQuery):
-    @strawberry.field(description="The first products of the catalog, by upc.")
+    @strawberry.field(
+        description="The first products of the catalog, by upc.",
+        directives=[ListSize(assumed_size=None, slicing_arguments=["first"], sized_fields=None)],
+    )
     def top_products(self, info: Info, first: int = 5) -> list[Product]:
         rows = info.context.db.query(
             f"SELECT {_PRODUCT_COLUMNS} FROM products ORDER BY CAST(upc AS INTEGER) LIMIT ?",
@@ -117,13 +123,21 @@ class Query(FederationQuery):
     async def product(self, info: Info, upc: str) -> Product | None:
         return await info.context.loaders.products.load(upc)
 
-    @strawberry.field(description="All categories, by name.")
+    @strawberry.field(
+        description="All categories, by name.",
+        directives=[ListSize(assumed_size=10, slicing_arguments=None, sized_fields=None)],
+    )
     def categories(self, info: Info) -> list[Category]:
         rows = info.context.db.query("SELECT id, name FROM categories ORDER BY name")
         return [Category(id=strawberry.ID(row["id"]), name=row["name"]) for row in rows]
 
     @strawberry.field(
-        description="Products and categories whose name contains the text (case-insensitive)."
+        description="Products and categories whose name contains the text (case-insensitive).",
+        # a LIKE scan of two tables: dearer than a lookup by key (demand control)
+        directives=[
+            Cost(weight=5),
+            ListSize(assumed_size=20, slicing_arguments=None, sized_fields=None),
+        ],
     )
     def search(self, info: Info, text: str) -> list[SearchResult]:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

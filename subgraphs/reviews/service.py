@@ -7,6 +7,7 @@ import strawberry
 from aiodataloader import DataLoader
 from graphql import GraphQLError
 from strawberry import federation
+from strawberry.federation.schema_directives import ListSize
 
 from subgraphs.common.db import Database, placeholders
 from subgraphs.common.loaders import grouped_loader, keyed_loader
@@ -76,7 +77,10 @@ class User:
             )
         return self.provided_username
 
-    @strawberry.field(description="Reviews this user wrote, oldest first.")
+    @strawberry.field(
+        description="Reviews this user wrote, oldest first.",
+        directives=[ListSize(assumed_size=10, slicing_arguments=None, sized_fields=None)],
+    )
     async def reviews(self, info: Info) -> list["Review"]:
         rows = await info.context.loaders.reviews_by_author.load(str(self.id))
         return [Review.from_row(row) for row in rows]
@@ -93,7 +97,10 @@ class Product:
 
     upc: str
 
-    @strawberry.field(description="Reviews of this product, oldest first.")
+    @strawberry.field(
+        description="Reviews of this product, oldest first.",
+        directives=[ListSize(assumed_size=10, slicing_arguments=None, sized_fields=None)],
+    )
     async def reviews(self, info: Info) -> list["Review"]:
         rows = await info.context.loaders.reviews_by_product.load(self.upc)
         return [Review.from_row(row) for row in rows]
@@ -160,7 +167,10 @@ def make_loaders(db: Database) -> Loaders:
 
 @strawberry.type
 class Query(FederationQuery):
-    @strawberry.field(description="The most recent reviews, newest first.")
+    @strawberry.field(
+        description="The most recent reviews, newest first.",
+        directives=[ListSize(assumed_size=None, slicing_arguments=["first"], sized_fields=None)],
+    )
     def latest_reviews(self, info: Info, first: int = 5) -> list[Review]:
         rows = info.context.db.query(
             f"SELECT {_REVIEW_COLUMNS} FROM reviews"

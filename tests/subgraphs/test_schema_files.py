@@ -9,6 +9,7 @@ import pytest
 from graphql import build_ast_schema, parse
 
 from subgraphs import SERVICE_NAMES
+from subgraphs.common.sdl import FEDERATION_VERSION
 from subgraphs.common.service import main as service_main
 from subgraphs.schema_files import (
     SCHEMA_DIR,
@@ -57,7 +58,8 @@ def test_sdl_is_a_federation_2_subgraph(name: str) -> None:
     sdl = SERVICES[name].sdl()
     first_line = sdl.splitlines()[0]
     assert first_line.startswith(
-        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ['
+        'extend schema @link(url: "https://specs.apollo.dev/federation/'
+        f'v{FEDERATION_VERSION}", import: ['
     )
     # Runtime plumbing is not part of the subgraph's schema.
     for plumbing in ("_entities", "_service", "_Any", "_Entity", "_Service"):

@@ -1,0 +1,158 @@
+"""Demand control at run time: the estimated cost of each request before it runs (refused
+over ``max`` in ``enforce`` mode, logged in ``measure`` mode), the actual cost from its
+response after, both logged and, with ``fedgate.demand_control.expose_in_extensions``, in the
+response's ``extensions.cost``.
+
+Plugins read the costs from the request context's scratch space (``COSTS``), the way Apollo
+Router's plugins read its ``apollo::demand_control::*`` context entries.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from graphql import FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode
+
+from gateway.config.edge_model import DemandControlConfig
+from gateway.context import RequestContext, ScratchKey
+from gateway.supergraph import Supergraph
+
+from .cost import CostError, CostModel, Memo
+from .cost_directives import NO_COST_DIRECTIVES, cost_directives, requirements
+
+__all__ = ["COSTS", "Costs", "DemandControl"]
+
+log = logging.getLogger("fedgate.demand_control")
+
+TOO_EXPENSIVE = "COST_ESTIMATED_TOO_EXPENSIVE"
+PARSE_FAILURE = "COST_QUERY_PARSE_FAILURE"
+_CACHED_ESTIMATES = 1024
+
+
+@dataclass(slots=True)
+class Costs:
+    """One request's costs; ``result`` is Apollo's (``COST_OK``, ``COST_ESTIMATED_TOO_EXPENSIVE``,
+    ``COST_QUERY_PARSE_FAILURE``)."""
+
+    estimated: float
+    result: str = "COST_OK"
+    actual: float | None = None
+    # the actual-cost walk's compiled selection sets, shared by requests alike
+    memo: Memo | None = field(default=None, repr=False, compare=False)
+
+
+COSTS: ScratchKey[Costs] = ScratchKey("demand_control.costs")
+
+
+class DemandControl:
+    """One supergraph's demand control (built once per generation)."""
+
+    def __init__(
+        self, config: DemandControlConfig, schema: GraphQLSchema, supergraph: Supergraph | None
+    ) -> None:
+        """``supergraph``: where the directives come from (None: every element's default)."""
+        self.config = config
+        directives = cost_directives(supergraph.sdl) if supergraph else NO_COST_DIRECTIVES
+        requires = requirements(supergraph) if supergraph else None
+        self.model = CostModel(schema, directives, config.list_size, requires)
+        self._estimates: dict[tuple[int, bytes], tuple[OperationDefinitionNode, float, Memo]] = {}
+
+    def estimate(
+        self,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> tuple[Costs, dict[str, Any] | None]:
+        """The estimated costs, and the error body when the request must not run."""
+        try:
+            estimated, memo = self._estimate(operation, fragments, variables)
+        except CostError as exc:
+            costs = Costs(0.0, PARSE_FAILURE)
+            return costs, _error(str(exc), PARSE_FAILURE, {})
+        if estimated <= self.config.max:
+            return Costs(estimated, memo=memo), None
+        costs = Costs(estimated, TOO_EXPENSIVE, memo=memo)
+        if self.config.mode == "measure":
+            return costs, None
+        message = (
+            f"query estimated cost {estimated:g} exceeded configured maximum {self.config.max:g}"
+        )
+        extra = {"cost.estimated": estimated, "cost.max": self.config.max}
+        return costs, _error(message, TOO_EXPENSIVE, extra)
+
+    def _estimate(
+        self,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> tuple[float, Memo]:
+        """Cached by operation and variable values: a repeated request costs a lookup (and
+        its actual-cost walk reuses the compiled selection sets)."""
+        try:
+            key = (id(operation), orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
+        except TypeError:
+            return self.model.estimate(operation, fragments, variables), {}
+        hit = self._estimates.get(key)
+        # the entry holds the operation, so its id cannot be another's while it is cached
+        if hit is not None and hit[0] is operation:
+            return hit[1], hit[2]
+        estimated = self.model.estimate(operation, fragments, variables)
+        if len(self._estimates) >= _CACHED_ESTIMATES:
+            self._estimates.clear()
+        memo: Memo = {}
+        self._estimates[key] = (operation, estimated, memo)
+        return estimated, memo
+
+    def finish(
+        self,
+        costs: Costs,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+        body: dict[str, Any],
+        context: RequestContext | None,
+    ) -> None:
+        """After the response: the actual cost, logged, in the context and (when asked) in
+        the response body."""
+        if costs.result != PARSE_FAILURE:
+            data = body.get("data")
+            costs.actual = self.model.actual(operation, fragments, variables, data, costs.memo)
+        self.report(costs, operation, body, context)
+
+    def report(
+        self,
+        costs: Costs,
+        operation: OperationDefinitionNode,
+        body: dict[str, Any],
+        context: RequestContext | None,
+    ) -> None:
+        if context is not None:
+            context.scratch.set(COSTS, costs)
+        if log.isEnabledFor(logging.INFO):
+            name = operation.name.value if operation.name else "-"
+            request_id = context.request_id if context else "-"
+            log.info(
+                "demand control: operation=%s request=%s estimated=%g actual=%s result=%s",
+                name,
+                request_id,
+                costs.estimated,
+                "-" if costs.actual is None else f"{costs.actual:g}",
+                costs.result,
+            )
+        if self.config.expose_in_extensions:
+            body.setdefault("extensions", {})["cost"] = {
+                "estimated": costs.estimated,
+                "actual": costs.actual,
+                "max": self.config.max,
+                "result": costs.result,
+                "strategy": "static_estimated",
+                "mode": self.config.mode,
+            }
+
+
+def _error(message: str, code: str, extra: dict[str, Any]) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code, **extra}}]}
