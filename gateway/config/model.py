@@ -18,6 +18,8 @@ from gateway.planner.budget import DEFAULT_LIMITS, Limits
 from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
 
+from .telemetry import TelemetryConfig
+
 __all__ = [
     "STUDIO_ORIGIN",
     "CoprocessorConfig",
@@ -180,6 +182,8 @@ class GatewayConfig:
     shutdown_grace_period: float = 30.0
     # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often
     supergraph_poll_interval: float = 10.0
+    # observability: telemetry.exporters (traces, Prometheus metrics, logs); None: all off
+    telemetry: TelemetryConfig | None = None
 
     def __post_init__(self) -> None:
         # Read-only copies: the config stays immutable even when built from plain dicts.

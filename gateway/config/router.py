@@ -56,6 +56,7 @@ from .schema import (
     Unsupported,
 )
 from .source import Source
+from .telemetry import TELEMETRY, telemetry_config
 
 __all__ = ["FEDGATE_KEYS", "ROUTER_SCHEMA", "build"]
 
@@ -159,7 +160,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
             "enabled": Bool("one JSON line per GraphQL request (default false)"),
             "format": Str("the line format: json (the only one)", pattern="^json$"),
         },
-        "the access log (Apollo's is telemetry.exporters.logging, not supported yet)",
+        "the access log (its fields are the structured logs': docs/observability.md)",
     ),
 }
 
@@ -167,7 +168,6 @@ FEDGATE_KEYS: dict[str, Kind] = {
 _UNSUPPORTED = {
     name: Unsupported(doc)
     for name, doc in {
-        "telemetry": "telemetry",
         "authentication": "authentication",
         "authorization": "authorization",
         "subscription": "subscriptions",
@@ -216,6 +216,7 @@ ROUTER_SCHEMA = Obj(
         ),
         "csrf": Obj({"unsafe_disabled": Bool(), "required_headers": _STRS}),
         "coprocessor": COPROCESSOR,
+        "telemetry": TELEMETRY,
         "health_check": Obj(
             {
                 "enabled": Bool(),
@@ -290,6 +291,8 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
     values.update(fedgate)
     if "coprocessor" in checked:
         values["coprocessor"] = coprocessor_config(checked["coprocessor"], source)
+    if "telemetry" in checked:
+        values["telemetry"] = telemetry_config(checked["telemetry"], source)
     try:
         return GatewayConfig(**values)
     except ConfigError as exc:

@@ -7,7 +7,7 @@ failed root fetch affects); ``execute`` is the per-request part.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, assert_never
 
@@ -52,6 +52,9 @@ from .typematch import TypeMatcher
 __all__ = ["CompiledPlan", "ExecutionResult"]
 
 ExecutionResult = tuple[dict[str, Any], list[dict[str, Any]]]
+SubgraphCall = Callable[
+    [SubgraphClient, SubgraphRequest, Mapping[str, int] | None], Awaitable[CallResult]
+]
 _Owner = tuple[dict[str, Any], ResponsePath]
 
 
@@ -124,11 +127,13 @@ class CompiledPlan:
         variables: Mapping[str, Any],
         context: RequestContext | None = None,
         headers: HeaderRules = NO_HEADER_RULES,
+        call: SubgraphCall = call_subgraph,
     ) -> ExecutionResult:
         """``variables``: the client's variables as JSON (defaults applied), forwarded to
         subgraphs as they are and read for ``Condition`` nodes. ``context`` is the client
-        request's; ``headers`` builds each subgraph request's headers from it."""
-        run = _Run(self, client, variables, context, headers.bind(context))
+        request's; ``headers`` builds each subgraph request's headers from it; ``call`` makes
+        each subgraph call (``call_subgraph``, or telemetry's instrumented one)."""
+        run = _Run(self, client, variables, context, headers.bind(context), call)
         if self.plan.node is not None:
             await run.node(self.plan.node)
         return run.data, run.errors
@@ -148,6 +153,7 @@ class _Batch:
 
 class _Run:
     __slots__ = (
+        "call",
         "client",
         "compiled",
         "context",
@@ -165,8 +171,10 @@ class _Run:
         variables: Mapping[str, Any],
         context: RequestContext | None = None,
         headers: SubgraphHeaders | None = None,
+        call: SubgraphCall = call_subgraph,
     ) -> None:
         self.compiled = compiled
+        self.call = call
         self.client = client
         self.variables = variables
         self.context = context
@@ -226,7 +234,7 @@ class _Run:
         return SubgraphRequest(fetch.service, url, body, headers, shareable, self.context)
 
     async def root_fetch(self, fetch: Fetch) -> None:
-        result = await call_subgraph(self.client, self._request(fetch, {}))
+        result = await self.call(self.client, self._request(fetch, {}), None)
         keys = self.compiled.root_keys(fetch)
         self._failure(result, fetch.service, [(k,) for k in keys])
         for raw in result.errors:
@@ -246,7 +254,7 @@ class _Run:
         if not batch.reps:
             return  # no object needs this fetch: no call at all
         request = self._request(fetch, {"representations": batch.reps})
-        result = await call_subgraph(self.client, request, {"_entities": len(batch.reps)})
+        result = await self.call(self.client, request, {"_entities": len(batch.reps)})
         if result.failure is not None or result.errors:
             owners = self._located(batch)
             self._failure(result, fetch.service, [at for group in owners for _, at in group])
@@ -265,7 +273,7 @@ class _Run:
             return
         variables: dict[str, Any] = {f"r{i}": b.reps for i, b in enumerate(batches)}
         counts = {f"_{i}": len(b.reps) for i, b in enumerate(batches)}
-        result = await call_subgraph(self.client, self._request(node, variables), counts)
+        result = await self.call(self.client, self._request(node, variables), counts)
         if result.failure is not None or result.errors:
             located = [self._located(b) for b in batches]
             paths = [at for owners in located for group in owners for _, at in group]
@@ -293,7 +301,7 @@ class _Run:
             request = self._request(fetch, variables, grouped_operation(fetch, len(groups)))
             keys = [f"_{i}" for i in range(len(groups))]
             counts = {k: len(b.reps) for k, (_, b) in zip(keys, groups, strict=True)}
-        result = await call_subgraph(self.client, request, counts)
+        result = await self.call(self.client, request, counts)
         if result.failure is not None or result.errors:
             located = [self._located(b) for _, b in groups]
             self._failure(result, fetch.service, [at for o in located for g in o for _, at in g])

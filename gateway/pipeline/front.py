@@ -56,6 +56,8 @@ class FrontSettings:
     matcher: TypeMatcher
     introspection: bool = True
     limits: Limits = DEFAULT_LIMITS
+    # observability: an OpenTelemetry tracer for one span per stage (None: no spans)
+    tracer: Any = None
 
 
 @dataclass(slots=True)
@@ -141,11 +143,31 @@ def prepare_operation(
     """The front stages, then the plan. ``labels``: the progressive @override labels in force
     (plan-relevant, so part of the cache key)."""
     work = _Work(query, operation_name, labels)
+    if settings.tracer is not None:
+        return _traced_stages(work, settings)
     for stage in FRONT_STAGES:
         rejected = stage(work, settings)
         if rejected is not None:
             return rejected
     return _plan(work, settings)
+
+
+def _traced_stages(work: _Work, settings: FrontSettings) -> Prepared | Rejected:
+    """The stages as above, each in a span named after it (``parse``, ``validate``...)."""
+    tracer = settings.tracer
+    for stage in FRONT_STAGES:
+        with tracer.start_as_current_span(stage.__name__.lstrip("_")) as span:
+            rejected = stage(work, settings)
+            if rejected is not None:
+                errors = rejected.body.get("errors") or [{}]
+                code = (errors[0].get("extensions") or {}).get("code", "")
+                span.set_attribute("error.type", code)
+                return rejected
+    with tracer.start_as_current_span("plan") as span:
+        prepared = _plan(work, settings)
+        if prepared.planning_error is not None:
+            span.set_attribute("error.type", prepared.planning_error["extensions"]["code"])
+        return prepared
 
 
 def _plan(work: _Work, settings: FrontSettings) -> Prepared:

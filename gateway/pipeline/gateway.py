@@ -26,7 +26,9 @@ from graphql import GraphQLSchema
 from gateway.config import GatewayConfig
 from gateway.context import RequestContext
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
+from gateway.execution.executor import SubgraphCall
 from gateway.execution.prepare import Prepared, Rejected
+from gateway.execution.subgraph_call import call_subgraph
 from gateway.execution.typematch import hidden_types
 from gateway.planner import Planner
 from gateway.planner.budget import Limits
@@ -43,6 +45,7 @@ from gateway.plugins import (
 )
 from gateway.plugins.client import HookedClient
 from gateway.supergraph import Supergraph
+from gateway.telemetry import Telemetry
 from gateway.transport.base import SubgraphClient
 
 from .front import FrontSettings, prepare_operation
@@ -100,12 +103,14 @@ class Gateway:
         override_label_hook: OverrideLabelHook | None = None,
         rng: random.Random | None = None,
         hooks: Hooks | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         """``limits``: the budgets every operation must fit, checked before validation
         (default: the config's ``limits``); ``override_label_hook``: per request, the
         progressive @override labels to turn on (besides the configured ones); ``rng`` rolls
         the ``percent(N)`` labels; ``hooks``: the plugins' hooks (default: the config's
-        ``fedgate.plugins`` and ``coprocessor``)."""
+        ``fedgate.plugins`` and ``coprocessor``); ``telemetry``: the app's traces, metrics
+        and logs (its steps are wrapped here, once)."""
         self.config = config or GatewayConfig()
         self.limits = limits or self.config.limits
         self.schema = supergraph.api_schema
@@ -124,8 +129,15 @@ class Gateway:
         self.urls = self.config.resolve_urls(graphs)
         hidden = hidden_types(supergraph) if isinstance(supergraph, Supergraph) else None
         self.matcher = TypeMatcher(self.schema, hidden)
+        tracer = telemetry.front_tracer() if telemetry is not None else None
         self._front = FrontSettings(
-            self.schema, planner, self.urls, self.matcher, self.config.introspection, self.limits
+            self.schema,
+            planner,
+            self.urls,
+            self.matcher,
+            self.config.introspection,
+            self.limits,
+            tracer,
         )
         # per-request hooks between the cache and execution: one test when there are none
         self._operation_hooks = bool(self.hooks.on_operation or self.hooks.on_plan)
@@ -141,6 +153,15 @@ class Gateway:
         self._labels = labels if labels is not None and labels.any() else None
         self._label_hook = override_label_hook
         self._rng = rng or random.Random()
+        self._call: SubgraphCall = call_subgraph
+        if telemetry is not None:
+            # observability: instrumented steps chosen once (gateway/telemetry)
+            wrap = telemetry
+            self.run = wrap.wrap_run(self.run)  # type: ignore[method-assign,assignment]
+            prepare = wrap.wrap_prepare(self.prepare, self._cache)
+            self.prepare = prepare  # type: ignore[method-assign,assignment]
+            self._execute = wrap.wrap_execute(self._execute)  # type: ignore[method-assign]
+            self._call = telemetry.wrap_call(call_subgraph)
 
     async def execute(
         self,
@@ -296,7 +317,7 @@ class Gateway:
         compiled: CompiledPlan | None = entry.compiled
         if compiled is not None:
             data, errors = await compiled.execute(
-                self.client, forwarded, context, self.config.headers
+                self.client, forwarded, context, self.config.headers, self._call
             )
         if entry.introspection is not None:
             intro_data, intro_errors = entry.introspection.execute(raw_variables)

@@ -25,6 +25,8 @@ from starlette.routing import Route
 from gateway.config import GatewayConfig
 from gateway.context import REQUEST_ID_HEADER, RequestContext
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
+from gateway.telemetry import Telemetry
+from gateway.telemetry.http import metrics_endpoint, traced_endpoint
 from gateway.transport.base import SubgraphClient
 from gateway.transport.http import HttpClient, HttpTimeouts
 from gateway.transport.response_headers import CollectingClient
@@ -72,17 +74,22 @@ def create_app(
     hot reload (watchers, SIGHUP) and SIGTERM draining; embedders leave it out and get neither
     (their process's signals stay theirs)."""
     config = config or GatewayConfig()
-    stack = _client_stack(config, client, None)
-    first = _Endpoints(Gateway(supergraph, stack.client, config, planner=planner), config, stack)
+    # observability: built once from the first config, kept across reloads
+    telemetry = Telemetry(config.telemetry) if config.telemetry is not None else None
+    stack = _client_stack(config, client, None, telemetry)
+    gateway = Gateway(supergraph, stack.client, config, planner=planner, telemetry=telemetry)
+    first = _Endpoints(gateway, config, stack, telemetry)
     live = Live(first)
 
     def build(loaded: LoadedGateway) -> _Endpoints:
         """A new generation (in a worker thread): the client stack is kept unless its
         settings changed (a caller-given client is then wrapped anew, never replaced)."""
         previous = live.current.stack
-        new_stack = _client_stack(loaded.config, client, previous)
-        gateway = Gateway(loaded.supergraph, new_stack.client, loaded.config, planner=planner)
-        return _Endpoints(gateway, loaded.config, new_stack)
+        new_stack = _client_stack(loaded.config, client, previous, telemetry)
+        gateway = Gateway(
+            loaded.supergraph, new_stack.client, loaded.config, planner=planner, telemetry=telemetry
+        )
+        return _Endpoints(gateway, loaded.config, new_stack, telemetry)
 
     async def install(loaded: LoadedGateway) -> None:
         endpoints = await asyncio.to_thread(build, loaded)
@@ -91,6 +98,8 @@ def create_app(
             endpoints.stack.owned.open()
         app.state.gateway = endpoints.gateway
         live.swap(endpoints)
+        if telemetry is not None and telemetry.metrics is not None:
+            telemetry.metrics.reloads.inc()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -110,6 +119,9 @@ def create_app(
                 if reloader is not None:
                     await reloader.stop()
                 await live.close()
+                if telemetry is not None:
+                    # flushes the spans still queued (off the loop: the exporter blocks)
+                    await asyncio.to_thread(telemetry.shutdown)
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     routes = [Route(config.path, live.graphql, methods=methods)]
@@ -118,6 +130,9 @@ def create_app(
         routes.append(Route(health, live.health, methods=["GET"]))
         routes.append(Route(health.rstrip("/") + "/ready", live.health, methods=["GET"]))
     routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
+    if telemetry is not None and telemetry.metrics is not None:
+        scrape = metrics_endpoint(telemetry.metrics)
+        routes.append(Route(telemetry.metrics.config.path, scrape, methods=["GET"]))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.gateway = first.gateway
     app.state.live = live
@@ -125,13 +140,18 @@ def create_app(
 
 
 def _client_stack(
-    config: GatewayConfig, given: SubgraphClient | None, previous: ClientStack | None
+    config: GatewayConfig,
+    given: SubgraphClient | None,
+    previous: ClientStack | None,
+    telemetry: Telemetry | None = None,
 ) -> ClientStack:
     settings = _client_settings(config)
     if previous is not None and previous.settings == settings:
         return previous
     owned: HttpClient | None = None
     client = given
+    if client is not None and telemetry is not None:
+        client = telemetry.wrap_client(client)
     if client is None:
         owned = HttpClient(
             timeouts=HttpTimeouts(total=config.subgraph_timeout, connect=config.connect_timeout),
@@ -142,7 +162,9 @@ def _client_stack(
         )
         # shared calls would hand one client's Set-Cookie to another: not with response rules
         share = config.share_inflight_requests and config.response_headers.empty
-        client = SharingClient(owned) if share else owned
+        # traced under the sharing: one shared call, one span, one traceparent
+        base = telemetry.wrap_client(owned) if telemetry is not None else owned
+        client = SharingClient(base) if share else base
     if not config.response_headers.empty:
         client = CollectingClient(client)
     if config.access_log:
@@ -185,11 +207,18 @@ class _Endpoints:
         "cors",
         "csrf",
         "gateway",
+        "graphql",
         "redactor",
         "stack",
     )
 
-    def __init__(self, gateway: Gateway, config: GatewayConfig, stack: ClientStack) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        config: GatewayConfig,
+        stack: ClientStack,
+        telemetry: Telemetry | None = None,
+    ) -> None:
         self.gateway = gateway
         self.config = config
         self.stack = stack
@@ -206,11 +235,14 @@ class _Endpoints:
         )
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
         self.access_log = AccessLog() if config.access_log else None
+        # observability: the router span wraps the whole request, chosen once here
+        tracing = telemetry.tracing if telemetry is not None else None
+        self.graphql = self._answer if tracing is None else traced_endpoint(tracing, self._answer)
 
     async def close_hooks(self) -> None:
         await self.gateway.hooks.close()
 
-    async def graphql(self, request: Request) -> Response:
+    async def _answer(self, request: Request) -> Response:
         started = time.perf_counter()
         response = await self._graphql(request)
         if self.access_log is not None:

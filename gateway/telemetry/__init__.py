@@ -1,0 +1,204 @@
+"""Observability: OpenTelemetry traces, Prometheus metrics, structured logs
+(``telemetry.exporters``; docs/observability.md).
+
+``Telemetry`` is built once per app from the first config and kept across reloads. The
+pipeline and the server ask it, once when they are built, to wrap their steps
+(``wrap_run``, ``wrap_prepare``, ``wrap_execute``, ``wrap_call``, ``wrap_client``): each
+returns the step unchanged when its part is off, so telemetry that is not configured adds no
+work to any request, and the instrumented paths are chosen once, never tested per call.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Container, Mapping
+from typing import Any, TypeVar
+
+from gateway.config.telemetry import TelemetryConfig
+from gateway.context import RequestContext
+from gateway.transport.base import SubgraphClient, SubgraphRequest
+
+from .logs import bind_request, configure_logging
+from .metrics import Metrics, subgraph_error_codes
+from .tracing import Call, Tracing, TracingClient, traced_call
+
+__all__ = ["Telemetry"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+Run = Callable[..., Awaitable[Any]]
+Prepare = Callable[[str, str | None, frozenset[str]], Any]
+
+
+class Telemetry:
+    """The app's tracer provider, metrics and log set-up (each None when off)."""
+
+    __slots__ = ("config", "metrics", "tracing")
+
+    def __init__(self, config: TelemetryConfig, *, tracing: Tracing | None = None) -> None:
+        self.config = config
+        self.tracing = tracing or (Tracing(config.tracing) if config.tracing else None)
+        self.metrics = Metrics(config.metrics) if config.metrics else None
+        if config.logging is not None:
+            configure_logging(config.logging)
+
+    def shutdown(self) -> None:
+        if self.tracing is not None:
+            self.tracing.shutdown()
+
+    # -- the pipeline --------------------------------------------------------------------
+
+    def wrap_run(self, run: Run) -> Run:
+        """``Gateway.run``: the ``supergraph`` span, the request metrics, the log context."""
+        wrapped = run
+        if self.config.logging is not None:
+            wrapped = _logged_run(wrapped)
+        if self.metrics is not None:
+            wrapped = _metered_run(self.metrics, wrapped)
+        if self.tracing is not None:
+            wrapped = _traced_run(self.tracing, wrapped)
+        return wrapped
+
+    def wrap_prepare(self, prepare: Prepare, cache: Container[Any]) -> Prepare:
+        """``Gateway.prepare``: the ``query_planning`` span and the plan cache metrics."""
+        if self.tracing is None and self.metrics is None:
+            return prepare
+        tracer = self.tracing.tracer if self.tracing is not None else None
+        metrics = self.metrics
+
+        def prepare_operation(
+            query: str, operation_name: str | None, labels: frozenset[str] = frozenset()
+        ) -> Any:
+            hit = (query, operation_name, labels) in cache
+            if metrics is not None:
+                metrics.plan_cache.labels("hit" if hit else "miss").inc()
+            if tracer is None:
+                entry = prepare(query, operation_name, labels)
+            else:
+                from opentelemetry import trace
+
+                parent = trace.get_current_span()
+                cache_result = "hit" if hit else "miss"
+                with tracer.start_as_current_span(
+                    "query_planning", attributes={"fedgate.plan.cache": cache_result}
+                ):
+                    entry = prepare(query, operation_name, labels)
+                kind = getattr(entry, "operation_type", None)
+                if kind is not None:
+                    parent.set_attribute("graphql.operation.type", kind)
+                name = getattr(entry, "operation_name", None)
+                if name is not None:
+                    parent.set_attribute("graphql.operation.name", name)
+            if metrics is not None and not hit:
+                metrics.cache_size.set(len(cache))  # type: ignore[arg-type]
+            return entry
+
+        return prepare_operation
+
+    def wrap_execute(self, execute: F) -> F:
+        """``Gateway._execute``: the ``execution`` span."""
+        if self.tracing is None:
+            return execute
+        tracer = self.tracing.tracer
+
+        async def traced(*args: Any, **kwargs: Any) -> Any:
+            with tracer.start_as_current_span("execution"):
+                return await execute(*args, **kwargs)
+
+        return traced  # type: ignore[return-value]
+
+    def front_tracer(self) -> Any:
+        """The tracer the front stages (parse, validate, plan) use on a cache miss."""
+        return self.tracing.tracer if self.tracing is not None else None
+
+    def wrap_call(self, call: Call) -> Call:
+        """The executor's subgraph call: the ``fetch`` span and the subgraph metrics."""
+        wrapped = call
+        if self.metrics is not None:
+            wrapped = _metered_call(self.metrics, wrapped)
+        if self.tracing is not None:
+            wrapped = traced_call(self.tracing.tracer, wrapped)
+        return wrapped
+
+    # -- the server ----------------------------------------------------------------------
+
+    def wrap_client(self, client: SubgraphClient) -> SubgraphClient:
+        """The innermost subgraph client: the ``subgraph_request`` span and traceparent."""
+        if self.tracing is None:
+            return client
+        return TracingClient(client, self.tracing)
+
+
+def _traced_run(tracing: Tracing, run: Run) -> Run:
+    tracer = tracing.tracer
+
+    async def traced(
+        query: str, variables: Any = None, operation_name: str | None = None, **options: Any
+    ) -> Any:
+        attributes = {"graphql.operation.name": operation_name} if operation_name else None
+        with tracer.start_as_current_span("supergraph", attributes=attributes) as span:
+            response = await run(query, variables, operation_name, **options)
+            errors = response.body.get("errors")
+            if errors:
+                from opentelemetry.trace import Status, StatusCode
+
+                span.set_attribute("fedgate.errors", len(errors))
+                codes = sorted({c for c in subgraph_error_codes(errors)})
+                span.set_attribute("graphql.error.codes", codes)
+                span.set_status(Status(StatusCode.ERROR, codes[0] if codes else None))
+            return response
+
+    return traced
+
+
+def _metered_run(metrics: Metrics, run: Run) -> Run:
+    async def metered(
+        query: str, variables: Any = None, operation_name: str | None = None, **options: Any
+    ) -> Any:
+        metrics.in_flight.inc()
+        started = time.perf_counter()
+        try:
+            response = await run(query, variables, operation_name, **options)
+        finally:
+            metrics.in_flight.dec()
+        kind = response.kind
+        outcome = kind if kind != "ok" else ("errors" if response.body.get("errors") else "ok")
+        label = metrics.operation_label(operation_name, kind == "request_error")
+        metrics.request_duration.labels(label, outcome).observe(time.perf_counter() - started)
+        return response
+
+    return metered
+
+
+def _logged_run(run: Run) -> Run:
+    async def logged(
+        query: str, variables: Any = None, operation_name: str | None = None, **options: Any
+    ) -> Any:
+        context: RequestContext | None = options.get("context")
+        token = bind_request(context, operation_name)
+        try:
+            return await run(query, variables, operation_name, **options)
+        finally:
+            token()
+
+    return logged
+
+
+def _metered_call(metrics: Metrics, call: Call) -> Call:
+    async def metered(
+        client: SubgraphClient, request: SubgraphRequest, counts: Mapping[str, int] | None = None
+    ) -> Any:
+        name = request.subgraph
+        if counts is not None:
+            metrics.entity_batch.labels(name).observe(sum(counts.values()))
+        started = time.perf_counter()
+        result = await call(client, request, counts)
+        failure = result.failure
+        outcome = "ok" if failure is None and not result.errors else "error"
+        metrics.subgraph_duration.labels(name, outcome).observe(time.perf_counter() - started)
+        if failure is not None:
+            metrics.subgraph_errors.labels(name, failure.code).inc()
+        for code in subgraph_error_codes(result.errors):
+            metrics.subgraph_errors.labels(name, code).inc()
+        return result
+
+    return metered

@@ -1,0 +1,51 @@
+"""The HTTP side of telemetry: the ``router`` server span around each GraphQL request
+(continuing the client's W3C trace context), and the Prometheus scrape endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .metrics import CONTENT_TYPE_LATEST, Metrics
+from .tracing import Tracing
+
+__all__ = ["Endpoint", "metrics_endpoint", "traced_endpoint"]
+
+Endpoint = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+def traced_endpoint(tracing: Tracing, endpoint: Endpoint) -> Endpoint:
+    tracer = tracing.tracer
+    propagator = tracing.propagator
+
+    async def router(request: Request) -> Response:
+        parent = propagator.extract(request.headers)
+        attributes = {
+            "http.request.method": request.method,
+            "url.path": request.url.path,
+            "http.route": request.url.path,
+        }
+        with tracer.start_as_current_span(
+            "router", context=parent, kind=SpanKind.SERVER, attributes=attributes
+        ) as span:
+            response = await endpoint(request)
+            span.set_attribute("http.response.status_code", response.status_code)
+            request_id = response.headers.get("x-request-id")
+            if request_id is not None:
+                span.set_attribute("fedgate.request_id", request_id)
+            if response.status_code >= 500:
+                span.set_status(Status(StatusCode.ERROR))
+            return response
+
+    return router
+
+
+def metrics_endpoint(metrics: Metrics) -> Endpoint:
+    async def scrape(request: Request) -> Response:
+        return Response(metrics.exposition(), 200, headers={"content-type": CONTENT_TYPE_LATEST})
+
+    return scrape
