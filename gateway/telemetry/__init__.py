@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Container, Mapping
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from gateway.config.telemetry import TelemetryConfig
@@ -25,6 +26,8 @@ from .tracing import Call, Tracing, TracingClient, traced_call
 __all__ = ["Telemetry"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+# the prepared operation's name, from the plan cache to the request metrics of one request
+_OPERATION: ContextVar[str | None] = ContextVar("fedgate_operation_name", default=None)
 Run = Callable[..., Awaitable[Any]]
 Prepare = Callable[[str, str | None, frozenset[str]], Any]
 
@@ -88,8 +91,11 @@ class Telemetry:
                 name = getattr(entry, "operation_name", None)
                 if name is not None:
                     parent.set_attribute("graphql.operation.name", name)
-            if metrics is not None and not hit:
-                metrics.cache_size.set(len(cache))  # type: ignore[arg-type]
+            if metrics is not None:
+                # the operation's own name (a client may leave operationName out)
+                _OPERATION.set(getattr(entry, "operation_name", None))
+                if not hit:
+                    metrics.cache_size.set(len(cache))  # type: ignore[arg-type]
             return entry
 
         return prepare_operation
@@ -155,6 +161,7 @@ def _metered_run(metrics: Metrics, run: Run) -> Run:
         query: str, variables: Any = None, operation_name: str | None = None, **options: Any
     ) -> Any:
         metrics.in_flight.inc()
+        _OPERATION.set(None)
         started = time.perf_counter()
         try:
             response = await run(query, variables, operation_name, **options)
@@ -162,7 +169,9 @@ def _metered_run(metrics: Metrics, run: Run) -> Run:
             metrics.in_flight.dec()
         kind = response.kind
         outcome = kind if kind != "ok" else ("errors" if response.body.get("errors") else "ok")
-        label = metrics.operation_label(operation_name, kind == "request_error")
+        prepared = _OPERATION.get()
+        invalid = kind == "request_error" and prepared is None  # never became an operation
+        label = metrics.operation_label(prepared or operation_name, invalid)
         metrics.request_duration.labels(label, outcome).observe(time.perf_counter() - started)
         return response
 
