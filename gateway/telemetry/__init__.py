@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Container, Mapping
-from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from gateway.config.telemetry import TelemetryConfig
 from gateway.context import RequestContext
 from gateway.transport.base import SubgraphClient, SubgraphRequest
 
+from .current import OPERATION as _OPERATION
 from .logs import bind_request, configure_logging
 from .metrics import Metrics, subgraph_error_codes
 from .tracing import Call, Tracing, TracingClient, traced_call
@@ -26,8 +26,6 @@ from .tracing import Call, Tracing, TracingClient, traced_call
 __all__ = ["Telemetry"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-# the prepared operation's name, from the plan cache to the request metrics of one request
-_OPERATION: ContextVar[str | None] = ContextVar("fedgate_operation_name", default=None)
 Run = Callable[..., Awaitable[Any]]
 Prepare = Callable[[str, str | None, frozenset[str]], Any]
 
@@ -63,7 +61,7 @@ class Telemetry:
 
     def wrap_prepare(self, prepare: Prepare, cache: Container[Any]) -> Prepare:
         """``Gateway.prepare``: the ``query_planning`` span and the plan cache metrics."""
-        if self.tracing is None and self.metrics is None:
+        if self.config.empty:
             return prepare
         tracer = self.tracing.tracer if self.tracing is not None else None
         metrics = self.metrics
@@ -91,11 +89,10 @@ class Telemetry:
                 name = getattr(entry, "operation_name", None)
                 if name is not None:
                     parent.set_attribute("graphql.operation.name", name)
-            if metrics is not None:
-                # the operation's own name (a client may leave operationName out)
-                _OPERATION.set(getattr(entry, "operation_name", None))
-                if not hit:
-                    metrics.cache_size.set(len(cache))  # type: ignore[arg-type]
+            # the operation's own name (a client may leave operationName out)
+            _OPERATION.set(getattr(entry, "operation_name", None))
+            if metrics is not None and not hit:
+                metrics.cache_size.set(len(cache))  # type: ignore[arg-type]
             return entry
 
         return prepare_operation
@@ -183,6 +180,7 @@ def _logged_run(run: Run) -> Run:
         query: str, variables: Any = None, operation_name: str | None = None, **options: Any
     ) -> Any:
         context: RequestContext | None = options.get("context")
+        _OPERATION.set(None)
         token = bind_request(context, operation_name)
         try:
             return await run(query, variables, operation_name, **options)

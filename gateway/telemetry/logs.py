@@ -22,6 +22,8 @@ import orjson
 from gateway.config.telemetry import LoggingConfig
 from gateway.context import RequestContext
 
+from .current import OPERATION
+
 __all__ = ["HANDLER_NAME", "StructuredFormatter", "bind_request", "configure_logging"]
 
 HANDLER_NAME = "fedgate-structured"
@@ -47,6 +49,7 @@ def request_fields() -> dict[str, Any]:
     if bound is not None:
         request_id, operation_name, client_trace = bound
         fields["request_id"] = request_id
+        operation_name = OPERATION.get() or operation_name
         if operation_name is not None:
             fields["operation_name"] = operation_name
         if client_trace is not None:
@@ -92,8 +95,8 @@ def configure_logging(config: LoggingConfig) -> None:
     """The ``fedgate`` loggers write structured lines to standard output (idempotent)."""
     root = logging.getLogger("fedgate")
     for handler in list(root.handlers):
-        if handler.get_name() == HANDLER_NAME:
-            root.removeHandler(handler)
+        # ours from an earlier app, or uvicorn's plain one (gateway.server.run): one line each
+        root.removeHandler(handler)
     tty = sys.stdout.isatty()
     chosen = config.tty_format if tty and config.tty_format else config.format
     handler = logging.StreamHandler(sys.stdout)

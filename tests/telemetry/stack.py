@@ -40,5 +40,7 @@ def gateway(config: str, workdir: Path, env: Mapping[str, str], *args: str) -> I
     argv += ["--port", str(port), *args]
     base = f"http://127.0.0.1:{port}"
     stderr = workdir / "gateway.stderr"
-    with running(argv, health_url=base + "/health", env=env, timeout=60, stderr=stderr):
+    stdout = workdir / "gateway.stdout"
+    health = base + "/health"
+    with running(argv, health_url=health, env=env, timeout=60, stderr=stderr, stdout=stdout):
         yield base
