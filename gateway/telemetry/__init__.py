@@ -78,11 +78,15 @@ class Telemetry:
                 from opentelemetry import trace
 
                 parent = trace.get_current_span()
-                cache_result = "hit" if hit else "miss"
-                with tracer.start_as_current_span(
-                    "query_planning", attributes={"fedgate.plan.cache": cache_result}
-                ):
+                parent.set_attribute("fedgate.plan.cache", "hit" if hit else "miss")
+                if hit:
+                    # a dict lookup: an attribute on the supergraph span, not a span of its own
                     entry = prepare(query, operation_name, labels)
+                else:
+                    with tracer.start_as_current_span(
+                        "query_planning", attributes={"fedgate.plan.cache": "miss"}
+                    ):
+                        entry = prepare(query, operation_name, labels)
                 kind = getattr(entry, "operation_type", None)
                 if kind is not None:
                     parent.set_attribute("graphql.operation.type", kind)
