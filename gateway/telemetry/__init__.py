@@ -21,7 +21,7 @@ from gateway.transport.base import SubgraphClient, SubgraphRequest
 from .current import OPERATION as _OPERATION
 from .logs import bind_request, configure_logging
 from .metrics import Metrics, subgraph_error_codes
-from .tracing import Call, Tracing, TracingClient, traced_call
+from .tracing import Call, Tracing, TracingClient, traced_call, unsampled
 
 __all__ = ["Telemetry"]
 
@@ -72,7 +72,7 @@ class Telemetry:
             hit = (query, operation_name, labels) in cache
             if metrics is not None:
                 metrics.plan_cache.labels("hit" if hit else "miss").inc()
-            if tracer is None:
+            if tracer is None or unsampled():
                 entry = prepare(query, operation_name, labels)
             else:
                 from opentelemetry import trace
@@ -108,6 +108,8 @@ class Telemetry:
         tracer = self.tracing.tracer
 
         async def traced(*args: Any, **kwargs: Any) -> Any:
+            if unsampled():
+                return await execute(*args, **kwargs)
             with tracer.start_as_current_span("execution"):
                 return await execute(*args, **kwargs)
 
@@ -141,6 +143,8 @@ def _traced_run(tracing: Tracing, run: Run) -> Run:
     async def traced(
         query: str, variables: Any = None, operation_name: str | None = None, **options: Any
     ) -> Any:
+        if unsampled():
+            return await run(query, variables, operation_name, **options)
         attributes = {"graphql.operation.name": operation_name} if operation_name else None
         with tracer.start_as_current_span("supergraph", attributes=attributes) as span:
             response = await run(query, variables, operation_name, **options)
