@@ -122,3 +122,30 @@ def otlp_receiver() -> Iterator[Receiver]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextlib.contextmanager
+def otlp_grpc_receiver() -> Iterator[Receiver]:
+    """The same over OTLP/gRPC (``TraceService/Export``), with grpcio's server."""
+    from concurrent import futures
+
+    import grpc
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    port = server.add_insecure_port("127.0.0.1:0")
+    receiver = Receiver(port)
+
+    class Service(trace_service_pb2_grpc.TraceServiceServicer):
+        def Export(self, request: Any, context: Any) -> ExportTraceServiceResponse:
+            spans = _decode(request.SerializeToString())
+            with receiver.lock:
+                receiver.spans.extend(spans)
+            return ExportTraceServiceResponse()
+
+    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(Service(), server)  # type: ignore[no-untyped-call]
+    server.start()
+    try:
+        yield receiver
+    finally:
+        server.stop(grace=None).wait()

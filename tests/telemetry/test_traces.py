@@ -121,3 +121,24 @@ def test_collector_down_costs_nothing(tmp_path: Path) -> None:
             answer = httpx.post(base + "/graphql", json={"query": TOP_PRODUCTS}, timeout=10)
             assert answer.status_code == 200
             assert "errors" not in answer.json()
+
+
+def test_otlp_grpc_export(tmp_path: Path) -> None:
+    """protocol: grpc (Apollo's default) to a real gRPC receiver; a query without subgraph
+    calls still has its router, supergraph and planning spans."""
+    from .otlp_receiver import otlp_grpc_receiver
+
+    with otlp_grpc_receiver() as receiver:
+        config = CONFIG.replace("protocol: http", "protocol: grpc")
+        with gateway(config.format(endpoint=receiver.endpoint), tmp_path, {}) as base:
+            answer = httpx.post(
+                base + "/graphql", json={"query": "query Probe { __typename }"}, timeout=30
+            )
+            assert answer.status_code == 200
+            spans = receiver.wait_for(lambda got: any(s.name == "router" for s in got))
+    names = {s.name for s in spans}
+    assert {"router", "supergraph", "query_planning", "parse", "validate"} <= names
+    (supergraph,) = [s for s in spans if s.name == "supergraph"]
+    assert supergraph.attributes["graphql.operation.name"] == "Probe"
+    assert {s.service for s in spans} == {"fedgate-test"}
+    assert len({s.trace_id for s in spans}) == 1
