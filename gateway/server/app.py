@@ -189,7 +189,8 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
 
 
 def _warn_restart_only(old: GatewayConfig, new: GatewayConfig) -> None:
-    for name in ("listen", "path", "health_check", "shutdown_grace_period"):
+    # telemetry: the tracer provider and metrics registry live as long as the app
+    for name in ("listen", "path", "health_check", "shutdown_grace_period", "telemetry"):
         if getattr(old, name) != getattr(new, name):
             log.warning("fedgate: reload: %s changes take effect at the next restart", name)
 

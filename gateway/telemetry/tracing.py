@@ -9,7 +9,6 @@ log line. The span names and attributes are listed in docs/observability.md.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -29,7 +28,6 @@ from gateway.transport.base import SubgraphClient, SubgraphRequest, SubgraphResp
 
 __all__ = ["Call", "Tracing", "TracingClient", "traced_call", "unsampled"]
 
-log = logging.getLogger("fedgate.telemetry")
 SCOPE = "fedgate"
 
 # call_subgraph's shape (gateway.execution.subgraph_call), passed in to keep the import rule
