@@ -29,7 +29,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from gateway.config.telemetry import MetricsConfig
 
-__all__ = ["CONTENT_TYPE_LATEST", "MULTIPROC_ENV", "Metrics"]
+__all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 ANONYMOUS = "__anonymous__"
