@@ -71,7 +71,7 @@ class Telemetry:
         ) -> Any:
             hit = (query, operation_name, labels) in cache
             if metrics is not None:
-                metrics.plan_cache.labels("hit" if hit else "miss").inc()
+                metrics.child(metrics.plan_cache, "hit" if hit else "miss").inc()
             if tracer is None or unsampled():
                 entry = prepare(query, operation_name, labels)
             else:
@@ -177,7 +177,8 @@ def _metered_run(metrics: Metrics, run: Run) -> Run:
         prepared = _OPERATION.get()
         invalid = kind == "request_error" and prepared is None  # never became an operation
         label = metrics.operation_label(prepared or operation_name, invalid)
-        metrics.request_duration.labels(label, outcome).observe(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        metrics.child(metrics.request_duration, label, outcome).observe(elapsed)
         return response
 
     return metered
@@ -204,16 +205,18 @@ def _metered_call(metrics: Metrics, call: Call) -> Call:
     ) -> Any:
         name = request.subgraph
         if counts is not None:
-            metrics.entity_batch.labels(name).observe(sum(counts.values()))
+            metrics.child(metrics.entity_batch, name).observe(sum(counts.values()))
         started = time.perf_counter()
         result = await call(client, request, counts)
         failure = result.failure
         outcome = "ok" if failure is None and not result.errors else "error"
-        metrics.subgraph_duration.labels(name, outcome).observe(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        metrics.child(metrics.subgraph_duration, name, outcome).observe(elapsed)
         if failure is not None:
-            metrics.subgraph_errors.labels(name, failure.code).inc()
-        for code in subgraph_error_codes(result.errors):
-            metrics.subgraph_errors.labels(name, code).inc()
+            metrics.child(metrics.subgraph_errors, name, failure.code).inc()
+        if result.errors:
+            for code in subgraph_error_codes(result.errors):
+                metrics.child(metrics.subgraph_errors, name, code).inc()
         return result
 
     return metered

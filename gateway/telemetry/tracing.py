@@ -10,10 +10,9 @@ log line. The span names and attributes are listed in docs/observability.md.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
 from typing import Any
 
-from opentelemetry import trace
+from opentelemetry import baggage, trace
 from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.propagators.textmap import TextMapPropagator
 from opentelemetry.sdk.resources import Resource
@@ -140,19 +139,29 @@ class TracingClient:
     context goes to the subgraph in ``traceparent`` (and the baggage in ``baggage``). It sits
     under the in-flight sharing, so one shared call is one span with one traceparent."""
 
-    __slots__ = ("inner", "propagator", "tracer")
+    __slots__ = ("baggage", "inner", "propagator", "trace_context", "tracer")
 
     def __init__(self, inner: SubgraphClient, tracing: Tracing) -> None:
         self.inner = inner
         self.tracer = tracing.tracer
         self.propagator = tracing.propagator
+        self.trace_context = tracing.config.trace_context
+        self.baggage = tracing.config.baggage
 
     async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
-        if unsampled():
-            # the subgraph still learns the trace and that it is not sampled
+        current = trace.get_current_span()
+        context = current.get_span_context()
+        if context.is_valid and not current.is_recording():
+            # the subgraph still learns the trace and that it is not sampled; written here
+            # rather than by the propagators, a third of their cost on the busy path
             headers = dict(request.headers)
-            self.propagator.inject(headers)
-            return await self.inner.fetch(replace(request, headers=headers))
+            if self.trace_context:
+                headers["traceparent"] = f"00-{context.trace_id:032x}-{context.span_id:016x}-00"
+                if context.trace_state:
+                    headers["tracestate"] = context.trace_state.to_header()
+            if self.baggage and baggage.get_all():
+                self.propagator.inject(headers)
+            return await self.inner.fetch(_with(request, headers))
         attributes: dict[str, Any] = {
             "subgraph.name": request.subgraph,
             "http.request.method": "POST",
@@ -171,7 +180,7 @@ class TracingClient:
             body = request.body_bytes()
             span.set_attribute("http.request.body.size", len(body))
             try:
-                response = await self.inner.fetch(replace(request, body=body, headers=headers))
+                response = await self.inner.fetch(_with(request, headers, body))
             except TransportError as exc:
                 span.set_attribute("error.type", exc.code)
                 raise
@@ -181,6 +190,20 @@ class TracingClient:
                 span.set_attribute("error.type", str(response.status))
                 span.set_status(Status(StatusCode.ERROR))
             return response
+
+
+def _with(
+    request: SubgraphRequest, headers: dict[str, str], body: bytes | None = None
+) -> SubgraphRequest:
+    """``request`` with other headers (and body): ``dataclasses.replace`` costs 3x this."""
+    return SubgraphRequest(
+        request.subgraph,
+        request.url,
+        request.body if body is None else body,
+        headers,
+        request.shareable,
+        request.context,
+    )
 
 
 def _operation_name(request: SubgraphRequest) -> str | None:
