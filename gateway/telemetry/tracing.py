@@ -156,7 +156,8 @@ class TracingClient:
             # rather than by the propagators, a third of their cost on the busy path
             headers = dict(request.headers)
             if self.trace_context:
-                headers["traceparent"] = f"00-{context.trace_id:032x}-{context.span_id:016x}-00"
+                ids = f"{context.trace_id:032x}-{context.span_id:016x}"
+                headers["traceparent"] = f"00-{ids}-{context.trace_flags:02x}"
                 if context.trace_state:
                     headers["tracestate"] = context.trace_state.to_header()
             if self.baggage and baggage.get_all():
