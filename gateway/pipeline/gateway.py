@@ -156,11 +156,10 @@ class Gateway:
         self._call: SubgraphCall = call_subgraph
         if telemetry is not None:
             # observability: instrumented steps chosen once (gateway/telemetry)
-            wrap = telemetry
-            self.run = wrap.wrap_run(self.run)  # type: ignore[method-assign,assignment]
-            prepare = wrap.wrap_prepare(self.prepare, self._cache)
+            self.run = telemetry.wrap_run(self.run)  # type: ignore[method-assign,assignment]
+            prepare = telemetry.wrap_prepare(self.prepare, self._cache)
             self.prepare = prepare  # type: ignore[method-assign,assignment]
-            self._execute = wrap.wrap_execute(self._execute)  # type: ignore[method-assign]
+            self._execute = telemetry.wrap_execute(self._execute)  # type: ignore[method-assign]
             self._call = telemetry.wrap_call(call_subgraph)
 
     async def execute(
