@@ -2,6 +2,7 @@
 
     python bench/replay.py record   # once, with ../shared/bench's subgraphs running on :4200
     python bench/replay.py run [--seconds 10] [--profile out.txt]
+    python bench/replay.py run --metrics --tracing http://127.0.0.1:4318   # telemetry's cost
 
 ``record`` runs the heavy query through the gateway against the real subgraphs and stores every
 subgraph request body with its response in ``bench/recordings/heavy.json``. ``run`` executes
@@ -25,8 +26,16 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gateway.config.telemetry import (  # noqa: E402
+    BatchProcessor,
+    MetricsConfig,
+    OtlpConfig,
+    TelemetryConfig,
+    TracingConfig,
+)
 from gateway.pipeline import Gateway  # noqa: E402
 from gateway.supergraph import load_supergraph  # noqa: E402
+from gateway.telemetry import Telemetry  # noqa: E402
 from gateway.transport.base import (  # noqa: E402
     SubgraphClient,
     SubgraphRequest,
@@ -63,9 +72,23 @@ class Replayer:
         return SubgraphResponse(request.subgraph, 200, body)
 
 
-def _gateway(client: SubgraphClient) -> tuple[Gateway, str]:
+def _gateway(client: SubgraphClient, telemetry: Telemetry | None = None) -> tuple[Gateway, str]:
     supergraph = load_supergraph((FIXTURES / "bench_supergraph.graphql").read_text())
-    return Gateway(supergraph, client), (FIXTURES / "heavy.graphql").read_text()
+    if telemetry is not None:
+        client = telemetry.wrap_client(client)
+    gateway = Gateway(supergraph, client, telemetry=telemetry)
+    return gateway, (FIXTURES / "heavy.graphql").read_text()
+
+
+def _telemetry(tracing: str | None, metrics: bool, ratio: float = 1.0) -> Telemetry | None:
+    """Traces at 100 % sampling to an OTLP/HTTP endpoint, and/or Prometheus metrics."""
+    if tracing is None and not metrics:
+        return None
+    traces = None
+    if tracing is not None:
+        otlp = OtlpConfig(tracing, "http", batch_processor=BatchProcessor(1.0))
+        traces = TracingConfig(otlp, sampler=ratio)
+    return Telemetry(TelemetryConfig(traces, MetricsConfig() if metrics else None))
 
 
 async def record() -> None:
@@ -82,11 +105,11 @@ async def record() -> None:
     print(f"recorded {len(recorder.seen)} subgraph requests into {RECORDING}")
 
 
-async def run(seconds: float) -> None:
+async def run(seconds: float, telemetry: Telemetry | None = None) -> None:
     from gateway.server.run import tune_gc
 
     tune_gc()  # as `fedgate serve` does
-    gateway, query = _gateway(Replayer(json.loads(RECORDING.read_text())))
+    gateway, query = _gateway(Replayer(json.loads(RECORDING.read_text())), telemetry)
     expected = (FIXTURES / "heavy.expected.json").read_bytes()
     first = await gateway.execute(query)
     assert first == orjson.loads(expected), "replayed answer differs from the expected response"
@@ -97,14 +120,20 @@ async def run(seconds: float) -> None:
         count += 1
     cpu = time.process_time() - start
     print(f"{count} requests in {cpu:.2f} s of CPU: {count / cpu:.0f} req per CPU-second")
+    if telemetry is not None:
+        telemetry.shutdown()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["record", "run"])
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--tracing", metavar="URL", help="export every trace to this OTLP/HTTP")
+    parser.add_argument("--metrics", action="store_true", help="record the Prometheus metrics")
+    parser.add_argument("--sampler", type=float, default=1.0, help="traces sampled (0..1)")
     args = parser.parse_args()
-    asyncio.run(record() if args.command == "record" else run(args.seconds))
+    telemetry = _telemetry(args.tracing, args.metrics, args.sampler)
+    asyncio.run(record() if args.command == "record" else run(args.seconds, telemetry))
 
 
 if __name__ == "__main__":

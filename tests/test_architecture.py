@@ -21,6 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "plugins": {"planner", "transport", "config"},
     "auth": {"spec", "supergraph", "config"},
     "edge": {"spec", "supergraph", "transport", "config"},
+    "telemetry": {"transport", "config"},
     "pipeline": {
         "spec",
         "supergraph",
@@ -31,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
         "plugins",
         "auth",
         "edge",
+        "telemetry",
     },
     "subscriptions": {
         "spec",
@@ -43,6 +45,7 @@ ALLOWED: dict[str, set[str]] = {
         "plugins",
     },
     "server": {
+        "telemetry",
         "spec",
         "supergraph",
         "planner",

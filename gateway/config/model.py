@@ -24,6 +24,7 @@ from .conditions import Condition
 from .edge_model import EdgeConfig
 from .query_planning import APOLLO_QUERY_PLANNING, QueryPlanningConfig
 from .subscription import SubscriptionConfig
+from .telemetry import TelemetryConfig
 
 __all__ = [
     "STUDIO_ORIGIN",
@@ -226,6 +227,8 @@ class GatewayConfig:
     # edge: demand control, APQ, persisted queries, rate limits, client_access (None: APQ
     # on with Apollo's defaults, nothing else)
     edge: EdgeConfig | None = None
+    # observability: telemetry.exporters (traces, Prometheus metrics, logs); None: all off
+    telemetry: TelemetryConfig | None = None
 
     def __post_init__(self) -> None:
         # Read-only copies: the config stays immutable even when built from plain dicts.

@@ -74,6 +74,7 @@ from .schema import (
 )
 from .source import Source
 from .subscription import FEDGATE_SUBSCRIPTION, SUBSCRIPTION, subscription_config
+from .telemetry import TELEMETRY, telemetry_config
 from .trust import AUTHENTICATION, COMPRESSION, TLS, TRUST_FEDGATE_KEYS, trust_config
 
 __all__ = ["FEDGATE_KEYS", "ROUTER_SCHEMA", "build"]
@@ -190,7 +191,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
             "enabled": Bool("one JSON line per GraphQL request (default false)"),
             "format": Str("the line format: json (the only one)", pattern="^json$"),
         },
-        "the access log (Apollo's is telemetry.exporters.logging, not supported yet)",
+        "the access log (its fields are the structured logs': docs/observability.md)",
     ),
     **TRUST_FEDGATE_KEYS,  # subgraph_tls, subgraph_auth (gateway/config/trust.py)
     **FEDGATE_EDGE_KEYS,  # edge: per-client rate limits, client_access, demand_control
@@ -200,7 +201,6 @@ FEDGATE_KEYS: dict[str, Kind] = {
 _UNSUPPORTED = {
     name: Unsupported(doc)
     for name, doc in {
-        "telemetry": "telemetry",
         "plugins": "Apollo Router's Rust plugins (fedgate's Python plugins: fedgate.plugins)",
         "rhai": "Rhai scripts",
         "preview_entity_cache": "entity caching",
@@ -249,6 +249,7 @@ ROUTER_SCHEMA = Obj(
         "demand_control": DEMAND_CONTROL,
         "apq": APQ,
         "persisted_queries": PERSISTED_QUERIES,
+        "telemetry": TELEMETRY,
         "health_check": Obj(
             {
                 "enabled": Bool(),
@@ -350,6 +351,8 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         values["query_planning"] = query_planning_config(checked["supergraph"]["query_planning"])
     if "coprocessor" in checked:
         values["coprocessor"] = coprocessor_config(checked["coprocessor"], source)
+    if "telemetry" in checked:
+        values["telemetry"] = telemetry_config(checked["telemetry"], source)
     try:
         return GatewayConfig(**values)
     except ConfigError as exc:

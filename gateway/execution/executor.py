@@ -7,7 +7,7 @@ failed root fetch affects); ``execute`` is the per-request part.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, assert_never
 
@@ -52,6 +52,9 @@ from .typematch import TypeMatcher
 __all__ = ["CompiledPlan", "ExecutionResult"]
 
 ExecutionResult = tuple[dict[str, Any], list[dict[str, Any]]]
+SubgraphCall = Callable[
+    [SubgraphClient, SubgraphRequest, Mapping[str, int] | None], Awaitable[CallResult]
+]
 _Owner = tuple[dict[str, Any], ResponsePath]
 
 
@@ -125,12 +128,14 @@ class CompiledPlan:
         context: RequestContext | None = None,
         headers: HeaderRules = NO_HEADER_RULES,
         initial: dict[str, Any] | None = None,
+        call: SubgraphCall = call_subgraph,
     ) -> ExecutionResult:
         """``variables``: the client's variables as JSON (defaults applied), forwarded to
         subgraphs as they are and read for ``Condition`` nodes. ``context`` is the client
         request's; ``headers`` builds each subgraph request's headers from it. ``initial``:
-        data already fetched, which the plan completes (a subscription event)."""
-        run = _Run(self, client, variables, context, headers.bind(context))
+        data already fetched, which the plan completes (a subscription event); ``call`` makes
+        each subgraph call (``call_subgraph``, or telemetry's instrumented one)."""
+        run = _Run(self, client, variables, context, headers.bind(context), call)
         if initial is not None:
             run.data = initial
         if self.plan.node is not None:
@@ -152,6 +157,7 @@ class _Batch:
 
 class _Run:
     __slots__ = (
+        "call",
         "client",
         "compiled",
         "context",
@@ -169,8 +175,10 @@ class _Run:
         variables: Mapping[str, Any],
         context: RequestContext | None = None,
         headers: SubgraphHeaders | None = None,
+        call: SubgraphCall = call_subgraph,
     ) -> None:
         self.compiled = compiled
+        self.call = call
         self.client = client
         self.variables = variables
         self.context = context
@@ -230,7 +238,7 @@ class _Run:
         return SubgraphRequest(fetch.service, url, body, headers, shareable, self.context)
 
     async def root_fetch(self, fetch: Fetch) -> None:
-        result = await call_subgraph(self.client, self._request(fetch, {}))
+        result = await self.call(self.client, self._request(fetch, {}), None)
         keys = self.compiled.root_keys(fetch)
         self._failure(result, fetch.service, [(k,) for k in keys])
         for raw in result.errors:
@@ -250,7 +258,7 @@ class _Run:
         if not batch.reps:
             return  # no object needs this fetch: no call at all
         request = self._request(fetch, {"representations": batch.reps})
-        result = await call_subgraph(self.client, request, {"_entities": len(batch.reps)})
+        result = await self.call(self.client, request, {"_entities": len(batch.reps)})
         if result.failure is not None or result.errors:
             owners = self._located(batch)
             self._failure(result, fetch.service, [at for group in owners for _, at in group])
@@ -269,7 +277,7 @@ class _Run:
             return
         variables: dict[str, Any] = {f"r{i}": b.reps for i, b in enumerate(batches)}
         counts = {f"_{i}": len(b.reps) for i, b in enumerate(batches)}
-        result = await call_subgraph(self.client, self._request(node, variables), counts)
+        result = await self.call(self.client, self._request(node, variables), counts)
         if result.failure is not None or result.errors:
             located = [self._located(b) for b in batches]
             paths = [at for owners in located for group in owners for _, at in group]
@@ -297,7 +305,7 @@ class _Run:
             request = self._request(fetch, variables, grouped_operation(fetch, len(groups)))
             keys = [f"_{i}" for i in range(len(groups))]
             counts = {k: len(b.reps) for k, (_, b) in zip(keys, groups, strict=True)}
-        result = await call_subgraph(self.client, request, counts)
+        result = await self.call(self.client, request, counts)
         if result.failure is not None or result.errors:
             located = [self._located(b) for _, b in groups]
             self._failure(result, fetch.service, [at for o in located for g in o for _, at in g])

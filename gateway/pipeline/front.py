@@ -64,6 +64,8 @@ class FrontSettings:
     # subscription.enabled: subscriptions are planned (and run by gateway.subscriptions)
     subscriptions: bool = False
     authorizer: Authorizer | None = None
+    # observability: an OpenTelemetry tracer for one span per stage (None: no spans)
+    tracer: Any = None
 
 
 @dataclass(slots=True)
@@ -161,6 +163,8 @@ def prepare_operation(
     (plan-relevant, so part of the cache key); ``access``: the request's, where the supergraph
     has authorization directives (also part of the key)."""
     work = _Work(query, operation_name, labels, access=access)
+    if settings.tracer is not None:
+        return _traced_stages(work, settings)
     for stage in FRONT_STAGES:
         rejected = stage(work, settings)
         if rejected is not None:
@@ -182,6 +186,24 @@ def operation_needs(
             return rejected
     assert settings.authorizer is not None and work.operation is not None
     return settings.authorizer.needs(work.operation, work.fragments)
+
+
+def _traced_stages(work: _Work, settings: FrontSettings) -> Prepared | Rejected:
+    """The stages as above, each in a span named after it (``parse``, ``validate``...)."""
+    tracer = settings.tracer
+    for stage in FRONT_STAGES:
+        with tracer.start_as_current_span(stage.__name__.lstrip("_")) as span:
+            rejected = stage(work, settings)
+            if rejected is not None:
+                errors = rejected.body.get("errors") or [{}]
+                code = (errors[0].get("extensions") or {}).get("code", "")
+                span.set_attribute("error.type", code)
+                return rejected
+    with tracer.start_as_current_span("plan") as span:
+        prepared = _plan(work, settings)
+        if prepared.planning_error is not None:
+            span.set_attribute("error.type", prepared.planning_error["extensions"]["code"])
+        return prepared
 
 
 def _plan(work: _Work, settings: FrontSettings) -> Prepared:

@@ -30,7 +30,9 @@ from gateway.config import GatewayConfig
 from gateway.context import RequestContext
 from gateway.edge.demand import DemandControl
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
+from gateway.execution.executor import SubgraphCall
 from gateway.execution.prepare import Prepared, Rejected
+from gateway.execution.subgraph_call import call_subgraph
 from gateway.execution.typematch import hidden_types
 from gateway.planner import Planner
 from gateway.planner.budget import Limits
@@ -48,6 +50,7 @@ from gateway.plugins import (
 from gateway.plugins.api import CONTEXT_ENTRIES
 from gateway.plugins.client import HookedClient
 from gateway.supergraph import Supergraph
+from gateway.telemetry import Telemetry
 from gateway.transport.base import SubgraphClient
 
 from .authorize import AUTH_REQUIRED, RequestAccess, claims_of
@@ -111,12 +114,14 @@ class Gateway:
         override_label_hook: OverrideLabelHook | None = None,
         rng: random.Random | None = None,
         hooks: Hooks | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         """``limits``: the budgets every operation must fit, checked before validation
         (default: the config's ``limits``); ``override_label_hook``: per request, the
         progressive @override labels to turn on (besides the configured ones); ``rng`` rolls
         the ``percent(N)`` labels; ``hooks``: the plugins' hooks (default: the config's
-        ``fedgate.plugins`` and ``coprocessor``)."""
+        ``fedgate.plugins`` and ``coprocessor``); ``telemetry``: the app's traces, metrics
+        and logs (its steps are wrapped here, once)."""
         self.config = config or GatewayConfig()
         self.limits = limits or self.config.limits
         self.schema = supergraph.api_schema
@@ -135,6 +140,7 @@ class Gateway:
         self.urls = self.config.resolve_urls(graphs)
         hidden = hidden_types(supergraph) if isinstance(supergraph, Supergraph) else None
         self.matcher = TypeMatcher(self.schema, hidden)
+        tracer = telemetry.front_tracer() if telemetry is not None else None
         # authorization directives: None where the supergraph has none (or they are off)
         authorizer = (
             Authorizer.of(supergraph, self.config.authorization)
@@ -151,6 +157,7 @@ class Gateway:
             self.limits,
             subscriptions=self.config.subscription.enabled,
             authorizer=authorizer,
+            tracer=tracer,
         )
         self._access = (
             RequestAccess(authorizer, self._needs_of, self.config.operation_cache_size)
@@ -176,6 +183,14 @@ class Gateway:
         if edge is not None and edge.demand_control is not None:
             loaded = supergraph if isinstance(supergraph, Supergraph) else None
             self._demand = DemandControl(edge.demand_control, self.schema, loaded)
+        self._call: SubgraphCall = call_subgraph
+        if telemetry is not None:
+            # observability: instrumented steps chosen once (gateway/telemetry)
+            self.run = telemetry.wrap_run(self.run)  # type: ignore[method-assign,assignment]
+            prepare = telemetry.wrap_prepare(self.prepare, self._cache)
+            self.prepare = prepare  # type: ignore[method-assign]
+            self._execute = telemetry.wrap_execute(self._execute)  # type: ignore[method-assign]
+            self._call = telemetry.wrap_call(call_subgraph)
 
     async def execute(
         self,
@@ -403,7 +418,7 @@ class Gateway:
         compiled: CompiledPlan | None = entry.compiled
         if compiled is not None:
             data, errors = await compiled.execute(
-                self.client, forwarded, context, self.config.headers
+                self.client, forwarded, context, self.config.headers, call=self._call
             )
         if entry.introspection is not None:
             intro_data, intro_errors = entry.introspection.execute(raw_variables)

@@ -1,6 +1,10 @@
 """The JSON access log: one line per GraphQL request (``fedgate: access_log: {enabled: true}``,
 or ``FEDGATE_ACCESS_LOG=true``), off by default.
 
+With structured logs on (``telemetry.exporters.logging.stdout``), the lines go through their
+handler instead (JSON or text), with the same field names as every other log line
+(gateway/telemetry/logs.py); with tracing on, ``trace_id`` is the request's trace.
+
 A line holds the request id, the operation name, the duration, the HTTP status, the subgraph
 calls (how many, and which subgraphs, in order), the client's address and, when the client
 sent a ``traceparent``, the trace id. The subgraph calls are counted by ``RecordingClient``,
@@ -18,8 +22,11 @@ import time
 from typing import Any
 
 import orjson
+from opentelemetry import trace as otel_trace
 
 from gateway.context import RequestContext, ScratchKey
+from gateway.telemetry.current import OPERATION
+from gateway.telemetry.logs import structured
 from gateway.transport import SubgraphClient, SubgraphRequest, SubgraphResponse
 
 __all__ = ["ACCESS_LOGGER", "CALLS", "AccessLog", "RecordingClient"]
@@ -50,11 +57,12 @@ class RecordingClient:
 class AccessLog:
     """Writes the access log lines (see the module docstring)."""
 
-    __slots__ = ("_log",)
+    __slots__ = ("_log", "_structured")
 
     def __init__(self) -> None:
         self._log = logging.getLogger(ACCESS_LOGGER)
-        if not self._log.handlers:
+        self._structured = structured()
+        if not self._log.handlers and not self._structured:
             handler = logging.StreamHandler(sys.stderr)
             handler.setFormatter(logging.Formatter("%(message)s"))
             self._log.addHandler(handler)
@@ -79,7 +87,7 @@ class AccessLog:
             "request_id": context.request_id if context is not None else None,
             "method": method,
             "path": path,
-            "operation_name": operation_name,
+            "operation_name": OPERATION.get() or operation_name,
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 3),
             "subgraph_calls": len(calls),
@@ -89,4 +97,11 @@ class AccessLog:
         trace = context.trace if context is not None else None
         if trace is not None:
             line["trace_id"] = trace.trace_id
+        span = otel_trace.get_current_span().get_span_context()
+        if span.is_valid:
+            line["trace_id"] = format(span.trace_id, "032x")
+        if self._structured:
+            del line["time"]  # the structured line has its own
+            self._log.info("request", extra=line)
+            return
         self._log.info(orjson.dumps(line).decode())

@@ -35,6 +35,8 @@ from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.plugins.api import context_entries
 from gateway.subscriptions import Subscriptions
 from gateway.subscriptions.http import HttpStreams
+from gateway.telemetry import Telemetry
+from gateway.telemetry.http import metrics_endpoint, traced_endpoint
 from gateway.transport.base import SubgraphClient
 from gateway.transport.body_path import REQUEST_BODY
 from gateway.transport.http import HttpClient, HttpTimeouts
@@ -87,12 +89,14 @@ def create_app(
     hot reload (watchers, SIGHUP) and SIGTERM draining; embedders leave it out and get neither
     (their process's signals stay theirs)."""
     config = config or GatewayConfig()
-    stack = _client_stack(config, client, None)
+    # observability: built once from the first config, kept across reloads
+    telemetry = Telemetry(config.telemetry) if config.telemetry is not None else None
+    stack = _client_stack(config, client, None, telemetry)
     # subscriptions: none of it exists unless enabled (subscription.enabled, at start-up)
     engine = Subscriptions(config.subscription) if config.subscription.enabled else None
     streams = HttpStreams(engine) if engine is not None else None
-    gateway = Gateway(supergraph, stack.client, config, planner=planner)
-    first = _Endpoints(gateway, config, stack, streams)
+    gateway = Gateway(supergraph, stack.client, config, planner=planner, telemetry=telemetry)
+    first = _Endpoints(gateway, config, stack, streams, telemetry=telemetry)
     live = Live(first)
 
     def build(loaded: LoadedGateway, warm: list[Any]) -> _Endpoints:
@@ -100,12 +104,14 @@ def create_app(
         settings changed (a caller-given client is then wrapped anew, never replaced); the
         most used operations are planned on it before it serves (``warm``)."""
         previous = live.current.stack
-        new_stack = _client_stack(loaded.config, client, previous)
-        gateway = Gateway(loaded.supergraph, new_stack.client, loaded.config, planner=planner)
+        new_stack = _client_stack(loaded.config, client, previous, telemetry)
+        gateway = Gateway(
+            loaded.supergraph, new_stack.client, loaded.config, planner=planner, telemetry=telemetry
+        )
         if warm:
             planned = gateway.warm(warm)
             log.info("fedgate: reload: %d most used operations planned ahead", planned)
-        return _Endpoints(gateway, loaded.config, new_stack, streams, live.current.edge)
+        return _Endpoints(gateway, loaded.config, new_stack, streams, live.current.edge, telemetry)
 
     async def install(loaded: LoadedGateway) -> None:
         new = loaded.config
@@ -123,6 +129,8 @@ def create_app(
         reloader = getattr(app.state, "reloader", None)
         if reloader is not None:
             reloader.extra_paths = _watched_files(endpoints.config)
+        if telemetry is not None and telemetry.metrics is not None:
+            telemetry.metrics.reloads.inc()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -152,6 +160,9 @@ def create_app(
                 if health_listener is not None:
                     await health_listener.stop()
                 await live.close()
+                if telemetry is not None:
+                    # flushes the spans still queued (off the loop: the exporter blocks)
+                    await asyncio.to_thread(telemetry.shutdown)
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     routes: list[BaseRoute] = [Route(config.path, live.graphql, methods=methods)]
@@ -163,6 +174,9 @@ def create_app(
         routes.append(Route(health, live.health, methods=["GET"]))
         routes.append(Route(health.rstrip("/") + "/ready", live.health, methods=["GET"]))
     routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
+    if telemetry is not None and telemetry.metrics is not None:
+        scrape = metrics_endpoint(telemetry.metrics)
+        routes.append(Route(telemetry.metrics.config.path, scrape, methods=["GET"]))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.gateway = first.gateway
     app.state.live = live
@@ -176,13 +190,18 @@ def _watched_files(config: GatewayConfig) -> tuple[str, ...]:
 
 
 def _client_stack(
-    config: GatewayConfig, given: SubgraphClient | None, previous: ClientStack | None
+    config: GatewayConfig,
+    given: SubgraphClient | None,
+    previous: ClientStack | None,
+    telemetry: Telemetry | None = None,
 ) -> ClientStack:
     settings = _client_settings(config)
     if previous is not None and previous.settings == settings:
         return previous
     owned: HttpClient | None = None
     client = given
+    if client is not None and telemetry is not None:
+        client = telemetry.wrap_client(client)
     if client is None:
         owned = HttpClient(
             timeouts=HttpTimeouts(total=config.subgraph_timeout, connect=config.connect_timeout),
@@ -197,7 +216,9 @@ def _client_stack(
             client = TrustClient(owned, config.trust)  # tokens, signatures, compression
         # shared calls would hand one client's Set-Cookie to another: not with response rules
         share = config.share_inflight_requests and config.response_headers.empty
-        client = SharingClient(client) if share else client
+        # traced under the sharing: one shared call, one span, one traceparent
+        base = telemetry.wrap_client(client) if telemetry is not None else client
+        client = SharingClient(base) if share else base
     if config.edge is not None and config.edge.limits_subgraphs:  # edge: outgoing limits
         client = RateLimitedClient(client, config.edge)
     if not config.response_headers.empty:
@@ -229,7 +250,9 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
 
 
 def _warn_restart_only(old: GatewayConfig, new: GatewayConfig) -> None:
-    for name in ("listen", "path", "health_check", "shutdown_grace_period", "subscription"):
+    # telemetry: the tracer provider and metrics registry live as long as the app
+    restart_only = ("listen", "path", "health_check", "shutdown_grace_period")
+    for name in (*restart_only, "subscription", "telemetry"):
         if getattr(old, name) != getattr(new, name):
             log.warning("fedgate: reload: %s changes take effect at the next restart", name)
 
@@ -250,6 +273,7 @@ class _Endpoints:
         "csrf",
         "edge",
         "gateway",
+        "graphql",
         "redactor",
         "stack",
         "streams",
@@ -262,6 +286,7 @@ class _Endpoints:
         stack: ClientStack,
         streams: HttpStreams | None = None,
         previous_edge: EdgeServer | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.gateway = gateway
         self.streams = streams  # subscriptions over SSE and multipart; None when off
@@ -285,13 +310,16 @@ class _Endpoints:
         self._keep_body = config.headers.uses_body
         # JWT authentication (gateway/auth/jwt.py): None when not configured
         self.authn = Authenticator(config.authentication) if config.authentication else None
+        # observability: the router span wraps the whole request, chosen once here
+        tracing = telemetry.tracing if telemetry is not None else None
+        self.graphql = self._answer if tracing is None else traced_endpoint(tracing, self._answer)
 
     async def close_hooks(self) -> None:
         await self.gateway.hooks.close()
         if self.authn is not None:
             await self.authn.close()
 
-    async def graphql(self, request: Request) -> Response:
+    async def _answer(self, request: Request) -> Response:
         started = time.perf_counter()
         response = await self._graphql(request)
         if self.access_log is not None:

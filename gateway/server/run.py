@@ -10,13 +10,16 @@ SIGTERM drains: uvicorn stops accepting, lets in-flight requests finish for at m
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
 import gc
 import math
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -128,6 +131,9 @@ def serve(
     if hot_reload is None:
         hot_reload = dev or hot_reload_from_env(os.environ)
     os.environ[ENV_HOT_RELOAD] = "true" if hot_reload else "false"
+    telemetry = loaded.config.telemetry
+    if workers > 1 and telemetry is not None and telemetry.metrics is not None:
+        _multiprocess_metrics()
     config = uvicorn.Config(
         "gateway.server.run:app_from_env",
         factory=True,
@@ -153,6 +159,17 @@ def serve(
             return 0
         server.run()
     return 0 if server.started else 1
+
+
+def _multiprocess_metrics() -> None:
+    """Observability: with N workers, prometheus-client's multiprocess mode (every worker
+    writes its values under one directory, any worker's /metrics reads them all). Set before
+    the workers start, as the library requires; removed when the server exits."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return  # the operator's own directory
+    directory = tempfile.mkdtemp(prefix="fedgate-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
 
 
 def _ignore_sighup_until_serving() -> None:

@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 
 from subgraphs import default_port
 
+from . import tracing
 from .db import Database
 from .sdl import subgraph_sdl
 
@@ -94,7 +95,10 @@ def create_app(service: ServiceDefinition[Any], db: Database) -> Starlette:
         yield
         db.close()
 
-    graphql_app = SubgraphGraphQL(service, db)
+    graphql_app: Any = SubgraphGraphQL(service, db)
+    if tracing.enabled():
+        # continues the gateway's trace (traceparent) when an OTLP endpoint is configured
+        graphql_app = tracing.instrument(graphql_app, service.name)
     return Starlette(
         routes=[
             Route(GRAPHQL_PATH, graphql_app, methods=["GET", "POST"]),

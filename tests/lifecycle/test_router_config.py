@@ -165,7 +165,11 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ("supergraph:\n  lissten: x\n", 2, "supergraph.lissten: unknown config key"),
         ("cors:\n  max_age: soon\n", 2, "cors.max_age: must be a duration"),
         ("csrf:\n  unsafe_disabled: maybe\n", 2, "csrf.unsafe_disabled: must be true or false"),
-        ("telemetry:\n  exporters: {}\n", 1, "telemetry: not supported yet by fedgate"),
+        (
+            "telemetry:\n  instrumentation: {}\n",
+            2,
+            "telemetry.instrumentation: not supported yet by fedgate",
+        ),
         (
             "supergraph:\n  query_planning:\n    cache:\n      in_memory: {limit: 10}\n",
             3,
