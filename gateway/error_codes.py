@@ -102,6 +102,16 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "A subgraph's response body is larger than `limits.subgraph` allows (default 50 MiB); "
         "it is refused while being read.",
     ),
+    "SUBGRAPH_CIRCUIT_OPEN": (
+        "response, per affected path",
+        "The subgraph's circuit breaker is open (`fedgate.traffic_shaping`: too many recent "
+        "calls failed): the call fails at once and nothing is sent until a probe succeeds.",
+    ),
+    "SUBGRAPH_BULKHEAD_FULL": (
+        "response, per affected path",
+        "The subgraph already has `bulkhead.max_concurrent` calls in flight and none finished "
+        "within `bulkhead.max_wait`: the call fails at once instead of queueing.",
+    ),
     "INTERNAL_SERVER_ERROR": ("response", "A bug in fedgate; the log has the traceback."),
     "PLUGIN_ERROR": (
         "response",

@@ -17,6 +17,7 @@ ALLOWED: dict[str, set[str]] = {
     "composition": {"spec", "supergraph"},
     "planner": {"spec", "supergraph"},
     "transport": set(),
+    "resilience": {"transport"},
     "execution": {"spec", "supergraph", "planner", "transport"},
     "plugins": {"planner", "transport", "config"},
     "pipeline": {"spec", "supergraph", "planner", "transport", "execution", "config", "plugins"},
@@ -29,6 +30,7 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline",
         "config",
         "plugins",
+        "resilience",
     },
 }
 LEAVES = {"errors", "error_codes", "context", "__init__"}

@@ -18,6 +18,8 @@ from gateway.planner.budget import DEFAULT_LIMITS, Limits
 from gateway.transport.headers import NO_HEADER_RULES, HeaderRules
 from gateway.transport.response_headers import NO_RESPONSE_HEADER_RULES, ResponseHeaderRules
 
+from .resilience import ResilienceConfig
+
 __all__ = [
     "STUDIO_ORIGIN",
     "CoprocessorConfig",
@@ -180,6 +182,9 @@ class GatewayConfig:
     shutdown_grace_period: float = 30.0
     # fedgate.supergraph_poll_interval: a --supergraph URL is polled (If-None-Match) this often
     supergraph_poll_interval: float = 10.0
+    # resilience: retries, circuit breakers, bulkheads, connect timeouts, pool idle time and
+    # the subgraph health view (gateway/config/resilience.py, docs/resilience.md)
+    resilience: ResilienceConfig = field(default_factory=ResilienceConfig)
 
     def __post_init__(self) -> None:
         # Read-only copies: the config stays immutable even when built from plain dicts.

@@ -40,6 +40,7 @@ from .model import (
     PluginSpec,
     SubgraphErrors,
 )
+from .resilience import EXPERIMENTAL_RETRY, FEDGATE_RESILIENCE_KEYS, resilience_config
 from .schema import (
     Anything,
     Bool,
@@ -110,7 +111,10 @@ _CORS_COMMON: dict[str, Kind] = {
     "max_age": Duration(),
 }
 _POLICY = Obj({"origins": _STRS, "match_origins": ListOf(Regex()), **_CORS_COMMON})
-_TIMEOUT = Obj({"timeout": Duration()}, "timeouts only, for now")
+_TIMEOUT = Obj(
+    {"timeout": Duration(), "experimental_retry": EXPERIMENTAL_RETRY},
+    "per-subgraph traffic shaping (fedgate's breaker and bulkhead: fedgate.traffic_shaping)",
+)
 _ROUTER_LIMITS: dict[str, Kind] = {
     "http_max_request_bytes": Int("request body bytes (default 2000000)", minimum=1),
     "max_depth": Int(minimum=1),
@@ -161,6 +165,8 @@ FEDGATE_KEYS: dict[str, Kind] = {
         },
         "the access log (Apollo's is telemetry.exporters.logging, not supported yet)",
     ),
+    # resilience: fedgate.traffic_shaping (retries, breakers, bulkheads) and fedgate.health
+    **FEDGATE_RESILIENCE_KEYS,
 }
 
 
@@ -281,6 +287,10 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
     values.update(_traffic_shaping(checked.get("traffic_shaping", {})))
     values.update(_limits(checked.get("limits", {})))
     fedgate = dict(checked.get("fedgate", {}))
+    # resilience: Apollo's traffic_shaping retry keys and fedgate's own, in one record
+    values["resilience"] = resilience_config(checked, source)
+    for key in FEDGATE_RESILIENCE_KEYS:
+        fedgate.pop(key, None)
     if "access_log" in fedgate:
         fedgate["access_log"] = fedgate["access_log"].get("enabled", False)
     values["plugins"] = tuple(

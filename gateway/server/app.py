@@ -25,6 +25,7 @@ from starlette.routing import Route
 from gateway.config import GatewayConfig
 from gateway.context import REQUEST_ID_HEADER, RequestContext
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
+from gateway.resilience import ResilientClient
 from gateway.transport.base import SubgraphClient
 from gateway.transport.http import HttpClient, HttpTimeouts
 from gateway.transport.response_headers import CollectingClient
@@ -117,6 +118,10 @@ def create_app(
         health = config.health_check.path
         routes.append(Route(health, live.health, methods=["GET"]))
         routes.append(Route(health.rstrip("/") + "/ready", live.health, methods=["GET"]))
+        view = config.resilience.health
+        if view.detail:  # resilience: each subgraph's breaker, error rate, latency
+            detail = view.detail_path or health.rstrip("/") + "/detail"
+            routes.append(Route(detail, live.health_detail, methods=["GET"]))
     routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.gateway = first.gateway
@@ -131,23 +136,34 @@ def _client_stack(
     if previous is not None and previous.settings == settings:
         return previous
     owned: HttpClient | None = None
+    resilience = config.resilience
+    # resilience: guards (retries, breaker, bulkhead) only when configured; none costs nothing
+    resilient = None
     client = given
     if client is None:
+        connect = resilience.connect_timeout or config.connect_timeout
         owned = HttpClient(
-            timeouts=HttpTimeouts(total=config.subgraph_timeout, connect=config.connect_timeout),
+            timeouts=HttpTimeouts(total=config.subgraph_timeout, connect=connect),
             limit_per_host=config.subgraph_connections,
             subgraph_timeouts=config.subgraph_timeouts,
             max_response_bytes=config.max_subgraph_response_bytes,
             subgraph_max_response_bytes=config.subgraph_max_response_bytes,
+            subgraph_connect_timeouts=resilience.connect_timeouts,
+            pool_idle_timeout=resilience.pool_idle_timeout,
         )
+        guarded: SubgraphClient = owned
+        if not resilience.policies.empty:
+            guarded = resilient = ResilientClient(owned, resilience.policies)
         # shared calls would hand one client's Set-Cookie to another: not with response rules
         share = config.share_inflight_requests and config.response_headers.empty
-        client = SharingClient(owned) if share else owned
+        client = SharingClient(guarded) if share else guarded
+    elif not resilience.policies.empty:
+        client = resilient = ResilientClient(client, resilience.policies)
     if not config.response_headers.empty:
         client = CollectingClient(client)
     if config.access_log:
         client = RecordingClient(client)
-    return ClientStack(client, owned, settings)
+    return ClientStack(client, owned, settings, resilient)
 
 
 def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
@@ -163,6 +179,7 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
         config.share_inflight_requests,
         config.response_headers.empty,
         config.access_log,
+        config.resilience,
     )
 
 
