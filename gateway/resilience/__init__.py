@@ -5,7 +5,6 @@ from .breaker import BreakerSnapshot, CircuitBreaker
 from .budget import RetryBudget
 from .bulkhead import Bulkhead
 from .client import ResilientClient, SubgraphView
-from .guard import BULKHEAD_FULL, CIRCUIT_OPEN
 from .policy import (
     BreakerPolicy,
     BulkheadPolicy,
@@ -15,8 +14,6 @@ from .policy import (
 )
 
 __all__ = [
-    "BULKHEAD_FULL",
-    "CIRCUIT_OPEN",
     "BreakerPolicy",
     "BreakerSnapshot",
     "Bulkhead",
