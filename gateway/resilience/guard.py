@@ -19,7 +19,7 @@ from .bulkhead import Bulkhead
 from .policy import SubgraphPolicy
 from .stats import RecentCalls
 
-__all__ = ["BULKHEAD_FULL", "CIRCUIT_OPEN", "Guard"]
+__all__ = ["Guard"]
 
 log = logging.getLogger("fedgate.resilience")
 
