@@ -281,6 +281,9 @@ async def _read(resp: aiohttp.ClientResponse, limit: int | None, name: str) -> b
     async for chunk in resp.content.iter_chunked(1 << 16):
         size += len(chunk)
         if size > limit:
+            # freed now: the exception's traceback keeps this frame (and the list) alive
+            # until a full garbage collection, and refused bodies can come one after another
+            chunks.clear()
             raise _too_large(name, limit)
         chunks.append(chunk)
     return b"".join(chunks)
