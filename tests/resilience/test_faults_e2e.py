@@ -42,6 +42,25 @@ fedgate:
 """
 
 
+GUARDED_YAML = """\
+supergraph:
+  listen: 127.0.0.1:{port}
+traffic_shaping:
+  all:
+    timeout: 1s
+fedgate:
+  traffic_shaping:
+    all:
+      circuit_breaker:
+        consecutive_failures: 2
+        open_duration: 60s
+  health:
+    detail: true
+    require_subgraphs: true
+    probe_timeout: 500ms
+"""
+
+
 class Setup:
     def __init__(self, url: str, pid: int, secrets: list[str]) -> None:
         self.url = url
@@ -60,6 +79,15 @@ class Setup:
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+    yield from _setup(tmp_path_factory, ROUTER_YAML)
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+    yield from _setup(tmp_path_factory, GUARDED_YAML)
+
+
+def _setup(tmp_path_factory: pytest.TempPathFactory, config_text: str) -> Iterator[Setup]:
     work = tmp_path_factory.mktemp("faults")
     fault_port, refused, port = free_port(), free_port(), free_port()
     sources = [SubgraphSource("ok", f"http://127.0.0.1:{fault_port}/ok", _sdl("ok"))]
@@ -72,7 +100,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     supergraph = work / "supergraph.graphql"
     supergraph.write_text(result.supergraph_sdl)
     config = work / "router.yaml"
-    config.write_text(ROUTER_YAML.format(port=port))
+    config.write_text(config_text.format(port=port))
     server = [sys.executable, "-m", "tests.resilience.fault_server", str(fault_port)]
     with running(server, health_url=f"http://127.0.0.1:{fault_port}/health"):
         argv = fedgate("serve", "--supergraph", str(supergraph), "--config", str(config))
@@ -126,3 +154,29 @@ def test_the_health_detail_shows_each_subgraphs_recent_errors(setup: Setup) -> N
     assert good["calls"] >= 1 and good["error_rate"] == 0.0 and good["mean_latency_ms"] > 0
     assert bad["breaker"] is None  # none configured
     assert "127.0.0.1" not in str(detail)
+
+
+def test_the_breaker_opens_in_the_gateway_and_stops_traffic(guarded: Setup) -> None:
+    codes = []
+    for _ in range(4):
+        body = guarded.query("status500").json()
+        assert body["data"] == {"ok": "fine", "status500": None}
+        codes.append(body["errors"][0]["extensions"]["code"])
+    assert codes == ["SUBREQUEST_HTTP_ERROR"] * 2 + ["SUBGRAPH_CIRCUIT_OPEN"] * 2
+    detail = httpx.get(guarded.url.replace("/graphql", "/health/detail")).json()
+    breaker = detail["subgraphs"]["status500"]["breaker"]
+    assert breaker["state"] == "open" and breaker["opened"] == 1
+    assert detail["subgraphs"]["status500"]["calls"] == 2  # the open breaker sent nothing
+    assert detail["subgraphs"]["ok"]["breaker"]["state"] == "closed"
+
+
+def test_readiness_can_require_every_subgraph_to_answer(guarded: Setup) -> None:
+    ready = httpx.get(guarded.url.replace("/graphql", "/health/ready"), timeout=10)
+    assert ready.status_code == 503
+    subgraphs = ready.json()["subgraphs"]
+    assert subgraphs["ok"] == "UP"
+    for fault in FAULTS:  # none of them answers { __typename } with data
+        assert subgraphs[fault] == "DOWN", fault
+    assert "127.0.0.1" not in ready.text
+    # liveness stays up: a broken subgraph is no reason to restart the gateway
+    assert httpx.get(guarded.url.replace("/graphql", "/health")).status_code == 200
