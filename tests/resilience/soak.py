@@ -1,0 +1,149 @@
+"""The soak: ``make soak`` (``python -m tests.resilience.soak --seconds 600``), never part of
+``make test``. ``fedgate serve`` with retries and a breaker, in front of a stable subgraph and
+one that goes down for 5 s every 30 s (its process killed and started again), under steady
+load. Reports the requests that failed outside the outage windows (the goal: none) and the
+gateway's RSS growth (the goal: under 10 %)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from gateway.composition import compose
+from gateway.composition.model import CompositionSuccess, SubgraphSource
+from tests.e2e.processes import fedgate, free_port, running
+
+LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])'
+CONFIG = """\
+supergraph:
+  listen: 127.0.0.1:{port}
+traffic_shaping:
+  all:
+    timeout: 2s
+    experimental_retry:
+      retry_percent: 0.2
+fedgate:
+  traffic_shaping:
+    all:
+      circuit_breaker:
+        consecutive_failures: 5
+        open_duration: 2s
+"""
+DOWN_FOR = 5.0
+PERIOD = 30.0
+GRACE = 3.0  # after the subgraph is back: its start-up and the breaker's probe
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Flapper:
+    def __init__(self, port: int) -> None:
+        self.argv = [sys.executable, "-m", "tests.transport.counting_subgraph", str(port), "5"]
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.windows: list[tuple[float, float]] = []
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(self.argv, stderr=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+
+    async def run(self, until: float) -> None:
+        while time.monotonic() + PERIOD < until:
+            await asyncio.sleep(PERIOD - DOWN_FOR)
+            down = time.monotonic()
+            self.stop()
+            await asyncio.sleep(DOWN_FOR)
+            self.start()
+            self.windows.append((down, time.monotonic() + GRACE))
+
+
+async def load(url: str, until: float, results: list[tuple[float, bool]]) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        i = 0
+        while time.monotonic() < until:
+            i += 1
+            query = "{ ok n }" if i % 2 else "{ ok }"
+            started = time.monotonic()
+            try:
+                r = await client.post(url, json={"query": query})
+                ok = r.status_code == 200 and "errors" not in r.json()
+            except httpx.HTTPError:
+                ok = False
+            results.append((started, ok))
+
+
+async def soak(url: str, pid: int, flapper: Flapper, seconds: float, workers: int) -> None:
+    results: list[tuple[float, bool]] = []
+    warm_until = time.monotonic() + 10
+    await asyncio.gather(*(load(url, warm_until, []) for _ in range(workers)))
+    start_rss = rss_mib(pid)
+    until = time.monotonic() + seconds
+    await asyncio.gather(flapper.run(until), *(load(url, until, results) for _ in range(workers)))
+    end_rss = rss_mib(pid)
+
+    def in_outage(at: float) -> bool:
+        return any(a <= at <= b for a, b in flapper.windows)
+
+    failed = [at for at, ok in results if not ok]
+    outside = [at for at in failed if not in_outage(at)]
+    print(f"requests: {len(results)} in {seconds:.0f} s ({len(results) / seconds:.0f}/s)")
+    print(f"outages: {len(flapper.windows)} x {DOWN_FOR:g} s (+{GRACE:g} s grace)")
+    print(f"failed: {len(failed)} ({len(outside)} outside the outage windows)")
+    growth = 100 * (end_rss - start_rss) / start_rss
+    print(f"gateway RSS: {start_rss:.1f} MiB -> {end_rss:.1f} MiB ({growth:+.1f} %)")
+    if outside or growth >= 10:
+        sys.exit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=600)
+    parser.add_argument("--workers", type=int, default=8)
+    args = parser.parse_args()
+    stable_port, flap_port, port = free_port(), free_port(), free_port()
+    sources = [
+        SubgraphSource(
+            "stable", f"http://127.0.0.1:{stable_port}/ok", f"{LINK}\ntype Query {{ ok: String }}"
+        ),
+        SubgraphSource(
+            "flap", f"http://127.0.0.1:{flap_port}/graphql", f"{LINK}\ntype Query {{ n: Int }}"
+        ),
+    ]
+    result = compose(sources)
+    assert isinstance(result, CompositionSuccess), result
+    with tempfile.TemporaryDirectory() as tmp:
+        supergraph, config = Path(tmp) / "supergraph.graphql", Path(tmp) / "router.yaml"
+        supergraph.write_text(result.supergraph_sdl)
+        config.write_text(CONFIG.format(port=port))
+        stable = [sys.executable, "-m", "tests.resilience.fault_server", str(stable_port)]
+        flapper = Flapper(flap_port)
+        flapper.start()
+        try:
+            with running(stable, health_url=f"http://127.0.0.1:{stable_port}/health"):
+                argv = fedgate("serve", "--supergraph", str(supergraph), "--config", str(config))
+                with running(argv, health_url=f"http://127.0.0.1:{port}/health") as gw:
+                    url = f"http://127.0.0.1:{port}/graphql"
+                    asyncio.run(soak(url, gw.pid, flapper, args.seconds, args.workers))
+        finally:
+            with contextlib.suppress(Exception):
+                flapper.stop()
+
+
+if __name__ == "__main__":
+    main()
