@@ -39,7 +39,10 @@ fedgate:
 """
 DOWN_FOR = 5.0
 PERIOD = 30.0
-GRACE = 3.0  # after the subgraph is back: its start-up and the breaker's probe
+# after the subgraph answers again, the breaker may stay open up to its open_duration
+GRACE = 2.5
+# requests already in flight when the subgraph went down belong to the outage
+IN_FLIGHT = 1.0
 
 
 def rss_mib(pid: int) -> float:
@@ -63,17 +66,26 @@ class Flapper:
             self.proc.kill()
             self.proc.wait()
 
-    async def run(self, until: float) -> None:
-        while time.monotonic() + PERIOD < until:
-            await asyncio.sleep(PERIOD - DOWN_FOR)
-            down = time.monotonic()
-            self.stop()
-            await asyncio.sleep(DOWN_FOR)
-            self.start()
-            self.windows.append((down, time.monotonic() + GRACE))
+    async def run(self, until: float, health: str) -> None:
+        async with httpx.AsyncClient(timeout=1) as client:
+            while time.monotonic() + PERIOD < until:
+                await asyncio.sleep(PERIOD - DOWN_FOR)
+                down = time.monotonic()
+                self.stop()
+                await asyncio.sleep(DOWN_FOR)
+                self.start()
+                while True:  # the outage lasts until the subgraph answers again
+                    with contextlib.suppress(httpx.HTTPError):
+                        if (await client.get(health)).status_code == 200:
+                            break
+                    await asyncio.sleep(0.05)
+                self.windows.append((down - IN_FLIGHT, time.monotonic() + GRACE))
 
 
-async def load(url: str, until: float, results: list[tuple[float, bool]]) -> None:
+Result = tuple[float, bool, str, str]
+
+
+async def load(url: str, until: float, results: list[Result]) -> None:
     async with httpx.AsyncClient(timeout=10) as client:
         i = 0
         while time.monotonic() < until:
@@ -82,29 +94,43 @@ async def load(url: str, until: float, results: list[tuple[float, bool]]) -> Non
             started = time.monotonic()
             try:
                 r = await client.post(url, json={"query": query})
-                ok = r.status_code == 200 and "errors" not in r.json()
-            except httpx.HTTPError:
-                ok = False
-            results.append((started, ok))
+                errors = r.json().get("errors") if r.status_code == 200 else None
+                ok = r.status_code == 200 and not errors
+                why = (
+                    ""
+                    if ok
+                    else str(
+                        errors[0].get("extensions", {}).get("code") if errors else r.status_code
+                    )
+                )
+            except httpx.HTTPError as exc:
+                ok, why = False, type(exc).__name__
+            results.append((started, ok, query, why))
 
 
-async def soak(url: str, pid: int, flapper: Flapper, seconds: float, workers: int) -> None:
-    results: list[tuple[float, bool]] = []
+async def soak(
+    url: str, pid: int, flapper: Flapper, seconds: float, workers: int, health: str
+) -> None:
+    results: list[Result] = []
     warm_until = time.monotonic() + 10
     await asyncio.gather(*(load(url, warm_until, []) for _ in range(workers)))
     start_rss = rss_mib(pid)
     until = time.monotonic() + seconds
-    await asyncio.gather(flapper.run(until), *(load(url, until, results) for _ in range(workers)))
+    loads = (load(url, until, results) for _ in range(workers))
+    await asyncio.gather(flapper.run(until, health), *loads)
     end_rss = rss_mib(pid)
 
     def in_outage(at: float) -> bool:
         return any(a <= at <= b for a, b in flapper.windows)
 
-    failed = [at for at, ok in results if not ok]
-    outside = [at for at in failed if not in_outage(at)]
+    failed = [r for r in results if not r[1]]
+    outside = [r for r in failed if not in_outage(r[0])]
+    spans = ", ".join(f"{b - a:.1f}" for a, b in flapper.windows)
     print(f"requests: {len(results)} in {seconds:.0f} s ({len(results) / seconds:.0f}/s)")
-    print(f"outages: {len(flapper.windows)} x {DOWN_FOR:g} s (+{GRACE:g} s grace)")
+    print(f"outage windows (s, kill -{IN_FLIGHT:g} s to answering again +{GRACE:g} s): {spans}")
     print(f"failed: {len(failed)} ({len(outside)} outside the outage windows)")
+    for at, _, query, why in outside[:20]:
+        print(f"  outside: {query} {why} at {at - until + seconds:.2f} s")
     growth = 100 * (end_rss - start_rss) / start_rss
     print(f"gateway RSS: {start_rss:.1f} MiB -> {end_rss:.1f} MiB ({growth:+.1f} %)")
     if outside or growth >= 10:
@@ -139,7 +165,8 @@ def main() -> None:
                 argv = fedgate("serve", "--supergraph", str(supergraph), "--config", str(config))
                 with running(argv, health_url=f"http://127.0.0.1:{port}/health") as gw:
                     url = f"http://127.0.0.1:{port}/graphql"
-                    asyncio.run(soak(url, gw.pid, flapper, args.seconds, args.workers))
+                    health = f"http://127.0.0.1:{flap_port}/health"
+                    asyncio.run(soak(url, gw.pid, flapper, args.seconds, args.workers, health))
         finally:
             with contextlib.suppress(Exception):
                 flapper.stop()
