@@ -117,7 +117,14 @@ async def soak(
     start_rss = rss_mib(pid)
     until = time.monotonic() + seconds
     loads = (load(url, until, results) for _ in range(workers))
-    await asyncio.gather(flapper.run(until, health), *loads)
+    samples: list[float] = []
+
+    async def sample() -> None:
+        while time.monotonic() + PERIOD < until:
+            await asyncio.sleep(PERIOD)
+            samples.append(rss_mib(pid))
+
+    await asyncio.gather(flapper.run(until, health), sample(), *loads)
     end_rss = rss_mib(pid)
 
     def in_outage(at: float) -> bool:
@@ -133,6 +140,7 @@ async def soak(
         print(f"  outside: {query} {why} at {at - until + seconds:.2f} s")
     growth = 100 * (end_rss - start_rss) / start_rss
     print(f"gateway RSS: {start_rss:.1f} MiB -> {end_rss:.1f} MiB ({growth:+.1f} %)")
+    print("RSS every 30 s (MiB): " + " ".join(f"{m:.1f}" for m in samples))
     if outside or growth >= 10:
         sys.exit(1)
 
@@ -163,7 +171,11 @@ def main() -> None:
         try:
             with running(stable, health_url=f"http://127.0.0.1:{stable_port}/health"):
                 argv = fedgate("serve", "--supergraph", str(supergraph), "--config", str(config))
-                with running(argv, health_url=f"http://127.0.0.1:{port}/health") as gw:
+                # the gateway logs every failed call: to a file (a pipe nobody reads fills
+                # up and blocks the gateway's writes)
+                log = Path(tmp) / "gateway.log"
+                gateway = running(argv, health_url=f"http://127.0.0.1:{port}/health", stderr=log)
+                with gateway as gw:
                     url = f"http://127.0.0.1:{port}/graphql"
                     health = f"http://127.0.0.1:{flap_port}/health"
                     asyncio.run(soak(url, gw.pid, flapper, args.seconds, args.workers, health))

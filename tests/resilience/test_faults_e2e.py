@@ -104,7 +104,9 @@ def _setup(tmp_path_factory: pytest.TempPathFactory, config_text: str) -> Iterat
     server = [sys.executable, "-m", "tests.resilience.fault_server", str(fault_port)]
     with running(server, health_url=f"http://127.0.0.1:{fault_port}/health"):
         argv = fedgate("serve", "--supergraph", str(supergraph), "--config", str(config))
-        with running(argv, health_url=f"http://127.0.0.1:{port}/health") as proc:
+        # its log to a file: a pipe nobody reads would fill up and block the gateway
+        health = f"http://127.0.0.1:{port}/health"
+        with running(argv, health_url=health, stderr=work / "gateway.log") as proc:
             secrets = ["127.0.0.1", str(fault_port), str(refused), "Traceback", "db-7", "secret"]
             yield Setup(f"http://127.0.0.1:{port}/graphql", proc.pid, secrets)
 
