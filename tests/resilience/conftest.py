@@ -23,6 +23,7 @@ class Scripted:
         self.release: asyncio.Event | None = None
         app = web.Application()
         app.router.add_post("/graphql", self.graphql)
+        app.router.add_post("/cut", self.cut)
         self.runner = web.AppRunner(app)
         self.url = ""
 
@@ -38,6 +39,17 @@ class Scripted:
         return web.Response(
             status=status, body=body, headers=headers, content_type="application/json"
         )
+
+    async def cut(self, request: web.Request) -> web.StreamResponse:
+        """Starts answering (status, headers, a few bytes of body), then drops the line."""
+        await request.read()
+        self.calls += 1
+        response = web.StreamResponse(headers={"content-length": "1000"})
+        await response.prepare(request)
+        await response.write(b'{"data":{"ok"')
+        assert request.transport is not None
+        request.transport.abort()
+        return response
 
 
 @pytest.fixture

@@ -86,6 +86,16 @@ async def test_timeouts_before_an_answer_are_retried(scripted: Scripted, http: H
     assert scripted.calls == 3
 
 
+async def test_a_failure_after_the_answer_started_is_not_retried(
+    scripted: Scripted, http: HttpClient
+) -> None:
+    cut = SubgraphRequest("s", scripted.url.replace("/graphql", "/cut"), {"query": "{ok}"})
+    with pytest.raises(TransportError) as info:
+        await guarded(http, retry=FAST).fetch(cut)
+    assert info.value.answered and info.value.code == "SUBREQUEST_HTTP_ERROR"
+    assert scripted.calls == 1  # the subgraph did the work once; a retry would repeat it
+
+
 async def test_retry_after_is_waited_for(scripted: Scripted, http: HttpClient) -> None:
     scripted.script = [(503, {"retry-after": "1"})]
     started = time.monotonic()
