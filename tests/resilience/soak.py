@@ -53,7 +53,8 @@ def rss_mib(pid: int) -> float:
 
 
 class Flapper:
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, *, steady: bool = False) -> None:
+        self.steady = steady
         self.argv = [sys.executable, "-m", "tests.transport.counting_subgraph", str(port), "5"]
         self.proc: subprocess.Popen[bytes] | None = None
         self.windows: list[tuple[float, float]] = []
@@ -67,6 +68,8 @@ class Flapper:
             self.proc.wait()
 
     async def run(self, until: float, health: str) -> None:
+        if self.steady:
+            return
         async with httpx.AsyncClient(timeout=1) as client:
             while time.monotonic() + PERIOD < until:
                 await asyncio.sleep(PERIOD - DOWN_FOR)
@@ -149,6 +152,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--steady", action="store_true", help="no outages (for comparison)")
     args = parser.parse_args()
     stable_port, flap_port, port = free_port(), free_port(), free_port()
     sources = [
@@ -166,7 +170,7 @@ def main() -> None:
         supergraph.write_text(result.supergraph_sdl)
         config.write_text(CONFIG.format(port=port))
         stable = [sys.executable, "-m", "tests.resilience.fault_server", str(stable_port)]
-        flapper = Flapper(flap_port)
+        flapper = Flapper(flap_port, steady=args.steady)
         flapper.start()
         try:
             with running(stable, health_url=f"http://127.0.0.1:{stable_port}/health"):
