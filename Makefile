@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit venv clean bench difftest
+.PHONY: run test lint typecheck unit venv clean bench difftest soak
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -52,3 +52,9 @@ clean:
 bench: $(STAMP)
 	$(BIN)/pytest bench/test_micro.py -p no:cacheprovider --benchmark-only --benchmark-columns=median,ops
 	$(BIN)/python bench/replay.py run --seconds 10
+
+# The resilience soak (never part of `make test`): 10 minutes of load while one subgraph goes
+# down for 5 s every 30 s; fails on a failed request outside the outages or RSS growth >= 10 %.
+SOAK_SECONDS ?= 600
+soak: $(STAMP)
+	$(BIN)/python -m tests.resilience.soak --seconds $(SOAK_SECONDS)

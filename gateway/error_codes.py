@@ -194,6 +194,16 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "failed, refused or timed out) or no AWS credentials for SigV4; the subgraph was not "
         "called (docs/subgraph-trust.md).",
     ),
+    "SUBGRAPH_CIRCUIT_OPEN": (
+        "response, per affected path",
+        "The subgraph's circuit breaker is open (`fedgate.traffic_shaping`: too many recent "
+        "calls failed): the call fails at once and nothing is sent until a probe succeeds.",
+    ),
+    "SUBGRAPH_BULKHEAD_FULL": (
+        "response, per affected path",
+        "The subgraph already has `bulkhead.max_concurrent` calls in flight and none finished "
+        "within `bulkhead.max_wait`: the call fails at once instead of queueing.",
+    ),
     "INTERNAL_SERVER_ERROR": ("response", "A bug in fedgate; the log has the traceback."),
     "PLUGIN_ERROR": (
         "response",

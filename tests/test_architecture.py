@@ -17,6 +17,7 @@ ALLOWED: dict[str, set[str]] = {
     "composition": {"spec", "supergraph"},
     "planner": {"spec", "supergraph"},
     "transport": set(),
+    "resilience": {"transport"},
     "execution": {"spec", "supergraph", "planner", "transport"},
     "plugins": {"planner", "transport", "config"},
     "auth": {"spec", "supergraph", "config"},
@@ -57,6 +58,7 @@ ALLOWED: dict[str, set[str]] = {
         "subscriptions",
         "auth",
         "edge",
+        "resilience",
     },
 }
 LEAVES = {"errors", "error_codes", "context", "__init__"}

@@ -23,6 +23,7 @@ from .auth import DEFAULT_AUTHORIZATION, AuthorizationConfig, JwtConfig
 from .conditions import Condition
 from .edge_model import EdgeConfig
 from .query_planning import APOLLO_QUERY_PLANNING, QueryPlanningConfig
+from .resilience import ResilienceConfig
 from .subscription import SubscriptionConfig
 from .telemetry import TelemetryConfig
 
@@ -229,6 +230,9 @@ class GatewayConfig:
     edge: EdgeConfig | None = None
     # observability: telemetry.exporters (traces, Prometheus metrics, logs); None: all off
     telemetry: TelemetryConfig | None = None
+    # resilience: retries, circuit breakers, bulkheads, connect timeouts, pool idle time and
+    # the subgraph health view (gateway/config/resilience.py, docs/resilience.md)
+    resilience: ResilienceConfig = field(default_factory=ResilienceConfig)
 
     def __post_init__(self) -> None:
         # Read-only copies: the config stays immutable even when built from plain dicts.

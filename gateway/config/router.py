@@ -57,6 +57,7 @@ from .model import (
     SubgraphErrors,
 )
 from .query_planning import QUERY_PLANNING, query_planning_config
+from .resilience import EXPERIMENTAL_RETRY, FEDGATE_RESILIENCE_KEYS, resilience_config
 from .schema import (
     Anything,
     Bool,
@@ -138,8 +139,10 @@ _TIMEOUT = Obj(
         "timeout": Duration(),
         "compression": COMPRESSION,
         "global_rate_limit": GLOBAL_RATE_LIMIT,  # edge: rate limits
+        "experimental_retry": EXPERIMENTAL_RETRY,  # resilience
     },
-    "timeouts, compression and rate limits",
+    "per-subgraph traffic shaping: timeouts, compression, rate limits, retries (fedgate's "
+    "breaker and bulkhead: fedgate.traffic_shaping)",
 )
 _ROUTER_LIMITS: dict[str, Kind] = {
     "http_max_request_bytes": Int("request body bytes (default 2000000)", minimum=1),
@@ -195,6 +198,8 @@ FEDGATE_KEYS: dict[str, Kind] = {
     ),
     **TRUST_FEDGATE_KEYS,  # subgraph_tls, subgraph_auth (gateway/config/trust.py)
     **FEDGATE_EDGE_KEYS,  # edge: per-client rate limits, client_access, demand_control
+    # resilience: fedgate.traffic_shaping (retries, breakers, bulkheads) and fedgate.health
+    **FEDGATE_RESILIENCE_KEYS,
 }
 
 
@@ -333,6 +338,10 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
             checked["authentication"], fedgate_authn, source
         )
     values["authorization"] = authorization_config(checked.get("authorization", {}))
+    # resilience: Apollo's traffic_shaping retry keys and fedgate's own, in one record
+    values["resilience"] = resilience_config(checked, source)
+    for key in FEDGATE_RESILIENCE_KEYS:
+        fedgate.pop(key, None)
     if "access_log" in fedgate:
         fedgate["access_log"] = fedgate["access_log"].get("enabled", False)
     values["plugins"] = tuple(

@@ -33,6 +33,7 @@ from gateway.edge.runtime import EdgeServer
 from gateway.edge.subgraph_limit import RateLimitedClient
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.plugins.api import context_entries
+from gateway.resilience import ResilientClient
 from gateway.subscriptions import Subscriptions
 from gateway.subscriptions.http import HttpStreams
 from gateway.telemetry import Telemetry
@@ -173,6 +174,10 @@ def create_app(
         health = config.health_check.path
         routes.append(Route(health, live.health, methods=["GET"]))
         routes.append(Route(health.rstrip("/") + "/ready", live.health, methods=["GET"]))
+        view = config.resilience.health
+        if view.detail:  # resilience: each subgraph's breaker, error rate, latency
+            detail = view.detail_path or health.rstrip("/") + "/detail"
+            routes.append(Route(detail, live.health_detail, methods=["GET"]))
     routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
     if telemetry is not None and telemetry.metrics is not None:
         scrape = metrics_endpoint(telemetry.metrics)
@@ -199,33 +204,44 @@ def _client_stack(
     if previous is not None and previous.settings == settings:
         return previous
     owned: HttpClient | None = None
+    resilience = config.resilience
+    # resilience: guards (retries, breaker, bulkhead) only when configured; none costs nothing
+    resilient = None
     client = given
     if client is not None and telemetry is not None:
         client = telemetry.wrap_client(client)
     if client is None:
+        connect = resilience.connect_timeout or config.connect_timeout
         owned = HttpClient(
-            timeouts=HttpTimeouts(total=config.subgraph_timeout, connect=config.connect_timeout),
+            timeouts=HttpTimeouts(total=config.subgraph_timeout, connect=connect),
             limit_per_host=config.subgraph_connections,
             subgraph_timeouts=config.subgraph_timeouts,
             max_response_bytes=config.max_subgraph_response_bytes,
             subgraph_max_response_bytes=config.subgraph_max_response_bytes,
             tls=config.trust.tls if config.trust else None,
+            subgraph_connect_timeouts=resilience.connect_timeouts,
+            pool_idle_timeout=resilience.pool_idle_timeout,
         )
         client = owned
+        if not resilience.policies.empty:
+            # resilience: the guards sit right on the HTTP client (a retry is one more send)
+            client = resilient = ResilientClient(owned, resilience.policies)
         if config.trust is not None and config.trust.active:
-            client = TrustClient(owned, config.trust)  # tokens, signatures, compression
+            client = TrustClient(client, config.trust)  # tokens, signatures, compression
         # shared calls would hand one client's Set-Cookie to another: not with response rules
         share = config.share_inflight_requests and config.response_headers.empty
         # traced under the sharing: one shared call, one span, one traceparent
         base = telemetry.wrap_client(client) if telemetry is not None else client
         client = SharingClient(base) if share else base
+    elif not resilience.policies.empty:
+        client = resilient = ResilientClient(client, resilience.policies)
     if config.edge is not None and config.edge.limits_subgraphs:  # edge: outgoing limits
         client = RateLimitedClient(client, config.edge)
     if not config.response_headers.empty:
         client = CollectingClient(client)
     if config.access_log:
         client = RecordingClient(client)
-    return ClientStack(client, owned, settings)
+    return ClientStack(client, owned, settings, resilient)
 
 
 def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
@@ -246,6 +262,7 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
         (config.edge.all_subgraphs_rate_limit, config.edge.subgraph_rate_limits)
         if config.edge is not None
         else None,
+        config.resilience,
     )
 
 

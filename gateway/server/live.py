@@ -21,8 +21,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.resilience import ResilientClient
 from gateway.transport.base import SubgraphClient
 from gateway.transport.http import HttpClient
+
+from .health_view import health_detail, subgraphs_ready
 
 if TYPE_CHECKING:
     from .reload import Reloader
@@ -37,11 +40,14 @@ _JSON = "application/json"
 @dataclass(frozen=True, slots=True)
 class ClientStack:
     """The subgraph client a generation uses, the aiohttp client under it when the app owns
-    one, and the settings it was built from (to know whether a reload can keep it)."""
+    one, and the settings it was built from (to know whether a reload can keep it);
+    ``resilient``: the guards' wrapper when resilience is configured (the health view reads
+    it)."""
 
     client: SubgraphClient
     owned: HttpClient | None
     settings: tuple[object, ...]
+    resilient: ResilientClient | None = None
 
 
 class _Generation(Protocol):
@@ -82,7 +88,12 @@ class Live:
         wants_ready = "ready" in request.query_params or request.url.path.endswith("/ready")
         if wants_ready and (not self.ready or self.draining):
             return Response(b'{"status":"DOWN"}', 503, media_type=_JSON)
+        if wants_ready and self.current.config.resilience.health.require_subgraphs:
+            return await subgraphs_ready(self.current)
         return Response(b'{"status":"UP"}', 200, media_type=_JSON)
+
+    async def health_detail(self, request: Request) -> Response:
+        return health_detail(self.current)
 
     def swap(self, new: _Generation) -> None:
         """Serve ``new`` from the next request on (one assignment: atomic on the loop)."""

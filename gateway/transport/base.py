@@ -71,14 +71,18 @@ class TransportError(ExecutionError):
     """No response at all: refused connection, timeout, broken stream.
 
     ``code`` is Apollo Router's where one exists (``SUBREQUEST_HTTP_ERROR``) and
-    ``GATEWAY_TIMEOUT`` for timeouts.
+    ``GATEWAY_TIMEOUT`` for timeouts. ``answered``: the failure came after the subgraph had
+    started answering (status and headers arrived), so the request is not safe to retry.
     """
 
     code = "SUBREQUEST_HTTP_ERROR"
 
-    def __init__(self, subgraph: str, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, subgraph: str, message: str, *, code: str | None = None, answered: bool = False
+    ) -> None:
         super().__init__(message, code=code)
         self.subgraph = subgraph
+        self.answered = answered
 
 
 class SubgraphClient(Protocol):

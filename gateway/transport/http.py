@@ -1,4 +1,11 @@
-"""aiohttp transport: one pooled, keep-alive ``ClientSession`` per process."""
+"""aiohttp transport: one pooled, keep-alive ``ClientSession`` per process.
+
+A pooled connection can be closed by the subgraph at the moment it is reused (the server's
+keep-alive timeout ran out while the request was on its way). Two things keep that from
+reaching clients: idle connections are dropped from the pool sooner than common servers drop
+them (``POOL_IDLE_TIMEOUT``), and a request that fails on a reused connection before any byte
+of the answer arrived is sent once more on a new connection (``_resend``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import aiohttp
 
@@ -14,7 +22,16 @@ from .tls import TlsContexts, tls_failure
 
 log = logging.getLogger("fedgate.transport")
 
-__all__ = ["HttpClient", "HttpTimeouts"]
+__all__ = ["POOL_IDLE_TIMEOUT", "HttpClient", "HttpTimeouts"]
+
+# Seconds a pooled connection may stay idle: below the keep-alive timeouts of uvicorn, Node.js
+# and Apache (5 s), so the pool seldom hands out a connection the server is closing right then
+# (aiohttp's default, 15 s, reused connections uvicorn had closed: the demo lost ~7 % of
+# queries sent 5 s apart).
+POOL_IDLE_TIMEOUT = 4.0
+
+# What a connection the server closed while idle looks like once a request is written to it
+_CLOSED_UNDER_US = (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +61,9 @@ class HttpClient:
         "_session",
         "_ssl_for",
         "_timeout",
+        "_traced",
         "limit_per_host",
+        "pool_idle_timeout",
     )
 
     def __init__(
@@ -57,9 +76,12 @@ class HttpClient:
         max_response_bytes: int | None = None,
         subgraph_max_response_bytes: Mapping[str, int] | None = None,
         tls: TlsContexts | None = None,
+        subgraph_connect_timeouts: Mapping[str, float] | None = None,
+        pool_idle_timeout: float = POOL_IDLE_TIMEOUT,
     ) -> None:
         """``subgraph_timeouts``: total seconds per subgraph name, where it differs from
-        ``timeouts.total`` (Apollo Router's ``traffic_shaping.subgraphs.<name>.timeout``).
+        ``timeouts.total`` (Apollo Router's ``traffic_shaping.subgraphs.<name>.timeout``);
+        ``subgraph_connect_timeouts`` likewise for connecting.
         ``max_response_bytes`` (and per subgraph): a larger response body is refused while it
         is read, never held whole (``None``: no limit). ``tls``: per-subgraph TLS contexts
         (``tls.subgraph``; aiohttp pools connections per context, so one session serves all)."""
@@ -69,13 +91,19 @@ class HttpClient:
         self._max_bytes = dict(subgraph_max_response_bytes or {})
         t = timeouts or HttpTimeouts()
         self._timeout = aiohttp.ClientTimeout(total=t.total, sock_connect=t.connect)
+        totals = dict(subgraph_timeouts or {})
+        connects = dict(subgraph_connect_timeouts or {})
         self._per_subgraph = {
-            name: aiohttp.ClientTimeout(total=total, sock_connect=t.connect)
-            for name, total in (subgraph_timeouts or {}).items()
+            name: aiohttp.ClientTimeout(
+                total=totals.get(name, t.total), sock_connect=connects.get(name, t.connect)
+            )
+            for name in totals.keys() | connects.keys()
         }
         self._session = session
+        self._traced: aiohttp.ClientSession | None = None
         self._owns_session = session is None
         self.limit_per_host = limit_per_host
+        self.pool_idle_timeout = pool_idle_timeout
 
     @property
     def is_open(self) -> bool:
@@ -87,31 +115,54 @@ class HttpClient:
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=0, limit_per_host=self.limit_per_host)
+            connector = aiohttp.TCPConnector(
+                limit=0,
+                limit_per_host=self.limit_per_host,
+                keepalive_timeout=self.pool_idle_timeout,
+            )
             self._session = aiohttp.ClientSession(
                 connector=connector, timeout=self._timeout, skip_auto_headers=("User-Agent",)
             )
+            self._traced = None
             self._owns_session = True
         return self._session
 
-    async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
+    def _traced_session(self) -> aiohttp.ClientSession:
+        """For requests that must not be sent twice without cause (mutations): the same pool,
+        with a trace that says whether the connection was reused. Queries skip the trace."""
         session = self._get_session()
+        if self._traced is None or self._traced.closed:
+            trace = aiohttp.TraceConfig()
+            trace.on_connection_reuseconn.append(_mark_reused)
+            self._traced = aiohttp.ClientSession(
+                connector=session.connector,
+                connector_owner=False,
+                timeout=self._timeout,
+                skip_auto_headers=("User-Agent",),
+                trace_configs=[trace],
+            )
+        return self._traced
+
+    def _timeout_for(self, request: SubgraphRequest) -> aiohttp.ClientTimeout:
+        timeout = self._per_subgraph.get(request.subgraph, self._timeout)
+        context = request.context
+        if context is not None and context.deadline is not None:
+            # no subgraph call outlives the client's request (traffic_shaping.router.timeout)
+            left = max(context.remaining() or 0.0, 0.001)  # 0 would mean "no limit"
+            if timeout.total is None or left < timeout.total:
+                timeout = aiohttp.ClientTimeout(total=left, sock_connect=timeout.sock_connect)
+        return timeout
+
+    async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
         name = request.subgraph
         try:
-            timeout = self._per_subgraph.get(name, self._timeout)
-            async with session.post(
-                request.url,
-                data=request.body_bytes(),
-                headers=dict(request.headers),
-                timeout=timeout,
-                ssl=self._ssl_for(name) if self._ssl_for is not None else True,
-            ) as resp:
-                body = await _read(resp, self._max_bytes.get(name, self._max_default), name)
-                # aiohttp's read-only multi-mapping: repeated headers (Set-Cookie) are kept
-                return SubgraphResponse(name, resp.status, body, resp.headers)
+            return await self._exchange(request)
         except TimeoutError as exc:
             raise TransportError(
-                name, f"HTTP fetch failed from '{name}': request timed out", code="GATEWAY_TIMEOUT"
+                name,
+                f"HTTP fetch failed from '{name}': request timed out",
+                code="GATEWAY_TIMEOUT",
+                answered=exc.__class__ is _BodyTimeout,
             ) from exc
         except (aiohttp.ClientError, OSError) as exc:
             # The client sees what went wrong, never the subgraph's internal address (aiohttp's
@@ -124,14 +175,104 @@ class HttpClient:
             tls = tls_failure(exc)
             code = "SUBGRAPH_TLS_ERROR" if tls else None
             message = f"HTTP fetch failed from '{name}': {tls or _reason(exc)}"
-            raise TransportError(name, message, code=code) from exc
+            raise TransportError(
+                name, message, code=code, answered=isinstance(exc, _Answered)
+            ) from exc
+
+    async def _exchange(self, request: SubgraphRequest) -> SubgraphResponse:
+        name = request.subgraph
+        resp = await self._send(request)
+        async with resp:
+            try:
+                body = await _read(resp, self._max_bytes.get(name, self._max_default), name)
+            except TimeoutError as exc:
+                raise _BodyTimeout() from exc
+            except (aiohttp.ClientError, OSError) as exc:
+                raise _Answered(str(exc)) from exc
+            # aiohttp's read-only multi-mapping: repeated headers (Set-Cookie) are kept
+            return SubgraphResponse(name, resp.status, body, resp.headers)
+
+    async def _send(self, request: SubgraphRequest) -> aiohttp.ClientResponse:
+        """The response's status and headers (the body is still to be read)."""
+        data = request.body_bytes()
+        headers = dict(request.headers)
+        timeout = self._timeout_for(request)
+        # trust (TLS): the subgraph's own SSL context, else verification with the system's CAs
+        ssl = self._ssl_for(request.subgraph) if self._ssl_for is not None else True
+        if request.shareable:
+            session = self._get_session()
+            try:
+                return await session.post(
+                    request.url, data=data, headers=headers, timeout=timeout, ssl=ssl
+                )
+            except _CLOSED_UNDER_US as exc:
+                # a query is idempotent: sent again whether or not the connection was pooled
+                # (RFC 9112 9.3.1), as aiohttp itself does for GET
+                if isinstance(exc, aiohttp.ClientConnectorError):
+                    raise
+                _resend_note(request, exc)
+            return await session.post(
+                request.url, data=data, headers=headers, timeout=timeout, ssl=ssl
+            )
+        traced = self._traced_session()
+        reuse = _Reuse()
+        try:
+            return await traced.post(
+                request.url,
+                data=data,
+                headers=headers,
+                timeout=timeout,
+                ssl=ssl,
+                trace_request_ctx=reuse,
+            )
+        except _CLOSED_UNDER_US as exc:
+            # a mutation only when the server closed a pooled connection: it never read it
+            if not reuse.reused or isinstance(exc, aiohttp.ClientConnectorError):
+                raise
+            _resend_note(request, exc)
+        return await traced.post(request.url, data=data, headers=headers, timeout=timeout, ssl=ssl)
 
     async def close(self) -> None:
+        if self._traced is not None and not self._traced.closed:
+            await self._traced.close()
+        self._traced = None
         if self._session is not None and self._owns_session and not self._session.closed:
             await self._session.close()
             # Give aiohttp's SSL/transport callbacks a tick to run before the loop goes away.
             await asyncio.sleep(0)
         self._session = None
+
+
+class _Answered(aiohttp.ClientError):
+    """The subgraph had started answering when the exchange failed: not safe to retry."""
+
+
+class _BodyTimeout(TimeoutError):
+    """The deadline passed while the answer's body was being read."""
+
+
+class _Reuse:
+    __slots__ = ("reused",)
+
+    def __init__(self) -> None:
+        self.reused = False
+
+
+async def _mark_reused(
+    session: aiohttp.ClientSession, ctx: SimpleNamespace, params: object
+) -> None:
+    ctx.trace_request_ctx.reused = True
+
+
+def _resend_note(request: SubgraphRequest, exc: BaseException) -> None:
+    request_id = request.context.request_id if request.context else "-"
+    log.info(
+        "subgraph %s: the connection closed before an answer (%s); sent again on a new one "
+        "(request %s)",
+        request.subgraph,
+        type(exc).__name__,
+        request_id,
+    )
 
 
 def _reason(exc: BaseException) -> str:
@@ -140,7 +281,7 @@ def _reason(exc: BaseException) -> str:
         return "cannot connect"
     if isinstance(exc, aiohttp.ServerDisconnectedError):
         return "the connection closed before a response"
-    if isinstance(exc, aiohttp.ClientPayloadError):
+    if isinstance(exc, (aiohttp.ClientPayloadError, _Answered)):
         return "the response body was cut short"
     if isinstance(exc, aiohttp.ClientResponseError):
         return f"invalid response ({exc.status})"
@@ -159,6 +300,9 @@ async def _read(resp: aiohttp.ClientResponse, limit: int | None, name: str) -> b
     async for chunk in resp.content.iter_chunked(1 << 16):
         size += len(chunk)
         if size > limit:
+            # freed now: the exception's traceback keeps this frame (and the list) alive
+            # until a full garbage collection, and refused bodies can come one after another
+            chunks.clear()
             raise _too_large(name, limit)
         chunks.append(chunk)
     return b"".join(chunks)
