@@ -178,7 +178,12 @@ class Gateway:
         """``override_labels``: progressive @override labels this request turns on;
         ``context``: the client request's (made by the server; ``None`` for a call from code,
         which then sends only the default headers to subgraphs)."""
-        labels = self.active_labels(query, operation_name, variables or {}, override_labels)
+        # no labelled @override in the supergraph (the usual case): not even the call
+        labels = (
+            _NO_LABELS
+            if self._labels is None
+            else self.active_labels(query, operation_name, variables or {}, override_labels)
+        )
         entry = self.prepare(query, operation_name, labels)
         if isinstance(entry, Rejected):
             # Cached: hand out a copy so that a caller editing its response cannot edit ours.
@@ -311,6 +316,9 @@ class Gateway:
             # where the data broke the schema: not errors (as Apollo Gateway answers), but said
             body["extensions"] = {"valueCompletion": notes}
         return body
+
+
+_NO_LABELS: frozenset[str] = frozenset()
 
 
 def _error_body(message: str, code: str) -> dict[str, Any]:
