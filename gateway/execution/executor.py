@@ -330,8 +330,19 @@ class _Run:
         batch = _Batch(path, [], [], [])
         index: dict[Any, int] = {}
         by_object: dict[tuple[Any, ...], int | None] = {}  # flat_key -> rep index (None: no rep)
+        single = builder.single
         for obj in collect_object_list(self.data, path, matcher, self.walked):
-            fast = builder.flat_key(obj)
+            fast: tuple[Any, ...] | None
+            if single is not None and obj.get("__typename") == single[0]:
+                # ``builder.flat_key(obj)``'s usual case, inlined (once per object of every
+                # entity fetch): the type name and its key values, read in one C call
+                try:
+                    fast = (single[0], single[1](obj))
+                    hash(fast)
+                except (KeyError, TypeError):
+                    fast = None
+            else:
+                fast = builder.flat_key(obj)
             if fast is not None:
                 known = by_object.get(fast, _UNSEEN)
                 if known is None:
