@@ -317,10 +317,12 @@ class _Run:
             return
         owners = batch.owners
         matcher = self.compiled.matcher
+        rewrites = fetch.output_rewrites
         self.walked.clear()
         for entity, group, typename in zip(entities, owners, batch.typenames, strict=True):
             if isinstance(entity, dict):
-                apply_output_rewrites(entity, fetch.output_rewrites, matcher, typename)
+                if rewrites:  # rare: no call per entity without them
+                    apply_output_rewrites(entity, rewrites, matcher, typename)
                 for obj in group:
                     deep_merge(obj, entity)
 
