@@ -329,10 +329,12 @@ class _Run:
             return
         owners = batch.owners
         matcher = self.compiled.matcher
+        rewrites = fetch.output_rewrites
         self.walked.clear()
         for entity, group, typename in zip(entities, owners, batch.typenames, strict=True):
             if isinstance(entity, dict):
-                apply_output_rewrites(entity, fetch.output_rewrites, matcher, typename)
+                if rewrites:  # rare: no call per entity without them
+                    apply_output_rewrites(entity, rewrites, matcher, typename)
                 for obj in group:
                     deep_merge(obj, entity)
 
@@ -342,8 +344,19 @@ class _Run:
         batch = _Batch(path, [], [], [])
         index: dict[Any, int] = {}
         by_object: dict[tuple[Any, ...], int | None] = {}  # flat_key -> rep index (None: no rep)
+        single = builder.single
         for obj in collect_object_list(self.data, path, matcher, self.walked):
-            fast = builder.flat_key(obj)
+            fast: tuple[Any, ...] | None
+            if single is not None and obj.get("__typename") == single[0]:
+                # ``builder.flat_key(obj)``'s usual case, inlined (once per object of every
+                # entity fetch): the type name and its key values, read in one C call
+                try:
+                    fast = (single[0], single[1](obj))
+                    hash(fast)
+                except (KeyError, TypeError):
+                    fast = None
+            else:
+                fast = builder.flat_key(obj)
             if fast is not None:
                 known = by_object.get(fast, _UNSEEN)
                 if known is None:

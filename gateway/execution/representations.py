@@ -151,7 +151,7 @@ class RepBuilder:
     fetch the fields only it required (the other selections' fields still have to be asked).
     """
 
-    __slots__ = ("_flat", "_matcher", "_sel", "_single")
+    __slots__ = ("_flat", "_matcher", "_sel", "single")
 
     def __init__(
         self, requires: Sequence[ReqSelection], schema: GraphQLSchema, matcher: TypeMatcher
@@ -159,7 +159,9 @@ class RepBuilder:
         self._matcher = matcher
         self._sel = _compile(requires, schema, None)
         self._flat = _flat_form(self._sel)
-        self._single = self._single_getter(self._flat)
+        # (type name, getter of its key values) for the usual one-entity-type flat form: the
+        # executor's loop over a fetch's objects computes ``flat_key`` inline with it
+        self.single = self._single_getter(self._flat)
 
     def build(self, obj: dict[str, Any]) -> dict[str, Any] | None:
         if self._flat is not None:
@@ -178,7 +180,7 @@ class RepBuilder:
         if flat is None:
             return None
         typename = obj.get("__typename")
-        single = self._single
+        single = self.single
         if single is not None and typename == single[0]:
             # the usual case: one entity type, its key fields read in one C call
             try:

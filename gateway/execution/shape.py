@@ -105,11 +105,21 @@ def _object(
         value = data.get(source)
         if value is not None and shape is not None:
             if type(shape) is SelectionShape:
-                value = (
-                    _object(shape, value, (path, key), errs)
-                    if type(value) is dict
-                    else _not_object(value, (path, key), coordinate, errs)
-                )
+                if type(value) is not dict:
+                    value = _not_object(value, (path, key), coordinate, errs)
+                elif shape.leaves is not None:
+                    # a scalars-only object (most objects of a large response), without the
+                    # call: ``_object``'s first branch, inlined; a null where a non-null
+                    # belongs takes the general walk
+                    leaf = {k: value.get(k) for k in shape.leaves}
+                    for k in shape.required:
+                        if leaf[k] is None:
+                            value = _object(shape, value, (path, key), errs)
+                            break
+                    else:
+                        value = leaf
+                else:
+                    value = _object(shape, value, (path, key), errs)
             else:
                 value = _complete(shape, value, (path, key), coordinate, errs)
         if value is None and non_null:

@@ -230,7 +230,12 @@ class Gateway:
         which then sends only the default headers to subgraphs)."""
         if self._require_authentication and _anonymous(context):
             return GatewayResponse(AUTH_REQUIRED, "request_error", 401)
-        labels = self.active_labels(query, operation_name, variables or {}, override_labels)
+        # no labelled @override in the supergraph (the usual case): not even the call
+        labels = (
+            _NO_LABELS
+            if self._labels is None
+            else self.active_labels(query, operation_name, variables or {}, override_labels)
+        )
         access: Access | Rejected | None = None
         if self._access is not None:
             access = self._access.of(query, operation_name, context)
@@ -450,6 +455,9 @@ def _anonymous(context: RequestContext | None) -> bool:
     if context is None:
         return True
     return claims_of(context, context.scratch.get(CONTEXT_ENTRIES)) is None
+
+
+_NO_LABELS: frozenset[str] = frozenset()
 
 
 def _error_body(message: str, code: str) -> dict[str, Any]:

@@ -12,9 +12,10 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -327,35 +328,42 @@ class _Endpoints:
         self._keep_body = config.headers.uses_body
         # JWT authentication (gateway/auth/jwt.py): None when not configured
         self.authn = Authenticator(config.authentication) if config.authentication else None
-        # observability: the router span wraps the whole request, chosen once here
+        # the endpoint, chosen once: without an access log no timing wrapper per request, and
+        # the router span only when tracing is on (observability)
+        endpoint: Callable[[Request], Awaitable[Response]] = (
+            self._graphql if self.access_log is None else self._logged
+        )
         tracing = telemetry.tracing if telemetry is not None else None
-        self.graphql = self._answer if tracing is None else traced_endpoint(tracing, self._answer)
+        self.graphql: Callable[[Request], Awaitable[Response]] = (
+            endpoint if tracing is None else traced_endpoint(tracing, endpoint)
+        )
 
     async def close_hooks(self) -> None:
         await self.gateway.hooks.close()
         if self.authn is not None:
             await self.authn.close()
 
-    async def _answer(self, request: Request) -> Response:
+    async def _logged(self, request: Request) -> Response:
         started = time.perf_counter()
         response = await self._graphql(request)
-        if self.access_log is not None:
-            state = request.state
-            client = request.client
-            self.access_log.write(
-                started=started,
-                status=response.status_code,
-                method=request.method,
-                path=request.url.path,
-                operation_name=getattr(state, "operation_name", None),
-                context=getattr(state, "context", None),
-                client=(client.host, client.port) if client else None,
-            )
+        assert self.access_log is not None
+        state = request.state
+        client = request.client
+        self.access_log.write(
+            started=started,
+            status=response.status_code,
+            method=request.method,
+            path=request.url.path,
+            operation_name=getattr(state, "operation_name", None),
+            context=getattr(state, "context", None),
+            client=(client.host, client.port) if client else None,
+        )
         return response
 
     async def _graphql(self, request: Request) -> Response:
-        headers = request.headers
-        if request.method == "OPTIONS":
+        headers = client_headers(request)
+        method = request.scope["method"]
+        if method == "OPTIONS":
             return self.preflight(request)
         refused = None
         if self.edge.admission is not None:  # edge: allow-list, global rate limit
@@ -363,12 +371,12 @@ class _Endpoints:
             refused = await self.edge.admission.at_the_door(peer, headers)
         if refused is not None:
             response = _refusal(refused, negotiate(headers.get("accept")) or JSON)
-        elif request.method == "POST":
-            response = await self.post(request)
-        elif request.method in ("GET", "HEAD"):
-            response = await self.get(request)
+        elif method == "POST":
+            response = await self.post(request, headers)
+        elif method in ("GET", "HEAD"):
+            response = await self.get(request, headers)
         else:
-            body = BadRequest(f"Method {request.method} not allowed", 405, "METHOD_NOT_ALLOWED")
+            body = BadRequest(f"Method {method} not allowed", 405, "METHOD_NOT_ALLOWED")
             response = _json(body.body(), 405, JSON, {"allow": "GET, POST"})
         origin = headers.get("origin")
         if origin is not None:
@@ -383,20 +391,20 @@ class _Endpoints:
             return Response(b"", 204, headers={"allow": "GET, POST, OPTIONS"})
         return Response(b"", 200, headers=self.cors.preflight_headers(request.headers))
 
-    async def post(self, request: Request) -> Response:
-        media = negotiate(request.headers.get("accept"))
+    async def post(self, request: Request, headers: Mapping[str, str]) -> Response:
+        media = negotiate(headers.get("accept"))
         if media is None:
             media = self._stream_media(request)
             if media is None:
                 return _not_acceptable()
         try:
-            raw = await read_body(request, self.config.max_request_bytes)
+            raw = await read_body(request, self.config.max_request_bytes, headers)
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
-        if not self.csrf.allows(request.headers):
+        if not self.csrf.allows(headers):
             return self._csrf_refused(media)
         try:
-            params = params_from_body(request.headers.get("content-type"), raw)
+            params = params_from_body(headers.get("content-type"), raw)
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
         if self.streams is not None:
@@ -407,11 +415,11 @@ class _Endpoints:
             key = (
                 raw,
                 media,
-                request.headers.get(EXPOSE_PLAN_HEADER, ""),
+                headers.get(EXPOSE_PLAN_HEADER, ""),
                 self._by_headers(request),
             )
-            return await self._shared(key, self._run(request, params, media))
-        return await self._run(request, params, media, allow_mutations=True)
+            return await self._shared(key, self._run(request, headers, params, media))
+        return await self._run(request, headers, params, media, allow_mutations=True)
 
     def _stream_media(self, request: Request) -> MediaType | None:
         """JSON for request errors when ``Accept`` names only a streaming type (subscriptions
@@ -455,15 +463,15 @@ class _Endpoints:
         future.set_result(response)
         return response
 
-    async def get(self, request: Request) -> Response:
-        accept = request.headers.get("accept", "")
+    async def get(self, request: Request, headers: Mapping[str, str]) -> Response:
+        accept = headers.get("accept", "")
         if "query" not in request.query_params and self._graphiql(accept):
             page = graphiql_page(str(request.url.path), self.streams is not None)
             return HTMLResponse(page)
         media = negotiate(accept) or self._stream_media(request)
         if media is None:
             return _not_acceptable()
-        if not self.csrf.allows(request.headers):
+        if not self.csrf.allows(headers):
             return self._csrf_refused(media)
         try:
             params = params_from_query(request.query_params)
@@ -474,7 +482,7 @@ class _Endpoints:
             if streamed is not None:
                 return streamed
         # GET must not change anything: mutations are refused with 405.
-        return await self._run(request, params, media, allow_mutations=False)
+        return await self._run(request, headers, params, media, allow_mutations=False)
 
     def _graphiql(self, accept: str) -> bool:
         return "text/html" in accept.lower() and self.config.graphiql and graphiql_available()
@@ -482,14 +490,15 @@ class _Endpoints:
     async def _run(
         self,
         request: Request,
+        client_headers: Mapping[str, str],
         params: GraphQLParams,
         media: MediaType,
         *,
         allow_mutations: bool = True,
     ) -> Response:
-        expose = request.headers.get(EXPOSE_PLAN_HEADER, "").strip().lower() == "true"
+        expose = client_headers.get(EXPOSE_PLAN_HEADER, "").strip().lower() == "true"
         timeout = self.config.router_timeout
-        context = request_context(request, timeout)
+        context = request_context(request, timeout, client_headers)
         headers = {REQUEST_ID_HEADER: context.request_id}
         if self.access_log is not None:
             request.state.context = context
@@ -532,22 +541,26 @@ class _Endpoints:
         if self._keep_body:
             # headers.insert.path reads the GraphQL request body (as the hooks left it)
             context.scratch.set(REQUEST_BODY, params_payload(params))
-        try:
-            async with asyncio.timeout(timeout):
-                parts = self.gateway.responses(
-                    params.query,
-                    params.variables,
-                    params.operation_name,
-                    expose_plan=expose,
-                    allow_mutations=allow_mutations,
-                    context=context,
-                )
-                # one part until @defer and subscriptions, which will stream them
-                result = await anext(parts)
-                await parts.aclose()
-        except TimeoutError:
-            message = f"Request timed out after {timeout:g} seconds"
-            return _json(BadRequest(message, 504, "GATEWAY_TIMEOUT").body(), 504, media, headers)
+        # One part until @defer and subscriptions, which will consume ``Gateway.responses``
+        # where the operation streams: ``run`` spares the async generator per request.
+        work = self.gateway.run(
+            params.query,
+            params.variables,
+            params.operation_name,
+            expose_plan=expose,
+            allow_mutations=allow_mutations,
+            context=context,
+        )
+        if timeout is None:
+            result = await work  # no deadline: no timeout scope per request
+        else:
+            try:
+                async with asyncio.timeout(timeout):
+                    result = await work
+            except TimeoutError:
+                message = f"Request timed out after {timeout:g} seconds"
+                body = BadRequest(message, 504, "GATEWAY_TIMEOUT").body()
+                return _json(body, 504, media, headers)
         if result.kind == "method_not_allowed":
             headers["allow"] = "POST"
         errors = result.body.get("errors")
@@ -568,16 +581,33 @@ class _Endpoints:
         return response
 
 
-def request_context(request: Request, timeout: float | None = None) -> RequestContext:
-    """The context of one HTTP request (its headers are Starlette's read-only mapping)."""
-    peer = request.client
-    client = (peer.host, peer.port) if peer is not None else None
-    return RequestContext.create(request.headers, client=client, timeout=timeout)
+def client_headers(request: Request) -> Mapping[str, str]:
+    """The request's headers, read once: a read-only dict (C lookups, where Starlette's
+    mapping scans its list and raises KeyError per absent name), or Starlette's multi-mapping
+    when a name repeats (the header rules join repeated lines with ``getlist``). ASGI names
+    are lower-case already."""
+    raw = request.scope["headers"]
+    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw}
+    if len(headers) != len(raw):
+        return request.headers
+    return MappingProxyType(headers)
 
 
-async def read_body(request: Request, limit: int) -> bytes:
+def request_context(
+    request: Request, timeout: float | None = None, headers: Mapping[str, str] | None = None
+) -> RequestContext:
+    """The context of one HTTP request (``headers``: ``client_headers(request)``)."""
+    peer = request.scope.get("client")
+    client = (peer[0], peer[1]) if peer else None
+    headers = client_headers(request) if headers is None else headers
+    return RequestContext.create(headers, client=client, timeout=timeout)
+
+
+async def read_body(
+    request: Request, limit: int, headers: Mapping[str, str] | None = None
+) -> bytes:
     """The request body, refused (413) past ``limit`` bytes without reading the rest."""
-    declared = request.headers.get("content-length")
+    declared = (request.headers if headers is None else headers).get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
     chunks: list[bytes] = []

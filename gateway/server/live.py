@@ -13,7 +13,7 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -59,7 +59,8 @@ class _Generation(Protocol):
 
     async def close_hooks(self) -> None: ...
 
-    async def graphql(self, request: Request) -> Response: ...
+    # the endpoint (an attribute: the generation picks it once, with or without access log)
+    graphql: Callable[[Request], Awaitable[Response]]
 
 
 class Live:

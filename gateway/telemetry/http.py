@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from opentelemetry import context as otel_context
@@ -16,7 +16,7 @@ from .tracing import Tracing
 
 __all__ = ["Endpoint", "metrics_endpoint", "traced_endpoint"]
 
-Endpoint = Callable[[Request], Coroutine[Any, Any, Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def traced_endpoint(tracing: Tracing, endpoint: Endpoint) -> Endpoint:
