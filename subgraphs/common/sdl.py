@@ -14,12 +14,16 @@ from typing import Final
 import strawberry
 from graphql import (
     DefinitionNode,
+    DirectiveNode,
     DocumentNode,
+    NullValueNode,
     ObjectTypeDefinitionNode,
     SchemaDefinitionNode,
     SchemaExtensionNode,
+    Visitor,
     parse,
     print_ast,
+    visit,
 )
 from strawberry.printer import print_schema
 from strawberry.schema.base import BaseSchema
@@ -65,8 +69,30 @@ def subgraph_sdl(schema: BaseSchema) -> str:
             definitions.append(definition)
     # (graphql-core types DocumentNode.definitions without the extension nodes.)
     parts = [print_ast(node) for node in header]
-    parts.append(print_ast(DocumentNode(definitions=tuple(definitions))))
+    body = visit(DocumentNode(definitions=tuple(definitions)), _WithoutNullListSizeArguments())
+    parts.append(print_ast(body))
     return "\n\n".join(parts) + "\n"
+
+
+class _WithoutNullListSizeArguments(Visitor):
+    """strawberry prints every ``@listSize`` argument, unset ones as ``null``; the spec's
+    arguments without a default mean the same left out, and Apollo's composition (2.14)
+    fails on ``sizedFields: null``, so they are left out as Apollo's subgraph libraries do."""
+
+    def enter_directive(self, node: DirectiveNode, *_: object) -> DirectiveNode | None:
+        if node.name.value != "listSize":
+            return None
+        kept = tuple(
+            argument
+            for argument in node.arguments or ()
+            if not (
+                argument.name.value in _NO_DEFAULT and isinstance(argument.value, NullValueNode)
+            )
+        )
+        return DirectiveNode(name=node.name, arguments=kept)
+
+
+_NO_DEFAULT = frozenset({"assumedSize", "slicingArguments", "sizedFields"})
 
 
 def _as_schema_extension(definition: SchemaDefinitionNode) -> SchemaExtensionNode:
