@@ -4,11 +4,14 @@ composition gives the same verdicts on the same input."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gateway.composition import CompositionFailure, CompositionSuccess
 
 from .helpers import compose_sdls, fed2
+from .test_cli import run, write_config
 
 CODE = "MISSING_TRANSITIVE_AUTH_REQUIREMENTS"
 
@@ -155,3 +158,16 @@ def test_transitive_auth_verdict(name: str) -> None:
     assert error.subgraphs == ("b",)
     assert f"the transitive {transitive} from @requires selection set" in error.message
     assert error.locations and error.locations[0].file == "b.graphql"
+
+
+def test_fedgate_compose_refuses_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sdls, _ = CASES["no-requirement-on-requirer"]
+    config = write_config(tmp_path, **sdls)
+    assert run("compose", "--config", str(config)) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no supergraph printed
+    assert f'error[{CODE}]: [b] Field "P.tax" does not specify' in captured.err
+    assert f"--> {tmp_path}/b.graphql:" in captured.err
+    sdls, _ = CASES["same-scopes"]
+    assert run("compose", "--config", str(write_config(tmp_path, **sdls))) == 0
+    assert "@requiresScopes" in capsys.readouterr().out
