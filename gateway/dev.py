@@ -1,8 +1,9 @@
 """``fedgate dev``: the demo. Starts the example subgraphs (``subgraphs/``) on loopback ports,
 then serves ``schema/supergraph.graphql`` on port 4000 with GraphiQL, introspection and
 query-plan exposure on (they are off in ``fedgate serve`` unless configured or ``--dev``), and
-JWT authentication with a fresh local key (``gateway/auth/demo.py``): it prints a ready token.
-Ctrl-C stops all."""
+JWT authentication with a fresh local key (``gateway/auth/demo.py``) whose JWKS it serves over
+HTTP on a free loopback port (``gateway/auth/demo_jwks.py``): it prints that URL and a ready
+token. Ctrl-C stops all."""
 
 from __future__ import annotations
 
@@ -70,7 +71,8 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def _run(args: argparse.Namespace) -> int:
     from subgraphs.run_all import StartupError, start_all
 
-    from .auth.demo import demo_credentials
+    from .auth.demo import authentication_config, demo_credentials
+    from .auth.demo_jwks import serve_jwks
     from .config import env_name
     from .server.run import serve
 
@@ -79,27 +81,30 @@ def _run(args: argparse.Namespace) -> int:
     secret = secrets.token_urlsafe(32)
     os.environ["FEDGATE_PRODUCTS_SIGNING_KEYS"] = f"{_DEV_KEY_ID}={secret}"
     os.environ["FEDGATE_DEV_SIGNING_SECRET"] = secret
+    # `me`, orders and placeOrder need a token: a fresh key, its JWKS served like an IdP's
+    # (on a free port: the ports after the gateway's belong to the subgraphs), a ready token
+    credentials = demo_credentials()
     try:
         with (
             tempfile.TemporaryDirectory(prefix="fedgate-dev-") as work,
+            serve_jwks(args.host, credentials.jwks) as jwks_url,
             start_all(host=args.host, base_port=args.port, data_dir=args.data_dir) as running,
         ):
-            # `me`, orders and placeOrder need a token: a fresh key and one ready token
-            authentication, token = demo_credentials(Path(work))
-            config = _dev_config(args.config, Path(work), authentication)
+            config = _dev_config(args.config, Path(work), authentication_config(jwks_url))
             for name, url in running.urls.items():
                 # the committed supergraph routes to the default ports; point it at these
                 os.environ.setdefault(env_name(name), url)
                 print(f"  subgraph {name:<10} {url}")
             print(f"\n  fedgate   http://{args.host}:{args.port}/graphql  (GraphiQL in a browser)")
-            print(f"  token     {token}")
+            print(f"  jwks      {jwks_url}")
+            print(f"  token     {credentials.token}")
             print("            (send it as `Authorization: Bearer <token>`; user 1, orders:write)")
             print("  Ctrl-C stops everything.\n", flush=True)
             # the demo: introspection, GraphiQL and query plans on (serve's `--dev`)
             return serve(
                 args.supergraph, host=args.host, port=args.port, config_path=config, dev=True
             )
-    except StartupError as error:
+    except (StartupError, OSError) as error:  # OSError: the JWKS port could not be bound
         print(f"fedgate dev: {error}", file=sys.stderr)
         return 1
 

@@ -1,35 +1,34 @@
-"""The demo's credentials (``fedgate dev``): a fresh RS256 key per start, its public half as a
-local JWKS file, the router.yaml section that authenticates with it, and a ready token for
-user 1 with the ``orders:write`` scope (valid 24 hours)."""
+"""The demo's credentials (``fedgate dev``): a fresh RS256 key per start, its public half as
+a JWK Set (served over HTTP by ``gateway/auth/demo_jwks.py``), the router.yaml section that
+authenticates with it, and a ready token for user 1 with the ``orders:write`` scope (valid 24
+hours)."""
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-__all__ = ["DEMO_ISSUER", "demo_credentials"]
+__all__ = ["DEMO_ISSUER", "DemoCredentials", "authentication_config", "demo_credentials"]
 
 DEMO_ISSUER = "fedgate-dev"
 _KID = "fedgate-dev"
 
 
-def demo_credentials(directory: Path) -> tuple[str, str]:
-    """Write ``jwks.json`` into ``directory``; (the ``authentication`` config, a token)."""
-    directory.mkdir(parents=True, exist_ok=True)
+@dataclass(frozen=True)
+class DemoCredentials:
+    jwks: dict[str, Any]  # the public key as a JWK Set
+    token: str  # signed with the private key, which is not kept
+
+
+def demo_credentials() -> DemoCredentials:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
-    jwks = directory / "jwks.json"
-    jwks.write_text(json.dumps({"keys": [{**jwk, "kid": _KID, "alg": "RS256", "use": "sig"}]}))
-    config = (
-        "# the demo's JWT authentication (docs/authentication.md)\n"
-        "authentication:\n  router:\n    jwt:\n      jwks:\n"
-        f"        - url: {jwks.resolve().as_uri()}\n          issuers: [{DEMO_ISSUER}]\n"
-    )
+    jwks = {"keys": [{**jwk, "kid": _KID, "alg": "RS256", "use": "sig"}]}
     now = int(time.time())
     claims = {
         "iss": DEMO_ISSUER,
@@ -39,4 +38,13 @@ def demo_credentials(directory: Path) -> tuple[str, str]:
         "exp": now + 24 * 3600,
     }
     token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": _KID})
-    return config, token
+    return DemoCredentials(jwks, token)
+
+
+def authentication_config(jwks_url: str) -> str:
+    """The router.yaml ``authentication`` section that trusts the JWKS at ``jwks_url``."""
+    return (
+        "# the demo's JWT authentication (docs/authentication.md)\n"
+        "authentication:\n  router:\n    jwt:\n      jwks:\n"
+        f"        - url: {jwks_url}\n          issuers: [{DEMO_ISSUER}]\n"
+    )

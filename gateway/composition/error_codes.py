@@ -87,6 +87,8 @@ ERROR_CODES: dict[str, str] = {
     "LINK_IMPORT_NAME_MISMATCH": "Subgraphs use @tag, @inaccessible or @cacheTag under "
     "different names.",
     "UNSUPPORTED_FEATURE": "A subgraph links a feature fedgate cannot honour (Apollo Connectors).",
+    "MISSING_TRANSITIVE_AUTH_REQUIREMENTS": "A @requires field lacks the @authenticated, "
+    "@requiresScopes or @policy requirements of the data it requires.",
     "SATISFIABILITY_ERROR": "Some query of the API schema cannot be planned over the subgraphs.",
 }
 

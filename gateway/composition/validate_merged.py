@@ -5,6 +5,7 @@ from __future__ import annotations
 from .context import MergeContext, sgs
 from .model import Location
 from .supergraph import MergedType, Supergraph
+from .validate_auth_requires import check_transitive_auth
 from .validate_entity_interfaces import check_interface_key_implementations
 from .validate_externals_merged import check_extensions_have_base, validate_field_rules
 from .validate_inaccessible import validate_inaccessible
@@ -70,3 +71,4 @@ def validate_merged(ctx: MergeContext, supergraph: Supergraph) -> None:
         ctx.errors.extend(validate_override(sg))
     check_interface_implementations(ctx, supergraph)
     validate_inaccessible(ctx, supergraph)
+    check_transitive_auth(ctx, supergraph)

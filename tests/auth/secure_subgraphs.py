@@ -3,7 +3,9 @@ element: ``users`` (``me`` @authenticated; ``User.email`` needs a scope; ``User.
 policy; the ``Role`` enum a scope; the ``Secret`` scalar authentication; ``Document``, an
 @authenticated implementation of ``Node``) and ``orders`` (the @authenticated ``Order`` type,
 reached through an entity jump from ``User``; ``User.emailDomain`` @requires the scoped
-``email`` without declaring the scope itself, so only the gateway's transitive rule guards it).
+``email``; the supergraph the tests serve does not declare the scope on it, as one from a
+composer without Apollo's MISSING_TRANSITIVE_AUTH_REQUIREMENTS rule would not, so only the
+gateway's transitive rule guards it: see ``harness.secure_subgraphs``).
 
 Each app records the queries it receives (``CountingApp.queries``), so a test can tell that
 no subgraph was asked for a removed field."""
@@ -120,7 +122,9 @@ class OrderUser:
     id: strawberry.ID
     email: str | None = strawberry.federation.field(external=True)
 
-    @strawberry.federation.field(requires=["email"])
+    # declared so that composition accepts it (MISSING_TRANSITIVE_AUTH_REQUIREMENTS); the
+    # harness removes it from the supergraph, leaving only the gateway's transitive rule
+    @strawberry.federation.field(requires=["email"], requires_scopes=[["read:email"]])
     def email_domain(self) -> str | None:
         return self.email.split("@")[1] if self.email else None
 

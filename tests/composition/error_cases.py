@@ -784,6 +784,22 @@ CASES = [
         '[a] Cannot import unknown element "@cacheTag"',
     ),
     Case(
+        "MISSING_TRANSITIVE_AUTH_REQUIREMENTS",
+        {
+            "a": fed2(
+                'type Query { p: P } type P @key(fields: "id") '
+                '{ id: ID! price: Int @requiresScopes(scopes: [["finance"]]) }'
+            ),
+            "b": fed2(
+                'type P @key(fields: "id") { id: ID! price: Int @external '
+                'tax: Int @requires(fields: "price") }'
+            ),
+        },
+        '[b] Field "P.tax" does not specify necessary @authenticated, @requiresScopes and/or '
+        '@policy auth requirements to access the transitive field "P.price" data from '
+        "@requires selection set.",
+    ),
+    Case(
         "UNSUPPORTED_FEATURE",
         {
             "a": 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.10", '

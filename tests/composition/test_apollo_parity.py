@@ -107,3 +107,13 @@ def test_apollo_gives_the_same_context_selection_verdicts(tmp_path: Path) -> Non
     answers = _apollo([[("a", "http://a", sdl(name))] for name in SELECTIONS], tmp_path)
     for (name, (_, ends)), answer in zip(SELECTIONS.items(), answers, strict=True):
         assert answer["codes"] == ["CONTEXT_INVALID_SELECTION"] * len(ends), name
+
+
+def test_apollo_gives_the_same_transitive_auth_verdicts(tmp_path: Path) -> None:
+    from .test_auth_requires import CASES as AUTH
+    from .test_auth_requires import CODE
+
+    inputs = [[(n, f"http://{n}", sdl) for n, sdl in sdls.items()] for sdls, _ in AUTH.values()]
+    answers = _apollo(inputs, tmp_path)
+    for (name, (_, transitive)), answer in zip(AUTH.items(), answers, strict=True):
+        assert answer["codes"] == ([] if transitive is None else [CODE]), name

@@ -56,6 +56,13 @@ class Demo:
         assert found is not None, self.stdout.read_text()
         return found.group(1)
 
+    @property
+    def jwks_url(self) -> str:
+        """The URL ``fedgate dev`` printed for its JWKS (the gateway's configured JWKS)."""
+        found = re.search(r"^  jwks +(\S+)$", self.stdout.read_text(), re.MULTILINE)
+        assert found is not None, self.stdout.read_text()
+        return found.group(1)
+
     def signed_in(self) -> dict[str, str]:
         return {"authorization": f"Bearer {self.token}"}
 

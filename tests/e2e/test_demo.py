@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 
 from subgraphs import SERVICE_NAMES
@@ -52,6 +53,25 @@ def test_prints_the_urls(demo: Demo) -> None:
     for index, name in enumerate(SERVICE_NAMES, start=1):
         assert f"subgraph {name:<10} http://127.0.0.1:{demo.port + index}/graphql" in out
     assert "Ctrl-C stops everything." in out
+
+
+def test_serves_its_jwks_over_http(demo: Demo) -> None:
+    """The JWKS the gateway authenticates with is served over HTTP on loopback, like an
+    IdP's, and holds the key that verifies the printed token."""
+    url = demo.jwks_url
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\.well-known/jwks\.json", url), url
+    response = httpx.get(url, timeout=10)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    [key] = response.json()["keys"]
+    assert key["kid"] == jwt.get_unverified_header(demo.token)["kid"]
+    public = jwt.PyJWK(key).key
+    claims = jwt.decode(demo.token, public, algorithms=["RS256"], issuer="fedgate-dev")
+    assert claims["sub"] == "1" and claims["scope"] == "orders:write"
+    assert httpx.get(url.replace("jwks.json", "other"), timeout=10).status_code == 404
+    # the gateway trusts that key: the token signs a client in
+    body = demo.post("{ me { name } }", headers=demo.signed_in())
+    assert body == {"data": {"me": {"name": "Ada Lovelace"}}}
 
 
 def test_serves_graphiql_to_browsers(demo: Demo) -> None:
