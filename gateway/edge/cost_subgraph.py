@@ -29,12 +29,14 @@ from graphql import (
 from gateway.context import ScratchKey
 from gateway.transport.base import SubgraphClient, SubgraphRequest
 
-from .cost import CostModel, Walk
+from .cost import CostModel, Memo, Walk
 
 __all__ = ["SubgraphCost", "SubgraphCosts"]
 
 _CACHED_DOCUMENTS = 1024
-_Parsed = tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]]
+# an operation, its fragments, and the compiled selection sets its walks share (None: its
+# variables decide what is compiled, so each walk compiles its own)
+_Parsed = tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode], Memo | None]
 
 
 class _Answer(Protocol):
@@ -87,12 +89,12 @@ class SubgraphCost:
         parsed = self._parse(query) if isinstance(query, str) else None
         if parsed is None:
             return 0.0
-        operation, fragments = parsed
+        operation, fragments, memo = parsed
         root = self.model.schema.get_root_type(operation.operation)
         if root is None:
             return 0.0
         variables = body.get("variables") or {}
-        walk = Walk(self.model, fragments, variables)
+        walk = Walk(self.model, fragments, variables, memo)
         # root fields as in the client's walk (_entities has no definition there: skipped)
         total = walk.response(operation.selection_set, root, data)
         for node in operation.selection_set.selections:
@@ -115,7 +117,8 @@ class SubgraphCost:
                 for d in document.definitions
                 if isinstance(d, FragmentDefinitionNode)
             }
-            parsed = (operations[0], fragments) if len(operations) == 1 else None
+            if len(operations) == 1:
+                parsed = (operations[0], fragments, _shared_memo(operations[0]))
         if len(self._documents) >= _CACHED_DOCUMENTS:
             self._documents.clear()
         self._documents[query] = parsed
@@ -141,6 +144,21 @@ def _entities(
         if isinstance(typename, str):
             total += walk.entity(node.selection_set, typename, item)
     return total
+
+
+def _shared_memo(operation: OperationDefinitionNode) -> Memo | None:
+    """A memo all the walks of this operation share, when its only variables are the
+    representations (which decide nothing that is compiled: @skip/@include and argument
+    costs read the others)."""
+    representations = {
+        arg.value.name.value
+        for node in operation.selection_set.selections
+        if isinstance(node, FieldNode) and node.name.value == "_entities"
+        for arg in node.arguments or ()
+        if arg.name.value == "representations" and isinstance(arg.value, VariableNode)
+    }
+    names = {d.variable.name.value for d in operation.variable_definitions or ()}
+    return {} if names <= representations else None
 
 
 def _representations(node: FieldNode, variables: Mapping[str, Any]) -> list[Any]:
