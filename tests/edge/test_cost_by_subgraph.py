@@ -116,6 +116,9 @@ def test_batched_entities_and_missing_typenames_are_scored() -> None:
     }
     # Product 1 + Money 3; nothing for the null; Review 1 + User 1
     assert scorer.score({"query": query, "variables": variables}, data) == 6
+    # again, both products resolved (the compiled selection sets are shared, not the answers)
+    data["_0"] = [{"price": {"amount": 1}}, {"price": None}]
+    assert scorer.score({"query": query, "variables": variables}, data) == 7
     # a body the executor did not build, or an unparsable query, scores nothing
     assert scorer.score(b"{}", data) == 0
     assert scorer.score({"query": "{ nope"}, data) == 0
