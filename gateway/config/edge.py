@@ -7,7 +7,7 @@ allow-list) and ``fedgate.demand_control`` (costs in the response). Their schema
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Literal
+from typing import Any
 
 from gateway.errors import ConfigError
 
@@ -54,9 +54,13 @@ DEMAND_CONTROL = Obj(
                         "list_size": Int("assumed size of a list without @listSize", minimum=0),
                         "max": Int("the highest estimated cost allowed", minimum=0),
                         "actual_cost_mode": Str(
-                            "by_response_shape (fedgate's only mode, and its default)"
+                            "by_subgraph (default: the subgraph responses scored) or "
+                            "by_response_shape (the client's response scored)",
+                            pattern="by_subgraph|by_response_shape",
                         ),
-                        "subgraph": Unsupported("per-subgraph cost limits"),
+                        "subgraph": Unsupported(
+                            "per-subgraph cost limits (strategy.static_estimated.subgraph)"
+                        ),
                     },
                     required=("list_size", "max"),
                 ),
@@ -192,20 +196,9 @@ def _demand(raw: dict[str, Any], fedgate: dict[str, Any]) -> DemandControlConfig
         mode=raw.get("mode", "measure"),
         list_size=static["list_size"],
         max=float(static["max"]),
-        actual_cost_mode=_actual_cost_mode(static.get("actual_cost_mode")),
+        actual_cost_mode=static.get("actual_cost_mode", "by_subgraph"),
         expose_in_extensions=expose,
     )
-
-
-def _actual_cost_mode(value: str | None) -> Literal["by_response_shape"]:
-    # Apollo's default is by_subgraph (each subgraph response scored); fedgate scores the
-    # client's response only, and says so rather than report another figure under that name
-    if value not in (None, "by_response_shape"):
-        raise ConfigError(
-            f"demand_control.strategy.static_estimated.actual_cost_mode: {value!r} is not "
-            "supported yet by fedgate (by_response_shape is)"
-        )
-    return "by_response_shape"
 
 
 def _apq(raw: dict[str, Any]) -> ApqConfig:

@@ -32,8 +32,8 @@ class DemandControlConfig:
     mode: Literal["measure", "enforce"] = "measure"
     list_size: int = 0
     max: float = float("inf")
-    # Apollo's by_subgraph is not implemented (docs/demand-control.md)
-    actual_cost_mode: Literal["by_response_shape"] = "by_response_shape"
+    # Apollo's default: each subgraph response scored; by_response_shape scores the client's
+    actual_cost_mode: Literal["by_subgraph", "by_response_shape"] = "by_subgraph"
     # fedgate.demand_control.expose_in_extensions: the costs in ``extensions.cost``
     expose_in_extensions: bool = False
 

@@ -13,7 +13,8 @@ Apollo's defaults), on the client operation against the API schema:
 
 ``estimate`` walks the operation (with the request's variables: slicing arguments and
 ``@skip``/``@include`` may be variables); ``actual`` walks the response (by response shape:
-lists count their real length, null objects nothing).
+lists count their real length, null objects nothing); ``Walk.entity`` scores one object of a
+subgraph's ``_entities`` answer (``cost_subgraph``: Apollo's ``by_subgraph`` actual cost).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class CostModel:
     ) -> float:
         root = self.schema.get_root_type(operation.operation)
         assert root is not None  # the operation was validated against this schema
-        walk = _Walk(self, fragments, variables)
+        walk = Walk(self, fragments, variables)
         return OPERATION_COSTS[operation.operation.value] + walk.selections(
             operation.selection_set, root, {}
         )
@@ -102,7 +103,7 @@ class CostModel:
         base = OPERATION_COSTS[operation.operation.value]
         if data is None:
             return base
-        walk = _Walk(self, fragments, variables, memo)
+        walk = Walk(self, fragments, variables, memo)
         return base + walk.response(operation.selection_set, root, data)
 
     def type_cost(self, parent: str, field_name: str, named: GraphQLNamedType) -> float:
@@ -120,7 +121,7 @@ _Scored = tuple[str, float, float, SelectionSetNode | None, GraphQLNamedType]
 Memo = dict[tuple[int, str, str | None], list[_Scored]]
 
 
-class _Walk:
+class Walk:
     """One walk over an operation (fragments and variables of one request)."""
 
     def __init__(
@@ -249,6 +250,24 @@ class _Walk:
         if entries is None:
             entries = self.compile(selection_set, parent, typename)
             self.memo[memo_key] = entries
+        return self.score(entries, data)
+
+    def entity(
+        self, selection_set: SelectionSetNode, typename: str, data: Mapping[str, Any]
+    ) -> float:
+        """One object of an ``_entities`` answer: its type's cost plus the fields the fetch
+        asked of it (the fragments on its ``__typename``)."""
+        named = self.model.schema.get_type(typename)
+        if not isinstance(named, GraphQLObjectType):
+            return 0.0
+        memo_key = (id(selection_set), "_entities", typename)
+        entries = self.memo.get(memo_key)
+        if entries is None:
+            entries = self.compile(selection_set, named, typename)
+            self.memo[memo_key] = entries
+        return self.model.type_cost("", "", named) + self.score(entries, data)
+
+    def score(self, entries: list[_Scored], data: Mapping[str, Any]) -> float:
         total = 0.0
         for key, own, extra, sub, named in entries:
             value = data.get(key)

@@ -1,7 +1,9 @@
 """Demand control at run time: the estimated cost of each request before it runs (refused
 over ``max`` in ``enforce`` mode, logged in ``measure`` mode), the actual cost from its
 response after, both logged and, with ``fedgate.demand_control.expose_in_extensions``, in the
-response's ``extensions.cost``.
+response's ``extensions.cost``. The actual cost is Apollo's ``by_subgraph`` (the default: the
+subgraph responses scored as they arrive, ``cost_subgraph``) or ``by_response_shape`` (the
+client's response scored).
 
 Plugins read the costs from the request context's scratch space (``COSTS``), the way Apollo
 Router's plugins read its ``apollo::demand_control::*`` context entries.
@@ -21,8 +23,9 @@ from gateway.config.edge_model import DemandControlConfig
 from gateway.context import RequestContext, ScratchKey
 from gateway.supergraph import Supergraph
 
-from .cost import CostError, CostModel, Memo
+from .cost import OPERATION_COSTS, CostError, CostModel, Memo
 from .cost_directives import NO_COST_DIRECTIVES, cost_directives, requirements
+from .cost_subgraph import Call, R, SubgraphCost
 
 __all__ = ["COSTS", "Costs", "DemandControl"]
 
@@ -41,8 +44,15 @@ class Costs:
     estimated: float
     result: str = "COST_OK"
     actual: float | None = None
+    # by_subgraph: each subgraph's responses' cost, added as they arrive
+    subgraphs: dict[str, float] | None = None
     # the actual-cost walk's compiled selection sets, shared by requests alike
     memo: Memo | None = field(default=None, repr=False, compare=False)
+
+    def add_subgraph(self, subgraph: str, cost: float) -> None:
+        if self.subgraphs is None:
+            self.subgraphs = {}
+        self.subgraphs[subgraph] = self.subgraphs.get(subgraph, 0.0) + cost
 
 
 COSTS: ScratchKey[Costs] = ScratchKey("demand_control.costs")
@@ -59,6 +69,8 @@ class DemandControl:
         directives = cost_directives(supergraph.sdl) if supergraph else NO_COST_DIRECTIVES
         requires = requirements(supergraph) if supergraph else None
         self.model = CostModel(schema, directives, config.list_size, requires)
+        self.by_subgraph = config.actual_cost_mode == "by_subgraph"
+        self._subgraph_cost = SubgraphCost(self.model, COSTS)
         self._estimates: dict[tuple[int, bytes], tuple[OperationDefinitionNode, float, Memo]] = {}
 
     def estimate(
@@ -83,6 +95,14 @@ class DemandControl:
         )
         extra = {"cost.estimated": estimated, "cost.max": self.config.max}
         return costs, _error(message, TOO_EXPENSIVE, extra)
+
+    def wrap_call(self, call: Call[R]) -> Call[R]:
+        """The subgraph call that scores each response (installed in by_subgraph mode)."""
+        return self._subgraph_cost.wrap(call)
+
+    def start(self, costs: Costs, context: RequestContext) -> None:
+        """Before execution, by_subgraph: where the subgraph call finds the request's costs."""
+        context.scratch.set(COSTS, costs)
 
     def _estimate(
         self,
@@ -118,7 +138,12 @@ class DemandControl:
     ) -> None:
         """After the response: the actual cost, logged, in the context and (when asked) in
         the response body."""
-        if costs.result != PARSE_FAILURE:
+        if costs.result == PARSE_FAILURE:
+            pass
+        elif self.by_subgraph:
+            base = OPERATION_COSTS[operation.operation.value]
+            costs.actual = base + sum((costs.subgraphs or {}).values())
+        else:
             data = body.get("data")
             costs.actual = self.model.actual(operation, fragments, variables, data, costs.memo)
         self.report(costs, operation, body, context)
@@ -136,12 +161,13 @@ class DemandControl:
             name = operation.name.value if operation.name else "-"
             request_id = context.request_id if context else "-"
             log.info(
-                "demand control: operation=%s request=%s estimated=%g actual=%s result=%s",
+                "demand control: operation=%s request=%s estimated=%g actual=%s result=%s%s",
                 name,
                 request_id,
                 costs.estimated,
                 "-" if costs.actual is None else f"{costs.actual:g}",
                 costs.result,
+                _by_subgraph(costs.subgraphs),
             )
         if self.config.expose_in_extensions:
             body.setdefault("extensions", {})["cost"] = {
@@ -152,6 +178,14 @@ class DemandControl:
                 "strategy": "static_estimated",
                 "mode": self.config.mode,
             }
+            if self.by_subgraph and costs.actual is not None:
+                body["extensions"]["cost"]["actualBySubgraph"] = dict(costs.subgraphs or {})
+
+
+def _by_subgraph(subgraphs: dict[str, float] | None) -> str:
+    if not subgraphs:
+        return ""
+    return " subgraphs=" + ",".join(f"{name}:{cost:g}" for name, cost in sorted(subgraphs.items()))
 
 
 def _error(message: str, code: str, extra: dict[str, Any]) -> dict[str, Any]:

@@ -191,6 +191,9 @@ class Gateway:
             self.prepare = prepare  # type: ignore[method-assign]
             self._execute = telemetry.wrap_execute(self._execute)  # type: ignore[method-assign]
             self._call = telemetry.wrap_call(call_subgraph)
+        if self._demand is not None and self._demand.by_subgraph:
+            # edge: demand control's by_subgraph actual cost scores each subgraph response
+            self._call = self._demand.wrap_call(self._call)
 
     async def execute(
         self,
@@ -274,6 +277,9 @@ class Gateway:
             if refused is not None:
                 demand.report(costs, entry.operation, refused, context)
                 return GatewayResponse(refused, "request_error")
+            if demand.by_subgraph:
+                context = context or RequestContext.create()
+                demand.start(costs, context)
         try:
             body = await self._execute(entry, forwarded, conditions, variables or {}, context)
         except Exception:

@@ -1,5 +1,5 @@
-"""The gateway under uvicorn in a thread, on a free port, in front of the cost graph's one
-subgraph (graphql-core, in process), configured from a router.yaml text."""
+"""The gateway under uvicorn in a thread, on a free port, in front of the cost graph's
+subgraphs (graphql-core, in process), configured from a router.yaml text."""
 
 from __future__ import annotations
 
@@ -53,6 +53,27 @@ def shop_app() -> GraphQLCoreApp:
     )
 
 
+SHIPPING_SDL = """
+type Query { _unused: Int }
+type Product { id: ID! shipping: Int }
+"""
+
+
+def shipping_app() -> GraphQLCoreApp:
+    """The shipping subgraph: a product's shipping is twice the price it is handed
+    (``@requires(fields: "price { amount }")``)."""
+    return entity_app(
+        SHIPPING_SDL,
+        entities={
+            "Product": lambda rep: {
+                "__typename": "Product",
+                "id": rep["id"],
+                "shipping": 2 * rep["price"]["amount"],
+            }
+        },
+    )
+
+
 def config_from(tmp_path: Path, yaml: str) -> GatewayConfig:
     path = tmp_path / "router.yaml"
     path.write_text(yaml)
@@ -64,13 +85,14 @@ class Served:
     url: str
     app: Any
     subgraph: GraphQLCoreApp
+    shipping: GraphQLCoreApp
 
 
 @contextlib.contextmanager
 def serve(config: GatewayConfig, reload: ReloadSpec | None = None) -> Iterator[Served]:
     """``reload``: watch files as ``fedgate serve`` does (the subgraph client is kept)."""
-    subgraph = shop_app()
-    client = LocalClient({"shop": subgraph})
+    subgraph, shipping = shop_app(), shipping_app()
+    client = LocalClient({"shop": subgraph, "shipping": shipping})
     app = create_app(cost_supergraph(), config=config, client=client, reload=reload)
     port = free_port()
     server = uvicorn.Server(
@@ -91,7 +113,7 @@ def serve(config: GatewayConfig, reload: ReloadSpec | None = None) -> Iterator[S
         while not server.started and thread.is_alive() and time.monotonic() < deadline:
             time.sleep(0.02)
         assert server.started, "the gateway did not start"
-        yield Served(f"http://127.0.0.1:{port}/graphql", app, subgraph)
+        yield Served(f"http://127.0.0.1:{port}/graphql", app, subgraph, shipping)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

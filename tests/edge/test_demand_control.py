@@ -10,8 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway.errors import ConfigError
-
 from .served import config_from, serve
 
 CONFIG = """\
@@ -59,6 +57,7 @@ def test_enforce_refuses_over_max_without_calling_a_subgraph(tmp_path: Path) -> 
             "result": "COST_OK",
             "strategy": "static_estimated",
             "mode": "enforce",
+            "actualBySubgraph": {"shop": 8},
         }
         assert len(served.subgraph.requests) == 1
 
@@ -85,11 +84,3 @@ def test_a_missing_required_slicing_argument_is_refused(tmp_path: Path) -> None:
         [error] = r.json()["errors"]
         assert error["extensions"]["code"] == "COST_QUERY_PARSE_FAILURE"
         assert served.subgraph.requests == []
-
-
-def test_by_subgraph_actual_cost_is_refused_as_not_supported(tmp_path: Path) -> None:
-    yaml = CONFIG.format(mode="measure", expose="false").replace(
-        "      max: 30\n", "      max: 30\n      actual_cost_mode: by_subgraph\n"
-    )
-    with pytest.raises(ConfigError, match="not supported yet"):
-        config_from(tmp_path, yaml)

@@ -29,6 +29,7 @@ def test_the_demand_control_example_loads(tmp_path: Path) -> None:
     assert config.edge is not None and config.edge.demand_control is not None
     assert config.edge.demand_control.max == 1000
     assert config.edge.demand_control.expose_in_extensions
+    assert config.edge.demand_control.actual_cost_mode == "by_subgraph"
 
 
 def test_the_persisted_queries_examples_load(tmp_path: Path) -> None:
