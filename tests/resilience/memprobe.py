@@ -5,7 +5,9 @@ The line has glibc's ``mallinfo2`` (``arena``: bytes of the main heap, ``mmap``:
 mmap'd chunks, ``used``/``free``: allocated and free-but-kept bytes in the heaps), VmRSS, the
 open descriptors and Python's live object count: enough to tell memory held by objects from
 memory the allocator keeps after a burst. With ``MEMPROBE_TRIM=1`` it calls ``malloc_trim(0)``
-first (what returning free heap pages to the system would win)."""
+first (what returning free heap pages to the system would win). On SIGUSR2 it runs a full
+collection and appends what it found to be garbage (by type, and the functions whose frames
+are in reference cycles)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import os
 import signal
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from types import FrameType
 
@@ -67,6 +70,27 @@ def _probe(out: Path, trim: bool) -> None:
         f.write(json.dumps(line) + "\n")
 
 
+def _garbage(out: Path) -> None:
+    """What the cyclic collector would free now: counts by type, and the functions whose
+    frames are in the cycles (which code made them)."""
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        gc.collect()
+        kinds = Counter(type(o).__qualname__ for o in gc.garbage)
+        frames = Counter(
+            f"{o.f_code.co_filename.rsplit('/', 2)[-1]}:{o.f_code.co_qualname}"
+            for o in gc.garbage
+            if isinstance(o, FrameType)
+        )
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    line = {"garbage": sum(kinds.values()), "kinds": kinds.most_common(15)}
+    line["frames"] = frames.most_common(25)
+    with out.open("a") as f:
+        f.write(json.dumps(line) + "\n")
+
+
 def main() -> int:
     out = Path(sys.argv[1])
     trim = os.environ.get("MEMPROBE_TRIM") == "1"
@@ -74,7 +98,11 @@ def main() -> int:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         _probe(out, trim)
 
+    def on_garbage(signum: int, frame: FrameType | None) -> None:
+        _garbage(out)
+
     signal.signal(signal.SIGUSR1, on_signal)
+    signal.signal(signal.SIGUSR2, on_garbage)
     from gateway.cli import main as fedgate
 
     sys.argv = ["fedgate", *sys.argv[2:]]
