@@ -25,6 +25,8 @@ from gateway.transport.http import HttpClient, HttpTimeouts
 from gateway.transport.sharing import SharingClient
 from tests.services import free_port
 
+from .conftest import Scripted
+
 pytestmark = pytest.mark.anyio
 
 
@@ -71,6 +73,26 @@ async def test_refused_calls_through_retries_and_breaker_leave_no_cycles(
             assert result.failure is not None
             codes[result.failure.code] += 1
         assert codes["SUBREQUEST_HTTP_ERROR"] >= 1 and codes["SUBGRAPH_CIRCUIT_OPEN"] >= 1
+        assert cycles_in_our_frames() == Counter()
+    finally:
+        await http.close()
+
+
+@pytest.mark.parametrize("fault", ["timeout", "cut"])
+async def test_timed_out_and_cut_calls_leave_no_cycles(
+    fault: str, scripted: Scripted, collector_off: None
+) -> None:
+    http = HttpClient(timeouts=HttpTimeouts(total=0.2, connect=1))
+    retry = RetryPolicy(max_attempts=2, initial_backoff=0.001, max_backoff=0.002)
+    client = SharingClient(ResilientClient(http, ResiliencePolicies(SubgraphPolicy(retry=retry))))
+    url = scripted.url if fault == "timeout" else scripted.url.replace("/graphql", "/cut")
+    scripted.delay = 1.0 if fault == "timeout" else 0.0
+    try:
+        for _ in range(3):
+            request = SubgraphRequest("s", url, {"query": "{ok}"}, context=RequestContext())
+            result = await call_subgraph(client, request)
+            assert result.failure is not None
+        assert scripted.calls >= 3
         assert cycles_in_our_frames() == Counter()
     finally:
         await http.close()
