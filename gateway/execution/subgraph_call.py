@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from gateway.transport.base import SubgraphClient, SubgraphRequest, TransportError
+from gateway.transport.base import SubgraphClient, SubgraphRequest, TransportError, drop_frames
 
 __all__ = ["CallResult", "Failure", "call_subgraph"]
 
@@ -61,7 +61,9 @@ async def _call(
     try:
         response = await client.fetch(request)
     except TransportError as exc:
-        return CallResult(None, [], Failure(exc.message, exc.code))
+        failure = Failure(exc.message, exc.code)
+        drop_frames(exc)
+        return CallResult(None, [], failure)
     decoded = _decode(response.body)
     if not 200 <= response.status < 300:
         reason = _reason(response.status)

@@ -10,7 +10,13 @@ import asyncio
 import logging
 import time
 
-from gateway.transport.base import SubgraphClient, SubgraphRequest, SubgraphResponse, TransportError
+from gateway.transport.base import (
+    SubgraphClient,
+    SubgraphRequest,
+    SubgraphResponse,
+    TransportError,
+    drop_frames,
+)
 
 from .backoff import backoff, retry_after
 from .breaker import CircuitBreaker
@@ -57,6 +63,8 @@ class Guard:
             delay = self._retry_delay(outcome, attempt, request)
             if delay is None:
                 return _result(outcome)
+            if isinstance(outcome, TransportError):
+                drop_frames(outcome)  # replaced by the retry's outcome: no cycle left behind
             await asyncio.sleep(delay)
             attempt += 1
             self.retries += 1

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from gateway.transport.base import SubgraphClient, SubgraphRequest, TransportError
+from gateway.transport.base import SubgraphClient, SubgraphRequest, TransportError, drop_frames
 
 __all__ = ["health_detail", "subgraphs_ready"]
 
@@ -51,7 +51,8 @@ async def _probe(client: SubgraphClient, name: str, url: str, timeout: float) ->
     try:
         async with asyncio.timeout(timeout):
             response = await client.fetch(SubgraphRequest(name, url, _PROBE))
-    except (TransportError, TimeoutError):
+    except (TransportError, TimeoutError) as exc:
+        drop_frames(exc)  # a subgraph that stays down is probed again and again: no cycles
         return "DOWN"
     if response.status != 200:
         return "DOWN"

@@ -7,6 +7,7 @@ another one, so the executor never needs to know about it.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -23,6 +24,7 @@ __all__ = [
     "SubgraphRequest",
     "SubgraphResponse",
     "TransportError",
+    "drop_frames",
 ]
 
 # Subgraphs that follow the GraphQL-over-HTTP spec answer with the richer media type; older
@@ -89,3 +91,23 @@ class SubgraphClient(Protocol):
     async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
         """Send ``request``; raise ``TransportError`` when no response could be had."""
         ...
+
+
+def drop_frames(exc: BaseException) -> None:
+    """Clear the finished frames in ``exc``'s tracebacks and its causes': the failure is
+    data now (or a retry replaces it). Each frame an exception passes through while a local
+    still names it (``except ... as e: raise X from e``, a failure kept as a value, a shared
+    call's future) makes a reference cycle that only the cyclic collector frees; with the
+    gateway's rare full collections (``tune_gc``) an outage's thousands of failed calls piled
+    up as heap growth (the soak: +13 MiB over the first outages). Cleared, they are freed by
+    reference counting at once."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        error = todo.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        if error.__traceback__ is not None:
+            traceback.clear_frames(error.__traceback__)
+        todo.extend(e for e in (error.__cause__, error.__context__) if e is not None)
