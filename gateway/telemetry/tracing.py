@@ -110,6 +110,12 @@ def unsampled() -> bool:
     return current.get_span_context().is_valid and not current.is_recording()
 
 
+def failed(span: Span, exc: BaseException) -> None:
+    """An exception out of ``span``'s work, as start_as_current_span would record it."""
+    span.record_exception(exc)
+    span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+
+
 def traced_call(tracer: Tracer, call: Call) -> Call:
     """``call`` (the executor's subgraph call) inside a ``fetch`` client span, which also
     describes the fetch's HTTP call (``TracingClient``): one span per fetch, not two."""
@@ -140,7 +146,7 @@ def traced_call(tracer: Tracer, call: Call) -> Call:
                 span.set_status(Status(StatusCode.ERROR, failure.message))
             return result
         except BaseException as exc:  # cancelled, or a bug below: still on the span
-            span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+            failed(span, exc)
             raise
         finally:
             FETCH_SPAN.reset(token)
@@ -185,7 +191,7 @@ class TracingClient:
         try:
             return await self._described(span, request)
         except BaseException as exc:
-            span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+            failed(span, exc)
             raise
         finally:
             span.end()
