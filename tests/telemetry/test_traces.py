@@ -16,6 +16,7 @@ from .stack import TOP_PRODUCTS, gateway, services
 CLIENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 CLIENT_SPAN = "00f067aa0ba902b7"
 SPAN_KIND_CLIENT = 3  # opentelemetry.proto.trace.v1.Span.SpanKind
+STATUS_CODE_ERROR = 2  # opentelemetry.proto.trace.v1.Status.StatusCode
 
 CONFIG = """
 telemetry:
@@ -147,3 +148,27 @@ def test_otlp_grpc_export(tmp_path: Path) -> None:
     assert supergraph.attributes["graphql.operation.name"] == "Probe"
     assert {s.service for s in spans} == {"fedgate-test"}
     assert len({s.trace_id for s in spans}) == 1
+
+
+def test_a_failed_fetch_is_an_error_span(tmp_path: Path) -> None:
+    """One subgraph unreachable: its fetch span (which describes the HTTP call) has the error
+    code and the error status, and the supergraph span counts the response's errors."""
+    from tests.e2e.processes import free_port
+
+    with otlp_receiver() as receiver, services(tmp_path, {}) as urls:
+        dead = {**urls, "FEDGATE_SUBGRAPH_INVENTORY_URL": f"http://127.0.0.1:{free_port()}/"}
+        with gateway(CONFIG.format(endpoint=receiver.endpoint), tmp_path, dead) as base:
+            answer = httpx.post(base + "/graphql", json={"query": TOP_PRODUCTS}, timeout=30)
+            assert answer.status_code == 200 and answer.json()["errors"], answer.text
+            spans = receiver.wait_for(lambda got: any(s.name == "router" for s in got))
+    fetches = [s for s in spans if s.name == "fetch"]
+    (failed,) = [f for f in fetches if f.attributes["subgraph.name"] == "inventory"]
+    assert failed.status_code == STATUS_CODE_ERROR
+    code = failed.attributes["error.type"]
+    assert isinstance(code, str) and code
+    assert "http.response.status_code" not in failed.attributes  # no answer came back
+    assert all(f.status_code != STATUS_CODE_ERROR for f in fetches if f is not failed)
+    (supergraph,) = [s for s in spans if s.name == "supergraph"]
+    assert supergraph.status_code == STATUS_CODE_ERROR
+    assert supergraph.attributes["fedgate.errors"] >= 1
+    assert code in supergraph.attributes["graphql.error.codes"]
