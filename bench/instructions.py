@@ -18,8 +18,15 @@ client (aiohttp, in-flight sharing) as ``fedgate serve`` builds it, pointed ther
 script against its own code, so two commits are compared with one script. The script runs
 valgrind twice, with a few warm-up requests and with ``--requests`` more, and prints the
 difference per request: start-up, imports and the first (planning) request cancel out.
-The config is the tree's default (as ``fedgate serve`` without ``--config`` loads it) and
+The config is the tree's default (as ``fedgate serve`` without ``--config`` loads it), or
+``--config FILE`` (a router.yaml: ``bench/telemetry/*.yaml`` turn on metrics or tracing), and
 the garbage collector is tuned as ``fedgate serve`` tunes it.
+
+``--otlp-sink`` starts, in another process (not counted), an OTLP/HTTP endpoint that answers
+every export with 200, and puts its address in ``FEDGATE_BENCH_OTLP`` for the config to use
+(``bench/telemetry/tracing.yaml``; its ``sampler`` is ``FEDGATE_BENCH_SAMPLER``, default 1).
+The inner process seeds ``random``, so the trace ids, and with them the requests a ratio
+sampler keeps, are the same each run.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import base64
 import cProfile
 import json
 import os
+import random
 import re
 import socket
 import subprocess
@@ -43,6 +51,8 @@ HERE = Path(__file__).resolve()
 WARMUP = 3
 CONCURRENCY_ENV = "FEDGATE_BENCH_CONCURRENCY"
 PROFILE_ENV = "FEDGATE_BENCH_PROFILE"
+CONFIG_ENV = "FEDGATE_BENCH_CONFIG"
+OTLP_ENV = "FEDGATE_BENCH_OTLP"
 SUBGRAPHS = ("accounts", "inventory", "products", "reviews")
 # the request wrk sends (../shared/bench/load/heavy.lua)
 REQUEST_HEADERS = [
@@ -64,25 +74,72 @@ def main() -> None:
     parser.add_argument(
         "--profile", metavar="FILE", help="no valgrind: cProfile the requests after the warm-up"
     )
+    parser.add_argument("--config", type=Path, help="a router.yaml (default: none)")
+    parser.add_argument(
+        "--otlp-sink", action="store_true", help="an OTLP/HTTP sink at $FEDGATE_BENCH_OTLP"
+    )
     parser.add_argument("--inner", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-sink", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve-recording", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     tree = args.tree.resolve()
     os.environ[CONCURRENCY_ENV] = str(args.concurrency)
+    if args.config is not None:
+        os.environ[CONFIG_ENV] = str(args.config.resolve())
     if args.serve_recording is not None:
         _serve_recording(tree, args.serve_recording)
+    elif args.serve_sink is not None:
+        _serve_sink(args.serve_sink)
+    elif args.otlp_sink and args.inner is None:
+        sink = _start_sink(tree)
+        try:
+            if args.profile is not None:
+                _profile(tree, args.path, args.transport, args.requests, args.profile)
+            else:
+                _measure(args, tree)
+        finally:
+            sink.terminate()
+            sink.wait()
     elif args.inner is not None:
         asyncio.run(_serve(tree, args.path, args.transport, args.inner))
     elif args.profile is not None:
         _profile(tree, args.path, args.transport, args.requests, args.profile)
     else:
-        rounds = _per_request(tree, args.path, args.transport, args.requests)
-        per_request = rounds / args.concurrency
-        print(
-            f"{tree} ({args.path} path, {args.transport} transport, "
-            f"{args.concurrency} at once): "
-            f"{per_request:,.0f} instructions per heavy request"
-        )
+        _measure(args, tree)
+
+
+def _measure(args: argparse.Namespace, tree: Path) -> None:
+    rounds = _per_request(tree, args.path, args.transport, args.requests)
+    per_request = rounds / args.concurrency
+    config = f", {args.config.name}" if args.config is not None else ""
+    print(
+        f"{tree} ({args.path} path, {args.transport} transport, "
+        f"{args.concurrency} at once{config}): "
+        f"{per_request:,.0f} instructions per heavy request"
+    )
+
+
+def _start_sink(tree: Path) -> subprocess.Popen[bytes]:
+    """The OTLP/HTTP sink in another process; its address in ``FEDGATE_BENCH_OTLP``."""
+    port = _free_port()
+    command = [str(tree / ".venv" / "bin" / "python"), str(HERE), "--tree", str(tree)]
+    sink = subprocess.Popen([*command, "--serve-sink", str(port)])
+    _wait_for(port)
+    os.environ[OTLP_ENV] = f"http://127.0.0.1:{port}"
+    return sink
+
+
+def _serve_sink(port: int) -> None:
+    """Answer every OTLP/HTTP export with an empty success, until terminated."""
+    from aiohttp import web
+
+    async def accept(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(body=b"", content_type="application/x-protobuf")
+
+    app = web.Application(client_max_size=64 * 1024 * 1024)
+    app.router.add_post("/v1/traces", accept)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, handle_signals=True)
 
 
 def _per_request(tree: Path, path: str, transport: str, requests: int) -> float:
@@ -176,7 +233,8 @@ async def _serve(tree: Path, path: str, transport: str, requests: int) -> None:
     fixtures = tree / "tests" / "fixtures"
     supergraph = load_supergraph((fixtures / "bench_supergraph.graphql").read_text())
     names = [info.name for info in supergraph.graphs.values()]
-    config = load_config(None, subgraph_names=names)
+    config = load_config(os.environ.get(CONFIG_ENV), subgraph_names=names)
+    random.seed(0)  # the same trace ids each run: a ratio sampler keeps the same requests
     query = (fixtures / "heavy.graphql").read_text()
     expected = json.loads((fixtures / "heavy.expected.json").read_text())
     client = _Replayer(_recording(tree)) if transport == "replay" else None

@@ -1,6 +1,6 @@
 """OpenTelemetry traces: the tracer provider built from ``telemetry.exporters.tracing``, the
-W3C propagators, and the two subgraph-side spans (``fetch``: one plan fetch; and
-``subgraph_request``: its HTTP call, which carries ``traceparent`` to the subgraph).
+W3C propagators, and the subgraph-side spans: ``fetch``, one plan fetch and its HTTP call
+(whose ``traceparent`` names it), and ``subgraph_request``, an HTTP call outside a plan fetch.
 
 Spans are exported by the SDK's batch processor, on its own thread: a request never waits
 for an export, a full queue drops spans, and a collector that is down costs the exporter's
@@ -10,16 +10,18 @@ log line. The span names and attributes are listed in docs/observability.md.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from opentelemetry import baggage, trace
+from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.propagators.textmap import TextMapPropagator
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from opentelemetry.sdk.trace.sampling import ParentBased, Sampler, TraceIdRatioBased
-from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
+from opentelemetry.trace import Span, SpanContext, SpanKind, Status, StatusCode, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from gateway.config.telemetry import TracingConfig
@@ -28,6 +30,10 @@ from gateway.transport.base import SubgraphClient, SubgraphRequest, SubgraphResp
 __all__ = ["Call", "Tracing", "TracingClient", "traced_call", "unsampled"]
 
 SCOPE = "fedgate"
+
+# the recording ``fetch`` span of the plan fetch whose HTTP call is being sent (traced_call
+# sets it, TracingClient describes the call on it)
+FETCH_SPAN: ContextVar[Span | None] = ContextVar("fedgate_fetch_span", default=None)
 
 # call_subgraph's shape (gateway.execution.subgraph_call), passed in to keep the import rule
 Call = Callable[[SubgraphClient, SubgraphRequest, Mapping[str, int] | None], Awaitable[Any]]
@@ -68,8 +74,6 @@ def _sampler(config: TracingConfig) -> Sampler:
 
 
 def _propagator(config: TracingConfig) -> TextMapPropagator:
-    from opentelemetry.baggage.propagation import W3CBaggagePropagator
-
     parts: list[TextMapPropagator] = []
     if config.trace_context:
         parts.append(TraceContextTextMapPropagator())
@@ -106,8 +110,15 @@ def unsampled() -> bool:
     return current.get_span_context().is_valid and not current.is_recording()
 
 
+def failed(span: Span, exc: BaseException) -> None:
+    """An exception out of ``span``'s work, as start_as_current_span would record it."""
+    span.record_exception(exc)
+    span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+
+
 def traced_call(tracer: Tracer, call: Call) -> Call:
-    """``call`` (the executor's subgraph call) inside a ``fetch`` span."""
+    """``call`` (the executor's subgraph call) inside a ``fetch`` client span, which also
+    describes the fetch's HTTP call (``TracingClient``): one span per fetch, not two."""
 
     async def fetch(
         client: SubgraphClient, request: SubgraphRequest, counts: Mapping[str, int] | None = None
@@ -121,7 +132,11 @@ def traced_call(tracer: Tracer, call: Call) -> Call:
         if counts is not None:
             attributes["fedgate.fetch.representations"] = sum(counts.values())
             attributes["fedgate.fetch.entries"] = len(counts)
-        with tracer.start_as_current_span("fetch", attributes=attributes) as span:
+        # not made current (nothing but the HTTP call runs under it, and that finds it in
+        # FETCH_SPAN): no context attach and detach, no context manager
+        span = tracer.start_span("fetch", kind=SpanKind.CLIENT, attributes=attributes)
+        token = FETCH_SPAN.set(span)
+        try:
             result = await call(client, request, counts)
             failure = result.failure
             if result.errors:
@@ -130,67 +145,101 @@ def traced_call(tracer: Tracer, call: Call) -> Call:
                 span.set_attribute("error.type", failure.code)
                 span.set_status(Status(StatusCode.ERROR, failure.message))
             return result
+        except BaseException as exc:  # cancelled, or a bug below: still on the span
+            failed(span, exc)
+            raise
+        finally:
+            FETCH_SPAN.reset(token)
+            span.end()
 
     return fetch
 
 
 class TracingClient:
-    """``SubgraphClient`` with a ``subgraph_request`` client span per HTTP call; the span's
-    context goes to the subgraph in ``traceparent`` (and the baggage in ``baggage``). It sits
-    under the in-flight sharing, so one shared call is one span with one traceparent."""
+    """``SubgraphClient`` that sends the trace context to the subgraph in ``traceparent``
+    (and the baggage in ``baggage``) and describes each HTTP call on a span: the plan fetch's
+    ``fetch`` span when there is one (``FETCH_SPAN``), else a ``subgraph_request`` client
+    span of its own. It sits under the in-flight sharing, so one shared call is described
+    once, on the fetch that sent it, and carries that fetch's traceparent."""
 
     __slots__ = ("baggage", "inner", "propagator", "trace_context", "tracer")
 
     def __init__(self, inner: SubgraphClient, tracing: Tracing) -> None:
         self.inner = inner
         self.tracer = tracing.tracer
-        self.propagator = tracing.propagator
+        self.propagator = W3CBaggagePropagator()  # the traceparent is written by _headers
         self.trace_context = tracing.config.trace_context
         self.baggage = tracing.config.baggage
 
     async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
+        span = FETCH_SPAN.get()
+        if span is not None:
+            return await self._described(span, request)
         current = trace.get_current_span()
-        context = current.get_span_context()
-        if context.is_valid and not current.is_recording():
-            # the subgraph still learns the trace and that it is not sampled; written here
-            # rather than by the propagators, a third of their cost on the busy path
-            headers = dict(request.headers)
-            if self.trace_context:
-                ids = f"{context.trace_id:032x}-{context.span_id:016x}"
-                headers["traceparent"] = f"00-{ids}-{context.trace_flags:02x}"
-                if context.trace_state:
-                    headers["tracestate"] = context.trace_state.to_header()
-            if self.baggage and baggage.get_all():
-                self.propagator.inject(headers)
+        if current.get_span_context().is_valid and not current.is_recording():
+            # the subgraph still learns the trace and that it is not sampled
+            headers = self._headers(request, current.get_span_context())
             return await self.inner.fetch(_with(request, headers))
-        attributes: dict[str, Any] = {
-            "subgraph.name": request.subgraph,
-            "http.request.method": "POST",
-            "url.full": request.url,
-        }
+        attributes = {"subgraph.name": request.subgraph}
         name = _operation_name(request)
         if name is not None:
             attributes["graphql.operation.name"] = name
-        # not made current: nothing runs under it in this process (cheaper by a third)
+        # not made current: nothing runs under it in this process
         span = self.tracer.start_span(
             "subgraph_request", kind=SpanKind.CLIENT, attributes=attributes
         )
-        with trace.use_span(span, end_on_exit=True, record_exception=True):
-            headers = dict(request.headers)
-            self.propagator.inject(headers, context=trace.set_span_in_context(span))
-            body = request.body_bytes()
-            span.set_attribute("http.request.body.size", len(body))
-            try:
-                response = await self.inner.fetch(_with(request, headers, body))
-            except TransportError as exc:
-                span.set_attribute("error.type", exc.code)
-                raise
-            span.set_attribute("http.response.status_code", response.status)
-            span.set_attribute("http.response.body.size", len(response.body))
-            if response.status >= 400:
-                span.set_attribute("error.type", str(response.status))
-                span.set_status(Status(StatusCode.ERROR))
-            return response
+        try:
+            return await self._described(span, request)
+        except BaseException as exc:
+            failed(span, exc)
+            raise
+        finally:
+            span.end()
+
+    async def _described(self, span: Span, request: SubgraphRequest) -> SubgraphResponse:
+        """The call, with ``span``'s context in the headers and its HTTP attributes on it."""
+        headers = self._headers(request, span.get_span_context())
+        body = request.body_bytes()
+        try:
+            response = await self.inner.fetch(_with(request, headers, body))
+        except TransportError as exc:
+            span.set_attributes(_request_attributes(request, body, exc.code))
+            raise
+        attributes = _request_attributes(request, body)
+        attributes["http.response.status_code"] = response.status
+        attributes["http.response.body.size"] = len(response.body)
+        if response.status >= 400:
+            attributes["error.type"] = str(response.status)
+            span.set_status(Status(StatusCode.ERROR))
+        span.set_attributes(attributes)  # one lock and one validation pass, not five
+        return response
+
+    def _headers(self, request: SubgraphRequest, context: SpanContext) -> dict[str, str]:
+        """The request's headers with ``context`` in W3C ``traceparent``/``tracestate``:
+        written here, as TraceContextTextMapPropagator writes them, at a third of its cost;
+        the baggage through the propagator, when there is any."""
+        headers = dict(request.headers)
+        if self.trace_context:
+            ids = f"{context.trace_id:032x}-{context.span_id:016x}"
+            headers["traceparent"] = f"00-{ids}-{context.trace_flags:02x}"
+            if context.trace_state:
+                headers["tracestate"] = context.trace_state.to_header()
+        if self.baggage and baggage.get_all():
+            self.propagator.inject(headers)
+        return headers
+
+
+def _request_attributes(
+    request: SubgraphRequest, body: bytes, error: str | None = None
+) -> dict[str, Any]:
+    attributes: dict[str, Any] = {
+        "http.request.method": "POST",
+        "url.full": request.url,
+        "http.request.body.size": len(body),
+    }
+    if error is not None:
+        attributes["error.type"] = error
+    return attributes
 
 
 def _with(

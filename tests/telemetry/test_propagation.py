@@ -1,5 +1,5 @@
 """What a subgraph receives: the W3C trace context and baggage, for a sampled trace (the
-parent is the gateway's ``subgraph_request`` span, as exported) and for an unsampled one
+parent is the gateway's ``fetch`` span, as exported) and for an unsampled one
 (the same trace, flagged not sampled, so the subgraph does not start traces of its own)."""
 
 from __future__ import annotations
@@ -81,10 +81,12 @@ def test_sampled_trace_reaches_the_subgraph(supergraph: Path, receiver: Receiver
         assert (version, trace_id) == ("00", TRACE) and int(flags, 16) & 1
         assert seen["baggage"] == "tenant=acme"
         spans = receiver.wait_for(
-            lambda got: any(s.name == "subgraph_request" and s.trace_id == TRACE for s in got)
+            lambda got: any(s.name == "fetch" and s.trace_id == TRACE for s in got)
         )
-        (call,) = [s for s in spans if s.name == "subgraph_request" and s.trace_id == TRACE]
-        assert call.span_id == parent  # the subgraph's parent is the gateway's HTTP call
+        (call,) = [s for s in spans if s.name == "fetch" and s.trace_id == TRACE]
+        # the subgraph's parent is the gateway's fetch, which describes the HTTP call
+        assert call.span_id == parent
+        assert call.attributes["http.response.status_code"] == 200
 
 
 def test_unsampled_trace_is_flagged_for_the_subgraph(supergraph: Path, receiver: Receiver) -> None:

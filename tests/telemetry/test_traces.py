@@ -15,6 +15,8 @@ from .stack import TOP_PRODUCTS, gateway, services
 
 CLIENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 CLIENT_SPAN = "00f067aa0ba902b7"
+SPAN_KIND_CLIENT = 3  # opentelemetry.proto.trace.v1.Span.SpanKind
+STATUS_CODE_ERROR = 2  # opentelemetry.proto.trace.v1.Status.StatusCode
 
 CONFIG = """
 telemetry:
@@ -92,12 +94,16 @@ def test_cross_subgraph_trace(tmp_path: Path) -> None:
     assert all(by_id[f.parent_id].name == "execution" for f in fetches)
     entity = [f for f in fetches if "fedgate.fetch.representations" in f.attributes]
     assert entity and all(f.attributes["fedgate.fetch.representations"] >= 1 for f in entity)
-    calls = [s for s in gateway_spans if s.name == "subgraph_request"]
-    assert len(calls) == len(fetches)
-    for call in calls:
-        assert by_id[call.parent_id].name == "fetch"
-        assert call.attributes["http.response.status_code"] == 200
-        assert call.attributes["http.response.body.size"] > 0
+    # each fetch is one HTTP call here (no call shared in flight): the fetch span, a client
+    # span, describes it, and no subgraph_request span doubles the span count
+    assert not [s for s in gateway_spans if s.name == "subgraph_request"]
+    for fetch in fetches:
+        assert fetch.kind == SPAN_KIND_CLIENT
+        assert fetch.attributes["http.request.method"] == "POST"
+        assert fetch.attributes["url.full"].startswith("http://127.0.0.1:")
+        assert fetch.attributes["http.request.body.size"] > 0
+        assert fetch.attributes["http.response.status_code"] == 200
+        assert fetch.attributes["http.response.body.size"] > 0
     # each subgraph's own server span is a child of the gateway's call to it
     for service in ("accounts", "products", "inventory", "reviews", "orders"):
         server = [s for s in spans if s.service == f"subgraph-{service}" and s.parent_id in by_id]
@@ -105,7 +111,7 @@ def test_cross_subgraph_trace(tmp_path: Path) -> None:
         parents = {
             by_id[s.parent_id].name for s in server if by_id[s.parent_id].service != s.service
         }
-        assert parents == {"subgraph_request"}, (service, parents)
+        assert parents == {"fetch"}, (service, parents)
 
 
 def test_collector_down_costs_nothing(tmp_path: Path) -> None:
@@ -142,3 +148,27 @@ def test_otlp_grpc_export(tmp_path: Path) -> None:
     assert supergraph.attributes["graphql.operation.name"] == "Probe"
     assert {s.service for s in spans} == {"fedgate-test"}
     assert len({s.trace_id for s in spans}) == 1
+
+
+def test_a_failed_fetch_is_an_error_span(tmp_path: Path) -> None:
+    """One subgraph unreachable: its fetch span (which describes the HTTP call) has the error
+    code and the error status, and the supergraph span counts the response's errors."""
+    from tests.e2e.processes import free_port
+
+    with otlp_receiver() as receiver, services(tmp_path, {}) as urls:
+        dead = {**urls, "FEDGATE_SUBGRAPH_INVENTORY_URL": f"http://127.0.0.1:{free_port()}/"}
+        with gateway(CONFIG.format(endpoint=receiver.endpoint), tmp_path, dead) as base:
+            answer = httpx.post(base + "/graphql", json={"query": TOP_PRODUCTS}, timeout=30)
+            assert answer.status_code == 200 and answer.json()["errors"], answer.text
+            spans = receiver.wait_for(lambda got: any(s.name == "router" for s in got))
+    fetches = [s for s in spans if s.name == "fetch"]
+    (failed,) = [f for f in fetches if f.attributes["subgraph.name"] == "inventory"]
+    assert failed.status_code == STATUS_CODE_ERROR
+    code = failed.attributes["error.type"]
+    assert isinstance(code, str) and code
+    assert "http.response.status_code" not in failed.attributes  # no answer came back
+    assert all(f.status_code != STATUS_CODE_ERROR for f in fetches if f is not failed)
+    (supergraph,) = [s for s in spans if s.name == "supergraph"]
+    assert supergraph.status_code == STATUS_CODE_ERROR
+    assert supergraph.attributes["fedgate.errors"] >= 1
+    assert code in supergraph.attributes["graphql.error.codes"]
