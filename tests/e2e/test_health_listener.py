@@ -32,6 +32,7 @@ def test_the_health_check_answers_on_its_own_listener(subgraphs: Path, workers: 
     argv += ["--workers", workers]
     with running(argv, health_url=f"http://127.0.0.1:{health}/healthz"):
         base = f"http://127.0.0.1:{health}/healthz"
+        _all_workers_ready(base + "?ready")
         for suffix in ("", "?ready", "?live", "/ready"):
             answer = httpx.get(base + suffix)
             assert answer.status_code == 200 and answer.json() == {"status": "UP"}, suffix
@@ -91,3 +92,17 @@ def test_readiness_goes_down_on_the_health_listener_while_draining(subgraphs: Pa
         # exits in time (uvicorn re-raises the SIGTERM it handled): the health listener
         # does not keep the process alive
         assert proc.wait(timeout=10) in (0, -signal.SIGTERM)
+
+
+def _all_workers_ready(url: str, timeout: float = 30) -> None:
+    """With several workers on one address (SO_REUSEPORT) the first one up answers the start
+    probe while another may still be starting (and, rightly, not ready): wait until 20
+    probes in a row, spread over the workers by the kernel, find every one ready."""
+    deadline = time.monotonic() + timeout
+    in_a_row = 0
+    while in_a_row < 20:
+        assert time.monotonic() < deadline, f"{url}: not every worker became ready"
+        ok = httpx.get(url).status_code == 200
+        in_a_row = in_a_row + 1 if ok else 0
+        if not ok:
+            time.sleep(0.1)
