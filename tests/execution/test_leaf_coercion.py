@@ -22,10 +22,12 @@ pytestmark = pytest.mark.anyio
 
 SDL = """
 scalar JSON
-type Query { t: T  ts: [T!]  strict: Strict }
-type T {
+type Query { t: T  ts: [T!]  strict: Strict  node: Node }
+interface Node { n: Int }
+type T implements Node {
+  n: Int
   b: Boolean  i: Int  f: Float  s: String  id: ID  j: JSON
-  bs: [Boolean]  ids: [ID!]  nested: T
+  bs: [Boolean]  ids: [ID!]  is: [Int]  nested: T
 }
 type Strict { b: Boolean!  i: Int! }
 """
@@ -124,3 +126,30 @@ async def test_objects_in_lists_are_checked_per_item() -> None:
     result = await run("{ ts { i } }", data)
     assert result["data"] == {"ts": [{"i": 1}, {"i": None}, {"i": 3}]}
     assert notes(result) == [error("Invalid value found for field T.i.", "ts", 1, "i")]
+
+
+async def test_int_lists_are_range_checked() -> None:
+    result = await run("{ t { is } }", {"t": {"is": [0, None, -(2**31), 2**31]}})
+    assert result["data"] == {"t": {"is": [0, None, -(2**31), None]}}
+    assert notes(result) == [error("Invalid value found for field T.is.", "t", "is", 3)]
+    result = await run("{ t { is } }", {"t": {"is": [1, 2.0, 2**31 - 1]}})
+    assert result == {"data": {"t": {"is": [1, 2, 2**31 - 1]}}}
+
+
+async def test_leaves_of_an_abstract_selection_are_checked_too() -> None:
+    query = "{ node { __typename n ... on T { b s } } }"
+    result = await run(query, {"node": {"__typename": "T", "n": 1, "b": True, "s": "x"}})
+    assert result == {"data": {"node": {"__typename": "T", "n": 1, "b": True, "s": "x"}}}
+    result = await run(query, {"node": {"__typename": "T", "n": "1", "b": "x", "s": "x"}})
+    assert result["data"] == {"node": {"__typename": "T", "n": None, "b": None, "s": "x"}}
+    assert notes(result) == [
+        error("Invalid value found for field T.n.", "node", "n"),
+        error("Invalid value found for field T.b.", "node", "b"),
+    ]
+
+
+async def test_a_missing_non_null_leaf_still_nulls_its_parent() -> None:
+    result = await run("{ strict { i b } }", {"strict": {"i": 1}})
+    assert result["data"] == {"strict": None}
+    message = "Cannot return null for non-nullable field Strict.b."
+    assert notes(result) == [error(message, "strict", "b")]
