@@ -1,9 +1,9 @@
 """Result coercion of subgraph leaf values (GraphQL spec, "Value Completion" and "Scalars"):
 a value that is not of the field's built-in scalar type becomes null with a value completion
 note, as Apollo Gateway answers (then null propagation as for any null; the note is not a
-response error: docs/decisions/0008-errors-beside-nulls.md); an ID given as an int is its string, an Int given as an
-integral float an int; custom scalars pass through whatever they are. The subgraph answers
-fixed JSON, so each test controls exactly what is shaped."""
+response error: docs/decisions/0008-errors-beside-nulls.md); an ID given as an int is its
+string, an Int given as an integral float an int; custom scalars pass through whatever they
+are. The subgraph answers fixed JSON, so each test controls exactly what is shaped."""
 
 from __future__ import annotations
 
