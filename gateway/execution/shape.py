@@ -1,8 +1,7 @@
 """Shapes the merged subgraph data into exactly the client's response.
 
 Walks a ``SelectionShape`` (see ``shape_compile.py``): request order, aliases, fragments by
-``__typename``, result coercion of enums and built-in scalars against the API schema, and the
-spec's null propagation.
+``__typename``, enum checks against the API schema, and the spec's null propagation.
 
 Where the merged data breaks the API schema (a null in a non-null position that no subgraph error
 explains, an enum value or a ``__typename`` the API schema does not have, a scalar where an
@@ -18,25 +17,13 @@ from typing import Any
 
 from .errors import error_paths_cover
 from .representations import ResponsePath
-from .shape_compile import (
-    EnumShape,
-    FieldKind,
-    LeafCheck,
-    ListShape,
-    ScalarShape,
-    SelectionShape,
-    ValueShape,
-)
+from .shape_compile import EnumShape, FieldKind, ListShape, SelectionShape, ValueShape
 
 __all__ = ["shape_response"]
 
 # Response paths are built as cons cells (parent, key) and only turned into lists for errors.
 _Path = tuple[Any, str | int] | None
 _TYPENAME = FieldKind.TYPENAME
-_contains = frozenset.__contains__
-# ``in`` on a range is O(1) for an int (only ints reach it: ``filter(None, ...)`` drops nulls)
-_INT32 = range(-(2**31), 2**31)
-_in_int32 = _INT32.__contains__
 
 
 def shape_response(
@@ -105,16 +92,11 @@ def _object(
             return None
     elif sel.leaves is not None:
         out = {key: data.get(key) for key in sel.leaves}
-        check = sel.leaf_check
-        # one C-level pass: every value of a valid type (a null only where nullable), and
-        # the Ints in range; else the walk below coerces or nulls the wrong ones
-        if all(map(_contains, check.types, map(type, out.values()))) and (
-            not check.ints or all(map(_in_int32, filter(None, map(out.__getitem__, check.ints))))
-        ):
+        for key in sel.required:
+            if out[key] is None:
+                break  # the general walk below reports it and nulls the parent
+        else:
             return out
-        fields = sel.checked
-    elif not _leaves_valid(sel.leaf_check, data):
-        fields = sel.checked
     out = {}
     for key, kind, non_null, shape, coordinate, typename, source in fields:
         if kind == _TYPENAME:
@@ -130,14 +112,12 @@ def _object(
                     # call: ``_object``'s first branch, inlined; a null where a non-null
                     # belongs takes the general walk
                     leaf = {k: value.get(k) for k in shape.leaves}
-                    check = shape.leaf_check
-                    if all(map(_contains, check.types, map(type, leaf.values()))) and (
-                        not check.ints
-                        or all(map(_in_int32, filter(None, map(leaf.__getitem__, check.ints))))
-                    ):
-                        value = leaf
+                    for k in shape.required:
+                        if leaf[k] is None:
+                            value = _object(shape, value, (path, key), errs)
+                            break
                     else:
-                        value = _object(shape, value, (path, key), errs)
+                        value = leaf
                 else:
                     value = _object(shape, value, (path, key), errs)
             else:
@@ -149,38 +129,7 @@ def _object(
     return out
 
 
-def _leaves_valid(check: LeafCheck, data: dict[str, Any]) -> bool:
-    """Whether the built-in scalar leaves of an object are valid as they are (one C-level
-    pass, as in the fast path)."""
-    if not check.keys:
-        return True
-    return all(map(_contains, check.types, map(type, map(data.get, check.keys)))) and (
-        not check.ints or all(map(_in_int32, filter(None, map(data.get, check.ints))))
-    )
-
-
-def _scalar(shape: ScalarShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
-    """Result coercion of a built-in scalar (GraphQL spec, "Scalars"): a value of another type
-    is null plus a note, never passed through. Only lossless conversions are made: an ID
-    given as an int is its decimal string and an Int given as an integral float an int.
-    The message is Apollo Gateway's for the same value."""
-    t = type(value)
-    if shape.name == "Int":
-        if t is float and value.is_integer():
-            value, t = int(value), int
-        if t is int and value in _INT32:
-            return value
-    elif t in shape.valid:
-        return value
-    elif shape.name == "ID" and t is int:
-        return str(value)
-    errs.add(f"Invalid value found for field {coordinate}.", path)
-    return None
-
-
 def _complete(shape: ValueShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
-    if type(shape) is ScalarShape:
-        return _scalar(shape, value, path, coordinate, errs)
     if type(shape) is SelectionShape:
         if type(value) is dict:
             return _object(shape, value, path, errs)
@@ -214,14 +163,6 @@ def _list(shape: ListShape, value: Any, path: _Path, coordinate: str, errs: _Err
         return None
     item = shape.item
     item_non_null = shape.item_non_null
-    if (
-        type(item) is ScalarShape
-        and item.valid.issuperset(map(type, value))
-        and (item.name != "Int" or all(map(_in_int32, filter(None, value))))
-    ):
-        # a list of valid scalars (the common case) is kept as it is; ``valid`` has no
-        # NoneType when the items are non-null, so a null item takes the walk below
-        return value
     out: list[Any] = []
     if type(item) is SelectionShape:
         # The common case (a list of objects), without the generic dispatch per item.

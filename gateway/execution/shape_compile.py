@@ -22,7 +22,6 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLScalarType,
     GraphQLSchema,
     GraphQLUnionType,
     InlineFragmentNode,
@@ -37,9 +36,7 @@ __all__ = [
     "EnumShape",
     "FieldKind",
     "FieldShape",
-    "LeafCheck",
     "ListShape",
-    "ScalarShape",
     "SelectionShape",
     "ShapeCompiler",
     "ValueShape",
@@ -60,64 +57,6 @@ class FieldKind:
 class EnumShape:
     name: str
     values: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class ScalarShape:
-    """A built-in scalar leaf, for result coercion in ``shape.py`` (custom scalars pass through
-    unchecked: their ``value`` is None). ``valid``: the Python types of a value correct as it
-    is (``NoneType`` too unless the leaf is non-null); an Int's range is checked as well."""
-
-    name: str
-    valid: frozenset[type]
-
-
-# The JSON types each built-in scalar accepts as they are; bool is not int here (type() is
-# compared, not isinstance). An ID given as an int becomes a string and an Int given as an
-# integral float an int, in ``shape.py``'s slow path.
-_SCALAR_TYPES: dict[str, frozenset[type]] = {
-    "Int": frozenset({int}),
-    "Float": frozenset({int, float}),
-    "String": frozenset({str}),
-    "Boolean": frozenset({bool}),
-    "ID": frozenset({str}),
-}
-_NULLABLE: frozenset[type] = frozenset({type(None)})
-# Any JSON value: what a custom scalar's leaf may be.
-_JSON_TYPES: frozenset[type] = frozenset({str, int, float, bool, list, dict})
-
-
-def _scalar_shape(t: GraphQLScalarType, non_null: bool) -> ScalarShape | None:
-    valid = _SCALAR_TYPES.get(t.name)
-    if valid is None:
-        return None
-    return ScalarShape(t.name, valid if non_null else valid | _NULLABLE)
-
-
-class LeafCheck(NamedTuple):
-    """The built-in scalar leaves of an object's selection, checked in one C-level pass before
-    the walk (``shape.py``): where the values are read (``keys``), the types each may have
-    (``types``) and the keys of the Ints among them, whose range is checked too (``ints``)."""
-
-    keys: tuple[str, ...]
-    types: tuple[frozenset[type], ...]
-    ints: tuple[str, ...]
-
-
-def _leaf_check(fields: tuple[FieldShape, ...], every_leaf: bool) -> LeafCheck:
-    """``every_leaf``: the fields are all leaves (custom scalars then take any JSON value,
-    and none where non-null, as the check replaces the non-null check of the fast path)."""
-    keys: list[str] = []
-    types: list[frozenset[type]] = []
-    for f in fields:
-        if type(f.value) is ScalarShape:
-            keys.append(f.source)
-            types.append(f.value.valid)
-        elif every_leaf:
-            keys.append(f.source)
-            types.append(_JSON_TYPES if f.non_null else _JSON_TYPES | _NULLABLE)
-    ints = tuple(f.source for f in fields if type(f.value) is ScalarShape and f.value.name == "Int")
-    return LeafCheck(tuple(keys), tuple(types), ints)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,11 +88,10 @@ class SelectionShape:
     __slots__ = (
         "_by_type",
         "_compiler",
-        "checked",
         "concrete",
-        "leaf_check",
         "leaves",
         "parent",
+        "required",
         "selection_sets",
     )
 
@@ -168,32 +106,21 @@ class SelectionShape:
         self._compiler = compiler
         self._by_type: dict[object, tuple[FieldShape, ...] | None] = {}
         self.concrete: tuple[FieldShape, ...] | None = None
-        # For an object type, the leaf values are type-checked in one pass (``leaf_check``)
-        # and ``concrete`` is then walked: its built-in scalar leaves have no ``value`` to
-        # complete. ``checked`` (the same fields, scalars with their ``ScalarShape``) is walked
-        # instead when that check fails, to coerce or null the wrong leaves one by one.
-        self.checked: tuple[FieldShape, ...] = ()
-        self.leaf_check = LeafCheck((), (), ())
         # For an object selection of scalars only (most objects of a large response): the
-        # response keys, so shaping is one dict comprehension plus the leaf check.
+        # response keys, and those that must not be null, so shaping is one dict comprehension.
         self.leaves: tuple[str, ...] | None = None
+        self.required: tuple[str, ...] = ()
         if isinstance(parent, GraphQLObjectType):
-            checked = compiler.fields(self, parent)
-            self.checked = checked
-            self.concrete = tuple(
-                f._replace(value=None) if type(f.value) is ScalarShape else f for f in checked
-            )
-            every_leaf = all(
+            self.concrete = compiler.fields(self, parent)
+            if all(
                 f.kind == FieldKind.VALUE and f.value is None and f.source == f.key
                 for f in self.concrete
-            )
-            self.leaf_check = _leaf_check(checked, every_leaf)
-            if every_leaf:
+            ):
                 self.leaves = tuple(f.key for f in self.concrete)
+                self.required = tuple(f.key for f in self.concrete if f.non_null)
 
     def fields_for(self, typename: object) -> tuple[FieldShape, ...] | None:
-        """The fields for an object whose ``__typename`` is ``typename`` (their scalar leaves
-        checked one by one); None when the API
+        """The fields for an object whose ``__typename`` is ``typename``; None when the API
         schema has no composite type of that name (an ``@inaccessible`` type): the object is
         then null, as in Apollo Gateway. A missing ``__typename`` or an abstract type's name
         (an ``@interfaceObject`` subgraph answers the interface's name) select the fields
@@ -211,7 +138,7 @@ class SelectionShape:
             return None
 
 
-ValueShape = EnumShape | ListShape | ScalarShape | SelectionShape
+ValueShape = EnumShape | ListShape | SelectionShape
 
 
 class ShapeCompiler:
@@ -294,14 +221,12 @@ class ShapeCompiler:
         if isinstance(t, GraphQLList):
             item_non_null, item = self._value(t.of_type, subs, coordinate)
             if item is None and not item_non_null:
-                return non_null, None  # a list of nullable custom scalars needs no checking
+                return non_null, None  # a list of nullable scalars needs no checking
             return non_null, ListShape(item, item_non_null, coordinate)
         if isinstance(t, GraphQLEnumType):
             return non_null, EnumShape(t.name, frozenset(t.values))
         if isinstance(t, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
             return non_null, SelectionShape(t, subs, self)
-        if isinstance(t, GraphQLScalarType):
-            return non_null, _scalar_shape(t, non_null)
         return non_null, None
 
     def _collect(
