@@ -19,7 +19,7 @@ import random
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from graphql import GraphQLSchema
 
@@ -50,11 +50,13 @@ from gateway.plugins import (
 from gateway.plugins.api import CONTEXT_ENTRIES
 from gateway.plugins.client import HookedClient
 from gateway.supergraph import Supergraph
-from gateway.telemetry import Telemetry
 from gateway.transport.base import SubgraphClient
 
 from .authorize import AUTH_REQUIRED, RequestAccess, claims_of
 from .front import FrontSettings, operation_needs, prepare_operation
+
+if TYPE_CHECKING:
+    from gateway.telemetry.runtime import Telemetry
 
 __all__ = ["Gateway", "GatewayResponse", "PlannerLike", "ResponseKind", "SupergraphLike"]
 

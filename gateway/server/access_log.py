@@ -22,7 +22,6 @@ import time
 from typing import Any
 
 import orjson
-from opentelemetry import trace as otel_trace
 
 from gateway.context import RequestContext, ScratchKey
 from gateway.telemetry.current import OPERATION
@@ -57,9 +56,13 @@ class RecordingClient:
 class AccessLog:
     """Writes the access log lines (see the module docstring)."""
 
-    __slots__ = ("_log", "_structured")
+    __slots__ = ("_current_span", "_log", "_structured")
 
     def __init__(self) -> None:
+        # OpenTelemetry is loaded only with the access log on (the span's trace id, if any)
+        from opentelemetry import trace
+
+        self._current_span = trace.get_current_span
         self._log = logging.getLogger(ACCESS_LOGGER)
         self._structured = structured()
         if not self._log.handlers and not self._structured:
@@ -97,7 +100,7 @@ class AccessLog:
         trace = context.trace if context is not None else None
         if trace is not None:
             line["trace_id"] = trace.trace_id
-        span = otel_trace.get_current_span().get_span_context()
+        span = self._current_span().get_span_context()
         if span.is_valid:
             line["trace_id"] = format(span.trace_id, "032x")
         if self._structured:

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mappi
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.applications import Starlette
@@ -25,7 +25,6 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from gateway.auth.authorizer import CLAIMS_KEY, POLICIES_KEY
-from gateway.auth.jwt import Authenticator, AuthFailure
 from gateway.config import GatewayConfig
 from gateway.context import REQUEST_ID_HEADER, RequestContext
 from gateway.edge.admission import Refusal
@@ -35,10 +34,6 @@ from gateway.edge.subgraph_limit import RateLimitedClient
 from gateway.pipeline import Gateway, PlannerLike, SupergraphLike
 from gateway.plugins.api import context_entries
 from gateway.resilience import ResilientClient
-from gateway.subscriptions import Subscriptions
-from gateway.subscriptions.http import HttpStreams
-from gateway.telemetry import Telemetry
-from gateway.telemetry.http import metrics_endpoint, traced_endpoint
 from gateway.transport.base import SubgraphClient
 from gateway.transport.body_path import REQUEST_BODY
 from gateway.transport.http import HttpClient, HttpTimeouts
@@ -53,7 +48,6 @@ from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql
 from .health_listener import HealthListener
 from .hooks import Stopped, after_response, before_request
 from .live import ClientStack, Live
-from .live_data import stream_media, stream_response, websocket_route
 from .loading import LoadedGateway
 from .protocol import (
     JSON,
@@ -68,6 +62,11 @@ from .protocol import (
 )
 from .redact import Redactor
 from .reload import Reloader, ReloadSpec
+
+if TYPE_CHECKING:
+    from gateway.auth.jwt import Authenticator
+    from gateway.subscriptions.http import HttpStreams
+    from gateway.telemetry.runtime import Telemetry
 
 __all__ = ["EXPOSE_PLAN_HEADER", "create_app"]
 
@@ -92,11 +91,10 @@ def create_app(
     (their process's signals stay theirs)."""
     config = config or GatewayConfig()
     # observability: built once from the first config, kept across reloads
-    telemetry = Telemetry(config.telemetry) if config.telemetry is not None else None
+    telemetry = _telemetry(config)
     stack = _client_stack(config, client, None, telemetry)
     # subscriptions: none of it exists unless enabled (subscription.enabled, at start-up)
-    engine = Subscriptions(config.subscription) if config.subscription.enabled else None
-    streams = HttpStreams(engine) if engine is not None else None
+    engine, streams = _subscriptions(config)
     gateway = Gateway(supergraph, stack.client, config, planner=planner, telemetry=telemetry)
     first = _Endpoints(gateway, config, stack, streams, telemetry=telemetry)
     live = Live(first)
@@ -170,6 +168,8 @@ def create_app(
     routes: list[BaseRoute] = [Route(config.path, live.graphql, methods=methods)]
     if engine is not None:
         live.on_drain.append(engine.drain)
+        from .live_data import websocket_route
+
         routes.append(websocket_route(config.path, engine, live))
     if config.health_check.enabled and config.health_check.listen is None:
         health = config.health_check.path
@@ -181,6 +181,8 @@ def create_app(
             routes.append(Route(detail, live.health_detail, methods=["GET"]))
     routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
     if telemetry is not None and telemetry.metrics is not None:
+        from gateway.telemetry.http import metrics_endpoint
+
         scrape = metrics_endpoint(telemetry.metrics)
         routes.append(Route(telemetry.metrics.config.path, scrape, methods=["GET"]))
     app = Starlette(routes=routes, lifespan=lifespan)
@@ -327,16 +329,18 @@ class _Endpoints:
         self.access_log = AccessLog() if config.access_log else None
         self._keep_body = config.headers.uses_body
         # JWT authentication (gateway/auth/jwt.py): None when not configured
-        self.authn = Authenticator(config.authentication) if config.authentication else None
+        self.authn = _authenticator(config)
         # the endpoint, chosen once: without an access log no timing wrapper per request, and
         # the router span only when tracing is on (observability)
         endpoint: Callable[[Request], Awaitable[Response]] = (
             self._graphql if self.access_log is None else self._logged
         )
         tracing = telemetry.tracing if telemetry is not None else None
-        self.graphql: Callable[[Request], Awaitable[Response]] = (
-            endpoint if tracing is None else traced_endpoint(tracing, endpoint)
-        )
+        self.graphql: Callable[[Request], Awaitable[Response]] = endpoint
+        if tracing is not None:
+            from gateway.telemetry.http import traced_endpoint
+
+            self.graphql = traced_endpoint(tracing, endpoint)
 
     async def close_hooks(self) -> None:
         await self.gateway.hooks.close()
@@ -408,7 +412,7 @@ class _Endpoints:
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
         if self.streams is not None:
-            streamed = await stream_response(self, request, params, allow_mutations=True)
+            streamed = await _stream_response(self, request, params, allow_mutations=True)
             if streamed is not None:
                 return streamed
         if self._share_client_requests and self._is_query(params):
@@ -424,7 +428,11 @@ class _Endpoints:
     def _stream_media(self, request: Request) -> MediaType | None:
         """JSON for request errors when ``Accept`` names only a streaming type (subscriptions
         on); None otherwise (406)."""
-        return None if self.streams is None else stream_media(request)
+        if self.streams is None:
+            return None
+        from .live_data import stream_media
+
+        return stream_media(request)
 
     def _by_headers(self, request: Request) -> tuple[tuple[str, str], ...]:
         """With header rules the answer may depend on any client header (an Authorization
@@ -478,7 +486,7 @@ class _Endpoints:
         except BadRequest as exc:
             return _json(exc.body(), exc.status, media)
         if self.streams is not None:
-            streamed = await stream_response(self, request, params, allow_mutations=False)
+            streamed = await _stream_response(self, request, params, allow_mutations=False)
             if streamed is not None:
                 return streamed
         # GET must not change anything: mutations are refused with 405.
@@ -507,6 +515,8 @@ class _Endpoints:
         if self.authn is not None:
             # authentication (gateway/auth/jwt.py): before every hook, which sees the claims
             outcome = await self.authn.authenticate(context.headers)
+            from gateway.auth.jwt import AuthFailure  # loaded: authentication is on
+
             if isinstance(outcome, AuthFailure):
                 if self.authn.config.on_error == "Error":
                     return _json(outcome.body(), outcome.status, media, headers)
@@ -650,3 +660,42 @@ def _not_acceptable() -> Response:
         "NOT_ACCEPTABLE",
     )
     return _json(body.body(), 406, JSON)
+
+
+# Features off by default are imported only when configured: OpenTelemetry, prometheus-client,
+# PyJWT/cryptography and websockets cost memory and start-up time a gateway without them
+# should not pay.
+
+
+def _telemetry(config: GatewayConfig) -> Telemetry | None:
+    if config.telemetry is None:
+        return None
+    from gateway.telemetry.runtime import Telemetry
+
+    return Telemetry(config.telemetry)
+
+
+def _subscriptions(config: GatewayConfig) -> tuple[Any, HttpStreams | None]:
+    if not config.subscription.enabled:
+        return None, None
+    from gateway.subscriptions import Subscriptions
+    from gateway.subscriptions.http import HttpStreams
+
+    engine = Subscriptions(config.subscription)
+    return engine, HttpStreams(engine)
+
+
+def _authenticator(config: GatewayConfig) -> Authenticator | None:
+    if config.authentication is None:
+        return None
+    from gateway.auth.jwt import Authenticator
+
+    return Authenticator(config.authentication)
+
+
+async def _stream_response(
+    endpoints: Any, request: Request, params: GraphQLParams, *, allow_mutations: bool
+) -> Response | None:
+    from .live_data import stream_response
+
+    return await stream_response(endpoints, request, params, allow_mutations=allow_mutations)
