@@ -132,8 +132,9 @@ def test_each_fault_gives_partial_data_and_its_code(setup: Setup, fault: str) ->
 
 
 def test_memory_returns_to_baseline_after_every_fault(setup: Setup) -> None:
-    for fault in FAULTS:  # warm: every code path has run once
-        setup.query(fault)
+    for _ in range(2):  # warm: every code path has run, the allocator's heap has grown
+        for fault in FAULTS:
+            setup.query(fault)
     baseline = setup.rss_mib()
     started = time.monotonic()
     for _ in range(3):
@@ -142,8 +143,10 @@ def test_memory_returns_to_baseline_after_every_fault(setup: Setup) -> None:
     after = setup.rss_mib()
     print(f"RSS {baseline:.1f} MiB -> {after:.1f} MiB in {time.monotonic() - started:.1f} s")
     # 3 x 200 MB went by; the gateway keeps none of it (a streamed body is refused past the
-    # 50 MiB limit, and the buffer it read so far is freed)
-    assert after < baseline * 1.10 + 5, (baseline, after)
+    # 50 MiB limit, and the buffer it read so far is freed). The bound is below one such
+    # buffer: a kept body fails it, while the allocator's own slack (glibc keeps some freed
+    # heap pages: a one-time step of up to +23 MiB seen, then flat) does not.
+    assert after < baseline + 30, (baseline, after)
 
 
 def test_the_health_detail_shows_each_subgraphs_recent_errors(setup: Setup) -> None:
