@@ -189,7 +189,7 @@ class Gateway:
         if telemetry is not None:
             # observability: instrumented steps chosen once (gateway/telemetry)
             self.run = telemetry.wrap_run(self.run)  # type: ignore[method-assign,assignment]
-            prepare = telemetry.wrap_prepare(self.prepare, self._cache)
+            prepare = telemetry.wrap_prepare(self.prepare, self._cache, cache_key)
             self.prepare = prepare  # type: ignore[method-assign]
             self._execute = telemetry.wrap_execute(self._execute)  # type: ignore[method-assign]
             self._call = telemetry.wrap_call(call_subgraph)
@@ -373,11 +373,7 @@ class Gateway:
     ) -> Prepared | Rejected:
         """The cached preparation of one (document, operation name, active labels, and the
         request's access where the supergraph has authorization directives)."""
-        key: tuple[Any, ...] = (
-            (query, operation_name, labels)
-            if access is None
-            else (query, operation_name, labels, access)
-        )
+        key = cache_key(query, operation_name, labels, access)
         entry = self._cache.get(key)
         if entry is not None:
             self._cache.move_to_end(key)
@@ -470,3 +466,13 @@ _NO_LABELS: frozenset[str] = frozenset()
 
 def _error_body(message: str, code: str) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+def cache_key(
+    query: str, operation_name: str | None, labels: frozenset[str], access: Access | None
+) -> tuple[Any, ...]:
+    """The operation cache's key: the access only where the supergraph has authorization
+    directives (telemetry's plan-cache metric asks with the same key)."""
+    if access is None:
+        return (query, operation_name, labels)
+    return (query, operation_name, labels, access)

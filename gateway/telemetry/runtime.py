@@ -62,7 +62,9 @@ class Telemetry:
             wrapped = _traced_run(self.tracing, wrapped)
         return wrapped
 
-    def wrap_prepare(self, prepare: Prepare, cache: Container[Any]) -> Prepare:
+    def wrap_prepare(
+        self, prepare: Prepare, cache: Container[Any], key_of: Callable[..., Any]
+    ) -> Prepare:
         """``Gateway.prepare``: the ``query_planning`` span and the plan cache metrics."""
         if self.config.empty:
             return prepare
@@ -75,13 +77,7 @@ class Telemetry:
             labels: frozenset[str] = frozenset(),
             access: Any = None,
         ) -> Any:
-            # the cache key as Gateway.prepare makes it (the access only with authorization)
-            key = (
-                (query, operation_name, labels)
-                if access is None
-                else (query, operation_name, labels, access)
-            )
-            hit = key in cache
+            hit = key_of(query, operation_name, labels, access) in cache
             if metrics is not None:
                 metrics.child(metrics.plan_cache, "hit" if hit else "miss").inc()
             if tracer is None or unsampled():
