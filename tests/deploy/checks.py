@@ -159,7 +159,9 @@ def check_probes_and_ports(docs: tuple[Doc, ...], config: GatewayConfig) -> None
     health = config.health_check
     assert health.enabled and health.host_port is not None, "probes need health_check.listen"
     assert ports["health"] == health.host_port[1] and health.host_port[0] == "0.0.0.0"
-    probes = {kind: main[f"{kind}Probe"]["httpGet"] for kind in ("startup", "readiness", "liveness")}
+    probes = {
+        kind: main[f"{kind}Probe"]["httpGet"] for kind in ("startup", "readiness", "liveness")
+    }
     for probe in probes.values():
         assert probe["port"] == "health"
     assert probes["liveness"]["path"] == health.path

@@ -18,7 +18,11 @@ from . import checks
 from .tools import KUSTOMIZE, OVERLAYS, ROOT, find, kustomize, one
 
 # Secrets each overlay's docs tell the operator to create (kubectl create secret ...)
-EXTERNAL_SECRETS = {"base": set(), "overlays/demo": set(), "overlays/production": {"fedgate-secrets"}}
+EXTERNAL_SECRETS = {
+    "base": set(),
+    "overlays/demo": set(),
+    "overlays/production": {"fedgate-secrets"},
+}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

@@ -79,9 +79,7 @@ def helm_template(*values: str) -> tuple[Doc, ...]:
 
 def find(docs: tuple[Doc, ...], kind: str, name: str | None = None) -> list[Doc]:
     return [
-        d
-        for d in docs
-        if d["kind"] == kind and (name is None or d["metadata"]["name"] == name)
+        d for d in docs if d["kind"] == kind and (name is None or d["metadata"]["name"] == name)
     ]
 
 
