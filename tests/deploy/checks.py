@@ -10,12 +10,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+import httpx
 import kubernetes_validate
 import yaml
 
 from gateway.config import GatewayConfig, load_config
 from gateway.server.serve_env import serve_settings
 
+from ..e2e.processes import fedgate, free_port, running
 from .tools import K8S_VERSIONS, ROOT, Doc, find
 
 DOCKERFILE = ROOT / "Dockerfile"
@@ -237,3 +239,41 @@ def check_env_expansions(config_yaml: str, container_env: dict[str, str]) -> Non
     for name, default in re.findall(r"\$\{env\.(\w+)(:-[^}]*)?\}", config_yaml):
         if not default:
             assert name in container_env, f"router.yaml reads ${{env.{name}}}; the pod lacks it"
+
+
+def serve_and_probe(docs: tuple[Doc, ...], directory: Path) -> None:
+    """Run ``fedgate serve`` as the pod would (the image's entry point, the container's env
+    and args, the ConfigMap's files) on loopback ports, and ask each probe; the Service's
+    port answers GraphQL."""
+    deployment = gateway(docs)
+    main = container(deployment)
+    files = mounted_files(docs, deployment, directory)
+    http, health = free_port(), free_port()
+    config_path = next(p for mount, p in files.items() if mount.endswith("router.yaml"))
+    raw = yaml.safe_load(config_path.read_text())
+    raw["health_check"]["listen"] = f"127.0.0.1:{health}"  # the pod's 0.0.0.0:8088, here
+    config_path.write_text(yaml.safe_dump(raw))
+    env = env_of(main)
+    for name, value in list(env.items()):
+        env[name] = str(files.get(value, value))  # container paths → the local copies
+    env |= {"FEDGATE_HOST": "127.0.0.1", "FEDGATE_PORT": str(http)}
+    settings = serve_settings(
+        supergraph=None, config=None, host=None, port=None, workers=None, env=env
+    )
+    assert Path(settings.supergraph).is_file() and settings.config == str(config_path)
+    entry = image_entrypoint()
+    assert entry[:2] == ["fedgate", "serve"]
+    argv = fedgate(*entry[1:], *main.get("args", []))
+    ports = {"health": health, "http": http}
+    startup = main["startupProbe"]["httpGet"]
+    start_url = f"http://127.0.0.1:{ports[startup['port']]}{startup['path']}"
+    with running(argv, health_url=start_url, env=env, cwd=directory):
+        for kind in ("readiness", "liveness"):
+            probe = main[f"{kind}Probe"]["httpGet"]
+            url = f"http://127.0.0.1:{ports[probe['port']]}{probe['path']}"
+            answer = httpx.get(url, timeout=5)
+            assert answer.status_code == 200 and answer.json() == {"status": "UP"}, kind
+        answer = httpx.post(
+            f"http://127.0.0.1:{http}/graphql", json={"query": "{ __typename }"}, timeout=10
+        )
+        assert answer.status_code == 200 and answer.json()["data"] == {"__typename": "Query"}

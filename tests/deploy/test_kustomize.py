@@ -3,17 +3,17 @@ Kubernetes API schemas (kubernetes-validate, offline), and means what fedgate do
 
 from __future__ import annotations
 
+import copy as copy_module
+from collections.abc import Callable
 from pathlib import Path
 
-import httpx
+import kubernetes_validate
 import pytest
 import yaml
 
-from gateway.server.serve_env import serve_settings
 from subgraphs import SERVICE_NAMES, default_port
 from subgraphs.services import SERVICES
 
-from ..e2e.processes import fedgate, free_port, running
 from . import checks
 from .tools import KUSTOMIZE, OVERLAYS, ROOT, find, kustomize, one
 
@@ -100,39 +100,36 @@ def test_demo_redis_uses_the_generated_secret() -> None:
 
 @pytest.mark.parametrize("overlay", ["overlays/demo", "overlays/production"])
 def test_the_rendered_gateway_serves_its_probes(overlay: str, tmp_path: Path) -> None:
-    """Run ``fedgate serve`` as the pod would (the image's entry point, the container's env
-    and args, the ConfigMap's files) on loopback ports, and ask each probe."""
-    docs = kustomize(overlay)
-    deployment = checks.gateway(docs)
-    main = checks.container(deployment)
-    files = checks.mounted_files(docs, deployment, tmp_path)
-    http, health = free_port(), free_port()
-    config_path = next(p for mount, p in files.items() if mount.endswith("router.yaml"))
-    raw = yaml.safe_load(config_path.read_text())
-    raw["health_check"]["listen"] = f"127.0.0.1:{health}"  # the pod's 0.0.0.0:8088, here
-    config_path.write_text(yaml.safe_dump(raw))
-    env = checks.env_of(main)
-    for name, value in list(env.items()):
-        env[name] = str(files.get(value, value))  # container paths → the local copies
-    env |= {"FEDGATE_HOST": "127.0.0.1", "FEDGATE_PORT": str(http)}
-    settings = serve_settings(
-        supergraph=None, config=None, host=None, port=None, workers=None, env=env
-    )
-    assert Path(settings.supergraph).is_file() and settings.config == str(config_path)
-    entry = checks.image_entrypoint()
-    assert entry[:2] == ["fedgate", "serve"]
-    argv = fedgate(*entry[1:], *main.get("args", []))
-    ports = {"health": health, "http": http}
-    startup = main["startupProbe"]["httpGet"]
-    start_url = f"http://127.0.0.1:{ports[startup['port']]}{startup['path']}"
-    with running(argv, health_url=start_url, env=env, cwd=tmp_path):
-        for kind in ("readiness", "liveness"):
-            probe = main[f"{kind}Probe"]["httpGet"]
-            url = f"http://127.0.0.1:{ports[probe['port']]}{probe['path']}"
-            answer = httpx.get(url, timeout=5)
-            assert answer.status_code == 200 and answer.json() == {"status": "UP"}, kind
-        # the Service's port is the GraphQL endpoint
-        answer = httpx.post(
-            f"http://127.0.0.1:{http}/graphql", json={"query": "{ __typename }"}, timeout=10
-        )
-        assert answer.status_code == 200 and answer.json()["data"] == {"__typename": "Query"}
+    checks.serve_and_probe(kustomize(overlay), tmp_path)
+
+
+def test_the_checks_catch_what_they_are_for(tmp_path: Path) -> None:
+    """Each check fails on a manifest broken the way it guards against."""
+    docs = kustomize("overlays/production")
+    config, _ = checks.gateway_config(docs, tmp_path)
+
+    def broken(change: Callable[[checks.Doc], None]) -> tuple[checks.Doc, ...]:
+        copy = copy_module.deepcopy(docs)
+        change(checks.gateway(copy))
+        return copy
+
+    def short_grace(d: checks.Doc) -> None:
+        d["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] = 30
+
+    def as_root(d: checks.Doc) -> None:
+        d["spec"]["template"]["spec"]["securityContext"]["runAsUser"] = 0
+
+    def wrong_probe(d: checks.Doc) -> None:
+        checks.container(d)["readinessProbe"]["httpGet"]["path"] = "/ready"
+
+    def unknown_field(d: checks.Doc) -> None:
+        checks.container(d)["readinesProbe"] = {}
+
+    with pytest.raises(AssertionError):
+        checks.check_drain(broken(short_grace), config)
+    with pytest.raises(AssertionError):
+        checks.check_hardened(broken(as_root))
+    with pytest.raises(AssertionError):
+        checks.check_probes_and_ports(broken(wrong_probe), config)
+    with pytest.raises(kubernetes_validate.ValidationError):
+        checks.validate_schemas(broken(unknown_field))

@@ -69,11 +69,11 @@ def kustomize(overlay: str) -> tuple[Doc, ...]:
     return tuple(doc for doc in yaml.safe_load_all(out) if doc)
 
 
-def helm_template(*values: str) -> tuple[Doc, ...]:
-    """``helm template`` of the chart with ``--set`` values, parsed."""
-    argv = [require_tool("helm"), "template", "fedgate", str(CHART)]
-    for value in values:
-        argv += ["--set", value]
+def helm_template(*values_files: Path, release: str = "fedgate") -> tuple[Doc, ...]:
+    """``helm template`` of the chart with values files (``-f``), parsed."""
+    argv = [require_tool("helm"), "template", release, str(CHART)]
+    for values in values_files:
+        argv += ["-f", str(values)]
     return tuple(doc for doc in yaml.safe_load_all(run(argv)) if doc)
 
 
