@@ -75,9 +75,7 @@ def test_redis_is_a_cache_the_gateways_wait_for(compose: dict[str, Any]) -> None
     assert command[command.index("--save") + 1] == "" and "ports" not in redis
     assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
     for name in GATEWAYS:
-        assert compose["services"][name]["depends_on"]["redis"] == {
-            "condition": "service_healthy"
-        }
+        assert compose["services"][name]["depends_on"]["redis"] == {"condition": "service_healthy"}
 
 
 @pytest.mark.parametrize("name", SERVICE_NAMES)
