@@ -48,11 +48,11 @@ ENV FEDGATE_SUPERGRAPH=/app/schema/supergraph.graphql \
 VOLUME ["/data"]
 EXPOSE 4000 4001 4002 4003 4004 4005 8088
 
-# Ready, not just alive (503 until started and while draining). With health_check.listen
-# in router.yaml set FEDGATE_HEALTHCHECK_URL to that address; the services' containers
-# override it with their own /health (docker-compose.yml).
+# Ready, not just alive (503 until started and while draining): GET $FEDGATE_HEALTHCHECK_URL.
+# With health_check.listen in router.yaml set that variable to its address; the services'
+# containers override the check with their own /health (docker-compose.yml).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
-    CMD python -m subgraphs.healthcheck "$FEDGATE_HEALTHCHECK_URL"
+    CMD ["python", "-m", "subgraphs.healthcheck"]
 
 # Production defaults (introspection, GraphiQL, query plans off); arguments are appended:
 # docker run fedgate:0.1.0 --dev, or --config /etc/fedgate/router.yaml (or FEDGATE_CONFIG).

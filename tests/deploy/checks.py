@@ -210,6 +210,8 @@ def check_scaling(docs: tuple[Doc, ...]) -> None:
         name,
     )
     assert 2 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
+    # a count in the Deployment would undo the HPA's on every apply
+    assert "replicas" not in deployment["spec"]
     assert "cpu" in container(deployment)["resources"]["requests"]  # utilisation needs it
     (pdb,) = find(docs, "PodDisruptionBudget")
     assert pdb["spec"]["selector"]["matchLabels"] == selector(deployment)
