@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graphql import BooleanValueNode, FragmentSpreadNode, InlineFragmentNode, StringValueNode
-from graphql import VariableNode
+from graphql import (
+    BooleanValueNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    StringValueNode,
+    VariableNode,
+)
 
-__all__ = ["DeferCounter", "DeferMark", "defer_mark", "defer_arguments"]
+__all__ = ["DeferCounter", "DeferMark", "defer_arguments", "defer_mark"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -324,8 +324,9 @@ class Walker:
             sel,
             here,
             key_is_local=lambda key: all(self._local(ctx, n) for n in key.top_level_names()),
-            existing=lambda graph: (ctx.group.id, graph, ctx.path, self.current_defer)
-            in self._children,
+            existing=lambda graph: (
+                (ctx.group.id, graph, ctx.path, self.current_defer) in self._children
+            ),
             # entries at this group and path that are fetching their key right now
             avoid=ctx.avoid
             | {g for i, p, g in self._entering if (i, p) == (ctx.group.id, ctx.path)},
