@@ -19,32 +19,53 @@ _INDENT = "  "
 def format_defer(
     plan: QueryPlan, node: Callable[[PlanNode, int, list[str]], None], out: list[str]
 ) -> None:
-    """The plan's ``Defer`` node, printed with ``node`` for the plan nodes inside."""
-    pad = _INDENT
-    out.append(f"{pad}Defer {{")
-    out.append(f"{pad * 2}Primary {{")
-    if plan.node is not None:
-        node(plan.node, 3, out)
-    out.append(f"{pad * 2}}}, [")
+    """The plan's ``Defer`` node, printed with ``node`` for the plan nodes inside; a nested
+    @defer's blocks in a ``Defer`` of their own inside their enclosing block, as Apollo's."""
+    children: dict[int | None, list[DeferredBlock]] = {}
     for block in plan.deferred:
-        out.append(f"{pad * 3}Deferred({_head(block)}) {{")
-        out.append(f"{pad * 4}{block.subselection}:")
-        if block.node is not None:
-            node(block.node, 4, out)
-        out.append(f"{pad * 3}}},")
-    out.append(f"{pad * 2}]")
+        children.setdefault(block.parent, []).append(block)
+    _defer(plan.node, None, children, 1, node, out)
+
+
+def _defer(
+    primary: PlanNode | None,
+    head: str | None,
+    children: dict[int | None, list[DeferredBlock]],
+    depth: int,
+    node: Callable[[PlanNode, int, list[str]], None],
+    out: list[str],
+    parent: int | None = None,
+) -> None:
+    pad = _INDENT * depth
+    out.append(f"{pad}Defer {{")
+    out.append(f"{pad}{_INDENT}Primary {{")
+    if head is not None:
+        out.append(f"{pad}{_INDENT * 2}{head}:")
+    if primary is not None:
+        node(primary, depth + 2, out)
+    out.append(f"{pad}{_INDENT}}}, [")
+    for block in children.get(parent, []):
+        inner = pad + _INDENT * 2
+        out.append(f"{inner}Deferred({_head(block)}) {{")
+        if block.index in children:
+            _defer(block.node, block.subselection, children, depth + 3, node, out, block.index)
+        else:
+            out.append(f"{inner}{_INDENT}{block.subselection}:")
+            if block.node is not None:
+                node(block.node, depth + 3, out)
+        out.append(f"{inner}}},")
+    out.append(f"{pad}{_INDENT}]")
     out.append(f"{pad}}},")
 
 
 def _head(block: DeferredBlock) -> str:
+    """Apollo's ``depends``, ``path`` (response keys, ``/`` between them) and ``label``."""
     parts = [f"depends: [{', '.join(str(d) for d in block.depends)}]"]
-    parts.append(f'path: "{".".join(block.path)}"')
+    parts.append(f'path: "{"/".join(k for k in block.path if k != "@")}"')
     if block.label is not None:
         parts.append(f'label: "{block.label}"')
     if block.condition is not None:
         parts.append(f"if: ${block.condition}")
-    if block.parent is not None:
-        parts.append(f"in: {block.parent}")
     return ", ".join(parts)
 
 
