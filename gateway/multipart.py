@@ -4,19 +4,35 @@ body ends with ``\\r\\n--graphql--\\r\\n``. One writer for both protocols that u
 multipart subscriptions (``subscriptionSpec="1.0"``, gateway/subscriptions/http.py) and
 @defer's incremental delivery (``deferSpec=20220824``, gateway/server/incremental.py).
 Clients read the boundary from the ``content-type`` (Apollo Client, Kotlin, iOS and meros do).
+
+A part is complete for a client when the delimiter after it arrives (Apollo Client's reader
+splits on ``\\r\\n--graphql``), so each write ends with the next delimiter: the part is read
+the moment it is written, not when the next one comes. The bytes are the same either way.
 """
 
 from __future__ import annotations
 
-__all__ = ["BOUNDARY", "DEFER_TYPE", "END", "SUBSCRIPTION_TYPE", "part"]
+__all__ = ["BOUNDARY", "DEFER_TYPE", "SUBSCRIPTION_TYPE", "MultipartWriter"]
 
 BOUNDARY = "graphql"
 SUBSCRIPTION_TYPE = f'multipart/mixed;boundary="{BOUNDARY}";subscriptionSpec="1.0"'
 DEFER_TYPE = f'multipart/mixed;boundary="{BOUNDARY}";deferSpec=20220824'
-_HEAD = f"\r\n--{BOUNDARY}\r\ncontent-type: application/json\r\n\r\n".encode()
-END = f"\r\n--{BOUNDARY}--\r\n".encode()
+_DELIMITER = f"\r\n--{BOUNDARY}".encode()
+_HEADERS = b"\r\ncontent-type: application/json\r\n\r\n"
 
 
-def part(json: bytes) -> bytes:
-    """One part holding the JSON document ``json``."""
-    return _HEAD + json
+class MultipartWriter:
+    """The chunks of one body: ``part`` for each JSON document, ``end`` once."""
+
+    __slots__ = ("_open",)
+
+    def __init__(self) -> None:
+        self._open = False  # a delimiter was written last
+
+    def part(self, json: bytes) -> bytes:
+        head = _HEADERS if self._open else _DELIMITER + _HEADERS
+        self._open = True
+        return head + json + _DELIMITER
+
+    def end(self) -> bytes:
+        return b"--\r\n" if self._open else _DELIMITER + b"--\r\n"

@@ -43,16 +43,17 @@ def incremental_response(
 async def _parts(
     first: dict[str, Any], rest: AsyncIterator[dict[str, Any]], redact: Redact, request_id: str
 ) -> AsyncIterator[bytes]:
+    writer = multipart.MultipartWriter()
     try:
-        yield multipart.part(orjson.dumps(first))
+        yield writer.part(orjson.dumps(first))
         async for part in rest:
             if redact is not None:
                 for entry in part.get("incremental", ()):
                     errors = entry.get("errors")
                     if errors:
                         redact(errors, request_id)
-            yield multipart.part(orjson.dumps(part))
-        yield multipart.END
+            yield writer.part(orjson.dumps(part))
+        yield writer.end()
     finally:
         # the client went away (or the stream ended): no deferred fetch keeps running
         closing = getattr(rest, "aclose", None)

@@ -19,9 +19,8 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from gateway import multipart
 from gateway.context import REQUEST_ID_HEADER, RequestContext
-from gateway.multipart import SUBSCRIPTION_TYPE
+from gateway.multipart import SUBSCRIPTION_TYPE, MultipartWriter
 from gateway.pipeline import Gateway, GatewayResponse
 
 from .engine import Event, Subscription, Subscriptions
@@ -132,10 +131,11 @@ async def _multipart(
 ) -> AsyncIterator[bytes]:
     try:
         # a heartbeat first: the client sees the stream is open before the first event
-        yield multipart.part(b"{}")
+        writer = MultipartWriter()
+        yield writer.part(b"{}")
         async for event in subscription.events(beat):
-            yield multipart.part(_multipart_body(event, redact, context))
-        yield multipart.END
+            yield writer.part(_multipart_body(event, redact, context))
+        yield writer.end()
     finally:
         subscription.cancel()
 

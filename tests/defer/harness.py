@@ -48,7 +48,8 @@ class Parts:
         self.ended = False
 
     async def next(self) -> dict[str, Any] | None:
-        """The next part's JSON; None after the closing delimiter."""
+        """The next part's JSON, as soon as the delimiter after it has arrived; None after
+        the closing delimiter."""
         while True:
             start = self._buffer.find(self._delimiter)
             if start >= 0:
@@ -66,7 +67,7 @@ class Parts:
             try:
                 self._buffer += await self._chunks.__anext__()
             except StopAsyncIteration:
-                raise AssertionError(f"body ended without its closing delimiter: {self._buffer!r}")
+                raise AssertionError(f"no closing delimiter: {self._buffer!r}") from None
 
     async def rest(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []

@@ -15,6 +15,7 @@ Every subgraph records the GraphQL requests it receives (``Shop.requests``).
 from __future__ import annotations
 
 import asyncio
+import logging
 import json
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -30,6 +31,9 @@ from gateway.composition import compose
 from gateway.composition.model import CompositionSuccess, SubgraphSource
 from subgraphs.common.sdl import subgraph_sdl
 from tests.services import free_port
+
+# strawberry logs every resolver error; the failing field is on purpose here
+logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
 
 
 class Shop:
