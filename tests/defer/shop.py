@@ -15,11 +15,11 @@ Every subgraph records the GraphQL requests it receives (``Shop.requests``).
 from __future__ import annotations
 
 import asyncio
-import logging
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 import uvicorn
@@ -39,8 +39,8 @@ logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
 class Shop:
     """What the running subgraphs share with the test."""
 
-    gate: asyncio.Event | None = None
-    requests: dict[str, list[dict[str, Any]]] = {}
+    gate: ClassVar[asyncio.Event | None] = None
+    requests: ClassVar[dict[str, list[dict[str, Any]]]] = {}
 
 
 async def _held() -> None:
@@ -187,7 +187,9 @@ class InventoryQuery:
 SCHEMAS = {
     "accounts": strawberry.federation.Schema(query=AccountsQuery),
     "products": strawberry.federation.Schema(query=ProductsQuery),
-    "reviews": strawberry.federation.Schema(query=ReviewsQuery, types=[ReviewingUser, ReviewedProduct]),
+    "reviews": strawberry.federation.Schema(
+        query=ReviewsQuery, types=[ReviewingUser, ReviewedProduct]
+    ),
     "inventory": strawberry.federation.Schema(query=InventoryQuery, types=[StockedProduct]),
 }
 
@@ -262,5 +264,7 @@ async def shop() -> AsyncIterator[dict[str, str]]:
     Shop.gate = None
     Shop.requests = {}
     async with AsyncExitStack() as stack:
-        urls = {name: await stack.enter_async_context(served(subgraph_app(name))) for name in SCHEMAS}
+        urls = {
+            name: await stack.enter_async_context(served(subgraph_app(name))) for name in SCHEMAS
+        }
         yield urls

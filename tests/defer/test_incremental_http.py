@@ -165,7 +165,9 @@ def test_named_fragment_root_defer_and_same_subgraph() -> None:
         entries = [e for p in every[1:] for e in p["incremental"]]  # type: ignore[union-attr]
         assert {"data": {"reviewCount": 6}, "path": [], "label": "count"} in entries
         sizes = [e for e in entries if e["label"] == "sizes"]
-        assert [e["data"] for e in sizes] == [{"dimensions": {"size": f"size-{n}"}} for n in (1, 2, 3)]
+        assert [e["data"] for e in sizes] == [
+            {"dimensions": {"size": f"size-{n}"}} for n in (1, 2, 3)
+        ]
         # Apollo Router's plan: the deferred fields of the same subgraph in a follow-up
         # entity fetch to it, keyed on the primary fetch's upc
         products_calls = [r["query"] for r in Subgraphs.requests["products"]]
@@ -183,7 +185,10 @@ def test_a_client_without_multipart_gets_the_whole_response() -> None:
         )
         assert response.headers["content-type"].startswith("application/json")
         products = response.json()["data"]["products"]
-        assert products[0] == {"name": "product-1", "reviews": [{"body": "review-1-1"}, {"body": "review-1-2"}]}
+        assert products[0] == {
+            "name": "product-1",
+            "reviews": [{"body": "review-1-1"}, {"body": "review-1-2"}],
+        }
 
     run(test)
 
@@ -192,7 +197,9 @@ def test_defer_support_false_answers_whole() -> None:
     query = '{ products { name ... @defer(label: "r") { reviews { body } } } }'
 
     async def test(shop: Shop, client: httpx.AsyncClient) -> None:
-        response = await client.post(shop.url, json={"query": query}, headers={"accept": DEFER_ACCEPT})
+        response = await client.post(
+            shop.url, json={"query": query}, headers={"accept": DEFER_ACCEPT}
+        )
         assert response.headers["content-type"].startswith("application/json")
         assert response.json()["data"]["products"][2]["reviews"][1] == {"body": "review-3-2"}
         # planned without blocks: one reviews call for the whole list, as without @defer

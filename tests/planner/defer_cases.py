@@ -42,7 +42,7 @@ CASES = {
     "entity_boundary": "{ me { name ... @defer { reviews { body } } } }",
     "list_with_label": '{ topProducts { name ... @defer(label: "r") { reviews { body } } } }',
     "same_subgraph": "{ topProducts { name ... @defer { price dimensions { size } } } }",
-    "two_subgraphs": "{ product(upc: \"1\") { name ... @defer { price inStock } } }",
+    "two_subgraphs": '{ product(upc: "1") { name ... @defer { price inStock } } }',
     "nested": (
         '{ topProducts { name ... @defer(label: "r") '
         '{ reviews { body ... @defer(label: "a") { author { name } } } } } }'
@@ -50,8 +50,7 @@ CASES = {
     "root": "{ topProducts { name } ... @defer { reviewCount } }",
     "value_type": "{ topProducts { dimensions { size ... @defer { weight } } } }",
     "named_fragment": (
-        "{ topProducts { name ...Stock @defer(label: \"s\") } } "
-        "fragment Stock on Product { inStock }"
+        '{ topProducts { name ...Stock @defer(label: "s") } } fragment Stock on Product { inStock }'
     ),
     "siblings": (
         '{ topProducts { name ... @defer(label: "s") { inStock } '

@@ -29,7 +29,9 @@ from gateway.planner.plan import Fetch
 from .defer_cases import CASES, REFERENCE, shop
 from .harness import expected
 
-_DEFERRED = re.compile(r'^(\s*)Deferred\(depends: \[[^\]]*\], path: "([^"]*)"(?:, label: "([^"]*)")?')
+_DEFERRED = re.compile(
+    r'^(\s*)Deferred\(depends: \[[^\]]*\], path: "([^"]*)"(?:, label: "([^"]*)")?'
+)
 _FETCH = re.compile(r'^(\s*)Fetch\(service: "([^"]+)"')
 _FLATTEN = re.compile(r'^(\s*)Flatten\(path: "([^"]*)"\)')
 
@@ -130,7 +132,9 @@ def test_value_type_defer_has_no_fetch_of_its_own() -> None:
 
 def test_defer_if_variable_is_a_condition_on_the_block() -> None:
     sg = shop()
-    query = 'query($d: Boolean!) { me { name ... @defer(if: $d, label: "x") { reviews { body } } } }'
+    query = (
+        'query($d: Boolean!) { me { name ... @defer(if: $d, label: "x") { reviews { body } } } }'
+    )
     plan = Planner(sg, defer=True).plan(parse(query))
     [block] = plan.deferred
     assert (block.condition, block.label, block.parent) == ("d", "x", None)
