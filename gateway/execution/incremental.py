@@ -45,10 +45,12 @@ from .shape import shape_response
 from .shape_compile import SelectionShape
 from .typematch import TypeMatcher
 
-__all__ = ["Incremental"]
+__all__ = ["Incremental", "first_part_extras"]
 
 log = logging.getLogger("fedgate.defer")
 Body = dict[str, Any]
+# shapes kept per operation (one per @skip/@include values and active defers seen)
+_MAX_SHAPES = 256
 _INTERNAL = {"message": "Internal server error", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}
 
 
@@ -149,7 +151,8 @@ class Incremental:
                 shape = fragment_shape(
                     self.schema, site.parent_type, site.node, self._fragments, conditions, nodes
                 )
-            self._shapes[key] = shape
+            if len(self._shapes) < _MAX_SHAPES:
+                self._shapes[key] = shape
         return shape
 
     async def respond(
@@ -186,6 +189,26 @@ class Incremental:
         parts.start(None)
         body["hasNext"] = True
         return body, parts.stream(shaped)
+
+
+def first_part_extras(
+    entry: Any, raw_variables: Mapping[str, Any]
+) -> tuple[Body, list[dict[str, Any]]] | None:
+    """What the gateway adds to a ``Prepared`` entry's first part besides the fetched data:
+    introspection's answer, authorization's errors (first, as in a whole response)."""
+    authorization = entry.authorization
+    if entry.introspection is None and authorization is None:
+        return None
+    data: Body = {}
+    errors: list[dict[str, Any]] = []
+    if entry.introspection is not None:
+        data, errors = entry.introspection.execute(raw_variables)
+    if authorization is not None and authorization.errors:
+        errors[:0] = [
+            {**e, "path": list(e["path"]), "extensions": dict(e["extensions"])}
+            for e in authorization.errors
+        ]
+    return data, errors
 
 
 class _Parts:

@@ -31,6 +31,7 @@ from gateway.context import RequestContext
 from gateway.edge.demand import DemandControl
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.executor import SubgraphCall
+from gateway.execution.incremental import first_part_extras
 from gateway.execution.prepare import Prepared, Rejected
 from gateway.execution.subgraph_call import call_subgraph
 from gateway.execution.typematch import hidden_types
@@ -295,6 +296,9 @@ class Gateway:
             # @defer: the first part now, the deferred ones as they finish (incremental.py)
             parts = await self._incremental(entry, forwarded, conditions, variables or {}, context)
             if parts is not None:
+                if expose_plan and self.config.expose_query_plan and entry.plan is not None:
+                    plan = {"object": entry.plan_json(), "text": entry.plan_text()}
+                    parts.body.setdefault("extensions", {})["apolloQueryPlan"] = plan
                 return parts
         try:
             body = await self._execute(entry, forwarded, conditions, variables or {}, context)
@@ -440,20 +444,7 @@ class Gateway:
         context: RequestContext | None,
     ) -> GatewayResponse | None:
         """@defer's parts (None: nothing deferred in this request, answered as usual)."""
-        extra: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
-        authorization = entry.authorization
-        if entry.introspection is not None or authorization is not None:
-            data, errors = (
-                entry.introspection.execute(raw_variables)
-                if entry.introspection is not None
-                else ({}, [])
-            )
-            if authorization is not None and authorization.errors:
-                errors[:0] = [
-                    {**e, "path": list(e["path"]), "extensions": dict(e["extensions"])}
-                    for e in authorization.errors
-                ]
-            extra = (data, errors)
+        extra = first_part_extras(entry, raw_variables)
         try:
             parts = await entry.incremental.respond(
                 self.client, forwarded, conditions, context, self.config.headers, self._call, extra
