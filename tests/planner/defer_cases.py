@@ -21,9 +21,11 @@ type User @key(fields: "id") { id: ID! name: String }
 """
 PRODUCTS = """
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-type Query { topProducts: [Product] product(upc: String!): Product }
+type Query { topProducts: [Product] product(upc: String!): Product search: [Hit] }
 type Product @key(fields: "upc") { upc: String! name: String price: Int dimensions: Dimensions }
 type Dimensions { size: String weight: Int }
+type Category { name: String }
+union Hit = Product | Category
 """
 REVIEWS = """
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
@@ -51,6 +53,10 @@ CASES = {
     "value_type": "{ topProducts { dimensions { size ... @defer { weight } } } }",
     "named_fragment": (
         '{ topProducts { name ...Stock @defer(label: "s") } } fragment Stock on Product { inStock }'
+    ),
+    "abstract": (
+        '{ search { ... on Product @defer(label: "p") { name inStock } '
+        "... on Category { name } } }"
     ),
     "siblings": (
         '{ topProducts { name ... @defer(label: "s") { inStock } '
