@@ -55,8 +55,7 @@ CASES = {
         '{ topProducts { name ...Stock @defer(label: "s") } } fragment Stock on Product { inStock }'
     ),
     "abstract": (
-        '{ search { ... on Product @defer(label: "p") { name inStock } '
-        "... on Category { name } } }"
+        '{ search { ... on Product @defer(label: "p") { name inStock } ... on Category { name } } }'
     ),
     "siblings": (
         '{ topProducts { name ... @defer(label: "s") { inStock } '
