@@ -120,7 +120,7 @@ def generate(subgraphs: int = 100, types: int = 2000, seed: int = 15) -> Graph:
 def _entity(i: int, subgraphs: int, n_entities: int, rng: random.Random) -> Entity:
     home = i % subgraphs
     others = [g for g in range(subgraphs) if g != home]
-    e = Entity(i, home, rng.sample(others, rng.randint(1, 3)))
+    e = Entity(i, home, rng.sample(others, min(rng.randint(1, 3), len(others))))
     e.refs = [rng.randrange(n_entities) for _ in range(2)]
     for c in e.contributors:
         if rng.random() < 0.3:
@@ -311,7 +311,9 @@ class _Builder:
         """``name { id <a field of a subgraph not reached yet> }`` under ``parent`` (3
         fields), remembered for expansion."""
         e = self.graph.entities[index]
-        new = [g for g in [e.home, *e.contributors] if g not in self.touched]
+        # under a ``peer`` field the subgraph provides ``name``: no fetch from its owner
+        owner = [] if "_peer" in name else [e.home]
+        new = [g for g in [*owner, *e.contributors] if g not in self.touched]
         if self.count + 3 > self.budget or name in parent.fields or not new:
             return None
         sub = _Selection()
