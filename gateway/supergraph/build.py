@@ -27,8 +27,8 @@ from graphql import (
 )
 from graphql.language import FieldDefinitionNode, InputValueDefinitionNode, TypeNode
 
-from ..gc_pause import gc_paused
 from ..errors import SupergraphError
+from ..gc_pause import gc_paused
 from ..spec.link import Link, parse_feature_url
 from .api_schema import build_api_schema
 from .model import (
