@@ -111,8 +111,8 @@ class Metadata:
         if not f.joins:
             return tuple(g for g in self.graph_names if g in self.type_graphs(type_name))
         first: dict[str | None, JoinField] = {}
-        for j in joins:
-            first.setdefault(j.graph, j)
+        for join in joins:
+            first.setdefault(join.graph, join)
         out = []
         for g in self.graph_names:
             j = first.get(g)  # the subgraph's first join (a scan per subgraph was O(graphs²))
