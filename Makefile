@@ -64,3 +64,9 @@ soak: $(STAMP)
 # (target <= 50 ms). SCALE_ARGS adds options, e.g. SCALE_ARGS="--profile load".
 bench-scale: $(STAMP)
 	$(BIN)/python bench/scale.py $(SCALE_ARGS)
+
+# Memory with distinct operations (never part of `make test`): 10,000 new operations through
+# the operation cache; RSS and tracemalloc every 1,000, and what grew past the cache size.
+# DISTINCT_ARGS adds options, e.g. DISTINCT_ARGS="--rss-only" or "--server".
+bench-distinct: $(STAMP)
+	$(BIN)/python bench/distinct_ops.py $(DISTINCT_ARGS)
