@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit venv clean bench difftest soak
+.PHONY: run test lint typecheck unit venv clean bench bench-scale bench-distinct difftest soak
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -60,3 +60,15 @@ bench: $(STAMP)
 SOAK_SECONDS ?= 600
 soak: $(STAMP)
 	$(BIN)/python -m tests.resilience.soak --seconds $(SOAK_SECONDS)
+
+# Scale (never part of `make test`): a generated federation of 100 subgraphs and 2,000 types,
+# composed, loaded (target <= 2 s) and a 50-field operation over 20 subgraphs planned cold
+# (target <= 50 ms). SCALE_ARGS adds options, e.g. SCALE_ARGS="--profile load".
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py $(SCALE_ARGS)
+
+# Memory with distinct operations (never part of `make test`): 10,000 new operations through
+# the operation cache; RSS and tracemalloc every 1,000, and what grew past the cache size.
+# DISTINCT_ARGS adds options, e.g. DISTINCT_ARGS="--rss-only" or "--server".
+bench-distinct: $(STAMP)
+	$(BIN)/python bench/distinct_ops.py $(DISTINCT_ARGS)

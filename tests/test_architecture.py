@@ -61,7 +61,7 @@ ALLOWED: dict[str, set[str]] = {
         "resilience",
     },
 }
-LEAVES = {"errors", "error_codes", "context", "__init__"}
+LEAVES = {"errors", "error_codes", "context", "gc_pause", "__init__"}
 
 
 def _stage(module: str) -> str | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..gc_pause import gc_paused
 from .context import MergeContext
 from .links import LATEST_VERSION
 from .merge import merge
@@ -73,6 +74,11 @@ def compose(
     ``latest`` is the newest federation version a subgraph may link: a pinned
     ``federation_version: =2.X.Y`` composes as composition 2.X, which knows no later one.
     """
+    with gc_paused():  # the subgraph trees and the merged model live to the end: gc_pause.py
+        return _compose(sources, latest)
+
+
+def _compose(sources: Sequence[SubgraphSource], latest: tuple[int, int]) -> CompositionResult:
     if not sources:
         return _failure([_no_subgraphs()])
     reserved = [_reserved_name(s) for s in sources if s.name == "_"]

@@ -50,18 +50,29 @@ def context_arguments(
     return ()
 
 
-def _argument_numbers(meta: Metadata) -> dict[tuple[str, str, str, str], str]:
+def argument_numbers(meta: Metadata) -> dict[tuple[str, str, str, str], str]:
     """``<subgraph>_<argument>`` for every context argument, numbered as Apollo names its
     variables: the subgraph's place in the supergraph (from 1), then the argument's place among
-    that subgraph's context arguments (by type and field name, from 0)."""
+    that subgraph's context arguments (by type and field name, from 0). One pass over the
+    fields (a pass per subgraph cost seconds on a supergraph of 100 subgraphs and 2,000 types,
+    once per plan); ``Metadata`` keeps the result."""
+    place = {graph: g for g, graph in enumerate(meta.graph_names, start=1)}
+    counters = dict.fromkeys(place, 0)
     numbers: dict[tuple[str, str, str, str], str] = {}
-    for g, graph in enumerate(meta.graph_names, start=1):
-        i = 0
-        for type_name in sorted(meta.types):
-            for field_name in sorted(meta.types[type_name].fields):
-                for arg in context_arguments(meta, type_name, field_name, graph):
-                    numbers[(graph, type_name, field_name, arg.name)] = f"{g}_{i}"
-                    i += 1
+    for type_name in sorted(meta.types):
+        fields = meta.types[type_name].fields
+        for field_name in sorted(fields):
+            seen: set[str] = set()
+            for j in fields[field_name].joins:
+                graph = j.graph
+                if graph is None or graph in seen or graph not in place:
+                    continue
+                seen.add(graph)  # the first join of a subgraph counts (context_arguments)
+                for arg in j.context_arguments:
+                    numbers[(graph, type_name, field_name, arg.name)] = (
+                        f"{place[graph]}_{counters[graph]}"
+                    )
+                    counters[graph] += 1
     return numbers
 
 
@@ -78,7 +89,6 @@ class ContextPlanner:
         self.meta = walker.meta
         # (group, path, type, field) -> the variable suffix of that use ("" for the first)
         self._uses: dict[tuple[int, tuple[str, ...], str, str], str] = {}
-        self._numbers = _argument_numbers(self.meta)
 
     # -- where the field can be selected ------------------------------------------------
 
@@ -134,7 +144,8 @@ class ContextPlanner:
             suffix = self._uses[key] = f"__{n}" if n else ""
         out = list(f.arguments)
         for arg in args:
-            number = self._numbers[(ctx.group.subgraph, ctx.type_name, f.name, arg.name)]
+            numbers = self.meta.context_argument_numbers()
+            number = numbers[(ctx.group.subgraph, ctx.type_name, f.name, arg.name)]
             var = f"contextualArgument_{number}{suffix}"
             if fresh:
                 self._plan_value(ctx, arg, var)

@@ -80,6 +80,14 @@ class Metadata:
         t = self.types.get(name)
         return t is not None and any(j.graph == graph and j.is_interface_object for j in t.joins)
 
+    @_memo
+    def context_argument_numbers(self) -> dict[tuple[str, str, str, str], str]:
+        """(subgraph, type, field, argument) → the number in its ``@fromContext`` variable
+        name (``context_args.argument_numbers``), computed once per supergraph."""
+        from .context_args import argument_numbers  # it imports this module
+
+        return argument_numbers(self)
+
     def field(self, type_name: str, field_name: str) -> FieldDef | None:
         t = self.types.get(type_name)
         return None if t is None else t.fields.get(field_name)
@@ -102,9 +110,12 @@ class Metadata:
         joins = [j for j in f.joins if j.graph is not None]
         if not f.joins:
             return tuple(g for g in self.graph_names if g in self.type_graphs(type_name))
+        first: dict[str | None, JoinField] = {}
+        for join in joins:
+            first.setdefault(join.graph, join)
         out = []
         for g in self.graph_names:
-            j = next((j for j in joins if j.graph == g), None)
+            j = first.get(g)  # the subgraph's first join (a scan per subgraph was O(graphs²))
             if j is None:
                 continue
             if not join_in_force(j, self.labels):
