@@ -72,7 +72,8 @@ def _docs_example() -> str:
     import re
 
     text = (Path(__file__).parents[2] / "docs" / "redis.md").read_text()
-    return re.findall(r"```yaml\n(.*?)```", text, re.S)[0]
+    blocks: list[str] = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    return blocks[0]
 
 
 def test_the_docs_example_loads(tmp_path: Path) -> None:
