@@ -24,7 +24,7 @@ import logging
 import time
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -36,8 +36,28 @@ from gateway.planner.plan import QueryPlan
 from .client import RedisClient, RedisUnavailable
 from .plan_codec import VERSION, decode_plan, encode_plan
 
-if TYPE_CHECKING:
-    from gateway.pipeline.gateway import Gateway
+
+class Gateway(Protocol):
+    """What the tier asks of ``gateway.pipeline.Gateway`` (the pipeline imports this module,
+    not the other way round)."""
+
+    def cached(
+        self, query: str, operation_name: str | None, labels: frozenset[str], access: Access | None
+    ) -> bool: ...
+
+    def prepare(
+        self, query: str, operation_name: str | None, labels: frozenset[str], access: Access | None
+    ) -> Prepared | Rejected: ...
+
+    def prepare_planned(
+        self,
+        query: str,
+        operation_name: str | None,
+        labels: frozenset[str],
+        access: Access | None,
+        plan: QueryPlan,
+    ) -> Prepared | Rejected: ...
+
 
 __all__ = ["SharedPlans", "planner_version"]
 
