@@ -116,6 +116,8 @@ def create_app(
         settings changed (a caller-given client is then wrapped anew, never replaced); the
         most used operations are planned on it before it serves (``warm``)."""
         previous = live.current.stack
+        if shared is None and loaded.config.shared_state is not None:
+            log.warning("fedgate: reload: shared state (Redis) takes effect at the next restart")
         new_stack = _client_stack(loaded.config, client, previous, telemetry, shared)
         gateway = Gateway(
             loaded.supergraph,

@@ -103,8 +103,14 @@ def _codes(response: httpx.Response) -> list[str]:
     return [e.get("extensions", {}).get("code", "") for e in response.json().get("errors", [])]
 
 
-def _redis(server: RedisServer) -> redis.Redis:
-    return redis.Redis(port=server.port)
+@contextmanager
+def _redis(server: RedisServer) -> Iterator[redis.Redis]:
+    """A plain redis-py client to look into Redis from the test."""
+    client = redis.Redis(port=server.port)
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def _wait_for(condition: Any, timeout: float = 10.0) -> bool:
@@ -129,17 +135,17 @@ def test_an_apq_registered_on_one_replica_answers_on_the_other(
         assert answered.status_code == 200, answered.text
         assert answered.json() == registered.json()
         sha = _apq(query)["persistedQuery"]["sha256Hash"]
-        stored = _redis(redis_module).get(f"apq:apq:{sha}")
-        assert stored == query.encode()
+        with _redis(redis_module) as store:
+            assert store.get(f"apq:apq:{sha}") == query.encode()
 
 
 def test_the_second_replica_starts_with_the_first_one_s_plans(
     subgraphs: Path, redis_module: RedisServer
 ) -> None:
     query = "query Warm { b: echoB { name value } }"
-    store = _redis(redis_module)
     pair = replicas(subgraphs, redis_module, "plans")
-    with pair as [(one, log_one), (two, log_two)], httpx.Client() as c:
+    look = _redis(redis_module)
+    with look as store, pair as [(one, log_one), (two, log_two)], httpx.Client() as c:
         first = _post(c, one, {"query": query})
         assert first.status_code == 200 and "errors" not in first.json()
         assert _wait_for(lambda: bool(store.keys("plans:plan:*")))
@@ -243,9 +249,8 @@ def test_redis_killed_mid_load_fails_nothing_and_the_state_comes_back(
 def _shared_state_is_back(server: RedisServer, urls: list[str]) -> None:
     """Without a gateway restart: a new APQ registered on one answers on the other, a new
     plan reaches Redis, the rate limit's bucket is in Redis again."""
-    store = _redis(server)
     query = "query Back { b: echoB { name } }"
-    with httpx.Client() as c:
+    with _redis(server) as store, httpx.Client() as c:
 
         def apq_shared() -> bool:
             _post(c, urls[0], {"query": query, "extensions": _apq(query)})
