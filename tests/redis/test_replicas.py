@@ -259,3 +259,22 @@ def _shared_state_is_back(server: RedisServer, urls: list[str]) -> None:
         assert _wait_for(apq_shared)
         assert _wait_for(lambda: bool(store.keys("kill:plan:*")))
         assert store.exists("kill:ratelimit:{router}")
+
+
+def test_required_to_start_refuses_to_serve_without_redis_readably(subgraphs: Path) -> None:
+    import subprocess
+
+    from tests.services import free_port as any_port
+
+    config = subgraphs.parent / "required.yaml"
+    redis_url = f"redis://127.0.0.1:{any_port()}"  # nobody listens there
+    config.write_text(
+        f"supergraph:\n  listen: 127.0.0.1:{free_port()}\napq:\n  router:\n    cache:\n"
+        f'      redis:\n        urls: ["{redis_url}"]\n        required_to_start: true\n'
+        "        timeout: 200ms\n"
+    )
+    argv = fedgate("serve", "--supergraph", str(subgraphs), "--config", str(config))
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "not reachable (required_to_start)" in done.stderr
+    assert "Traceback" not in done.stderr
