@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "execution": {"spec", "supergraph", "planner", "transport"},
     "plugins": {"planner", "transport", "config"},
     "auth": {"spec", "supergraph", "config"},
-    "edge": {"spec", "supergraph", "transport", "config"},
+    "edge": {"spec", "supergraph", "planner", "transport", "config"},  # plans: per-subgraph costs
     "telemetry": {"transport", "config"},
     # shared state in Redis: the edge stores, the plan cache's tier (it sees the pipeline
     # through a protocol only)
