@@ -150,4 +150,6 @@ class SharedPlans:
         now = time.monotonic()
         if counts != self._reported and now - self._last_report >= REPORT_INTERVAL:
             self._reported, self._last_report = counts, now
-            log.info("fedgate: query plans: %d from Redis, %d planned here (since start)", *counts)
+            log.info(
+                "fedgate: query plans: %d from Redis, %d planned here (this supergraph)", *counts
+            )
