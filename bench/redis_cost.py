@@ -63,7 +63,7 @@ async def _heavy(seconds: float, client: RedisClient | None) -> float:
     if client is not None:
         sdl = (ROOT / "tests" / "fixtures" / "bench_supergraph.graphql").read_text()
         # what create_app passes as Gateway(shared_plans=...)
-        gateway._shared_plans = SharedPlans(client, sdl, False, gateway.limits)
+        gateway._shared_plans = SharedPlans(client, sdl, (False, gateway.limits, False))
     await gateway.execute(query)
     count, start = 0, time.process_time()
     while time.process_time() - start < seconds:
@@ -84,7 +84,7 @@ async def measure(port: int, seconds: float) -> None:
     print(f"heavy query, plan cache warm: {off:.0f} req/CPU-s off, {on:.0f} with the Redis tier")
     gateway, query = _gateway(Replayer(json.loads(RECORDING.read_text())))
     sdl = (ROOT / "tests" / "fixtures" / "bench_supergraph.graphql").read_text()
-    plans = SharedPlans(client, sdl, False, gateway.limits)
+    plans = SharedPlans(client, sdl, (False, gateway.limits, False))
     gateway.prepare(query, None)
     no_labels: frozenset[str] = frozenset()
 

@@ -21,6 +21,7 @@ _NOT_CODES |= {"DEFAULT_AUTHORIZATION", "JWT_ROUTER", "POLICIES_KEY", "UNAUTHORI
 _NOT_CODES |= {"DEMAND_CONTROL", "GLOBAL_RATE_LIMIT", "NO_COST_DIRECTIVES", "PERSISTED_QUERIES"}
 # shared state in Redis: constants named in __all__ lists
 _NOT_CODES |= {"DEFAULT_TIMEOUT", "PLANS_REDIS", "RETRY_INTERVAL", "SLOW_IN_A_ROW", "URL_PATTERN"}
+_NOT_CODES |= {"DEFER_TYPE", "SUBSCRIPTION_TYPE"}  # content types (gateway/multipart.py)
 # environment variable names of Apollo Router's
 _NOT_CODES |= {"APOLLO_ROUTER_HOT_RELOAD", "PROMETHEUS_MULTIPROC_DIR"}  # and prometheus-client's
 

@@ -71,7 +71,8 @@ class SharedState:
         if shared is None or shared.query_plans is None or not isinstance(supergraph, Supergraph):
             return None
         client = self.client_for(shared.query_plans, "query plans")
-        return SharedPlans(client, supergraph.sdl, config.batch_fetches, config.limits)
+        settings = (config.batch_fetches, config.limits, config.defer.enabled)
+        return SharedPlans(client, supergraph.sdl, settings)
 
     async def start(self) -> None:
         """Every client once: ``required_to_start`` blocks refuse to start without Redis
