@@ -23,6 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "auth": {"spec", "supergraph", "config"},
     "edge": {"spec", "supergraph", "planner", "transport", "config"},  # plans: per-subgraph costs
     "telemetry": {"transport", "config"},
+    # shared state in Redis: the edge stores, the plan cache's tier (it sees the pipeline
+    # through a protocol only)
+    "redis": {"spec", "supergraph", "planner", "transport", "execution", "config", "auth", "edge"},
     "pipeline": {
         "spec",
         "supergraph",
@@ -34,6 +37,7 @@ ALLOWED: dict[str, set[str]] = {
         "auth",
         "edge",
         "telemetry",
+        "redis",
     },
     "subscriptions": {
         "spec",
@@ -59,6 +63,7 @@ ALLOWED: dict[str, set[str]] = {
         "auth",
         "edge",
         "resilience",
+        "redis",
     },
 }
 LEAVES = {"errors", "error_codes", "context", "gc_pause", "__init__"}

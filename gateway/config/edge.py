@@ -24,6 +24,7 @@ from .edge_model import (
     SubgraphCostLimits,
 )
 from .schema import Bool, Duration, Int, Kind, ListOf, MapOf, Obj, OneKey, Str, Unsupported
+from .shared_state import APQ_REDIS
 from .source import Source
 
 __all__ = [
@@ -92,7 +93,7 @@ APQ = Obj(
                 "cache": Obj(
                     {
                         "in_memory": Obj({"limit": Int("queries kept (LRU)", minimum=1)}),
-                        "redis": Unsupported("a Redis APQ cache (comes with scale-out)"),
+                        "redis": APQ_REDIS,  # shared state (gateway/config/shared_state.py)
                     }
                 )
             }

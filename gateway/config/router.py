@@ -74,6 +74,7 @@ from .schema import (
     Str,
     Unsupported,
 )
+from .shared_state import FEDGATE_SHARED_STATE_KEYS, shared_state_config
 from .source import Source
 from .subscription import FEDGATE_SUBSCRIPTION, SUBSCRIPTION, subscription_config
 from .telemetry import TELEMETRY, telemetry_config
@@ -201,6 +202,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
     **FEDGATE_EDGE_KEYS,  # edge: per-client rate limits, client_access, demand_control
     # resilience: fedgate.traffic_shaping (retries, breakers, bulkheads) and fedgate.health
     **FEDGATE_RESILIENCE_KEYS,
+    **FEDGATE_SHARED_STATE_KEYS,  # shared state: fedgate.rate_limit_store (Redis)
 }
 
 
@@ -352,6 +354,9 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
     subscription_extras = fedgate.pop("subscription", {})
     for key in FEDGATE_EDGE_KEYS:  # edge: read by edge_config below
         fedgate.pop(key, None)
+    for key in FEDGATE_SHARED_STATE_KEYS:  # shared state: read by shared_state_config below
+        fedgate.pop(key, None)
+    values["shared_state"] = shared_state_config(checked, source)
     values.update(fedgate)
     values["edge"] = edge_config(checked, source)
     if "subscription" in checked or subscription_extras:
