@@ -148,6 +148,8 @@ def join_definitions(version: tuple[int, int]) -> tuple[dict[str, str], dict[str
             "  context: String!\n  selection: join__FieldValue!\n}"
         )
     return directives, types
+
+
 FEATURES["events"] = (
     EVENTS_URL,
     "EXECUTION",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .model import CompositionError, Subgraph
 from .validate_directive_usage import validate_directive_usage
-from .validate_events import validate_events
 from .validate_entity_interfaces import validate_interface_keys
+from .validate_events import validate_events
 from .validate_external import validate_external
 from .validate_interface_object import validate_interface_object
 from .validate_keys import validate_keys

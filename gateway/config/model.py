@@ -22,6 +22,7 @@ from gateway.transport.trust import TrustConfig
 from .auth import DEFAULT_AUTHORIZATION, AuthorizationConfig, JwtConfig
 from .conditions import Condition
 from .edge_model import EdgeConfig
+from .events import EventsConfig
 from .query_planning import APOLLO_QUERY_PLANNING, QueryPlanningConfig
 from .resilience import ResilienceConfig
 from .subscription import SubscriptionConfig
@@ -216,6 +217,8 @@ class GatewayConfig:
     trust: TrustConfig | None = None
     # subscriptions (Apollo's `subscription`, fedgate.subscription); off by default
     subscription: SubscriptionConfig = field(default_factory=SubscriptionConfig)
+    # events: message brokers feeding @edfs__ fields (fedgate.events); None: none
+    events: EventsConfig | None = None
     # supergraph.query_planning (plan-cache warming on hot reload)
     query_planning: QueryPlanningConfig = APOLLO_QUERY_PLANNING
     # JWT authentication (None: off) and the authorization directives (gateway/auth/)

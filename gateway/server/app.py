@@ -65,6 +65,7 @@ from .reload import Reloader, ReloadSpec
 
 if TYPE_CHECKING:
     from gateway.auth.jwt import Authenticator
+    from gateway.events.runtime import Events
     from gateway.subscriptions.http import HttpStreams
     from gateway.telemetry.runtime import Telemetry
 
@@ -95,7 +96,10 @@ def create_app(
     stack = _client_stack(config, client, None, telemetry)
     # subscriptions: none of it exists unless enabled (subscription.enabled, at start-up)
     engine, streams = _subscriptions(config)
-    gateway = Gateway(supergraph, stack.client, config, planner=planner, telemetry=telemetry)
+    events = _events(config)  # events: the message brokers (fedgate.events), kept on reload
+    gateway = Gateway(
+        supergraph, stack.client, config, planner=planner, telemetry=telemetry, events=events
+    )
     first = _Endpoints(gateway, config, stack, streams, telemetry=telemetry)
     live = Live(first)
 
@@ -106,7 +110,12 @@ def create_app(
         previous = live.current.stack
         new_stack = _client_stack(loaded.config, client, previous, telemetry)
         gateway = Gateway(
-            loaded.supergraph, new_stack.client, loaded.config, planner=planner, telemetry=telemetry
+            loaded.supergraph,
+            new_stack.client,
+            loaded.config,
+            planner=planner,
+            telemetry=telemetry,
+            events=events,
         )
         if warm:
             planned = gateway.warm(warm)
@@ -160,6 +169,8 @@ def create_app(
                 if health_listener is not None:
                     await health_listener.stop()
                 await live.close()
+                if events is not None:
+                    await events.close()  # events: the broker connections
                 if telemetry is not None:
                     # flushes the spans still queued (off the loop: the exporter blocks)
                     await asyncio.to_thread(telemetry.shutdown)
@@ -683,6 +694,14 @@ def _subscriptions(config: GatewayConfig) -> tuple[Any, HttpStreams | None]:
 
     engine = Subscriptions(config.subscription)
     return engine, HttpStreams(engine)
+
+
+def _events(config: GatewayConfig) -> Events | None:
+    if config.events is None:
+        return None
+    from gateway.events.runtime import Events
+
+    return Events(config.events)
 
 
 def _authenticator(config: GatewayConfig) -> Authenticator | None:

@@ -243,10 +243,7 @@ class Subscription:
         primary = self._target.plan.primary
         service = primary.service
         try:
-            url, body, headers = self._stream_request()
-            async for payload in subgraph_events(
-                url, self._owner.config.for_subgraph(service), body, headers, self._init
-            ):
+            async for payload in self._stream():
                 response = await self._complete(payload)
                 if not self._push(response):
                     return
@@ -263,6 +260,30 @@ class Subscription:
             return
         # the subgraph completed the subscription: so does the client's, without an error
         self.end({})
+
+    def _stream(self) -> AsyncIterator[dict[str, Any]]:
+        """The subgraph's WebSocket stream, or (events) the broker's messages for a
+        broker-fed field (gateway/events)."""
+        target = self._target
+        bound = target.gateway.events
+        if bound is not None:
+            config = self._owner.config
+            drop_oldest = config.slow_reader == "drop_oldest"
+            source = bound.source(
+                target.plan.primary,
+                target.forwarded,
+                config.queue_capacity,
+                drop_oldest,
+                self._dropped_at_source,
+            )
+            if source is not None:
+                return source
+        url, body, headers = self._stream_request()
+        settings = self._owner.config.for_subgraph(target.plan.primary.service)
+        return subgraph_events(url, settings, body, headers, self._init)
+
+    def _dropped_at_source(self) -> None:
+        self.dropped += 1
 
     def _stream_request(self) -> tuple[str, dict[str, Any], dict[str, str]]:
         target = self._target

@@ -1,0 +1,62 @@
+"""A broker-fed subscription's event source, in place of the subgraph stream: the broker's
+messages as subgraph-like payloads (``{"data": ...}``), in arrival order. A malformed message
+becomes an event with an ``EVENT_MESSAGE_INVALID`` error (the subscription goes on) or is
+skipped (``message_errors: skip``, logged); a broker that cannot be reached or is lost raises
+``StreamFailed`` as a broken subgraph stream does."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from gateway.subscriptions.upstream import StreamFailed
+
+from .broker import Broker
+from .fields import EventField
+from .messages import InvalidMessage, event_payload
+from .operation import RootField
+from .stream import BrokerError, MessageBuffer
+
+__all__ = ["Buffering", "broker_events"]
+
+log = logging.getLogger("fedgate.events")
+# (capacity, drop_oldest, on_drop): the subscription's queue_capacity and slow_reader policy
+Buffering = tuple[int, bool, Callable[[], None]]
+
+
+async def broker_events(
+    broker: Broker,
+    subjects: tuple[str, ...],
+    field: EventField,
+    root: RootField,
+    buffering: Buffering,
+    skip_invalid: bool,
+) -> AsyncIterator[dict[str, Any]]:
+    buffer = MessageBuffer(*buffering)
+    try:
+        unsubscribe = await broker.subscribe(subjects, buffer)
+    except BrokerError as exc:
+        raise StreamFailed(exc.message, exc.code) from None
+    try:
+        async for data in buffer.messages():
+            try:
+                yield event_payload(data, field, root)
+            except InvalidMessage as exc:
+                if skip_invalid:
+                    log.warning("skipped a message on %s: %s", ", ".join(subjects), exc)
+                    continue
+                yield _invalid(str(exc), root)
+    except BrokerError as exc:
+        raise StreamFailed(exc.message, exc.code) from None
+    finally:
+        await unsubscribe()
+
+
+def _invalid(message: str, root: RootField) -> dict[str, Any]:
+    error = {
+        "message": f"The event was dropped: {message}",
+        "path": [root.response_key],
+        "extensions": {"code": "EVENT_MESSAGE_INVALID"},
+    }
+    return {"data": None, "errors": [error]}
