@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+from gateway.config.events import EventsConfig
 from gateway.errors import ConfigError
 from gateway.planner.plan import Fetch
 from gateway.supergraph import Supergraph
@@ -17,21 +18,26 @@ from .operation import arguments, root_fields
 from .runtime import Events
 from .template import TemplateError, render
 
-__all__ = ["BoundEvents"]
+__all__ = ["BoundEvents", "check_providers"]
+
+
+def check_providers(supergraph: Supergraph, config: EventsConfig | None) -> None:
+    """Raises ``ConfigError`` for a field whose provider is not configured: at load (and
+    reload) time, so that the gateway refuses the generation readably."""
+    for (type_name, field_name), field in event_fields(supergraph).items():
+        if config is None or field.provider not in config.provider_ids(field.broker):
+            raise ConfigError(
+                f"the supergraph's {type_name}.{field_name} needs the {field.broker} "
+                f"provider {field.provider!r}: add it to fedgate.events.providers."
+                f"{field.broker} (docs/events.md)"
+            )
 
 
 class BoundEvents:
     def __init__(self, supergraph: Supergraph, events: Events | None) -> None:
         """Raises ``ConfigError`` for a field whose provider is not configured."""
+        check_providers(supergraph, events.config if events is not None else None)
         table = event_fields(supergraph)
-        for (type_name, field_name), field in table.items():
-            if events is None or not events.knows(field.broker, field.provider):
-                raise ConfigError(
-                    f"the supergraph's {type_name}.{field_name} needs the {field.broker} "
-                    f"provider {field.provider!r}: add it to fedgate.events.providers."
-                    f"{field.broker} (docs/events.md)"
-                )
-        assert events is not None or not table
         self.events = events
         self.subscription_type = supergraph.subscription_type
         self.mutation_type = supergraph.mutation_type
@@ -76,7 +82,7 @@ class BoundEvents:
         try:
             subjects = tuple(render(s, values) for s in field.subjects)
         except TemplateError as exc:
-            return _failed(StreamFailed(str(exc)))
+            return _failed(StreamFailed(str(exc), broker=True))
         broker = self.events.broker(field.broker, field.provider)
         skip = self.events.config.message_errors == "skip"
         return broker_events(broker, subjects, field, root, (capacity, drop_oldest, on_drop), skip)

@@ -90,6 +90,8 @@ def _field(
     kind, broker, subjects_arg = spec
     definition = supergraph.types[key[0]].fields[key[1]]
     graphs = [j.graph for j in definition.joins if j.graph is not None]
+    if not definition.joins:  # no @join__field: the root type's one subgraph has it
+        graphs = [j.graph for j in supergraph.types[key[0]].joins]
     if len(graphs) != 1:
         raise ConfigError(f"{key[0]}.{key[1]}: an events field must belong to one subgraph")
     subgraph = graphs[0]

@@ -45,22 +45,32 @@ class NatsBroker:
             if client is not None and not client.is_closed:
                 return client
             try:
-                client = await nats.connect(
-                    servers=[self._url],
-                    connect_timeout=self._connect_timeout,
-                    reconnect_time_wait=_RECONNECT_WAIT,
-                    max_reconnect_attempts=self._attempts,
-                    error_cb=self._error,
-                    disconnected_cb=self._disconnected,
-                    closed_cb=self._closed,
-                    allow_reconnect=True,
-                )
-            except (OSError, TimeoutError, NatsError) as exc:
+                # nats-py keeps trying a first connection as long as a lost one
+                # (max_reconnect_attempts): the first one gets connect_timeout
+                client = await asyncio.wait_for(self._connect(), self._connect_timeout)
+            except TimeoutError:
+                raise BrokerError(
+                    f"cannot connect to the NATS provider {self._provider!r}: no answer from "
+                    f"{self._url} in {self._connect_timeout:g} s"
+                ) from None
+            except (OSError, NatsError) as exc:
                 raise BrokerError(
                     f"cannot connect to the NATS provider {self._provider!r}: {exc}"
                 ) from None
             self._client = client
             return client
+
+    async def _connect(self) -> Client:
+        return await nats.connect(
+            servers=[self._url],
+            connect_timeout=self._connect_timeout,
+            reconnect_time_wait=_RECONNECT_WAIT,
+            max_reconnect_attempts=self._attempts,
+            error_cb=self._error,
+            disconnected_cb=self._disconnected,
+            closed_cb=self._closed,
+            allow_reconnect=True,
+        )
 
     async def subscribe(self, subjects: tuple[str, ...], buffer: MessageBuffer) -> Unsubscribe:
         client = await self._connection()

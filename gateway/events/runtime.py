@@ -16,9 +16,6 @@ class Events:
         self.config = config
         self._brokers: dict[tuple[str, str], Broker] = {}
 
-    def knows(self, kind: str, provider: str) -> bool:
-        return provider in self.config.provider_ids(kind)
-
     def broker(self, kind: str, provider: str) -> Broker:
         found = self._brokers.get((kind, provider))
         if found is not None:

@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from gateway.subscriptions.engine import OWN_ERRORS
 from gateway.subscriptions.upstream import StreamFailed
 
 from .broker import Broker
@@ -37,7 +38,7 @@ async def broker_events(
     try:
         unsubscribe = await broker.subscribe(subjects, buffer)
     except BrokerError as exc:
-        raise StreamFailed(exc.message, exc.code) from None
+        raise StreamFailed(exc.message, exc.code, broker=True) from None
     try:
         async for data in buffer.messages():
             try:
@@ -48,7 +49,7 @@ async def broker_events(
                     continue
                 yield _invalid(str(exc), root)
     except BrokerError as exc:
-        raise StreamFailed(exc.message, exc.code) from None
+        raise StreamFailed(exc.message, exc.code, broker=True) from None
     finally:
         await unsubscribe()
 
@@ -59,4 +60,4 @@ def _invalid(message: str, root: RootField) -> dict[str, Any]:
         "path": [root.response_key],
         "extensions": {"code": "EVENT_MESSAGE_INVALID"},
     }
-    return {"data": None, "errors": [error]}
+    return {"data": None, OWN_ERRORS: [error]}

@@ -35,6 +35,8 @@ from .upstream import StreamFailed, subgraph_events, websocket_url
 __all__ = ["Event", "Subscription", "Subscriptions"]
 
 log = logging.getLogger("fedgate.subscriptions")
+# an event source's key for errors of the gateway's own (gateway/events/source.py)
+OWN_ERRORS = "fedgate_errors"
 _PLAN_CACHE = 256
 # request headers that describe an HTTP body: not for a WebSocket handshake
 _BODY_HEADERS = frozenset({"content-type", "accept", "content-length"})
@@ -248,7 +250,7 @@ class Subscription:
                 if not self._push(response):
                     return
         except StreamFailed as exc:
-            errors = [error(exc.message, exc.code, service=service)]
+            errors = [error(exc.message, exc.code, service=None if exc.broker else service)]
             errors += [e for raw in exc.errors for e in subgraph_error(raw, service, [None])]
             self.end({"errors": errors})
             return
@@ -311,6 +313,8 @@ class Subscription:
             path = raw.get("path") if isinstance(raw, dict) else None
             at = tuple(path) if isinstance(path, list) else None
             errors.extend(subgraph_error(raw, primary.service, [at]))
+        # events: the gateway's own errors about a broker message (not a subgraph's)
+        errors.extend(payload.get(OWN_ERRORS) or ())
         data = payload.get("data")
         if not isinstance(data, dict):
             data = {}
