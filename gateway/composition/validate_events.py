@@ -66,5 +66,6 @@ def _publish_problem(td: TypeDef, f: Field) -> str | None:
     if td.name != "Mutation":
         return "a publish directive belongs on a field of the Mutation type"
     if f.type != f"{PUBLISH_RESULT}!":
-        return f"the field must return {PUBLISH_RESULT}! (type {PUBLISH_RESULT} {{ success: Boolean! }})"
+        shape = f"type {PUBLISH_RESULT} {{ success: Boolean! }}"
+        return f"the field must return {PUBLISH_RESULT}! ({shape})"
     return None

@@ -65,37 +65,58 @@ def _wait_listening(proc: subprocess.Popen[bytes], port: int, name: str) -> None
         time.sleep(0.05)
 
 
-@contextmanager
-def nats_server(port: int | None = None) -> Iterator[int]:
-    """A running nats-server; yields its port (give ``port`` to start one again there)."""
-    binary = require("nats-server")
-    port = port or free_port()
-    proc = subprocess.Popen(
-        [binary, "-a", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_listening(proc, port, "nats-server")
-        yield port
-    finally:
-        proc.terminate()
-        proc.wait(10)
+class Broker:
+    """A broker server process on a fixed port that a test may stop and start again."""
+
+    def __init__(self, kind: str, work: Path) -> None:
+        self.kind = kind
+        self.binary = require("nats-server" if kind == "nats" else "redis-server")
+        self.work = work
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def argv(self) -> list[str]:
+        if self.kind == "nats":
+            return [self.binary, "-a", "127.0.0.1", "-p", str(self.port)]
+        return [
+            *(self.binary, "--port", str(self.port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no", "--dir", str(self.work)),
+        ]
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            self.argv(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        _wait_listening(self.proc, self.port, self.kind)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
 
 
 @contextmanager
-def redis_server(work: Path, port: int | None = None) -> Iterator[int]:
-    binary = require("redis-server")
-    port = port or free_port()
-    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-    argv += ["--appendonly", "no", "--dir", str(work)]
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def broker(kind: str, work: Path) -> Iterator[Broker]:
+    server = Broker(kind, work)
+    server.start()
     try:
-        _wait_listening(proc, port, "redis-server")
-        yield port
+        yield server
     finally:
-        proc.terminate()
-        proc.wait(10)
+        server.stop()
+
+
+@contextmanager
+def nats_server() -> Iterator[int]:
+    """A running nats-server; yields its port."""
+    with broker("nats", Path(".")) as server:
+        yield server.port
+
+
+@contextmanager
+def redis_server(work: Path) -> Iterator[int]:
+    with broker("redis", work) as server:
+        yield server.port
 
 
 def router_config(nats: int, redis: int, extra: str = "", events: str = "") -> str:

@@ -44,7 +44,7 @@ async def redis_publisher(port: int, channel: str) -> AsyncIterator[Publish]:
     try:
         yield publish
     finally:
-        await client.aclose()  # type: ignore[no-untyped-call]
+        await client.aclose()
 
 
 def item(id: str) -> bytes:

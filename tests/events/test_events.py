@@ -86,7 +86,11 @@ def test_malformed_messages_are_coded_error_events_and_the_subscription_goes_on(
         async with nats_publisher(nats_port, "items.added") as publish:
             query = "subscription { itemAdded { id name } }"
             async with subscribed(url, query, publish) as ws:
-                for raw in (b"{not json", b'{"__typename": "Item"}', b'{"__typename": "X", "id": 1}'):
+                for raw in (
+                    b"{not json",
+                    b'{"__typename": "Item"}',
+                    b'{"__typename": "X", "id": 1}',
+                ):
                     await publish(raw)
                 await publish(b"[1, 2]")
                 await publish(item("ok"))
