@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("opentelemetry", "prometheus_client", "jwt", "websockets", "botocore", "grpc", "nats")
-# events: the broker clients load only when a provider of theirs is used
-HEAVY += ("redis", "gateway.events")
+# events: nats-py, redis and gateway.events load only where the supergraph has broker fields
+HEAVY: tuple[str, ...] = ("opentelemetry", "prometheus_client", "jwt", "websockets", "botocore")
+HEAVY = (*HEAVY, "grpc", "nats", "redis", "gateway.events")
 SCRIPT = f"""
 import sys
 from gateway.server import create_app
