@@ -30,7 +30,7 @@ from gateway.execution.representations import apply_output_rewrites
 from gateway.pipeline import Gateway, GatewayResponse
 
 from .plan import SubscriptionPlan, split_plan
-from .upstream import StreamFailed, subgraph_events, websocket_url
+from .upstream import StreamFailed, sse_url, subgraph_events, websocket_url
 
 __all__ = ["Event", "Subscription", "Subscriptions"]
 
@@ -282,6 +282,11 @@ class Subscription:
                 return source
         url, body, headers = self._stream_request()
         settings = self._owner.config.for_subgraph(target.plan.primary.service)
+        if settings.protocol in ("sse", "sse_post"):
+            from .upstream_sse import subgraph_sse_events
+
+            method = "POST" if settings.protocol == "sse_post" else "GET"
+            return subgraph_sse_events(url, method, body, headers)
         return subgraph_events(url, settings, body, headers, self._init)
 
     def _dropped_at_source(self) -> None:
@@ -293,6 +298,8 @@ class Subscription:
         gateway = target.gateway
         settings = self._owner.config.for_subgraph(primary.service)
         url = websocket_url(gateway.urls.get(primary.service, ""), settings)
+        if settings.protocol in ("sse", "sse_post"):  # GraphQL over SSE: the http(s) URL
+            url = sse_url(gateway.urls.get(primary.service, ""), settings)
         forwarded = target.forwarded
         variables = {v: forwarded[v] for v in primary.variable_usages if v in forwarded}
         body = {"query": primary.operation, "variables": variables}
