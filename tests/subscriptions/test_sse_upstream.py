@@ -42,7 +42,8 @@ def sse_feed() -> Iterator[str]:
 
 def _config(protocol: str) -> str:
     return (
-        "include_subgraph_errors:\n  all: true\nsubscription:\n  enabled: true\nfedgate:\n  subscription:\n    subgraphs:\n"
+        "include_subgraph_errors:\n  all: true\nsubscription:\n  enabled: true\n"
+        "fedgate:\n  subscription:\n    subgraphs:\n"
         f"      feed:\n        protocol: {protocol}\n        path: /graphql/stream\n"
     )
 
