@@ -23,6 +23,8 @@ ALLOWED: dict[str, set[str]] = {
     "auth": {"spec", "supergraph", "config"},
     "edge": {"spec", "supergraph", "transport", "config"},
     "telemetry": {"transport", "config"},
+    # events from brokers: fields read from the supergraph, a client in front of transport
+    "events": {"spec", "supergraph", "planner", "transport", "config"},
     "pipeline": {
         "spec",
         "supergraph",
@@ -34,6 +36,7 @@ ALLOWED: dict[str, set[str]] = {
         "auth",
         "edge",
         "telemetry",
+        "events",
     },
     "subscriptions": {
         "spec",
@@ -44,6 +47,7 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline",
         "config",
         "plugins",
+        "events",
     },
     "server": {
         "telemetry",
@@ -59,6 +63,7 @@ ALLOWED: dict[str, set[str]] = {
         "auth",
         "edge",
         "resilience",
+        "events",
     },
 }
 LEAVES = {"errors", "error_codes", "context", "__init__"}

@@ -4,7 +4,7 @@ wrapped around the subgraph client for the publish mutations."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from gateway.config.events import EventsConfig
@@ -16,6 +16,7 @@ from gateway.transport.base import SubgraphClient
 from .fields import EventField, event_fields
 from .operation import arguments, root_fields
 from .runtime import Events
+from .stream import BrokerError
 from .template import TemplateError, render
 
 __all__ = ["BoundEvents", "check_providers"]
@@ -62,11 +63,11 @@ class BoundEvents:
         variables: Mapping[str, Any],
         capacity: int,
         drop_oldest: bool,
-        on_drop: Any,
+        on_drop: Callable[[], None],
     ) -> AsyncIterator[dict[str, Any]] | None:
         """The broker's events for a subscription whose root field is broker-fed; None for
-        one a subgraph streams. Raises ``StreamFailed`` (when iterated) as a subgraph stream
-        does."""
+        one a subgraph streams. Raises ``BrokerError`` (when iterated) when the broker
+        cannot be reached or is lost."""
         roots = root_fields(primary.operation)
         if len(roots) != 1 or self.subscription_type is None:
             return None
@@ -74,15 +75,13 @@ class BoundEvents:
         field: EventField | None = self._fields.get((self.subscription_type, root.name))
         if field is None or field.subgraph != primary.service or self.events is None:
             return None
-        from gateway.subscriptions.upstream import StreamFailed
-
         from .source import broker_events
 
         values = arguments(root, variables)
         try:
             subjects = tuple(render(s, values) for s in field.subjects)
         except TemplateError as exc:
-            return _failed(StreamFailed(str(exc), broker=True))
+            return _failed(BrokerError(str(exc)))
         broker = self.events.broker(field.broker, field.provider)
         skip = self.events.config.message_errors == "skip"
         return broker_events(broker, subjects, field, root, (capacity, drop_oldest, on_drop), skip)

@@ -2,7 +2,7 @@
 messages as subgraph-like payloads (``{"data": ...}``), in arrival order. A malformed message
 becomes an event with an ``EVENT_MESSAGE_INVALID`` error (the subscription goes on) or is
 skipped (``message_errors: skip``, logged); a broker that cannot be reached or is lost raises
-``StreamFailed`` as a broken subgraph stream does."""
+``BrokerError``, which ends the subscription as a broken subgraph stream does."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from gateway.subscriptions.engine import OWN_ERRORS
-from gateway.subscriptions.upstream import StreamFailed
-
 from .broker import Broker
 from .fields import EventField
 from .messages import InvalidMessage, event_payload
 from .operation import RootField
-from .stream import BrokerError, MessageBuffer
+from .stream import MessageBuffer
 
-__all__ = ["Buffering", "broker_events"]
+__all__ = ["OWN_ERRORS", "Buffering", "broker_events"]
+
+# a payload's key for errors of the gateway's own, which the subscription engine passes on as
+# they are (a subgraph's errors are re-pathed and may be redacted)
+OWN_ERRORS = "fedgate_errors"
 
 log = logging.getLogger("fedgate.events")
 # (capacity, drop_oldest, on_drop): the subscription's queue_capacity and slow_reader policy
@@ -35,10 +36,7 @@ async def broker_events(
     skip_invalid: bool,
 ) -> AsyncIterator[dict[str, Any]]:
     buffer = MessageBuffer(*buffering)
-    try:
-        unsubscribe = await broker.subscribe(subjects, buffer)
-    except BrokerError as exc:
-        raise StreamFailed(exc.message, exc.code, broker=True) from None
+    unsubscribe = await broker.subscribe(subjects, buffer)
     try:
         async for data in buffer.messages():
             try:
@@ -48,8 +46,6 @@ async def broker_events(
                     log.warning("skipped a message on %s: %s", ", ".join(subjects), exc)
                     continue
                 yield _invalid(str(exc), root)
-    except BrokerError as exc:
-        raise StreamFailed(exc.message, exc.code, broker=True) from None
     finally:
         await unsubscribe()
 

@@ -23,6 +23,8 @@ from typing import Any
 from gateway.config.subscription import SubscriptionConfig
 from gateway.context import RequestContext
 from gateway.errors import GatewayError
+from gateway.events.source import OWN_ERRORS
+from gateway.events.stream import BrokerError
 from gateway.execution import shape_response
 from gateway.execution.errors import error, subgraph_error
 from gateway.execution.prepare import Prepared, Rejected
@@ -35,8 +37,6 @@ from .upstream import StreamFailed, sse_url, subgraph_events, websocket_url
 __all__ = ["Event", "Subscription", "Subscriptions"]
 
 log = logging.getLogger("fedgate.subscriptions")
-# an event source's key for errors of the gateway's own (gateway/events/source.py)
-OWN_ERRORS = "fedgate_errors"
 _PLAN_CACHE = 256
 # request headers that describe an HTTP body: not for a WebSocket handshake
 _BODY_HEADERS = frozenset({"content-type", "accept", "content-length"})
@@ -250,9 +250,12 @@ class Subscription:
                 if not self._push(response):
                     return
         except StreamFailed as exc:
-            errors = [error(exc.message, exc.code, service=None if exc.broker else service)]
+            errors = [error(exc.message, exc.code, service=service)]
             errors += [e for raw in exc.errors for e in subgraph_error(raw, service, [None])]
             self.end({"errors": errors})
+            return
+        except BrokerError as exc:  # events: the gateway's own failure, not a subgraph's
+            self.end({"errors": [error(exc.message, exc.code)]})
             return
         except asyncio.CancelledError:
             raise

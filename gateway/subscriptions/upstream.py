@@ -38,15 +38,11 @@ class StreamFailed(Exception):
         message: str,
         code: str = "SUBSCRIPTION_STREAM_FAILED",
         errors: list[dict[str, Any]] | None = None,
-        *,
-        broker: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.errors = errors or []
-        # events: a broker's failure is the gateway's own, not a subgraph error (not redacted)
-        self.broker = broker
 
 
 def websocket_url(http_url: str, settings: PassthroughConfig) -> str:
