@@ -44,12 +44,12 @@ type edfs__PublishResult {
 """
 
 
-def events_supergraph(catalog: str) -> str:
+def events_supergraph(catalog: str, events_sdl: str = EVENTS_SDL) -> str:
     result = compose(
         [
             SubgraphSource("catalog", f"{catalog}/graphql", sdl("catalog")),
             # never called: its fields are the brokers'
-            SubgraphSource("events", "http://127.0.0.1:9/graphql", EVENTS_SDL),
+            SubgraphSource("events", "http://127.0.0.1:9/graphql", events_sdl),
         ]
     )
     assert isinstance(result, CompositionSuccess), result

@@ -95,3 +95,47 @@ def test_a_broker_gone_longer_than_reconnect_timeout_ends_the_subscription(
     [error] = messages[0]["payload"]["errors"]
     assert error["extensions"]["code"] == "SUBSCRIPTION_STREAM_FAILED"
     assert "was lost and did not come back" in error["message"]
+
+
+def test_a_reload_keeps_a_broker_fed_subscription_then_ends_it_when_the_field_goes(
+    tmp_path: Path,
+) -> None:
+    """Hot reload: the same graph keeps the broker subscription (events go on); a supergraph
+    without the field ends it with SUBSCRIPTION_SCHEMA_RELOAD."""
+    from tests.subscriptions.harness import replace
+
+    from .brokers import EVENTS_SDL
+
+    with (
+        subgraph("catalog") as catalog,
+        broker("nats", tmp_path) as nats,
+        broker("redis", tmp_path) as redis,
+    ):
+        path = tmp_path / "supergraph.graphql"
+        original = events_supergraph(catalog)
+        path.write_text(original)
+        config = router_config(nats.port, redis.port)
+        with gateway(tmp_path, path, config, "--hot-reload") as (url, _, _):
+
+            async def scenario() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+                async with (
+                    publisher(nats) as publish,
+                    subscribed(url, QUERIES["nats"], publish) as ws,
+                ):
+                    replace(path, original + "\n# the same graph, reloaded\n")
+                    await asyncio.sleep(3)  # the watcher's tick and then some
+                    kept = await first_event(ws, publish, "kept")
+                    without = EVENTS_SDL.replace(
+                        '  itemAdded: Item! @edfs__natsSubscribe(subjects: ["items.added"])\n', ""
+                    )
+                    replace(path, events_supergraph(catalog, without))
+                    ended = []
+                    while not ended or ended[-1]["type"] == "next":
+                        ended.append(await asyncio.wait_for(receive(ws), 30))
+                    return kept, ended
+
+            kept, ended = asyncio.run(scenario())
+    assert kept["payload"] == {"data": {"itemAdded": {"id": "kept", "name": "item-kept"}}}
+    last = [m for m in ended if m["type"] == "next"][-1]
+    assert last["payload"]["errors"][0]["extensions"]["code"] == "SUBSCRIPTION_SCHEMA_RELOAD"
+    assert ended[-1]["type"] == "complete"
