@@ -251,3 +251,31 @@ def test_a_broker_that_cannot_be_reached_ends_the_subscription_with_a_coded_erro
     assert "cannot connect to the NATS provider 'default'" in error["message"]
     assert answer["data"] == {"addItem": {"success": False}}
     assert answer["errors"][0]["extensions"]["code"] == "EVENT_PUBLISH_FAILED"
+
+
+def test_message_errors_skip_drops_malformed_messages(tmp_path: Path) -> None:
+    from .brokers import broker
+
+    with (
+        subgraph("catalog") as catalog,
+        broker("nats", tmp_path) as nats,
+        broker("redis", tmp_path) as redis,
+    ):
+        path = tmp_path / "supergraph.graphql"
+        path.write_text(events_supergraph(catalog))
+        config = router_config(nats.port, redis.port, events="    message_errors: skip\n")
+        with gateway(tmp_path, path, config) as (url, log, _):
+
+            async def scenario() -> list[Any]:
+                async with nats_publisher(nats.port, "items.added") as publish:
+                    query = "subscription { itemAdded { id } }"
+                    async with subscribed(url, query, publish) as ws:
+                        await publish(b"{not json")
+                        await publish(b'{"__typename": "Item"}')
+                        await publish(item("after"))
+                        return await next_payloads(ws, 1)
+
+            payloads = asyncio.run(scenario())
+            logged = log.read_text()
+    assert payloads == [{"data": {"itemAdded": {"id": "after"}}}]
+    assert "skipped a message on items.added: a broker message is not JSON" in logged
