@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "execution": {"spec", "supergraph", "planner", "transport"},
     "plugins": {"planner", "transport", "config"},
     "auth": {"spec", "supergraph", "config"},
-    "edge": {"spec", "supergraph", "transport", "config"},
+    "edge": {"spec", "supergraph", "planner", "transport", "config"},  # plans: per-subgraph costs
     "telemetry": {"transport", "config"},
     # events from brokers: fields read from the supergraph, a client in front of transport
     "events": {"spec", "supergraph", "planner", "transport", "config"},

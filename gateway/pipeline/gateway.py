@@ -294,7 +294,9 @@ class Gateway:
         forwarded, conditions = coerced
         demand = self._demand
         if demand is not None:
-            costs, refused = demand.estimate(entry.operation, entry.fragments, forwarded)
+            costs, refused = demand.estimate(
+                entry.operation, entry.fragments, forwarded, entry.plan
+            )
             if refused is not None:
                 demand.report(costs, entry.operation, refused, context)
                 return GatewayResponse(refused, "request_error")
