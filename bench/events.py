@@ -25,7 +25,13 @@ import nats
 import orjson
 
 from bench.subscriptions import rss_mib
-from tests.events.brokers import events_supergraph, nats_server, redis_server, router_config
+from tests.events.brokers import (
+    EVENTS_SDL,
+    events_supergraph,
+    nats_server,
+    redis_server,
+    router_config,
+)
 from tests.subscriptions.harness import gateway, subgraph, ws_open
 
 QUERY = "subscription L($t: String!) { itemOn(topic: $t) { id name } }"
@@ -111,6 +117,7 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=100.0, help="messages/s, all together")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--publish", action="store_true", help="with the publish mutations")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -120,7 +127,9 @@ def main() -> None:
             subgraph("catalog") as catalog,
         ):
             path = work / "supergraph.graphql"
-            path.write_text(events_supergraph(catalog))
+            mutation = EVENTS_SDL[EVENTS_SDL.index("type Mutation") : EVENTS_SDL.index("type Item")]
+            sdl = EVENTS_SDL if args.publish else EVENTS_SDL.replace(mutation, "")
+            path.write_text(events_supergraph(catalog, sdl))
             extra = "  max_opened_subscriptions: 100000\n"
             config = router_config(nats_port, redis_port, extra)
             with gateway(work, path, config) as (url, _, proc):
