@@ -8,14 +8,18 @@ token. Ctrl-C stops all."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import secrets
 import signal
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from .dev_events import NatsFeed, events_config, nats_feed
 
 __all__ = ["register"]
 
@@ -64,6 +68,20 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _orders_publish_to(feed: NatsFeed | None) -> Iterator[None]:
+    """The orders service publishes placed orders to the demo's NATS (an environment
+    variable its process inherits), for as long as the demo runs."""
+    if feed is None:
+        yield
+        return
+    os.environ["FEDGATE_DEV_NATS_URL"] = feed.url
+    try:
+        yield
+    finally:
+        os.environ.pop("FEDGATE_DEV_NATS_URL", None)
+
+
 def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -88,9 +106,13 @@ def _run(args: argparse.Namespace) -> int:
         with (
             tempfile.TemporaryDirectory(prefix="fedgate-dev-") as work,
             serve_jwks(args.host, credentials.jwks) as jwks_url,
+            # events: a NATS server feeding liveOrders, when nats-server is installed
+            nats_feed(Path(work), args.host, args.supergraph) as feed,
+            _orders_publish_to(feed),
             start_all(host=args.host, base_port=args.port, data_dir=args.data_dir) as running,
         ):
-            config = _dev_config(args.config, Path(work), authentication_config(jwks_url))
+            config = _dev_config(args.config, Path(work), authentication_config(jwks_url), feed)
+            supergraph = feed.supergraph if feed is not None else args.supergraph
             for name, url in running.urls.items():
                 # the committed supergraph routes to the default ports; point it at these
                 os.environ.setdefault(env_name(name), url)
@@ -101,20 +123,21 @@ def _run(args: argparse.Namespace) -> int:
             print("            (send it as `Authorization: Bearer <token>`; user 1, orders:write)")
             print("  Ctrl-C stops everything.\n", flush=True)
             # the demo: introspection, GraphiQL and query plans on (serve's `--dev`)
-            return serve(
-                args.supergraph, host=args.host, port=args.port, config_path=config, dev=True
-            )
+            return serve(supergraph, host=args.host, port=args.port, config_path=config, dev=True)
     except (StartupError, OSError) as error:  # OSError: the JWKS port could not be bound
         print(f"fedgate dev: {error}", file=sys.stderr)
         return 1
 
 
-def _dev_config(base: Path, work: Path, authentication: str) -> Path:
+def _dev_config(base: Path, work: Path, authentication: str, feed: NatsFeed | None) -> Path:
     """``base`` (schema/dev-router.yaml: subscriptions, signed calls) with the demo's JWT
-    section added, unless ``base`` authenticates in its own way."""
+    section added, unless ``base`` authenticates in its own way, and the NATS provider when
+    the demo runs one."""
     text = base.read_text(encoding="utf-8") if base.is_file() else ""
     if not re.search(r"^authentication:", text, re.M):
         text = f"{text.rstrip()}\n\n{authentication}"
+    if feed is not None:
+        text = events_config(text, feed.url)
     config = work / "router.yaml"
     config.write_text(text, encoding="utf-8")
     return config

@@ -141,7 +141,8 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
     "SUBSCRIPTION_STREAM_FAILED": (
         "final subscription error",
         "The subgraph stream could not be opened, broke, or the subgraph answered with an "
-        "error; the subscription ends.",
+        "error; for a broker-fed field, the broker could not be reached or stayed away "
+        "longer than `fedgate.events.reconnect_timeout`; the subscription ends.",
     ),
     "SUBSCRIPTION_SLOW_READER": (
         "final subscription error",
@@ -155,6 +156,16 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
     "SUBSCRIPTION_SHUTDOWN": (
         "final subscription error",
         "The gateway is shutting down (drained); the subscription ends.",
+    ),
+    # events from brokers (docs/events.md)
+    "EVENT_MESSAGE_INVALID": (
+        "subscription event error",
+        "A broker message was not a JSON object with the entity's `__typename` and key "
+        "fields (`fedgate.events.message_errors: event`); the subscription goes on.",
+    ),
+    "EVENT_PUBLISH_FAILED": (
+        "response, at the publish field",
+        "The broker did not take a publish mutation's message (`success: false`).",
     ),
     "SUBSCRIPTION_PROTOCOL_ERROR": (
         "subscription error",

@@ -26,6 +26,8 @@ ALLOWED: dict[str, set[str]] = {
     # shared state in Redis: the edge stores, the plan cache's tier (it sees the pipeline
     # through a protocol only)
     "redis": {"spec", "supergraph", "planner", "transport", "execution", "config", "auth", "edge"},
+    # events from brokers: fields read from the supergraph, a client in front of transport
+    "events": {"spec", "supergraph", "planner", "transport", "config"},
     "pipeline": {
         "spec",
         "supergraph",
@@ -38,6 +40,7 @@ ALLOWED: dict[str, set[str]] = {
         "edge",
         "telemetry",
         "redis",
+        "events",
     },
     "subscriptions": {
         "spec",
@@ -48,6 +51,7 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline",
         "config",
         "plugins",
+        "events",
     },
     "server": {
         "telemetry",
@@ -64,6 +68,7 @@ ALLOWED: dict[str, set[str]] = {
         "edge",
         "resilience",
         "redis",
+        "events",
     },
 }
 LEAVES = {"errors", "error_codes", "context", "gc_pause", "__init__"}

@@ -21,6 +21,8 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from .events_spec import EVENT_DIRECTIVES
+
 KEPT_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "oneOf"})
 MACHINERY_PREFIXES = (
     "join__",
@@ -41,6 +43,7 @@ FEATURE_DIRECTIVES = frozenset(
         "cost",
         "listSize",
         "context",
+        *EVENT_DIRECTIVES,
     }
 )
 N = TypeVar("N", bound=Node)

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 ERROR_CODES: dict[str, str] = {
+    "EVENT_DIRECTIVE_INVALID": "An events directive (@edfs__natsSubscribe, ...) is misplaced "
+    "(fedgate only).",
     "INVALID_GRAPHQL": "A subgraph schema is not valid GraphQL (syntax, unknown names, ...).",
     "INVALID_LINK_DIRECTIVE_USAGE": "A @link imports an element its specification version lacks.",
     "NO_SUBGRAPHS": "There is nothing to compose (fedgate only).",

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from graphql.language.print_string import print_string
 
 from .context import MergeContext
+from .events_spec import EVENT_DIRECTIVES
 from .model import Directive, Subgraph
 
 Uses = Sequence[tuple[Subgraph, Directive]]
@@ -84,8 +85,11 @@ HANDLERS: dict[str, Callable[[Uses], list[str]]] = {
     "deprecated": _first("deprecated"),
     "context": _context,
     "specifiedBy": _first("specifiedBy"),
+    # events (gateway/composition/events_spec.py): carried as applied, on the one subgraph's
+    # root field that has it
+    **{name: _first(name) for name in EVENT_DIRECTIVES},
 }
-FEATURES = {"listSize": "cost"}
+FEATURES = {"listSize": "cost", **dict.fromkeys(EVENT_DIRECTIVES, "events")}
 
 
 def applied_directives(
@@ -108,7 +112,7 @@ def applied_directives(
     return tuple(applied)
 
 
-_BUILT_IN = frozenset({"deprecated", "specifiedBy"})
+_BUILT_IN = frozenset({"deprecated", "specifiedBy", *EVENT_DIRECTIVES})
 
 
 #: Federation directives the supergraph carries as ``@join__directive`` (per subgraph) rather

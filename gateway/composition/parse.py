@@ -38,6 +38,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from .events_spec import EVENT_DIRECTIVES
 from .links import (
     FEDERATION_TYPES,
     FEDERATION_URL,
@@ -264,7 +265,8 @@ def build_subgraph(source: SubgraphSource, doc: DocumentNode, link: LinkInfo) ->
             if node.name.value not in FEDERATION_TYPES:
                 grouped.setdefault(node.name.value, []).append(node)
         elif isinstance(node, DirectiveDefinitionNode):
-            if node.name.value not in link.names and node.name.value != "link":
+            name = node.name.value
+            if name not in link.names and name != "link" and name not in EVENT_DIRECTIVES:
                 directive_defs[node.name.value] = builder.directive_def(node)
         elif isinstance(node, SchemaDefinitionNode | SchemaExtensionNode):
             schema_directives.extend(builder.directives(node.directives))

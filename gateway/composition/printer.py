@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from graphql.language.print_string import print_string
 
+from .events_spec import EVENT_DIRECTIVES
 from .model import TypeKind
 from .printer_specs import (
     FEATURES,
@@ -211,6 +212,9 @@ def _schema_block(sg: Supergraph, features: list[str]) -> str:
         extra = f", for: {purpose}" if purpose else ""
         if feature == "cost" and "listSize" in sg.features:
             extra += ', import: ["@listSize"]'
+        if feature == "events":  # the edfs__ names are imports: the feature is `events`
+            used = [f'"@{name}"' for name in EVENT_DIRECTIVES if name in sg.features]
+            extra += f", import: [{', '.join(used)}]"
         if feature in names:
             extra += f', import: [{{name: "@{feature}", as: "@{names[feature]}"}}]'
         links.append(f"@link(url: {print_string(url)}{extra})")
@@ -227,6 +231,8 @@ def _schema_block(sg: Supergraph, features: list[str]) -> str:
 
 def _definitions(feature: str, names: Names, used: tuple[str, ...]) -> dict[str, str]:
     definitions = dict(FEATURES[feature][2])
+    if feature == "events":
+        definitions = {n: d for n, d in definitions.items() if n in used}
     if feature == "cost" and "listSize" not in used:
         # the cost link imports @listSize only when it is used; otherwise it keeps its
         # namespaced name

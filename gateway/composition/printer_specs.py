@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .events_spec import EVENT_DIRECTIVES, EVENTS_URL
+
 ALL_LOCATIONS = (
     "FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM"
     " | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION"
@@ -146,3 +148,11 @@ def join_definitions(version: tuple[int, int]) -> tuple[dict[str, str], dict[str
             "  context: String!\n  selection: join__FieldValue!\n}"
         )
     return directives, types
+
+
+FEATURES["events"] = (
+    EVENTS_URL,
+    "EXECUTION",
+    {name: f"directive @{name}{text}" for name, text in EVENT_DIRECTIVES.items()},
+    {},
+)

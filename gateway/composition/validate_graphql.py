@@ -33,6 +33,7 @@ from graphql import (
 )
 from graphql.validation.validate import validate_sdl
 
+from .events_spec import EVENT_DIRECTIVES, definitions_sdl
 from .links import CONNECT_URL, FEDERATION_URL, LinkInfo, link_args
 from .model import CompositionError, Location, SubgraphSource
 from .parse import location, root_renames
@@ -83,7 +84,7 @@ _EXTENSION_TO_DEFINITION: dict[type[Node], type[DefinitionNode]] = {
 
 
 def prelude(link: LinkInfo) -> DocumentNode:
-    lines = [_SCALARS, _LINK]
+    lines = [_SCALARS, _LINK, definitions_sdl()]  # events: usable without a definition
     for local, canonical in sorted(link.names.items()):
         lines.append(f"directive @{local}{DEFINITIONS[canonical]}\n")
     return parse("".join(lines), no_location=True)
@@ -105,7 +106,9 @@ def normalised_definitions(doc: DocumentNode, link: LinkInfo) -> list[Definition
     result: list[DefinitionNode] = []
     for node in doc.definitions:
         if isinstance(node, DirectiveDefinitionNode) and (
-            node.name.value in link.names or node.name.value == "link"
+            node.name.value in link.names
+            or node.name.value == "link"
+            or node.name.value in EVENT_DIRECTIVES
         ):
             continue
         if isinstance(node, TypeExtensionNode) and node.name.value not in defined:

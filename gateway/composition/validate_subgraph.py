@@ -5,6 +5,7 @@ from __future__ import annotations
 from .model import CompositionError, Subgraph
 from .validate_directive_usage import validate_directive_usage
 from .validate_entity_interfaces import validate_interface_keys
+from .validate_events import validate_events
 from .validate_external import validate_external
 from .validate_interface_object import validate_interface_object
 from .validate_keys import validate_keys
@@ -17,6 +18,7 @@ RULES = (
     validate_interface_object,
     validate_interface_keys,
     validate_directive_usage,
+    validate_events,  # events: the edfs__ directives (docs/events.md)
 )
 
 

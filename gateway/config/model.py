@@ -23,6 +23,7 @@ from .auth import DEFAULT_AUTHORIZATION, AuthorizationConfig, JwtConfig
 from .conditions import Condition
 from .defer import DeferConfig
 from .edge_model import EdgeConfig
+from .events import EventsConfig
 from .query_planning import APOLLO_QUERY_PLANNING, QueryPlanningConfig
 from .resilience import ResilienceConfig
 from .shared_state import SharedStateConfig
@@ -220,6 +221,8 @@ class GatewayConfig:
     subscription: SubscriptionConfig = field(default_factory=SubscriptionConfig)
     # @defer: supergraph.defer_support (gateway/config/defer.py); on by default, as Apollo's
     defer: DeferConfig = field(default_factory=DeferConfig)
+    # events: message brokers feeding @edfs__ fields (fedgate.events); None: none
+    events: EventsConfig | None = None
     # supergraph.query_planning (plan-cache warming on hot reload)
     query_planning: QueryPlanningConfig = APOLLO_QUERY_PLANNING
     # JWT authentication (None: off) and the authorization directives (gateway/auth/)

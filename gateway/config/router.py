@@ -48,6 +48,7 @@ from .edge import (
     PERSISTED_QUERIES,
     edge_config,
 )
+from .events import FEDGATE_EVENTS, events_config
 from .model import (
     CorsConfig,
     CorsPolicy,
@@ -191,6 +192,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
     "shutdown_grace_period": Duration("on SIGTERM, how long in-flight requests may finish"),
     "supergraph_poll_interval": Duration("how often a --supergraph URL is polled (ETag)"),
     "subscription": FEDGATE_SUBSCRIPTION,
+    "events": FEDGATE_EVENTS,  # events: broker-fed fields (gateway/config/events.py)
     "access_log": Obj(
         {
             "enabled": Bool("one JSON line per GraphQL request (default false)"),
@@ -352,6 +354,8 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         for p in fedgate.pop("plugins", [])
     )
     subscription_extras = fedgate.pop("subscription", {})
+    if "events" in fedgate:  # events: message brokers (gateway/config/events.py)
+        values["events"] = events_config(fedgate.pop("events"), source)
     for key in FEDGATE_EDGE_KEYS:  # edge: read by edge_config below
         fedgate.pop(key, None)
     for key in FEDGATE_SHARED_STATE_KEYS:  # shared state: read by shared_state_config below

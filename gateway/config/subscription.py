@@ -7,7 +7,9 @@ Apollo's keys: ``enabled``, ``mode.passthrough.all|subgraphs.<name>`` (``path``,
 ``max_opened_subscriptions`` (all connections together) and ``queue_capacity`` (events buffered
 per subscription). Callback mode and deduplication are not supported yet. fedgate's own: the
 limit per client connection, the heartbeat sent to clients, and what happens to a client that
-reads too slowly (``slow_reader``: ``close`` or ``drop_oldest``).
+reads too slowly (``slow_reader``: ``close`` or ``drop_oldest``), and subgraphs that stream
+over GraphQL over SSE instead of WebSocket (``subgraphs.<name>.protocol``: ``sse`` — a GET —
+or ``sse_post``, Cosmo's names; Apollo Router's ``passthrough`` knows only WebSocket).
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ __all__ = [
     "subscription_config",
 ]
 
-Protocol = Literal["graphql_ws", "graphql_transport_ws"]
+# sse, sse_post: GraphQL over SSE to the subgraph (fedgate.subscription.subgraphs; Cosmo's
+# names), a GET or a POST in the distinct connections mode
+Protocol = Literal["graphql_ws", "graphql_transport_ws", "sse", "sse_post"]
 SlowReader = Literal["close", "drop_oldest"]
 # Apollo's `heartbeat_interval: enable`: its default period
 _ENABLED_HEARTBEAT = 5.0
@@ -97,6 +101,19 @@ FEDGATE_SUBSCRIPTION = Obj(
             "when a client's buffer is full: close (the default) or drop_oldest",
             pattern="^(close|drop_oldest)$",
         ),
+        "subgraphs": MapOf(
+            Obj(
+                {
+                    "protocol": Str(
+                        "sse (GraphQL over SSE with GET) or sse_post (with POST)",
+                        pattern="^(sse|sse_post)$",
+                    ),
+                    "path": Str("the subgraph's SSE path (default: its URL's path)", "/.*"),
+                },
+                required=("protocol",),
+            ),
+            "subgraphs that stream subscriptions over GraphQL over SSE (not WebSocket)",
+        ),
     },
     "fedgate's subscription settings",
 )
@@ -111,6 +128,9 @@ def subscription_config(
         name: _passthrough(value, source, (*where, "subgraphs", name))
         for name, value in passthrough.get("subgraphs", {}).items()
     }
+    # fedgate.subscription.subgraphs: GraphQL over SSE, in place of mode.passthrough's socket
+    for name, value in extras.get("subgraphs", {}).items():
+        subgraphs[name] = PassthroughConfig(value.get("path"), value["protocol"])
     return SubscriptionConfig(
         enabled=raw.get("enabled", False),
         all=_passthrough(passthrough.get("all", {}), source, (*where, "all")),

@@ -56,7 +56,12 @@ from gateway.transport.base import SubgraphClient
 from .authorize import AUTH_REQUIRED, RequestAccess, claims_of
 from .front import FrontSettings, operation_needs, prepare_operation
 
+# events: a supergraph with broker-fed fields links this feature (gateway/events)
+EVENTS_LINK = "https://specs.fedgate.dev/events/"
+
 if TYPE_CHECKING:
+    from gateway.events.bind import BoundEvents
+    from gateway.events.runtime import Events
     from gateway.redis.plans import SharedPlans
     from gateway.telemetry.runtime import Telemetry
 
@@ -122,6 +127,7 @@ class Gateway:
         hooks: Hooks | None = None,
         telemetry: Telemetry | None = None,
         shared_plans: SharedPlans | None = None,
+        events: Events | None = None,
     ) -> None:
         """``limits``: the budgets every operation must fit, checked before validation
         (default: the config's ``limits``); ``override_label_hook``: per request, the
@@ -129,12 +135,25 @@ class Gateway:
         the ``percent(N)`` labels; ``hooks``: the plugins' hooks (default: the config's
         ``fedgate.plugins`` and ``coprocessor``); ``telemetry``: the app's traces, metrics
         and logs (its steps are wrapped here, once); ``shared_plans``: the plan cache's
-        Redis tier (``supergraph.query_planning.cache.redis``), None when not configured."""
+        Redis tier (``supergraph.query_planning.cache.redis``), None when not configured;
+        ``events``: the app's message brokers (default: made from the config's
+        ``fedgate.events``) for a supergraph with broker-fed fields."""
         self.config = config or GatewayConfig()
         self.limits = limits or self.config.limits
         self.schema = supergraph.api_schema
         sdl = supergraph.sdl if isinstance(supergraph, Supergraph) else None
         self.hooks = hooks if hooks is not None else hooks_for(self.config, sdl)
+        # events: broker-fed subscription and publish fields, only where the supergraph
+        # links the feature (gateway/events); a missing provider refuses the generation
+        self.events: BoundEvents | None = None
+        if sdl is not None and EVENTS_LINK in sdl:
+            from gateway.events.bind import BoundEvents
+            from gateway.events.runtime import Events as _Events
+
+            assert isinstance(supergraph, Supergraph)
+            own = _Events(self.config.events) if self.config.events is not None else None
+            self.events = BoundEvents(supergraph, events or own)
+            client = self.events.client(client)
         if self.hooks.on_subgraph_request or self.hooks.on_subgraph_response:
             client = HookedClient(client, self.hooks)
         self.client = client

@@ -66,6 +66,7 @@ from .reload import Reloader, ReloadSpec
 
 if TYPE_CHECKING:
     from gateway.auth.jwt import Authenticator
+    from gateway.events.runtime import Events
     from gateway.redis.plans import SharedPlans
     from gateway.redis.state import SharedState
     from gateway.subscriptions.http import HttpStreams
@@ -101,6 +102,7 @@ def create_app(
     stack = _client_stack(config, client, None, telemetry, shared)
     # subscriptions: none of it exists unless enabled (subscription.enabled, at start-up)
     engine, streams = _subscriptions(config)
+    events = _events(config)  # events: the message brokers (fedgate.events), kept on reload
     gateway = Gateway(
         supergraph,
         stack.client,
@@ -108,6 +110,7 @@ def create_app(
         planner=planner,
         telemetry=telemetry,
         shared_plans=_shared_plans(shared, config, supergraph, planner),
+        events=events,
     )
     first = _Endpoints(gateway, config, stack, streams, telemetry=telemetry, shared=shared)
     live = Live(first)
@@ -127,6 +130,7 @@ def create_app(
             planner=planner,
             telemetry=telemetry,
             shared_plans=_shared_plans(shared, loaded.config, loaded.supergraph, planner),
+            events=events,
         )
         if warm:
             planned = gateway.warm(warm)
@@ -186,6 +190,8 @@ def create_app(
                 await live.close()
                 if shared is not None:
                     await shared.close()
+                if events is not None:
+                    await events.close()  # events: the broker connections
                 if telemetry is not None:
                     # flushes the spans still queued (off the loop: the exporter blocks)
                     await asyncio.to_thread(telemetry.shutdown)
@@ -760,6 +766,14 @@ def _subscriptions(config: GatewayConfig) -> tuple[Any, HttpStreams | None]:
 
     engine = Subscriptions(config.subscription)
     return engine, HttpStreams(engine)
+
+
+def _events(config: GatewayConfig) -> Events | None:
+    if config.events is None:
+        return None
+    from gateway.events.runtime import Events
+
+    return Events(config.events)
 
 
 def _authenticator(config: GatewayConfig) -> Authenticator | None:

@@ -119,6 +119,11 @@ def build_gateway(sdl: str, source: str, config_path: str | Path | None) -> Load
             f"config overrides the URL of unknown subgraph(s) {', '.join(unknown)} "
             f"(the supergraph has: {', '.join(sorted(names))})"
         )
+    if "https://specs.fedgate.dev/events/" in supergraph.sdl:
+        # events: every broker-fed field's provider is configured (gateway/events)
+        from gateway.events.bind import check_providers
+
+        check_providers(supergraph, config.events)
     # the plugins load (import, construct) here too, so that a bad one fails once, readably
     hooks_for(config, supergraph.sdl)
     return LoadedGateway(supergraph, config, sdl_hash(sdl))

@@ -23,6 +23,8 @@ from typing import Any
 from gateway.config.subscription import SubscriptionConfig
 from gateway.context import RequestContext
 from gateway.errors import GatewayError
+from gateway.events.source import OWN_ERRORS
+from gateway.events.stream import BrokerError
 from gateway.execution import shape_response
 from gateway.execution.errors import error, subgraph_error
 from gateway.execution.prepare import Prepared, Rejected
@@ -30,7 +32,7 @@ from gateway.execution.representations import apply_output_rewrites
 from gateway.pipeline import Gateway, GatewayResponse
 
 from .plan import SubscriptionPlan, split_plan
-from .upstream import StreamFailed, subgraph_events, websocket_url
+from .upstream import StreamFailed, sse_url, subgraph_events, websocket_url
 
 __all__ = ["Event", "Subscription", "Subscriptions"]
 
@@ -243,10 +245,7 @@ class Subscription:
         primary = self._target.plan.primary
         service = primary.service
         try:
-            url, body, headers = self._stream_request()
-            async for payload in subgraph_events(
-                url, self._owner.config.for_subgraph(service), body, headers, self._init
-            ):
+            async for payload in self._stream():
                 response = await self._complete(payload)
                 if not self._push(response):
                     return
@@ -254,6 +253,9 @@ class Subscription:
             errors = [error(exc.message, exc.code, service=service)]
             errors += [e for raw in exc.errors for e in subgraph_error(raw, service, [None])]
             self.end({"errors": errors})
+            return
+        except BrokerError as exc:  # events: the gateway's own failure, not a subgraph's
+            self.end({"errors": [error(exc.message, exc.code)]})
             return
         except asyncio.CancelledError:
             raise
@@ -264,12 +266,43 @@ class Subscription:
         # the subgraph completed the subscription: so does the client's, without an error
         self.end({})
 
+    def _stream(self) -> AsyncIterator[dict[str, Any]]:
+        """The subgraph's WebSocket stream, or (events) the broker's messages for a
+        broker-fed field (gateway/events)."""
+        target = self._target
+        bound = target.gateway.events
+        if bound is not None:
+            config = self._owner.config
+            drop_oldest = config.slow_reader == "drop_oldest"
+            source = bound.source(
+                target.plan.primary,
+                target.forwarded,
+                config.queue_capacity,
+                drop_oldest,
+                self._dropped_at_source,
+            )
+            if source is not None:
+                return source
+        url, body, headers = self._stream_request()
+        settings = self._owner.config.for_subgraph(target.plan.primary.service)
+        if settings.protocol in ("sse", "sse_post"):
+            from .upstream_sse import subgraph_sse_events
+
+            method = "POST" if settings.protocol == "sse_post" else "GET"
+            return subgraph_sse_events(url, method, body, headers)
+        return subgraph_events(url, settings, body, headers, self._init)
+
+    def _dropped_at_source(self) -> None:
+        self.dropped += 1
+
     def _stream_request(self) -> tuple[str, dict[str, Any], dict[str, str]]:
         target = self._target
         primary = target.plan.primary
         gateway = target.gateway
         settings = self._owner.config.for_subgraph(primary.service)
         url = websocket_url(gateway.urls.get(primary.service, ""), settings)
+        if settings.protocol in ("sse", "sse_post"):  # GraphQL over SSE: the http(s) URL
+            url = sse_url(gateway.urls.get(primary.service, ""), settings)
         forwarded = target.forwarded
         variables = {v: forwarded[v] for v in primary.variable_usages if v in forwarded}
         body = {"query": primary.operation, "variables": variables}
@@ -290,6 +323,8 @@ class Subscription:
             path = raw.get("path") if isinstance(raw, dict) else None
             at = tuple(path) if isinstance(path, list) else None
             errors.extend(subgraph_error(raw, primary.service, [at]))
+        # events: the gateway's own errors about a broker message (not a subgraph's)
+        errors.extend(payload.get(OWN_ERRORS) or ())
         data = payload.get("data")
         if not isinstance(data, dict):
             data = {}

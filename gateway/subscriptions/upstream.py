@@ -23,7 +23,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from gateway.config.subscription import PassthroughConfig
 
-__all__ = ["StreamFailed", "subgraph_events", "websocket_url"]
+__all__ = ["StreamFailed", "sse_url", "subgraph_events", "websocket_url"]
 
 _ACK_TIMEOUT = 10.0
 _SUBPROTOCOLS = {"graphql_transport_ws": "graphql-transport-ws", "graphql_ws": "graphql-ws"}
@@ -51,6 +51,13 @@ def websocket_url(http_url: str, settings: PassthroughConfig) -> str:
     scheme = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
     path = settings.path if settings.path is not None else parts.path
     return urlunsplit((scheme, parts.netloc, path, parts.query, ""))
+
+
+def sse_url(http_url: str, settings: PassthroughConfig) -> str:
+    """The subgraph's URL with the configured SSE ``path`` if there is one."""
+    parts = urlsplit(http_url)
+    path = settings.path if settings.path is not None else parts.path
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
 async def subgraph_events(

@@ -64,6 +64,9 @@ SUPPORTED: Mapping[str, frozenset[tuple[int, int]]] = {
     "authenticated": frozenset({(0, 1)}),
     "requiresScopes": frozenset({(0, 1)}),
     "policy": frozenset({(0, 1)}),
+    # events: broker-fed subscription and publish fields (gateway/events, docs/events.md);
+    # a Gateway refuses such a supergraph unless fedgate.events configures their providers
+    "events": frozenset({(0, 1)}),
 }
 
 _KINDS: Mapping[type, TypeKind] = {

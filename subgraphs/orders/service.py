@@ -19,6 +19,7 @@ from subgraphs.common.sdl import FederationQuery
 from subgraphs.common.service import RequestContext, ServiceDefinition
 
 from . import data
+from .nats_feed import publish_order
 
 
 @dataclass(frozen=True)
@@ -288,9 +289,10 @@ class Mutation:
         ),
         requires_scopes=[["orders:write"]],
     )
-    def place_order(self, info: Info, input: PlaceOrderInput) -> Order:
+    async def place_order(self, info: Info, input: PlaceOrderInput) -> Order:
         row = place_order(info.context.db, input)
         ORDER_FEED.publish(row)
+        await publish_order(str(row.id))  # to NATS for `fedgate dev`'s liveOrders, if set
         return Order.from_row(row)
 
 

@@ -578,6 +578,23 @@ CASES = [
         '[a] "Query.i" is not a list',
     ),
     Case(
+        "EVENT_DIRECTIVE_INVALID",
+        {
+            "a": fed2(
+                'type Query { p: P } type P @key(fields: "id") { id: ID! name: String }\n'
+                'type Subscription { p: P @edfs__natsSubscribe(subjects: ["p"]) }'
+            )
+        },
+        '[a] @edfs__natsSubscribe on "Subscription.p": "P" may only have its key fields here',
+        apollo=False,
+    ),
+    Case(
+        "EVENT_DIRECTIVE_INVALID",
+        {"a": fed2('type Query { a: Int @edfs__natsPublish(subject: "s") }')},
+        "a publish directive belongs on a field of the Mutation type",
+        apollo=False,
+    ),
+    Case(
         "CONTEXT_NOT_SET",
         {
             "a": F28 + 'import: ["@key", "@context", "@fromContext"])\ntype Query { t: T } '

@@ -88,18 +88,19 @@ class Demo:
 
 
 @contextlib.contextmanager
-def start_demo(workdir: Path) -> Iterator[Demo]:
+def start_demo(workdir: Path, env: Mapping[str, str] | None = None) -> Iterator[Demo]:
     """``python -m gateway dev`` on six free consecutive ports (gateway first), with its
     SQLite files in ``workdir/data`` (fresh demo data) and its stdout in
     ``workdir/stdout.txt``. Yields once the gateway's ``/health`` answers, which is after
-    every service's (``fedgate dev`` starts the gateway last)."""
+    every service's (``fedgate dev`` starts the gateway last). ``env``: more environment
+    variables for it (``PATH`` without nats-server, say)."""
     port = free_port_block(1 + len(SERVICE_NAMES))
     stdout = workdir / "stdout.txt"
     argv = fedgate("dev", "--port", str(port), "--data-dir", str(workdir / "data"))
     with running(
         argv,
         health_url=f"http://127.0.0.1:{port}/health",
-        env=subgraph_url_env(port),
+        env={**subgraph_url_env(port), **(env or {})},
         stdout=stdout,
         timeout=90,
     ) as process:

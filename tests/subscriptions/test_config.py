@@ -75,3 +75,20 @@ def test_websocket_url() -> None:
         == "wss://a.example:8443/ws?x=1"
     )
     assert websocket_url("http://a/graphql", PassthroughConfig()) == "ws://a/graphql"
+
+
+def test_sse_subgraphs_are_fedgate_keys(tmp_path: Path) -> None:
+    """Apollo's passthrough knows only WebSocket protocols; GraphQL over SSE to a subgraph is
+    fedgate.subscription.subgraphs.<name>.protocol (Cosmo's names: sse is GET, sse_post POST)."""
+    path = tmp_path / "router.yaml"
+    path.write_text(
+        "subscription:\n  enabled: true\nfedgate:\n  subscription:\n    subgraphs:\n"
+        "      live: {protocol: sse_post, path: /stream}\n      other: {protocol: sse}\n"
+    )
+    config = load_config(path, environ={}).subscription
+    assert config.for_subgraph("live") == PassthroughConfig("/stream", "sse_post")
+    assert config.for_subgraph("other") == PassthroughConfig(None, "sse")
+    path.write_text("fedgate:\n  subscription:\n    subgraphs:\n      live: {protocol: ws}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ={})
+    assert "protocol" in caught.value.message
