@@ -160,9 +160,7 @@ def not_object(value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
     return None
 
 
-def list_value(
-    shape: ListShape, value: Any, path: _Path, coordinate: str, errs: _Errors
-) -> Any:
+def list_value(shape: ListShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
     if type(value) is not list:
         errs.add(f"Expected a list for {coordinate}, got {type(value).__name__}.", path)
         return None
