@@ -282,6 +282,7 @@ class _Endpoints:
     one; requests that started on this one finish on it."""
 
     __slots__ = (
+        "_has_hooks",
         "_inflight",
         "_keep_body",
         "_share_client_requests",
@@ -330,6 +331,7 @@ class _Endpoints:
         self._keep_body = config.headers.uses_body
         # JWT authentication (gateway/auth/jwt.py): None when not configured
         self.authn = _authenticator(config)
+        self._has_hooks = not gateway.hooks.empty  # a property that scans every hook list
         # the endpoint, chosen once: without an access log no timing wrapper per request, and
         # the router span only when tracing is on (observability)
         endpoint: Callable[[Request], Awaitable[Response]] = (
@@ -515,17 +517,14 @@ class _Endpoints:
         if self.authn is not None:
             # authentication (gateway/auth/jwt.py): before every hook, which sees the claims
             outcome = await self.authn.authenticate(context.headers)
-            from gateway.auth.jwt import AuthFailure  # loaded: authentication is on
-
-            if isinstance(outcome, AuthFailure):
-                if self.authn.config.on_error == "Error":
-                    return _json(outcome.body(), outcome.status, media, headers)
-            elif outcome is not None:
+            if isinstance(outcome, MappingProxyType):  # valid: the claims, read-only
                 context = context.with_claims(outcome)
-                if not hooks.empty:
+                if self._has_hooks:
                     context_entries(context)[CLAIMS_KEY] = dict(outcome)
                 if self.access_log is not None:
                     request.state.context = context
+            elif outcome is not None and self.authn.config.on_error == "Error":
+                return _json(outcome.body(), outcome.status, media, headers)
         if hooks.on_request and self.gateway.authorizer is not None:
             # @policy: a plugin or the coprocessor decides the policies the operation names
             needed = self.gateway.required_policies(params.query, params.operation_name)
