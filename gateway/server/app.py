@@ -422,7 +422,7 @@ class _Endpoints:
                 raw,
                 media,
                 headers.get(EXPOSE_PLAN_HEADER, ""),
-                self._by_headers(request),
+                self._by_headers(headers),
             )
             return await self._shared(key, self._run(request, headers, params, media))
         return await self._run(request, headers, params, media, allow_mutations=True)
@@ -436,13 +436,14 @@ class _Endpoints:
 
         return stream_media(request)
 
-    def _by_headers(self, request: Request) -> tuple[tuple[str, str], ...]:
+    def _by_headers(self, headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
         """With header rules the answer may depend on any client header (an Authorization
         propagated to a subgraph), and with authentication or authorization on any
-        credential: then only requests with identical headers share."""
+        credential: then only requests with identical headers share. ``headers``: the
+        request's, read once (``client_headers``: a plain mapping, C-level items)."""
         if self.config.headers.empty and self.authn is None and self.gateway.authorizer is None:
             return ()
-        return tuple(sorted(request.headers.items()))
+        return tuple(sorted(headers.items()))
 
     def _csrf_refused(self, media: MediaType) -> Response:
         return _json(BadRequest(self.csrf.message, 400, CSRF_CODE).body(), 400, media)
