@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.replay import RECORDING, Replayer, _gateway  # noqa: E402
-from gateway.auth.jwt import Authenticator  # noqa: E402
+from gateway.auth.jwt import Authenticator, AuthFailure  # noqa: E402
 from gateway.config.auth import JwksConfig, JwtConfig  # noqa: E402
 from gateway.context import RequestContext  # noqa: E402
 
@@ -38,7 +38,7 @@ async def loop(seconds: float, authn: Authenticator | None, headers: dict[str, s
         context = RequestContext.create(headers)
         if authn is not None:
             claims = await authn.authenticate(context.headers)
-            assert isinstance(claims, dict), claims
+            assert not isinstance(claims, AuthFailure) and claims is not None, claims
             context = context.with_claims(claims)
         body = await gateway.execute(query, context=context)
         orjson.dumps(body)

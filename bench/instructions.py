@@ -27,6 +27,12 @@ every export with 200, and puts its address in ``FEDGATE_BENCH_OTLP`` for the co
 (``bench/telemetry/tracing.yaml``; its ``sampler`` is ``FEDGATE_BENCH_SAMPLER``, default 1).
 The inner process seeds ``random``, so the trace ids, and with them the requests a ratio
 sampler keeps, are the same each run.
+
+``--jwt`` makes an RS256 key, its JWK Set in a file (``FEDGATE_BENCH_JWKS``, for the config
+to use: ``bench/auth/jwt.yaml``) and a valid token (an hour, issuer and audience
+``fedgate-bench``), and sends ``Authorization: Bearer <token>`` with every request (server
+path): with ``--config bench/auth/jwt.yaml`` authentication is on; without it the same header
+is sent to a gateway that does not authenticate (what carrying the header costs).
 """
 
 from __future__ import annotations
@@ -53,6 +59,8 @@ CONCURRENCY_ENV = "FEDGATE_BENCH_CONCURRENCY"
 PROFILE_ENV = "FEDGATE_BENCH_PROFILE"
 CONFIG_ENV = "FEDGATE_BENCH_CONFIG"
 OTLP_ENV = "FEDGATE_BENCH_OTLP"
+JWKS_ENV = "FEDGATE_BENCH_JWKS"
+TOKEN_ENV = "FEDGATE_BENCH_TOKEN"
 SUBGRAPHS = ("accounts", "inventory", "products", "reviews")
 # the request wrk sends (../shared/bench/load/heavy.lua)
 REQUEST_HEADERS = [
@@ -78,6 +86,9 @@ def main() -> None:
     parser.add_argument(
         "--otlp-sink", action="store_true", help="an OTLP/HTTP sink at $FEDGATE_BENCH_OTLP"
     )
+    parser.add_argument(
+        "--jwt", action="store_true", help="send a valid token (JWKS at $FEDGATE_BENCH_JWKS)"
+    )
     parser.add_argument("--inner", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve-sink", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve-recording", type=int, help=argparse.SUPPRESS)
@@ -86,6 +97,9 @@ def main() -> None:
     os.environ[CONCURRENCY_ENV] = str(args.concurrency)
     if args.config is not None:
         os.environ[CONFIG_ENV] = str(args.config.resolve())
+    if args.jwt and args.inner is None:
+        keys = tempfile.TemporaryDirectory()  # removed at exit
+        _make_token(Path(keys.name))
     if args.serve_recording is not None:
         _serve_recording(tree, args.serve_recording)
     elif args.serve_sink is not None:
@@ -112,11 +126,31 @@ def _measure(args: argparse.Namespace, tree: Path) -> None:
     rounds = _per_request(tree, args.path, args.transport, args.requests)
     per_request = rounds / args.concurrency
     config = f", {args.config.name}" if args.config is not None else ""
+    config += ", token sent" if args.jwt else ""
     print(
         f"{tree} ({args.path} path, {args.transport} transport, "
         f"{args.concurrency} at once{config}): "
         f"{per_request:,.0f} instructions per heavy request"
     )
+
+
+def _make_token(folder: Path) -> None:
+    """An RS256 key's JWK Set in ``folder`` and a token it verifies, in the environment the
+    inner processes inherit (both runs send the same token)."""
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from jwt.algorithms import RSAAlgorithm
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = {**RSAAlgorithm.to_jwk(key.public_key(), as_dict=True), "kid": "bench", "alg": "RS256"}
+    path = folder / "jwks.json"
+    path.write_text(json.dumps({"keys": [jwk]}))
+    now = int(time.time())
+    claims = {"sub": "1", "iss": "fedgate-bench", "aud": "fedgate-bench", "scope": "a b"}
+    claims.update(iat=now, exp=now + 3600)
+    token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "bench"})
+    os.environ[JWKS_ENV] = str(path)
+    os.environ[TOKEN_ENV] = token
 
 
 def _start_sink(tree: Path) -> subprocess.Popen[bytes]:
@@ -240,6 +274,8 @@ async def _serve(tree: Path, path: str, transport: str, requests: int) -> None:
     client = _Replayer(_recording(tree)) if transport == "replay" else None
     app = create_app(supergraph, config=config, client=client)
     body = json.dumps({"query": query}).encode()
+    token = os.environ.get(TOKEN_ENV)
+    extra = [(b"authorization", f"Bearer {token}".encode())] if token else []
     async with app.router.lifespan_context(app):
         tune_gc()
         first = b""
@@ -249,7 +285,9 @@ async def _serve(tree: Path, path: str, transport: str, requests: int) -> None:
                 profiler = cProfile.Profile()
                 profiler.enable()
             if path == "server":
-                answers = await asyncio.gather(*(_post(app, body) for _ in range(concurrency)))
+                answers = await asyncio.gather(
+                    *(_post(app, body, extra) for _ in range(concurrency))
+                )
                 # the first answer is checked; the others must be the same bytes
                 if i == 0:
                     status, first = answers[0]
@@ -320,7 +358,7 @@ class _Replayer:
         return SubgraphResponse(request.subgraph, 200, body)
 
 
-async def _post(app: Any, body: bytes) -> tuple[int, bytes]:
+async def _post(app: Any, body: bytes, extra: list[tuple[bytes, bytes]]) -> tuple[int, bytes]:
     """One POST /graphql through the ASGI app, as uvicorn would call it."""
     scope = {
         "type": "http",
@@ -332,7 +370,7 @@ async def _post(app: Any, body: bytes) -> tuple[int, bytes]:
         "raw_path": b"/graphql",
         "root_path": "",
         "query_string": b"",
-        "headers": [*REQUEST_HEADERS, (b"content-length", str(len(body)).encode())],
+        "headers": [*REQUEST_HEADERS, *extra, (b"content-length", str(len(body)).encode())],
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 4000),
     }

@@ -16,7 +16,7 @@ import os
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar, cast
 
@@ -150,8 +150,21 @@ class RequestContext:
         return cls(headers, client, request_id, deadline, None, trace)
 
     def with_claims(self, claims: Mapping[str, Any]) -> RequestContext:
-        """The same request, authenticated (the scratch space is shared, not copied)."""
-        return replace(self, claims=MappingProxyType(dict(claims)))
+        """The same request, authenticated (the scratch space is shared, not copied). Claims
+        given read-only (a ``MappingProxyType``, as the JWT authenticator hands them out) are
+        kept as they are; any other mapping is copied, so nobody can change them later."""
+        if type(claims) is not MappingProxyType:
+            claims = MappingProxyType(dict(claims))
+        # the constructor, not dataclasses.replace: this runs on every authenticated request
+        return RequestContext(
+            self.headers,
+            self.client,
+            self.request_id,
+            self.deadline,
+            claims,
+            self.trace,
+            self.scratch,
+        )
 
     def remaining(self) -> float | None:
         """Seconds left before the deadline (never negative); None without a deadline."""

@@ -182,8 +182,9 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
     "INVALID_GRAPHQL": (
         "`extensions.valueCompletion`, per path",
         "Merged subgraph data breaks the API schema there (an unexplained null in a non-null "
-        "position, an enum value or a `__typename` the API schema lacks): the value is null, "
-        "and this note is not an error (docs/decisions/0008-errors-beside-nulls.md).",
+        "position, a built-in scalar of the wrong type or an Int outside 32 bits, an enum "
+        "value or a `__typename` the API schema lacks): the value is null, and this note is "
+        "not an error (docs/decisions/0008-errors-beside-nulls.md, 0011-leaf-coercion.md).",
     ),
     "GATEWAY_TIMEOUT": (
         "response, per affected path; HTTP 504",

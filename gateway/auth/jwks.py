@@ -112,10 +112,15 @@ class KeyStore:
         self._session: aiohttp.ClientSession | None = None
         self._pollers: list[asyncio.Task[None]] = []
         self._started: asyncio.Future[None] | None = None
+        # the first fetch is done: requests need not await ``start`` (one test per request)
+        self.started = False
 
     @property
     def generation(self) -> int:
-        return sum(s.generation for s in self.sets)
+        sets = self.sets
+        if len(sets) == 1:  # the usual configuration: no generator per request
+            return sets[0].generation
+        return sum(s.generation for s in sets)
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -133,6 +138,7 @@ class KeyStore:
         await asyncio.gather(*(s.load(self.session) for s in self.sets))
         for s in self.sets:
             self._pollers.append(asyncio.ensure_future(self._poll(s)))
+        self.started = True
 
     async def _poll(self, jwks: JwksSet) -> None:
         while True:
@@ -148,3 +154,4 @@ class KeyStore:
             await self._session.close()
             self._session = None
         self._started = None
+        self.started = False

@@ -8,7 +8,8 @@ the sets once (rate-bounded, see ``jwks.py``) before the token is refused.
 A verified token is remembered (bounded LRU, by its exact text) while the key sets stay the
 same: the same bytes carry the same signature, so a client sending its token with every
 request pays the decoding and the signature check once; ``exp`` and ``nbf`` are checked on
-every use.
+every use. The claims handed out are read-only (one mapping shared by the requests that
+carry the same token).
 
 ``authenticate`` answers the claims, None (no token: anonymous), or an ``AuthFailure`` (the
 server answers it with ``AUTH_ERROR``, or, with ``on_error: Continue``, goes on anonymous).
@@ -21,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
+from types import MappingProxyType
 from typing import Any
 
 import jwt
@@ -52,36 +54,38 @@ class Authenticator:
         self.config = config
         self.store = KeyStore(config.jwks, config.min_refresh_interval)
         # token text -> (claims, exp, nbf, key generation); oldest dropped first
-        self._verified: OrderedDict[str, tuple[Mapping[str, Any], Any, Any, int]] = OrderedDict()
+        self._verified: OrderedDict[str, tuple[MappingProxyType[str, Any], Any, Any, int]] = (
+            OrderedDict()
+        )
 
     async def close(self) -> None:
         await self.store.close()
 
     async def authenticate(
         self, headers: Mapping[str, str]
-    ) -> Mapping[str, Any] | AuthFailure | None:
+    ) -> MappingProxyType[str, Any] | AuthFailure | None:
         token = self.token(headers)
         if token is None or isinstance(token, AuthFailure):
             return token
-        await self.store.start()
+        store = self.store
+        if not store.started:
+            await store.start()
         known = self._verified.get(token)
-        if known is not None and known[3] == self.store.generation:
+        if known is not None and known[3] == store.generation:
             return self._still_valid(known)
         outcome = await self._authenticate(token)
-        if not isinstance(outcome, AuthFailure):
-            self._verified[token] = (
-                outcome,
-                outcome.get("exp"),
-                outcome.get("nbf"),
-                self.store.generation,
-            )
-            if len(self._verified) > _REMEMBERED:
-                self._verified.popitem(last=False)
-        return outcome
+        if isinstance(outcome, AuthFailure):
+            return outcome
+        # read-only, so every request with this token can share it (no copy per request)
+        claims = MappingProxyType(dict(outcome))
+        self._verified[token] = (claims, claims.get("exp"), claims.get("nbf"), store.generation)
+        if len(self._verified) > _REMEMBERED:
+            self._verified.popitem(last=False)
+        return claims
 
     def _still_valid(
-        self, known: tuple[Mapping[str, Any], Any, Any, int]
-    ) -> Mapping[str, Any] | AuthFailure:
+        self, known: tuple[MappingProxyType[str, Any], Any, Any, int]
+    ) -> MappingProxyType[str, Any] | AuthFailure:
         claims, exp, nbf = known[0], known[1], known[2]
         now = time.time()
         skew = self.config.clock_skew

@@ -1,7 +1,10 @@
 """Shapes the merged subgraph data into exactly the client's response.
 
-Walks a ``SelectionShape`` (see ``shape_compile.py``): request order, aliases, fragments by
-``__typename``, enum checks against the API schema, and the spec's null propagation.
+Walks a ``SelectionShape`` (see ``shape_compile.py``; each object by its generated function,
+``shape_codegen.py``, which calls back here for lists, abstract types and wrong values):
+request order, aliases, fragments by ``__typename``, the result coercion of built-in scalar
+leaves (GraphQL spec, "Scalars": a value of another type is null, decision 0011), enum
+checks against the API schema, and the spec's null propagation.
 
 Where the merged data breaks the API schema (a null in a non-null position that no subgraph error
 explains, an enum value or a ``__typename`` the API schema does not have, a scalar where an
@@ -17,13 +20,13 @@ from typing import Any
 
 from .errors import error_paths_cover
 from .representations import ResponsePath
-from .shape_compile import EnumShape, FieldKind, ListShape, SelectionShape, ValueShape
+from .shape_compile import EnumShape, ListShape, ScalarShape, SelectionShape, ValueShape
 
-__all__ = ["shape_response"]
+__all__ = ["bad_enum", "leaf", "list_value", "not_object", "object_value", "shape_response"]
 
 # Response paths are built as cons cells (parent, key) and only turned into lists for errors.
 _Path = tuple[Any, str | int] | None
-_TYPENAME = FieldKind.TYPENAME
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
 def shape_response(
@@ -34,7 +37,7 @@ def shape_response(
 ) -> dict[str, Any] | None:
     """The client's ``data`` (None if a null propagated to the root). ``errors``: the errors so
     far (they explain the nulls they caused); value completion notes are appended to ``notes``."""
-    return _object(root, data, None, _Errors(errors, [] if notes is None else notes))
+    return object_value(root, data, None, _Errors(errors, [] if notes is None else notes))
 
 
 class _Errors:
@@ -81,66 +84,66 @@ def _materialize(path: _Path) -> ResponsePath:
     return tuple(keys)
 
 
-def _object(
+def object_value(
     sel: SelectionShape, data: dict[str, Any], path: _Path, errs: _Errors
 ) -> dict[str, Any] | None:
-    fields = sel.concrete
-    if fields is None:
-        fields = sel.fields_for(data.get("__typename"))
-        if fields is None:
+    """One object: its type's generated function (``shape_codegen.py``)."""
+    fn = sel.fn
+    if fn is None:
+        fn = sel.fn_for(data.get("__typename"))
+        if fn is None:
             _invalid_typename(sel, data, path, errs)
             return None
-    elif sel.leaves is not None:
-        out = {key: data.get(key) for key in sel.leaves}
-        for key in sel.required:
-            if out[key] is None:
-                break  # the general walk below reports it and nulls the parent
-        else:
-            return out
-    out = {}
-    for key, kind, non_null, shape, coordinate, typename, source in fields:
-        if kind == _TYPENAME:
-            out[key] = typename or data.get("__typename")
-            continue
-        value = data.get(source)
-        if value is not None and shape is not None:
-            if type(shape) is SelectionShape:
-                if type(value) is not dict:
-                    value = _not_object(value, (path, key), coordinate, errs)
-                elif shape.leaves is not None:
-                    # a scalars-only object (most objects of a large response), without the
-                    # call: ``_object``'s first branch, inlined; a null where a non-null
-                    # belongs takes the general walk
-                    leaf = {k: value.get(k) for k in shape.leaves}
-                    for k in shape.required:
-                        if leaf[k] is None:
-                            value = _object(shape, value, (path, key), errs)
-                            break
-                    else:
-                        value = leaf
-                else:
-                    value = _object(shape, value, (path, key), errs)
-            else:
-                value = _complete(shape, value, (path, key), coordinate, errs)
-        if value is None and non_null:
-            errs.null(coordinate, (path, key))
-            return None
-        out[key] = value
-    return out
+    return fn(data, path, errs)
 
 
 def _complete(shape: ValueShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
+    if type(shape) is ScalarShape:
+        return leaf(value, shape, path, errs)
     if type(shape) is SelectionShape:
         if type(value) is dict:
-            return _object(shape, value, path, errs)
-        return _not_object(value, path, coordinate, errs)
+            return object_value(shape, value, path, errs)
+        return not_object(value, path, coordinate, errs)
     if type(shape) is EnumShape:
-        if isinstance(value, str) and value in shape.values:
+        if type(value) is str and value in shape.values:
             return value
-        errs.add(f'Enum "{shape.name}" cannot represent value: {_repr(value)}', path)
-        return None
+        return bad_enum(shape, value, path, errs)
     assert type(shape) is ListShape
-    return _list(shape, value, path, coordinate, errs)
+    return list_value(shape, value, path, coordinate, errs)
+
+
+def leaf(value: Any, shape: ScalarShape, path: _Path, errs: _Errors) -> Any:
+    """Result coercion of a built-in scalar (not None): the value when it is of the type,
+    the lossless conversions the spec allows (an ID given as an int is its decimal string, an
+    Int given as an integral float the int), else null with Apollo Gateway's note."""
+    kind = type(value)
+    name = shape.name
+    if name == "String":
+        if kind is str:
+            return value
+    elif name == "ID":
+        if kind is str:
+            return value
+        if kind is int:
+            return str(value)
+    elif name == "Boolean":
+        if kind is bool:
+            return value
+    elif name == "Int":
+        if kind is float and value.is_integer():
+            value = int(value)
+            kind = int
+        if kind is int and _INT_MIN <= value <= _INT_MAX:
+            return value
+    elif kind is float or kind is int:  # Float: JSON numbers are finite (orjson refuses more)
+        return value
+    errs.add(f"Invalid value found for field {shape.coordinate}.", path)
+    return None
+
+
+def bad_enum(shape: EnumShape, value: Any, path: _Path, errs: _Errors) -> None:
+    errs.add(f'Enum "{shape.name}" cannot represent value: {_repr(value)}', path)
+    return None
 
 
 def _invalid_typename(
@@ -151,13 +154,13 @@ def _invalid_typename(
     errs.add(f"Invalid __typename {typename} for an object of type {sel.parent.name}.", path)
 
 
-def _not_object(value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
+def not_object(value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
     """A non-object where the schema wants one: null plus an error."""
     errs.add(f"Expected an object for {coordinate}, got {type(value).__name__}.", path)
     return None
 
 
-def _list(shape: ListShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
+def list_value(shape: ListShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
     if type(value) is not list:
         errs.add(f"Expected a list for {coordinate}, got {type(value).__name__}.", path)
         return None
@@ -165,14 +168,17 @@ def _list(shape: ListShape, value: Any, path: _Path, coordinate: str, errs: _Err
     item_non_null = shape.item_non_null
     out: list[Any] = []
     if type(item) is SelectionShape:
-        # The common case (a list of objects), without the generic dispatch per item.
+        # The common case (a list of objects), without the generic dispatch per item; an
+        # object type's function called directly
+        fn = item.fn
         for i, v in enumerate(value):
             if v is not None:
-                v = (
-                    _object(item, v, (path, i), errs)
-                    if type(v) is dict
-                    else _not_object(v, (path, i), coordinate, errs)
-                )
+                if type(v) is not dict:
+                    v = not_object(v, (path, i), coordinate, errs)
+                elif fn is not None:
+                    v = fn(v, (path, i), errs)
+                else:
+                    v = object_value(item, v, (path, i), errs)
             if v is None and item_non_null:
                 errs.null(coordinate, (path, i))
                 return None

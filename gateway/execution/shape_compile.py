@@ -2,7 +2,8 @@
 
 Per cached operation and per combination of the ``@skip``/``@include`` variables, so the walk
 itself never looks at directives. Selections on abstract types are compiled per runtime type
-(the object's ``__typename``) on first sight and memoised.
+(the object's ``__typename``) on first sight and memoised. Each object field list also gets
+its generated shaping function (``shape_codegen.py``), which ``shape.py`` calls.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLSchema,
     GraphQLUnionType,
     InlineFragmentNode,
@@ -30,6 +32,7 @@ from graphql import (
 )
 
 from ..planner.operation import TYPENAME_ALIAS
+from .shape_codegen import ShapeFn, generate
 
 __all__ = [
     "INTROSPECTION_FIELDS",
@@ -37,6 +40,7 @@ __all__ = [
     "FieldKind",
     "FieldShape",
     "ListShape",
+    "ScalarShape",
     "SelectionShape",
     "ShapeCompiler",
     "ValueShape",
@@ -57,6 +61,19 @@ class FieldKind:
 class EnumShape:
     name: str
     values: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ScalarShape:
+    """A built-in scalar leaf, coerced as the spec's result coercion says (``shape.leaf``):
+    ``name`` is String, ID, Int, Float or Boolean; ``coordinate`` "Type.field" names it in
+    the note of a wrong value. Custom scalars have no shape: they pass as they are."""
+
+    name: str
+    coordinate: str
+
+
+BUILT_IN_SCALARS = frozenset({"String", "ID", "Int", "Float", "Boolean"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +106,8 @@ class SelectionShape:
         "_by_type",
         "_compiler",
         "concrete",
-        "leaves",
+        "fn",
         "parent",
-        "required",
         "selection_sets",
     )
 
@@ -104,20 +120,13 @@ class SelectionShape:
         self.parent = parent
         self.selection_sets = selection_sets
         self._compiler = compiler
-        self._by_type: dict[object, tuple[FieldShape, ...] | None] = {}
+        self._by_type: dict[object, tuple[tuple[FieldShape, ...], ShapeFn] | None] = {}
         self.concrete: tuple[FieldShape, ...] | None = None
-        # For an object selection of scalars only (most objects of a large response): the
-        # response keys, and those that must not be null, so shaping is one dict comprehension.
-        self.leaves: tuple[str, ...] | None = None
-        self.required: tuple[str, ...] = ()
+        # an object type's shaping function (generated); abstract types: ``fn_for``
+        self.fn: ShapeFn | None = None
         if isinstance(parent, GraphQLObjectType):
             self.concrete = compiler.fields(self, parent)
-            if all(
-                f.kind == FieldKind.VALUE and f.value is None and f.source == f.key
-                for f in self.concrete
-            ):
-                self.leaves = tuple(f.key for f in self.concrete)
-                self.required = tuple(f.key for f in self.concrete if f.non_null)
+            self.fn = generate(self.concrete)
 
     def fields_for(self, typename: object) -> tuple[FieldShape, ...] | None:
         """The fields for an object whose ``__typename`` is ``typename``; None when the API
@@ -125,20 +134,30 @@ class SelectionShape:
         then null, as in Apollo Gateway. A missing ``__typename`` or an abstract type's name
         (an ``@interfaceObject`` subgraph answers the interface's name) select the fields
         on the static type only."""
+        compiled = self._compiled(typename)
+        return compiled[0] if compiled is not None else None
+
+    def fn_for(self, typename: object) -> ShapeFn | None:
+        """The shaping function of ``fields_for(typename)`` (None where that is None)."""
+        compiled = self._compiled(typename)
+        return compiled[1] if compiled is not None else None
+
+    def _compiled(self, typename: object) -> tuple[tuple[FieldShape, ...], ShapeFn] | None:
         try:
             return self._by_type[typename]
         except KeyError:
-            fields = None
+            compiled = None
             if self._compiler.is_valid_typename(typename):
                 runtime = self._compiler.runtime_type(self, typename)
                 fields = self._compiler.fields(self, runtime)
-            self._by_type[typename] = fields
-            return fields
+                compiled = (fields, generate(fields))
+            self._by_type[typename] = compiled
+            return compiled
         except TypeError:  # not hashable: not a type name either
             return None
 
 
-ValueShape = EnumShape | ListShape | SelectionShape
+ValueShape = EnumShape | ListShape | ScalarShape | SelectionShape
 
 
 class ShapeCompiler:
@@ -221,13 +240,15 @@ class ShapeCompiler:
         if isinstance(t, GraphQLList):
             item_non_null, item = self._value(t.of_type, subs, coordinate)
             if item is None and not item_non_null:
-                return non_null, None  # a list of nullable scalars needs no checking
+                return non_null, None  # a list of nullable custom scalars needs no checking
             return non_null, ListShape(item, item_non_null, coordinate)
         if isinstance(t, GraphQLEnumType):
             return non_null, EnumShape(t.name, frozenset(t.values))
         if isinstance(t, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
             return non_null, SelectionShape(t, subs, self)
-        return non_null, None
+        if isinstance(t, GraphQLScalarType) and t.name in BUILT_IN_SCALARS:
+            return non_null, ScalarShape(t.name, coordinate)
+        return non_null, None  # a custom scalar: any JSON value, as it is
 
     def _collect(
         self,

@@ -342,6 +342,7 @@ class _Endpoints:
 
     __slots__ = (
         "_defer",
+        "_has_hooks",
         "_inflight",
         "_keep_body",
         "_share_client_requests",
@@ -399,6 +400,7 @@ class _Endpoints:
         self._defer = config.defer.enabled
         # JWT authentication (gateway/auth/jwt.py): None when not configured
         self.authn = _authenticator(config)
+        self._has_hooks = not gateway.hooks.empty  # a property that scans every hook list
         # the endpoint, chosen once: without an access log no timing wrapper per request, and
         # the router span only when tracing is on (observability)
         endpoint: Callable[[Request], Awaitable[Response]] = (
@@ -493,7 +495,7 @@ class _Endpoints:
                 raw,
                 media,
                 headers.get(EXPOSE_PLAN_HEADER, ""),
-                self._by_headers(request),
+                self._by_headers(headers),
             )
             return await self._shared(key, self._run(request, headers, params, media))
         return await self._run(request, headers, params, media, allow_mutations=True)
@@ -509,13 +511,14 @@ class _Endpoints:
 
         return stream_media(request)
 
-    def _by_headers(self, request: Request) -> tuple[tuple[str, str], ...]:
+    def _by_headers(self, headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
         """With header rules the answer may depend on any client header (an Authorization
         propagated to a subgraph), and with authentication or authorization on any
-        credential: then only requests with identical headers share."""
+        credential: then only requests with identical headers share. ``headers``: the
+        request's, read once (``client_headers``: a plain mapping, C-level items)."""
         if self.config.headers.empty and self.authn is None and self.gateway.authorizer is None:
             return ()
-        return tuple(sorted(request.headers.items()))
+        return tuple(sorted(headers.items()))
 
     def _csrf_refused(self, media: MediaType) -> Response:
         return _json(BadRequest(self.csrf.message, 400, CSRF_CODE).body(), 400, media)
@@ -590,17 +593,14 @@ class _Endpoints:
         if self.authn is not None:
             # authentication (gateway/auth/jwt.py): before every hook, which sees the claims
             outcome = await self.authn.authenticate(context.headers)
-            from gateway.auth.jwt import AuthFailure  # loaded: authentication is on
-
-            if isinstance(outcome, AuthFailure):
-                if self.authn.config.on_error == "Error":
-                    return _json(outcome.body(), outcome.status, media, headers)
-            elif outcome is not None:
+            if isinstance(outcome, MappingProxyType):  # valid: the claims, read-only
                 context = context.with_claims(outcome)
-                if not hooks.empty:
+                if self._has_hooks:
                     context_entries(context)[CLAIMS_KEY] = dict(outcome)
                 if self.access_log is not None:
                     request.state.context = context
+            elif outcome is not None and self.authn.config.on_error == "Error":
+                return _json(outcome.body(), outcome.status, media, headers)
         if hooks.on_request and self.gateway.authorizer is not None:
             # @policy: a plugin or the coprocessor decides the policies the operation names
             needed = self.gateway.required_policies(params.query, params.operation_name)

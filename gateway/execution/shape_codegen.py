@@ -1,0 +1,135 @@
+"""Python source generated per compiled selection: one function per object field list, which
+shapes one object of the merged data (``fn(data, path, errs) -> dict | None``).
+
+Why generated: the shaping walk touches every leaf of the response, and a generic loop over
+the field list pays per field for unpacking the ``FieldShape``, testing its kind and its
+shape, and storing into the output dict. The generated function does only what each field
+needs, inline: a read, the leaf's result coercion as a fast type test (``type(v) is str``,
+an Int's range, an enum's known values) whose failure alone calls into ``shape.py``, the
+non-null check, a direct call of a child object's own function; the object is built by one
+dict display. So checking every built-in scalar leaf (issue 9, decision 0011) costs about
+what the unchecked generic walk did.
+
+The source holds only ``repr()`` literals of the selection's keys, coordinates and type names
+(GraphQL names) and names bound in the function's own namespace (the child shapes, enum
+value sets): nothing from the data. Generated once per field list, at plan time; the same
+source text is compiled once (``_CODE``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import CodeType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .shape_compile import FieldShape
+
+__all__ = ["ShapeFn", "generate"]
+
+ShapeFn = Callable[[dict[str, Any], Any, Any], "dict[str, Any] | None"]
+
+# The inline test of a value that is correct as it is (``{v}``: the value, not None).
+# Anything else takes ``_leaf`` (shape.py), which converts losslessly or nulls with a note.
+_FAST = {
+    "String": "type({v}) is str",
+    "ID": "type({v}) is str",
+    "Boolean": "type({v}) is bool",
+    "Int": "type({v}) is int and -2147483648 <= {v} <= 2147483647",
+    "Float": "type({v}) is float or type({v}) is int",
+}
+
+
+def generate(fields: Sequence[FieldShape]) -> ShapeFn:
+    """The shaping function of one object's field list (see the module docstring)."""
+    from . import shape  # the walker's helpers (shape.py imports this module's caller)
+    from .shape_compile import EnumShape, FieldKind, ListShape, ScalarShape, SelectionShape
+
+    namespace: dict[str, Any] = {
+        "_leaf": shape.leaf,
+        "_object": shape.object_value,
+        "_not_object": shape.not_object,
+        "_list": shape.list_value,
+        "_bad_enum": shape.bad_enum,
+    }
+    body = ["    get = data.get"]
+    keys: list[str] = []
+    for i, f in enumerate(fields):
+        x = f"v{i}"
+        keys.append(f"{f.key!r}: {x}")
+        if f.kind == FieldKind.TYPENAME:
+            found = repr(f.typename) if f.typename else "get('__typename')"
+            body.append(f"    {x} = {found}")
+            continue
+        here = f"(path, {f.key!r})"
+        lines = [f"{x} = get({f.source!r})"]
+        value = f.value
+        if f.kind == FieldKind.VALUE and value is not None:
+            name = f"s{i}"
+            namespace[name] = value
+            if type(value) is ScalarShape:
+                # a valid value (the usual case) pays the one type test, nothing more
+                fast = _FAST[value.name].format(v=x)
+                lines += [f"if not ({fast}):", f"    if {x} is not None:"]
+                lines.append(f"        {x} = _leaf({x}, {name}, {here}, errs)")
+                if f.non_null:
+                    lines += _null_exit(x, f.coordinate, here, "    ")
+                body += [f"    {line}" for line in lines]
+                continue
+            elif type(value) is EnumShape:
+                namespace[f"e{i}"] = value.values
+                lines += [
+                    f"if {x} is not None and (type({x}) is not str or {x} not in e{i}):",
+                    f"    {x} = _bad_enum({name}, {x}, {here}, errs)",
+                ]
+            elif type(value) is SelectionShape:
+                call = f"_object({name}, {x}, {here}, errs)"
+                if value.fn is not None:  # an object type: its own function, directly
+                    namespace[f"f{i}"] = value.fn
+                    call = f"f{i}({x}, {here}, errs)"
+                lines += [
+                    f"if {x} is not None:",
+                    f"    if type({x}) is dict:",
+                    f"        {x} = {call}",
+                    "    else:",
+                    f"        {x} = _not_object({x}, {here}, {f.coordinate!r}, errs)",
+                ]
+            else:
+                assert type(value) is ListShape
+                lines += [
+                    f"if {x} is not None:",
+                    f"    {x} = _list({name}, {x}, {here}, {f.coordinate!r}, errs)",
+                ]
+        if f.non_null:
+            lines += _null_exit(x, f.coordinate, here)
+        body += [f"    {line}" for line in lines]
+    body.append("    return {" + ", ".join(keys) + "}")
+    source = "def shape_object(data, path, errs):\n" + "\n".join(body) + "\n"
+    exec(_compiled(source), namespace)
+    fn: ShapeFn = namespace["shape_object"]
+    return fn
+
+
+# Compiled sources, by text: the same selection (a fragment used at several places, the same
+# operation planned again after a reload) compiles once; its names are bound per use.
+_CODE: dict[str, CodeType] = {}
+_CODE_LIMIT = 4096
+
+
+def _compiled(source: str) -> CodeType:
+    code = _CODE.get(source)
+    if code is None:
+        code = compile(source, "<fedgate shaping>", "exec")
+        if len(_CODE) >= _CODE_LIMIT:
+            del _CODE[next(iter(_CODE))]  # the oldest: a bounded cache, not a leak
+        _CODE[source] = code
+    return code
+
+
+def _null_exit(x: str, coordinate: str, here: str, indent: str = "") -> list[str]:
+    """A null where the schema says non-null: the object is null (the spec's propagation)."""
+    return [
+        f"{indent}if {x} is None:",
+        f"{indent}    errs.null({coordinate!r}, {here})",
+        f"{indent}    return None",
+    ]
