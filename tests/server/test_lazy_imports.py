@@ -1,6 +1,7 @@
 """Features off by default are not even imported: a gateway without telemetry,
-authentication or subscriptions does not load OpenTelemetry, prometheus-client, PyJWT or
-websockets (each costs memory and start-up time; the benchmark's peak RSS showed +15 MB)."""
+authentication, subscriptions or Redis does not load OpenTelemetry, prometheus-client, PyJWT,
+redis-py or websockets (each costs memory and start-up time; the benchmark's peak RSS showed
++15 MB)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("opentelemetry", "prometheus_client", "jwt", "websockets", "botocore", "grpc")
+HEAVY = ("opentelemetry", "prometheus_client", "jwt", "websockets", "botocore", "grpc", "redis")
 SCRIPT = f"""
 import sys
 from gateway.server import create_app
