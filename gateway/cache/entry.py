@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import orjson
 
-__all__ = ["Entry", "VERSION", "decode", "encode", "prefix"]
+__all__ = ["VERSION", "Entry", "decode", "encode", "prefix"]
 
 VERSION = "ec1"
 

@@ -69,7 +69,11 @@ class Invalidation:
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> Invalidation:
         return cls(
-            raw["kind"], tuple(raw["subgraphs"]), raw.get("type"), raw.get("key"), raw.get("cache_tag")
+            raw["kind"],
+            tuple(raw["subgraphs"]),
+            raw.get("type"),
+            raw.get("key"),
+            raw.get("cache_tag"),
         )
 
 

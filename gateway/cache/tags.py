@@ -19,7 +19,9 @@ _PLACEHOLDER = re.compile(r"\{\$(key|args)((?:\.[_A-Za-z][_0-9A-Za-z]*)+)\}")
 _MISSING: Any = object()
 
 
-def render(format_: str, key: Mapping[str, Any] | None, args: Mapping[str, Any] | None) -> str | None:
+def render(
+    format_: str, key: Mapping[str, Any] | None, args: Mapping[str, Any] | None
+) -> str | None:
     missing = False
 
     def value(match: re.Match[str]) -> str:
@@ -59,4 +61,5 @@ def root_tags(
 
 
 def _arguments(arguments: Sequence[ArgumentNode], variables: Mapping[str, Any]) -> dict[str, Any]:
-    return {a.name.value: value_from_ast_untyped(a.value, variables) for a in arguments}
+    values = dict(variables)
+    return {a.name.value: value_from_ast_untyped(a.value, values) for a in arguments}

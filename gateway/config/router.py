@@ -47,6 +47,7 @@ from .edge import (
     PERSISTED_QUERIES,
     edge_config,
 )
+from .entity_cache import ENTITY_CACHE, FEDGATE_ENTITY_CACHE, entity_cache_config
 from .model import (
     CorsConfig,
     CorsPolicy,
@@ -200,6 +201,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
     **FEDGATE_EDGE_KEYS,  # edge: per-client rate limits, client_access, demand_control
     # resilience: fedgate.traffic_shaping (retries, breakers, bulkheads) and fedgate.health
     **FEDGATE_RESILIENCE_KEYS,
+    "entity_cache": FEDGATE_ENTITY_CACHE,  # entity cache extras (gateway/config/entity_cache.py)
 }
 
 
@@ -208,7 +210,6 @@ _UNSUPPORTED = {
     for name, doc in {
         "plugins": "Apollo Router's Rust plugins (fedgate's Python plugins: fedgate.plugins)",
         "rhai": "Rhai scripts",
-        "preview_entity_cache": "entity caching",
         "batching": "request batching",
         "connectors": "connectors",
         "experimental_chaos": "chaos testing",
@@ -288,6 +289,9 @@ ROUTER_SCHEMA = Obj(
         "authentication": Obj(
             {**AUTHENTICATION.fields, "router": JWT_ROUTER}, "subgraph signing and client JWTs"
         ),
+        # entity cache: Apollo's two names for it (gateway/config/entity_cache.py)
+        "preview_entity_cache": ENTITY_CACHE,
+        "response_cache": ENTITY_CACHE,
         **_UNSUPPORTED,
     },
     "fedgate configuration (Apollo Router 2.x router.yaml keys)",
@@ -349,6 +353,8 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         for p in fedgate.pop("plugins", [])
     )
     subscription_extras = fedgate.pop("subscription", {})
+    # entity cache: preview_entity_cache / response_cache and fedgate.entity_cache
+    values["entity_cache"] = entity_cache_config(checked, fedgate.pop("entity_cache", {}), source)
     for key in FEDGATE_EDGE_KEYS:  # edge: read by edge_config below
         fedgate.pop(key, None)
     values.update(fedgate)

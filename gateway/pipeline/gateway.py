@@ -56,6 +56,7 @@ from .authorize import AUTH_REQUIRED, RequestAccess, claims_of
 from .front import FrontSettings, operation_needs, prepare_operation
 
 if TYPE_CHECKING:
+    from gateway.cache import EntityCache
     from gateway.telemetry.runtime import Telemetry
 
 __all__ = ["Gateway", "GatewayResponse", "PlannerLike", "ResponseKind", "SupergraphLike"]
@@ -117,13 +118,15 @@ class Gateway:
         rng: random.Random | None = None,
         hooks: Hooks | None = None,
         telemetry: Telemetry | None = None,
+        entity_cache: EntityCache | None = None,
     ) -> None:
         """``limits``: the budgets every operation must fit, checked before validation
         (default: the config's ``limits``); ``override_label_hook``: per request, the
         progressive @override labels to turn on (besides the configured ones); ``rng`` rolls
         the ``percent(N)`` labels; ``hooks``: the plugins' hooks (default: the config's
         ``fedgate.plugins`` and ``coprocessor``); ``telemetry``: the app's traces, metrics
-        and logs (its steps are wrapped here, once)."""
+        and logs (its steps are wrapped here, once); ``entity_cache``: the app's (kept across
+        reloads; default: one built from the config's ``entity_cache``, when set)."""
         self.config = config or GatewayConfig()
         self.limits = limits or self.config.limits
         self.schema = supergraph.api_schema
@@ -196,6 +199,14 @@ class Gateway:
         if self._demand is not None and self._demand.by_subgraph:
             # edge: demand control's by_subgraph actual cost scores each subgraph response
             self._call = self._demand.wrap_call(self._call)
+        # entity cache: lookups and stores around each subgraph call, only when configured
+        if entity_cache is None and self.config.entity_cache is not None:
+            from gateway.cache import EntityCache
+
+            entity_cache = EntityCache(self.config.entity_cache, supergraph)
+        self.entity_cache = entity_cache
+        if entity_cache is not None:
+            self._call = entity_cache.wrap_call(self._call)
 
     async def execute(
         self,

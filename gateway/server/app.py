@@ -65,6 +65,7 @@ from .reload import Reloader, ReloadSpec
 
 if TYPE_CHECKING:
     from gateway.auth.jwt import Authenticator
+    from gateway.cache import EntityCache
     from gateway.subscriptions.http import HttpStreams
     from gateway.telemetry.runtime import Telemetry
 
@@ -95,7 +96,16 @@ def create_app(
     stack = _client_stack(config, client, None, telemetry)
     # subscriptions: none of it exists unless enabled (subscription.enabled, at start-up)
     engine, streams = _subscriptions(config)
-    gateway = Gateway(supergraph, stack.client, config, planner=planner, telemetry=telemetry)
+    # entity cache: built once from the first config, kept across reloads (as telemetry)
+    entity_cache = _entity_cache(config, supergraph)
+    gateway = Gateway(
+        supergraph,
+        stack.client,
+        config,
+        planner=planner,
+        telemetry=telemetry,
+        entity_cache=entity_cache,
+    )
     first = _Endpoints(gateway, config, stack, streams, telemetry=telemetry)
     live = Live(first)
 
@@ -105,8 +115,15 @@ def create_app(
         most used operations are planned on it before it serves (``warm``)."""
         previous = live.current.stack
         new_stack = _client_stack(loaded.config, client, previous, telemetry)
+        if entity_cache is not None:
+            entity_cache.retarget(loaded.supergraph)
         gateway = Gateway(
-            loaded.supergraph, new_stack.client, loaded.config, planner=planner, telemetry=telemetry
+            loaded.supergraph,
+            new_stack.client,
+            loaded.config,
+            planner=planner,
+            telemetry=telemetry,
+            entity_cache=entity_cache,
         )
         if warm:
             planned = gateway.warm(warm)
@@ -147,6 +164,8 @@ def create_app(
             host, port = config.health_check.host_port
             health_listener = HealthListener(host, port, config.health_check.path, live.health)
             await health_listener.start()
+        # entity cache: Redis, the other replicas' invalidations, the invalidation listener
+        invalidation = await _open_entity_cache(entity_cache, config)
         with live.signals(reloader):
             live.ready = True
             try:
@@ -159,6 +178,8 @@ def create_app(
                     await reloader.stop()
                 if health_listener is not None:
                     await health_listener.stop()
+                if entity_cache is not None:
+                    await _close_entity_cache(entity_cache, invalidation)
                 await live.close()
                 if telemetry is not None:
                     # flushes the spans still queued (off the loop: the exporter blocks)
@@ -179,6 +200,12 @@ def create_app(
         if view.detail:  # resilience: each subgraph's breaker, error rate, latency
             detail = view.detail_path or health.rstrip("/") + "/detail"
             routes.append(Route(detail, live.health_detail, methods=["GET"]))
+    if entity_cache is not None and _invalidation_here(config):
+        from gateway.cache.endpoint import invalidation_endpoint  # entity cache
+
+        endpoint = invalidation_endpoint(entity_cache)
+        assert config.entity_cache is not None
+        routes.append(Route(config.entity_cache.path, endpoint, methods=["POST"]))
     routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
     if telemetry is not None and telemetry.metrics is not None:
         from gateway.telemetry.http import metrics_endpoint
@@ -272,7 +299,7 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
 def _warn_restart_only(old: GatewayConfig, new: GatewayConfig) -> None:
     # telemetry: the tracer provider and metrics registry live as long as the app
     restart_only = ("listen", "path", "health_check", "shutdown_grace_period")
-    for name in (*restart_only, "subscription", "telemetry"):
+    for name in (*restart_only, "subscription", "telemetry", "entity_cache"):
         if getattr(old, name) != getattr(new, name):
             log.warning("fedgate: reload: %s changes take effect at the next restart", name)
 
@@ -282,6 +309,7 @@ class _Endpoints:
     one; requests that started on this one finish on it."""
 
     __slots__ = (
+        "_cache_control",
         "_inflight",
         "_keep_body",
         "_share_client_requests",
@@ -328,6 +356,8 @@ class _Endpoints:
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
         self.access_log = AccessLog() if config.access_log else None
         self._keep_body = config.headers.uses_body
+        # entity cache: the client's Cache-Control from the response's parts (when it is on)
+        self._cache_control = gateway.entity_cache is not None
         # JWT authentication (gateway/auth/jwt.py): None when not configured
         self.authn = _authenticator(config)
         # the endpoint, chosen once: without an access log no timing wrapper per request, and
@@ -588,6 +618,12 @@ class _Endpoints:
                 response.raw_headers.append(
                     (name.encode("latin-1"), value.encode("latin-1", "replace"))
                 )
+        if self._cache_control:
+            from gateway.cache import client_cache_control  # loaded: the cache is on
+
+            cache_control = client_cache_control(context)
+            if cache_control is not None:
+                response.headers["cache-control"] = cache_control
         return response
 
 
@@ -683,6 +719,43 @@ def _subscriptions(config: GatewayConfig) -> tuple[Any, HttpStreams | None]:
 
     engine = Subscriptions(config.subscription)
     return engine, HttpStreams(engine)
+
+
+def _entity_cache(config: GatewayConfig, supergraph: SupergraphLike) -> EntityCache | None:
+    if config.entity_cache is None:
+        return None
+    from gateway.cache import EntityCache
+
+    return EntityCache(config.entity_cache, supergraph)
+
+
+def _invalidation_here(config: GatewayConfig) -> bool:
+    """The invalidation endpoint on the GraphQL listener (``listen`` is its address)."""
+    cache = config.entity_cache
+    return cache is not None and cache.invalidation and cache.listen == config.listen
+
+
+async def _open_entity_cache(cache: EntityCache | None, config: GatewayConfig) -> Any:
+    if cache is None:
+        return None
+    await cache.open()
+    settings = config.entity_cache
+    if settings is None or not settings.invalidation or _invalidation_here(config):
+        return None
+    from gateway.cache.endpoint import invalidation_endpoint
+    from gateway.cache.listener import InvalidationListener
+
+    host_port = settings.listen_host_port
+    assert host_port is not None
+    listener = InvalidationListener(*host_port, settings.path, invalidation_endpoint(cache))
+    await listener.start()
+    return listener
+
+
+async def _close_entity_cache(cache: EntityCache, listener: Any) -> None:
+    if listener is not None:
+        await listener.stop()
+    await cache.close()
 
 
 def _authenticator(config: GatewayConfig) -> Authenticator | None:
