@@ -249,11 +249,23 @@ class _Lookup:
         self.misses: list[int] = []
 
     def _keys(self, private_id: str | None) -> list[str]:
-        cache, part = self.cache, self.part
-        return [
-            cache.entity_key(self.subgraph, rep, part.selection, self.where, private_id)
-            for rep in self.reps
-        ]
+        cache, part, subgraph = self.cache, self.part, self.subgraph
+        memo = cache.key_memo
+        keys: list[str] = []
+        for rep in self.reps:
+            # the usual flat representation: its key string made once (hashing and digests
+            # per lookup were most of a warm cache's cost)
+            try:
+                known = (subgraph, part.selection, self.where, private_id, *rep.items())
+                key = memo.get(known)
+            except (TypeError, AttributeError):
+                known, key = None, None
+            if key is None:
+                key = cache.entity_key(subgraph, rep, part.selection, self.where, private_id)
+                if known is not None:
+                    cache.remember_key(known, key)
+            keys.append(key)
+        return keys
 
     def rekey(self, private_id: str | None) -> None:
         self.private = True

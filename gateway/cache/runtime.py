@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["EntityCache", "SubgraphSettings"]
 
 log = logging.getLogger("fedgate.entity_cache")
+_KEY_MEMO = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,8 @@ class EntityCache:
         memory = MemoryTier(config.memory_entries, config.memory_ttl if redis else None)
         self.store = Store(memory if config.memory_entries > 0 else None, redis)
         self._subscriber: Subscriber | None = None
+        # (subgraph, selection, variables, private id, *representation items) → key
+        self.key_memo: dict[tuple[Any, ...], str] = {}
         self.hits = 0
         self.misses = 0
 
@@ -139,6 +142,11 @@ class EntityCache:
         entity = entity_digest(self.facts.entity_key(subgraph, rep))
         key = f"{VERSION}:{subgraph}:{typename}:{entity}:{selection}:{where}"
         return key if private_id is None else f"{key}:p{digest(private_id)}"
+
+    def remember_key(self, known: tuple[Any, ...], key: str) -> None:
+        if len(self.key_memo) >= _KEY_MEMO:
+            self.key_memo.clear()  # a bound: cheaper than an LRU, and refilled at once
+        self.key_memo[known] = key
 
     def root_key(self, subgraph: str, selection: str, where: str, private_id: str | None) -> str:
         key = f"{VERSION}:{subgraph}:{self._query_type}:root:{selection}:{where}"
