@@ -27,6 +27,9 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gateway.config import GatewayConfig  # noqa: E402
+from gateway.config.entity_cache import entity_cache_config  # noqa: E402
+from gateway.config.source import Source  # noqa: E402
 from gateway.config.telemetry import (  # noqa: E402
     BatchProcessor,
     MetricsConfig,
@@ -34,9 +37,6 @@ from gateway.config.telemetry import (  # noqa: E402
     TelemetryConfig,
     TracingConfig,
 )
-from gateway.config import GatewayConfig  # noqa: E402
-from gateway.config.entity_cache import entity_cache_config  # noqa: E402
-from gateway.config.source import Source  # noqa: E402
 from gateway.pipeline import Gateway  # noqa: E402
 from gateway.supergraph import load_supergraph  # noqa: E402
 from gateway.telemetry import Telemetry  # noqa: E402
@@ -136,10 +136,12 @@ async def run(
     cpu = time.process_time() - start
     wall = time.perf_counter() - wall
     print(f"{count} requests in {cpu:.2f} s of CPU: {count / cpu:.0f} req per CPU-second")
-    print(f"  {count / wall:.0f} req/s wall; {(replayer.calls - calls) / count:.2f} subgraph calls/req")
+    per_request = (replayer.calls - calls) / count
+    print(f"  {count / wall:.0f} req/s wall; {per_request:.2f} subgraph calls per request")
     if cache is not None:
         looked = cache.hits - hits + cache.misses - misses
-        print(f"  entity cache: {(cache.hits - hits) / max(looked, 1):.1%} hits of {looked} lookups")
+        rate = (cache.hits - hits) / max(looked, 1)
+        print(f"  entity cache: {rate:.1%} hits of {looked} lookups")
         await cache.close()
     if telemetry is not None:
         telemetry.shutdown()
