@@ -73,9 +73,34 @@ class CachingCall:
         if settings is None or shape is None or not shape.query:
             return await self._uncached(client, request, counts)
         assert isinstance(body, Mapping)
+        cache = self.cache
+        private_id = cache.private_id(settings, request.context)
+        fetches = cache.store.fetches
+        if fetches is None:
+            whole = _Whole()
+            if counts is None:
+                return await self._root(client, request, body, shape, settings, private_id, whole)
+            return await self._entities(client, request, body, shape, settings, private_id, whole)
+        memo = (request.subgraph, body["query"], orjson.dumps(body.get("variables")), private_id)
+        now = time.time()
+        found = fetches.get(memo, now)
+        if found is not None:
+            cache.hits += sum(counts.values()) if counts is not None else 1
+            policy = _policy(request.context)
+            if policy is not None:
+                policy.add(found[0] - now, found[1])
+            return CallResult(orjson.loads(found[2]), [])
+        whole = _Whole()
         if counts is None:
-            return await self._root(client, request, body, shape, settings)
-        return await self._entities(client, request, body, shape, settings)
+            result = await self._root(client, request, body, shape, settings, private_id, whole)
+        else:
+            result = await self._entities(client, request, body, shape, settings, private_id, whole)
+        if whole.complete and result.data is not None:
+            expires = whole.expires
+            if cache.store.memory is not None and cache.store.memory.max_ttl is not None:
+                expires = min(expires, now + cache.store.memory.max_ttl)
+            fetches.put(memo, expires, whole.private, orjson.dumps(result.data))
+        return result
 
     async def _uncached(
         self, client: SubgraphClient, request: SubgraphRequest, counts: Mapping[str, int] | None
@@ -101,10 +126,11 @@ class CachingCall:
         body: Mapping[str, Any],
         shape: FetchShape,
         settings: SubgraphSettings,
+        private_id: str | None,
+        whole: _Whole,
     ) -> CallResult:
         cache = self.cache
         variables = body.get("variables") or {}
-        private_id = cache.private_id(settings, request.context)
         selection = shape.root_selection
         private = private_id is not None and cache.seen_private(request.subgraph, selection)
         where = _values(variables, shape.root_variables)
@@ -113,6 +139,7 @@ class CachingCall:
         [found] = await cache.store.get_many([key])
         if found is not None:
             cache.hits += 1
+            whole.part(found.expires, found.private)
             if policy is not None:
                 policy.add(found.expires - time.time(), found.private)
             return CallResult(orjson.loads(found.data), [])
@@ -122,6 +149,7 @@ class CachingCall:
         part = capture.policy()
         ttl = self._storable(part, result, private_id, settings)
         if ttl is None or not result.data:
+            whole.complete = False
             _forbid_or_add(policy, part, settings, result)
             return result
         if part.private and not private:
@@ -131,6 +159,7 @@ class CachingCall:
         tags = root_tags(formats, shape.root_fields, variables) if formats else ()
         entry = Entry(orjson.dumps(result.data), time.time() + ttl, part.private, tags)
         await cache.store.put_many([(key, entry)], ttl)
+        whole.part(entry.expires, entry.private)
         if policy is not None:
             policy.add(ttl, part.private)
         return result
@@ -155,11 +184,12 @@ class CachingCall:
         body: Mapping[str, Any],
         shape: FetchShape,
         settings: SubgraphSettings,
+        private_id: str | None,
+        whole: _Whole,
     ) -> CallResult:
         cache = self.cache
         subgraph = request.subgraph
         variables: Mapping[str, Any] = body.get("variables") or {}
-        private_id = cache.private_id(settings, request.context)
         lookups = [_Lookup(cache, subgraph, part, variables, private_id) for part in shape.entities]
         keys = [k for lookup in lookups for k in lookup.keys]
         found = await cache.store.get_many(keys)
@@ -172,6 +202,10 @@ class CachingCall:
         cache.misses += missed
         cache.hits += len(keys) - missed
         policy = _policy(request.context)
+        for lookup in lookups:
+            for entry in lookup.found:
+                if entry is not None:
+                    whole.part(entry.expires, entry.private)
         if not missed:
             return CallResult({lk.part.alias: lk.hits(policy) for lk in lookups}, [])
         shrunk = dict(variables)
@@ -188,9 +222,13 @@ class CachingCall:
             data[lookup.part.alias] = lookup.merge(data.get(lookup.part.alias), policy)
         ttl = self._storable(part, replace(result, errors=[]), private_id, settings)
         if ttl is None or errored is None:
+            whole.complete = False
             _forbid_or_add(policy, part, settings, result)
         else:
-            await self._store(lookups, data, errored, part, ttl, private_id, subgraph)
+            stored = await self._store(lookups, data, errored, part, ttl, private_id, subgraph)
+            if stored < missed:
+                whole.complete = False  # an entity was not kept: the whole answer neither
+            whole.part(time.time() + ttl, part.private)
             if policy is not None:
                 policy.add(ttl, part.private)
         return CallResult(data or None, errors, result.failure)
@@ -204,7 +242,8 @@ class CachingCall:
         ttl: float,
         private_id: str | None,
         subgraph: str,
-    ) -> None:
+    ) -> int:
+        """Store the misses' answers; how many were stored."""
         cache = self.cache
         expires = time.time() + ttl
         items: list[tuple[str, Entry]] = []
@@ -222,6 +261,23 @@ class CachingCall:
                     (lookup.keys[i], Entry(orjson.dumps(entity), expires, part.private, tags))
                 )
         await cache.store.put_many(items, ttl)
+        return len(items)
+
+
+class _Whole:
+    """Whether a fetch's whole answer can be memoised (``FetchMemo``): every part of it was
+    a hit or was stored; until when, and whether privately."""
+
+    __slots__ = ("complete", "expires", "private")
+
+    def __init__(self) -> None:
+        self.complete = True
+        self.expires = float("inf")
+        self.private = False
+
+    def part(self, expires: float, private: bool) -> None:
+        self.expires = min(self.expires, expires)
+        self.private = self.private or private
 
 
 class _Lookup:

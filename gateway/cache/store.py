@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from .entry import Entry, decode, encode, prefix
-from .memory import MemoryTier
+from .memory import FetchMemo, MemoryTier
 from .requests import Invalidation
 
 if TYPE_CHECKING:
@@ -34,11 +34,12 @@ class Unavailable(Exception):
 
 
 class Store:
-    __slots__ = ("memory", "redis")
+    __slots__ = ("fetches", "memory", "redis")
 
     def __init__(self, memory: MemoryTier | None, redis: RedisClient | None = None) -> None:
         self.memory = memory
         self.redis = redis
+        self.fetches = FetchMemo(max(memory.max_entries // 4, 16)) if memory is not None else None
 
     async def get_many(self, keys: Sequence[str]) -> list[Entry | None]:
         now = time.time()
@@ -117,6 +118,8 @@ class Store:
         return deleted
 
     def drop_local(self, requests: Sequence[Invalidation]) -> int:
+        if self.fetches is not None:
+            self.fetches.clear()
         if self.memory is None:
             return 0
         return sum(self.memory.drop(r.matches) for r in requests)
@@ -132,5 +135,7 @@ class Store:
 
     def reconnected(self) -> None:
         """Pub/sub (re)subscribed: invalidations sent meanwhile are lost, so memory goes."""
+        if self.fetches is not None:
+            self.fetches.clear()
         if self.memory is not None:
             self.memory.clear()
