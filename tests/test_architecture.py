@@ -23,6 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "auth": {"spec", "supergraph", "config"},
     "edge": {"spec", "supergraph", "transport", "config"},
     "telemetry": {"transport", "config"},
+    "cache": {"transport", "execution", "config"},  # the entity cache
     "pipeline": {
         "spec",
         "supergraph",
@@ -34,6 +35,7 @@ ALLOWED: dict[str, set[str]] = {
         "auth",
         "edge",
         "telemetry",
+        "cache",
     },
     "subscriptions": {
         "spec",
@@ -59,6 +61,7 @@ ALLOWED: dict[str, set[str]] = {
         "auth",
         "edge",
         "resilience",
+        "cache",
     },
 }
 LEAVES = {"errors", "error_codes", "context", "__init__"}
