@@ -23,7 +23,10 @@ ALLOWED: dict[str, set[str]] = {
     "auth": {"spec", "supergraph", "config"},
     "edge": {"spec", "supergraph", "transport", "config"},
     "telemetry": {"transport", "config"},
-    "cache": {"transport", "execution", "config"},  # the entity cache
+    "cache": {"transport", "execution", "config", "redis"},  # the entity cache
+    # shared state in Redis: the edge stores, the plan cache's tier (it sees the pipeline
+    # through a protocol only)
+    "redis": {"spec", "supergraph", "planner", "transport", "execution", "config", "auth", "edge"},
     "pipeline": {
         "spec",
         "supergraph",
@@ -36,6 +39,7 @@ ALLOWED: dict[str, set[str]] = {
         "edge",
         "telemetry",
         "cache",
+        "redis",
     },
     "subscriptions": {
         "spec",
@@ -62,6 +66,7 @@ ALLOWED: dict[str, set[str]] = {
         "edge",
         "resilience",
         "cache",
+        "redis",
     },
 }
 LEAVES = {"errors", "error_codes", "context", "__init__"}

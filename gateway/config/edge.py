@@ -23,6 +23,7 @@ from .edge_model import (
     RateLimit,
 )
 from .schema import Bool, Duration, Int, Kind, ListOf, Obj, OneKey, Str, Unsupported
+from .shared_state import APQ_REDIS
 from .source import Source
 
 __all__ = [
@@ -79,7 +80,7 @@ APQ = Obj(
                 "cache": Obj(
                     {
                         "in_memory": Obj({"limit": Int("queries kept (LRU)", minimum=1)}),
-                        "redis": Unsupported("a Redis APQ cache (comes with scale-out)"),
+                        "redis": APQ_REDIS,  # shared state (gateway/config/shared_state.py)
                     }
                 )
             }

@@ -22,9 +22,9 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from gateway.errors import ConfigError
-from gateway.redis.config import redis_schema  # moves to .shared_state with the redis branch
 
 from .schema import Bool, Duration, Int, MapOf, Obj, Str, Unsupported
+from .shared_state import redis_schema
 from .source import Source
 
 if TYPE_CHECKING:

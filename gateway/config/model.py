@@ -25,6 +25,7 @@ from .conditions import Condition
 from .edge_model import EdgeConfig
 from .query_planning import APOLLO_QUERY_PLANNING, QueryPlanningConfig
 from .resilience import ResilienceConfig
+from .shared_state import SharedStateConfig
 from .subscription import SubscriptionConfig
 from .telemetry import TelemetryConfig
 
@@ -232,6 +233,8 @@ class GatewayConfig:
     # edge: demand control, APQ, persisted queries, rate limits, client_access (None: APQ
     # on with Apollo's defaults, nothing else)
     edge: EdgeConfig | None = None
+    # shared state: APQ, plan cache and rate limit buckets in Redis (None: all in memory)
+    shared_state: SharedStateConfig | None = None
     # observability: telemetry.exporters (traces, Prometheus metrics, logs); None: all off
     telemetry: TelemetryConfig | None = None
     # resilience: retries, circuit breakers, bulkheads, connect timeouts, pool idle time and

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .schema import Int, Obj, Unsupported
+from .shared_state import PLANS_REDIS
 
 __all__ = [
     "APOLLO_QUERY_PLANNING",
@@ -21,6 +22,14 @@ __all__ = [
 ]
 
 _CACHE = Unsupported("query plan cache settings (fedgate.operation_cache_size sizes it)")
+# shared state: the plan cache's Redis tier (gateway/config/shared_state.py, docs/redis.md)
+_PLAN_CACHE = Obj(
+    {
+        "in_memory": Unsupported("in_memory.limit (fedgate.operation_cache_size sizes it)"),
+        "redis": PLANS_REDIS,
+    },
+    "the query plan cache: in memory, and in Redis when redis is set",
+)
 QUERY_PLANNING = Obj(
     {
         "warmed_up_queries": Int(
@@ -28,7 +37,7 @@ QUERY_PLANNING = Obj(
             "third of the plan cache; 0: none)",
             minimum=0,
         ),
-        "cache": _CACHE,
+        "cache": _PLAN_CACHE,
         "experimental_cache": _CACHE,
         "experimental_reuse_query_plans": Unsupported("reusing plans across schemas"),
         "experimental_plans_limit": Unsupported("planner plan limits"),

@@ -74,6 +74,7 @@ from .schema import (
     Str,
     Unsupported,
 )
+from .shared_state import FEDGATE_SHARED_STATE_KEYS, shared_state_config
 from .source import Source
 from .subscription import FEDGATE_SUBSCRIPTION, SUBSCRIPTION, subscription_config
 from .telemetry import TELEMETRY, telemetry_config
@@ -202,6 +203,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
     # resilience: fedgate.traffic_shaping (retries, breakers, bulkheads) and fedgate.health
     **FEDGATE_RESILIENCE_KEYS,
     "entity_cache": FEDGATE_ENTITY_CACHE,  # entity cache extras (gateway/config/entity_cache.py)
+    **FEDGATE_SHARED_STATE_KEYS,  # shared state: fedgate.rate_limit_store (Redis)
 }
 
 
@@ -357,6 +359,9 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
     values["entity_cache"] = entity_cache_config(checked, fedgate.pop("entity_cache", {}), source)
     for key in FEDGATE_EDGE_KEYS:  # edge: read by edge_config below
         fedgate.pop(key, None)
+    for key in FEDGATE_SHARED_STATE_KEYS:  # shared state: read by shared_state_config below
+        fedgate.pop(key, None)
+    values["shared_state"] = shared_state_config(checked, source)
     values.update(fedgate)
     values["edge"] = edge_config(checked, source)
     if "subscription" in checked or subscription_extras:

@@ -18,7 +18,7 @@ import logging
 import random
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from graphql import GraphQLSchema
@@ -57,6 +57,7 @@ from .front import FrontSettings, operation_needs, prepare_operation
 
 if TYPE_CHECKING:
     from gateway.cache import EntityCache
+    from gateway.redis.plans import SharedPlans
     from gateway.telemetry.runtime import Telemetry
 
 __all__ = ["Gateway", "GatewayResponse", "PlannerLike", "ResponseKind", "SupergraphLike"]
@@ -119,14 +120,17 @@ class Gateway:
         hooks: Hooks | None = None,
         telemetry: Telemetry | None = None,
         entity_cache: EntityCache | None = None,
+        shared_plans: SharedPlans | None = None,
     ) -> None:
         """``limits``: the budgets every operation must fit, checked before validation
         (default: the config's ``limits``); ``override_label_hook``: per request, the
         progressive @override labels to turn on (besides the configured ones); ``rng`` rolls
         the ``percent(N)`` labels; ``hooks``: the plugins' hooks (default: the config's
         ``fedgate.plugins`` and ``coprocessor``); ``telemetry``: the app's traces, metrics
-        and logs (its steps are wrapped here, once); ``entity_cache``: the app's (kept across
-        reloads; default: one built from the config's ``entity_cache``, when set)."""
+        and logs (its steps are wrapped here, once); ``shared_plans``: the plan cache's
+        Redis tier (``supergraph.query_planning.cache.redis``), None when not configured;
+        ``entity_cache``: the app's (kept across reloads; default: one built from the
+        config's ``entity_cache``, when set)."""
         self.config = config or GatewayConfig()
         self.limits = limits or self.config.limits
         self.schema = supergraph.api_schema
@@ -173,6 +177,8 @@ class Gateway:
         # per-request hooks between the cache and execution: one test when there are none
         self._operation_hooks = bool(self.hooks.on_operation or self.hooks.on_plan)
         self._cache: OrderedDict[tuple[Any, ...], Prepared | Rejected] = OrderedDict()
+        # shared state: Redis asked on a plan cache miss (None: never, and no await)
+        self._shared_plans = shared_plans
         labels = (
             OverrideLabels.of(supergraph, self.config.override_labels)
             if isinstance(supergraph, Supergraph)
@@ -257,8 +263,10 @@ class Gateway:
             access = self._access.of(query, operation_name, context)
         if isinstance(access, Rejected):
             entry: Prepared | Rejected = access
-        else:
+        elif self._shared_plans is None:
             entry = self.prepare(query, operation_name, labels, access)
+        else:  # shared state: on a miss here, the plan may be in Redis
+            entry = await self._shared_plans.prepare(self, query, operation_name, labels, access)
         if isinstance(entry, Rejected):
             # Cached: hand out a copy so that a caller editing its response cannot edit ours.
             return GatewayResponse(
@@ -390,11 +398,44 @@ class Gateway:
             self._cache.move_to_end(key)
             return entry
         entry = prepare_operation(query, operation_name, self._front, labels, access)
+        self._remember(key, entry)
+        return entry
+
+    # shared state: the plan cache's Redis tier (gateway/redis/plans.py) asks these two
+
+    def cached(
+        self,
+        query: str,
+        operation_name: str | None,
+        labels: frozenset[str],
+        access: Access | None,
+    ) -> bool:
+        return cache_key(query, operation_name, labels, access) in self._cache
+
+    def prepare_planned(
+        self,
+        query: str,
+        operation_name: str | None,
+        labels: frozenset[str],
+        access: Access | None,
+        plan: QueryPlan,
+    ) -> Prepared | Rejected:
+        """As ``prepare``, with the plan given (found in Redis): parsed, validated and
+        authorized here, not planned."""
+        key = cache_key(query, operation_name, labels, access)
+        entry = self._cache.get(key)
+        if entry is not None:
+            return entry
+        front = replace(self._front, planner=_GivenPlan(plan))
+        entry = prepare_operation(query, operation_name, front, labels, access)
+        self._remember(key, entry)
+        return entry
+
+    def _remember(self, key: tuple[Any, ...], entry: Prepared | Rejected) -> None:
         if self.config.operation_cache_size > 0:
             self._cache[key] = entry
             if len(self._cache) > self.config.operation_cache_size:
                 self._cache.popitem(last=False)
-        return entry
 
     # plan-cache warming on hot reload (supergraph.query_planning.warmed_up_queries)
 
@@ -473,6 +514,22 @@ def _anonymous(context: RequestContext | None) -> bool:
 
 
 _NO_LABELS: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class _GivenPlan:
+    """A planner that answers one plan (the shared plan cache's hit)."""
+
+    given: QueryPlan
+
+    def plan(
+        self,
+        document: Any,
+        operation_name: str | None = None,
+        *,
+        labels: frozenset[str] = _NO_LABELS,
+    ) -> QueryPlan:
+        return self.given
 
 
 def _error_body(message: str, code: str) -> dict[str, Any]:

@@ -8,7 +8,8 @@ What a caller can rely on:
 - Every method either answers or raises ``RedisUnavailable`` within about ``timeout``
   (``redis:`` block, default 500ms): Redis down, refusing, too slow, or answering an error.
   It never raises anything else for a Redis problem, and never retries.
-- When Redis is down (a connection error or a timeout), the client is *down*: every call
+- When Redis is down (a connection error, or ``SLOW_IN_A_ROW`` timeouts in a row: one alone is
+  taken for congestion and fails only its own call), the client is *down*: every call
   raises ``RedisUnavailable`` at once, without touching the network, until a background probe
   (every ``RETRY_INTERVAL`` seconds, a PING) finds Redis back; then calls go through again.
   ``available`` tells which state it is in. A warning is logged when it goes down (then at
@@ -38,24 +39,33 @@ from redis.commands.core import AsyncScript
 from .config import RedisConfig
 from .connect import open_redis
 
-__all__ = ["LOG_INTERVAL", "RETRY_INTERVAL", "RedisClient", "RedisUnavailable", "Script"]
+__all__ = [
+    "LOG_INTERVAL",
+    "RETRY_INTERVAL",
+    "SLOW_IN_A_ROW",
+    "RedisClient",
+    "RedisUnavailable",
+    "Script",
+]
 
 log = logging.getLogger("fedgate.redis")
 T = TypeVar("T")
 RETRY_INTERVAL = 0.5  # seconds between background PINGs while down
 LOG_INTERVAL = 10.0  # at most one "still down" warning per this many seconds
-# what says Redis cannot be reached (down, restarting, too slow), as opposed to an answer
+# what says Redis cannot be reached (down, restarting, failing over), as opposed to an answer
 _DOWN = (
     redis_errors.ConnectionError,
-    redis_errors.TimeoutError,
     redis_errors.BusyLoadingError,
     redis_errors.ClusterDownError,
     redis_errors.ClusterError,
     MasterNotFoundError,
     SlaveNotFoundError,
     OSError,
-    TimeoutError,
 )
+# a command too slow: one is congestion (a burst waiting for a pooled connection), several in a
+# row say Redis hangs
+_SLOW = (redis_errors.TimeoutError, TimeoutError)
+SLOW_IN_A_ROW = 3
 
 
 class RedisUnavailable(Exception):
@@ -84,6 +94,7 @@ class RedisClient:
         self._down = False
         self._last_warning = -LOG_INTERVAL
         self._probe: asyncio.Task[None] | None = None
+        self._slow = 0  # timeouts in a row
         self._reset_ttl_ms = int(config.ttl * 1000) if config.reset_ttl and config.ttl else None
 
     # ---- state -------------------------------------------------------------------------
@@ -100,7 +111,7 @@ class RedisClient:
         """Whether Redis answers now (also brings the client back up when it does)."""
         try:
             await asyncio.wait_for(self._connection().ping(), self.config.timeout)
-        except _DOWN:
+        except (*_DOWN, *_SLOW):
             return False
         self._up()
         return True
@@ -261,7 +272,12 @@ class RedisClient:
             raise RedisUnavailable(f"{self.name}: Redis is down")
         try:
             async with asyncio.timeout(timeout or self.config.timeout):
-                return await command(self._connection())
+                answer = await command(self._connection())
+        except _SLOW as exc:  # first: the builtin TimeoutError is an OSError
+            self._slow += 1
+            if self._slow >= SLOW_IN_A_ROW:
+                self._went_down(exc)
+            raise RedisUnavailable(f"{self.name}: Redis did not answer in time") from None
         except _DOWN as exc:
             self._went_down(exc)
             raise RedisUnavailable(f"{self.name}: Redis is down ({exc})") from None
@@ -269,6 +285,8 @@ class RedisClient:
             # Redis answered, with an error (a bug of ours, a full memory): not down
             self._warn(f"fedgate: {self.name}: Redis answered an error: {exc}")
             raise RedisUnavailable(f"{self.name}: {exc}") from None
+        self._slow = 0
+        return answer
 
     def _went_down(self, exc: BaseException) -> None:
         if not self._down:
@@ -293,6 +311,7 @@ class RedisClient:
             await self.ping()
 
     def _up(self) -> None:
+        self._slow = 0
         if self._down:
             self._down = False
             log.warning("fedgate: %s: Redis at %s is back", self.name, self.config.describe())

@@ -1,6 +1,6 @@
 """Apollo Router's ``redis:`` block, as found under ``apq.router.cache.redis``,
-``supergraph.query_planning.cache.redis`` and the entity cache: its schema (``REDIS``) and the
-``RedisConfig`` it makes (``redis_config``). Importing this module loads no Redis library.
+``supergraph.query_planning.cache.redis`` and the entity cache: the ``RedisConfig`` it makes
+(``redis_config``). Importing this module loads no Redis library.
 
 Keys (Apollo Router 2.x): ``urls`` (``redis://``, ``rediss://`` with TLS, ``redis-cluster://``
 / ``rediss-cluster://``, ``redis-sentinel://`` / ``rediss-sentinel://``), ``username`` and
@@ -14,6 +14,9 @@ URL forms: a cluster's other nodes may be further ``urls`` or ``?node=host:port`
 parameters; a Sentinel URL lists the sentinels (``host1:port1,host2:port2`` or further
 ``urls``) and names the service with ``?sentinelServiceName=`` (Apollo's parameter;
 ``sentinelUsername`` / ``sentinelPassword`` too).
+
+The block's schema (for ``fedgate config validate|schema``) is ``redis_schema`` in
+``gateway/config/shared_state.py``; this module builds the record from a checked block.
 """
 
 from __future__ import annotations
@@ -22,10 +25,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from gateway.config.schema import Bool, Duration, Int, ListOf, Obj, Str, Unsupported
 from gateway.errors import ConfigError
 
-__all__ = ["REDIS", "RedisConfig", "RedisNode", "redis_config", "redis_schema"]
+__all__ = [
+    "DEFAULT_POOL_SIZE",
+    "DEFAULT_TIMEOUT",
+    "URL_PATTERN",
+    "RedisConfig",
+    "RedisNode",
+    "redis_config",
+]
 
 Kind = Literal["standalone", "cluster", "sentinel"]
 _SCHEMES: dict[str, tuple[Kind, bool]] = {
@@ -38,42 +47,7 @@ _SCHEMES: dict[str, tuple[Kind, bool]] = {
 }
 DEFAULT_TIMEOUT = 0.5
 DEFAULT_POOL_SIZE = 8
-_URL_PATTERN = r"rediss?(-cluster|-sentinel)?://.+"
-
-
-def redis_schema(doc: str, ttl_doc: str = "how long an entry lives") -> Obj:
-    """The ``redis:`` block; ``ttl_doc`` says what the TTL means (and its default) here."""
-    return Obj(
-        {
-            "urls": ListOf(
-                Str(
-                    "redis[s][-cluster|-sentinel]://[[user:]password@]host[:port][/db]",
-                    _URL_PATTERN,
-                ),
-                "the Redis server, cluster nodes or sentinels",
-            ),
-            "username": Str("over the URL's username"),
-            "password": Str("over the URL's password"),
-            "timeout": Duration(f"per Redis command (default {int(DEFAULT_TIMEOUT * 1000)}ms)"),
-            "ttl": Duration(ttl_doc),
-            "namespace": Str("a prefix for every key (replicas of one graph share it)"),
-            "required_to_start": Bool("refuse to start when Redis cannot be reached"),
-            "reset_ttl": Bool("a read renews the entry's TTL (default true)"),
-            "pool_size": Int(f"connections (default {DEFAULT_POOL_SIZE})", minimum=1),
-            "metrics_interval": Duration("accepted for Apollo compatibility (no pool metrics)"),
-            "tls": Obj(
-                {
-                    "certificate_authorities": Str("CA bundle (PEM text) for rediss:// servers"),
-                    "client_authentication": Unsupported("client certificates towards Redis"),
-                }
-            ),
-        },
-        doc,
-        required=("urls",),
-    )
-
-
-REDIS = redis_schema("a Redis shared by the replicas (docs/redis.md)")
+URL_PATTERN = r"rediss?(-cluster|-sentinel)?://.+"
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +169,7 @@ def _parse(url: str, where: str) -> _Url:
     parts = urlsplit(url)
     scheme = _SCHEMES.get(parts.scheme)
     if scheme is None:
-        raise ConfigError(f"{where}: {parts.scheme!r} is not a Redis URL scheme ({_URL_PATTERN})")
+        raise ConfigError(f"{where}: {parts.scheme!r} is not a Redis URL scheme ({URL_PATTERN})")
     kind, tls = scheme
     userinfo, _, hosts = parts.netloc.rpartition("@")
     username, _, password = userinfo.partition(":") if userinfo else ("", "", "")

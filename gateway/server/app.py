@@ -66,6 +66,8 @@ from .reload import Reloader, ReloadSpec
 if TYPE_CHECKING:
     from gateway.auth.jwt import Authenticator
     from gateway.cache import EntityCache
+    from gateway.redis.plans import SharedPlans
+    from gateway.redis.state import SharedState
     from gateway.subscriptions.http import HttpStreams
     from gateway.telemetry.runtime import Telemetry
 
@@ -93,7 +95,10 @@ def create_app(
     config = config or GatewayConfig()
     # observability: built once from the first config, kept across reloads
     telemetry = _telemetry(config)
-    stack = _client_stack(config, client, None, telemetry)
+    # shared state: the Redis clients, built once (None, and redis-py not imported, unless a
+    # Redis block is configured; one added by a reload takes effect at the next restart)
+    shared = _shared_state(config)
+    stack = _client_stack(config, client, None, telemetry, shared)
     # subscriptions: none of it exists unless enabled (subscription.enabled, at start-up)
     engine, streams = _subscriptions(config)
     # entity cache: built once from the first config, kept across reloads (as telemetry)
@@ -104,9 +109,10 @@ def create_app(
         config,
         planner=planner,
         telemetry=telemetry,
+        shared_plans=_shared_plans(shared, config, supergraph, planner),
         entity_cache=entity_cache,
     )
-    first = _Endpoints(gateway, config, stack, streams, telemetry=telemetry)
+    first = _Endpoints(gateway, config, stack, streams, telemetry=telemetry, shared=shared)
     live = Live(first)
 
     def build(loaded: LoadedGateway, warm: list[Any]) -> _Endpoints:
@@ -114,7 +120,7 @@ def create_app(
         settings changed (a caller-given client is then wrapped anew, never replaced); the
         most used operations are planned on it before it serves (``warm``)."""
         previous = live.current.stack
-        new_stack = _client_stack(loaded.config, client, previous, telemetry)
+        new_stack = _client_stack(loaded.config, client, previous, telemetry, shared)
         if entity_cache is not None:
             entity_cache.retarget(loaded.supergraph)
         gateway = Gateway(
@@ -123,12 +129,15 @@ def create_app(
             loaded.config,
             planner=planner,
             telemetry=telemetry,
+            shared_plans=_shared_plans(shared, loaded.config, loaded.supergraph, planner),
             entity_cache=entity_cache,
         )
         if warm:
             planned = gateway.warm(warm)
             log.info("fedgate: reload: %d most used operations planned ahead", planned)
-        return _Endpoints(gateway, loaded.config, new_stack, streams, live.current.edge, telemetry)
+        return _Endpoints(
+            gateway, loaded.config, new_stack, streams, live.current.edge, telemetry, shared
+        )
 
     async def install(loaded: LoadedGateway) -> None:
         new = loaded.config
@@ -153,6 +162,8 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if first.stack.owned is not None:
             first.stack.owned.open()
+        if shared is not None:
+            await shared.start()  # shared state: required_to_start refuses to start here
         reloader = None
         if reload is not None:
             reloader = Reloader(reload, install, _watched_files(config))
@@ -181,6 +192,8 @@ def create_app(
                 if entity_cache is not None:
                     await _close_entity_cache(entity_cache, invalidation)
                 await live.close()
+                if shared is not None:
+                    await shared.close()
                 if telemetry is not None:
                     # flushes the spans still queued (off the loop: the exporter blocks)
                     await asyncio.to_thread(telemetry.shutdown)
@@ -229,6 +242,7 @@ def _client_stack(
     given: SubgraphClient | None,
     previous: ClientStack | None,
     telemetry: Telemetry | None = None,
+    shared: SharedState | None = None,
 ) -> ClientStack:
     settings = _client_settings(config)
     if previous is not None and previous.settings == settings:
@@ -266,7 +280,9 @@ def _client_stack(
     elif not resilience.policies.empty:
         client = resilient = ResilientClient(client, resilience.policies)
     if config.edge is not None and config.edge.limits_subgraphs:  # edge: outgoing limits
-        client = RateLimitedClient(client, config.edge)
+        # shared state: the buckets in Redis with fedgate.rate_limit_store
+        buckets = shared.buckets(config.shared_state) if shared is not None else None
+        client = RateLimitedClient(client, config.edge, buckets)
     if not config.response_headers.empty:
         client = CollectingClient(client)
     if config.access_log:
@@ -293,7 +309,31 @@ def _client_settings(config: GatewayConfig) -> tuple[object, ...]:
         if config.edge is not None
         else None,
         config.resilience,
+        # shared state: where the subgraph rate limits keep their buckets
+        config.shared_state.rate_limits if config.shared_state is not None else None,
     )
+
+
+def _shared_state(config: GatewayConfig) -> SharedState | None:
+    """Shared state (gateway/redis/): only with a Redis block, and only then imported."""
+    if config.shared_state is None:
+        return None
+    from gateway.redis.state import SharedState
+
+    return SharedState()
+
+
+def _shared_plans(
+    shared: SharedState | None,
+    config: GatewayConfig,
+    supergraph: SupergraphLike,
+    planner: PlannerLike | None,
+) -> SharedPlans | None:
+    """The plan cache's Redis tier for one generation (not for a caller-given planner: its
+    plans are its own)."""
+    if shared is None or planner is not None:
+        return None
+    return shared.plans(config, supergraph)
 
 
 def _warn_restart_only(old: GatewayConfig, new: GatewayConfig) -> None:
@@ -335,11 +375,18 @@ class _Endpoints:
         streams: HttpStreams | None = None,
         previous_edge: EdgeServer | None = None,
         telemetry: Telemetry | None = None,
+        shared: SharedState | None = None,
     ) -> None:
         self.gateway = gateway
         self.streams = streams  # subscriptions over SSE and multipart; None when off
-        # edge: APQ and persisted queries, allow-list and rate limits (built once here)
-        self.edge = EdgeServer(config.edge, previous_edge)
+        # edge: APQ and persisted queries, allow-list and rate limits (built once here);
+        # shared state: their stores in Redis when configured
+        queries = buckets = None
+        if shared is not None:
+            apq_limit = config.edge.apq.limit if config.edge is not None else 512
+            queries = shared.queries(config.shared_state, apq_limit)
+            buckets = shared.buckets(config.shared_state)
+        self.edge = EdgeServer(config.edge, previous_edge, queries, buckets)
         self.config = config
         self.stack = stack
         self.active = 0  # requests in flight (counted by Live)

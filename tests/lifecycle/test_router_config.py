@@ -172,8 +172,8 @@ def test_env_and_file_expansion_with_defaults(tmp_path: Path) -> None:
         ),
         (
             "supergraph:\n  query_planning:\n    cache:\n      in_memory: {limit: 10}\n",
-            3,
-            "supergraph.query_planning.cache: not supported yet",
+            4,
+            "supergraph.query_planning.cache.in_memory: not supported yet",
         ),
         (
             "health_check:\n  listen: 127.0.0.1:4000\n",

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from gateway.redis.client import RedisClient, RedisUnavailable
+from gateway.redis.client import SLOW_IN_A_ROW, RedisClient, RedisUnavailable
 from gateway.redis.config import redis_config
 
 from .server import RedisServer
@@ -120,3 +120,33 @@ async def test_required_to_start_refuses_an_unreachable_redis() -> None:
     await lenient.start()  # logs, and serves without Redis
     assert not lenient.available
     await lenient.close()
+
+
+async def test_a_hung_redis_is_down_after_a_few_timeouts(redis_server: RedisServer) -> None:
+    import signal
+
+    client = _client(redis_server.url, timeout=0.2)
+    try:
+        await client.set("k", b"v")
+        assert redis_server.process is not None
+        redis_server.process.send_signal(signal.SIGSTOP)  # accepts nothing, answers nothing
+        try:
+            for _ in range(SLOW_IN_A_ROW - 1):
+                with pytest.raises(RedisUnavailable, match="in time"):
+                    await client.get("k")
+                assert client.available  # one slow answer is congestion, not down
+            with pytest.raises(RedisUnavailable):
+                await client.get("k")
+            assert not client.available
+            started = time.perf_counter()
+            with pytest.raises(RedisUnavailable):
+                await client.get("k")
+            assert time.perf_counter() - started < 0.05
+        finally:
+            redis_server.process.send_signal(signal.SIGCONT)
+        deadline = time.monotonic() + 5
+        while not client.available and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert await client.get("k") == b"v"
+    finally:
+        await client.close()

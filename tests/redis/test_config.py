@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from gateway.config import load_config
 from gateway.errors import ConfigError
 from gateway.redis.config import DEFAULT_POOL_SIZE, RedisNode, redis_config
 
@@ -63,3 +66,64 @@ def test_invalid_blocks_are_clear_config_errors(raw: dict[str, object], message:
     with pytest.raises(ConfigError, match=message) as info:
         redis_config(raw, "router.yaml:7: apq.router.cache.redis")
     assert str(info.value).startswith("router.yaml:7: apq.router.cache.redis")
+
+
+def _docs_example() -> str:
+    import re
+
+    text = (Path(__file__).parents[2] / "docs" / "redis.md").read_text()
+    blocks: list[str] = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    return blocks[0]
+
+
+def test_the_docs_example_loads(tmp_path: Path) -> None:
+    path = tmp_path / "router.yaml"
+    path.write_text(_docs_example())
+    config = load_config(path, environ={})
+    shared = config.shared_state
+    assert shared is not None and shared.apq is not None and shared.query_plans is not None
+    assert shared.apq.namespace == "shop-graph" and shared.apq.ttl == 86400.0
+    assert shared.apq.timeout == 0.2
+    assert shared.query_plans.ttl == 7 * 86400.0
+    assert shared.rate_limits is not None and shared.rate_limits.fail_policy == "fail_open"
+    assert config.edge is not None and config.edge.apq.limit == 512
+
+
+def test_no_block_no_shared_state(tmp_path: Path) -> None:
+    path = tmp_path / "router.yaml"
+    path.write_text("apq:\n  router:\n    cache:\n      in_memory:\n        limit: 10\n")
+    assert load_config(path, environ={}).shared_state is None
+    assert load_config(None, environ={}).shared_state is None
+
+
+@pytest.mark.parametrize(
+    ("yaml", "message"),
+    [
+        ("apq:\n  router:\n    cache:\n      redis:\n        ttl: 1s\n", "urls"),
+        (
+            "apq:\n  router:\n    cache:\n      redis:\n        urls: [memcached://h]\n",
+            "does not match",
+        ),
+        (
+            "fedgate:\n  rate_limit_store:\n    redis: {urls: ['redis://h']}\n"
+            "    fail_policy: sometimes\n",
+            "fail_policy",
+        ),
+        (
+            "supergraph:\n  query_planning:\n    cache:\n      redis:\n"
+            "        urls: ['redis://h']\n        tls:\n          client_authentication: {}\n",
+            "client certificates",
+        ),
+        (
+            "supergraph:\n  query_planning:\n    cache:\n      redis:\n"
+            "        urls: ['redis-sentinel://h']\n",
+            "sentinelServiceName",
+        ),
+    ],
+)
+def test_bad_blocks_name_the_file_and_key(tmp_path: Path, yaml: str, message: str) -> None:
+    path = tmp_path / "router.yaml"
+    path.write_text(yaml)
+    with pytest.raises(ConfigError, match=message) as info:
+        load_config(path, environ={})
+    assert "router.yaml:" in str(info.value)
