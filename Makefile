@@ -28,12 +28,14 @@ typecheck: $(STAMP)
 # install-browser.sh: Debian's chromium + chromium-driver for the GraphiQL browser test;
 # install-oracle.sh: the differential tester's reference gateways (npm ci in
 # tests/difftest/oracle); install-services.sh: Debian's redis-server, nats-server and
-# prometheus for the tests that start them. All are quick when installed; where they cannot install, the tests
-# that need them skip and say why.
+# prometheus for the tests that start them; install-k8s-tools.sh: kubectl (kustomize) and helm
+# for the deployment tests (tests/deploy). All are quick when installed; where they cannot
+# install, the tests that need them skip and say why.
 unit: $(STAMP)
 	sh scripts/install-browser.sh
 	sh scripts/install-oracle.sh
 	sh scripts/install-services.sh
+	sh scripts/install-k8s-tools.sh
 	$(BIN)/pytest
 
 test: lint typecheck unit

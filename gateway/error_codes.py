@@ -59,6 +59,12 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
         "`demand_control` (enforce): the operation's estimated cost is above `max` "
         "(`cost.estimated` and `cost.max` in the error's extensions).",
     ),
+    "SUBGRAPH_COST_ESTIMATED_TOO_EXPENSIVE": (
+        "response",
+        "`demand_control.strategy.static_estimated.subgraph` (enforce): a subgraph's "
+        "estimated cost (its fetches in the plan) is above its `max` (`cost.subgraph`, "
+        "`cost.subgraph.estimated` and `cost.subgraph.max` in the error's extensions).",
+    ),
     "COST_QUERY_PARSE_FAILURE": (
         "response",
         "`demand_control`: the cost cannot be computed (a `@listSize` field that requires "

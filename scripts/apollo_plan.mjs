@@ -1,7 +1,7 @@
 // Print Apollo's query plan for an operation on a supergraph (a development tool, to compare
 // behaviour; our golden tests hold our own plans).
 //   NODE_PATH=../shared/bench/node_modules node scripts/apollo_plan.mjs supergraph.graphql query.graphql
-//   (NODE_PATH must be absolute)
+//   (NODE_PATH must be absolute; DEFER=1: plan @defer as Apollo Router does, DeferNodes)
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -18,7 +18,9 @@ const [supergraphPath, queryPath, operationName] = process.argv.slice(2);
 const supergraph = Supergraph.build(readFileSync(supergraphPath, 'utf8'), {
   supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
 });
-const planner = new QueryPlanner(supergraph);
+const planner = new QueryPlanner(supergraph, {
+  incrementalDelivery: { enableDefer: process.env.DEFER === '1' },
+});
 const operation = operationFromDocument(
   supergraph.schema, parse(readFileSync(queryPath, 'utf8')), { operationName },
 );

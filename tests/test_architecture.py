@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "execution": {"spec", "supergraph", "planner", "transport"},
     "plugins": {"planner", "transport", "config"},
     "auth": {"spec", "supergraph", "config"},
-    "edge": {"spec", "supergraph", "transport", "config"},
+    "edge": {"spec", "supergraph", "planner", "transport", "config"},  # plans: per-subgraph costs
     "telemetry": {"transport", "config"},
     "cache": {"transport", "execution", "config", "redis"},  # the entity cache
     # shared state in Redis: the edge stores, the plan cache's tier (it sees the pipeline

@@ -21,8 +21,9 @@ from .edge_model import (
     Network,
     PersistedQueriesConfig,
     RateLimit,
+    SubgraphCostLimits,
 )
-from .schema import Bool, Duration, Int, Kind, ListOf, Obj, OneKey, Str, Unsupported
+from .schema import Bool, Duration, Int, Kind, ListOf, MapOf, Obj, OneKey, Str, Unsupported
 from .shared_state import APQ_REDIS
 from .source import Source
 
@@ -44,6 +45,14 @@ GLOBAL_RATE_LIMIT = Obj(
     required=("capacity", "interval"),
 )
 
+SUBGRAPH_COST = Obj(
+    {
+        "max": Int("the highest estimated cost of the subgraph's fetches", minimum=0),
+        "list_size": Int("assumed list size in the subgraph's fetches", minimum=0),
+    },
+    "a subgraph's cost limit (a subgraph's own keys win over all's)",
+)
+
 DEMAND_CONTROL = Obj(
     {
         "enabled": Bool("compute each operation's cost (default false)"),
@@ -59,8 +68,12 @@ DEMAND_CONTROL = Obj(
                             "by_response_shape (the client's response scored)",
                             pattern="by_subgraph|by_response_shape",
                         ),
-                        "subgraph": Unsupported(
-                            "per-subgraph cost limits (strategy.static_estimated.subgraph)"
+                        "subgraph": Obj(
+                            {
+                                "all": SUBGRAPH_COST,
+                                "subgraphs": MapOf(SUBGRAPH_COST, "by subgraph name"),
+                            },
+                            "limits on each subgraph's estimated cost (its fetches in the plan)",
                         ),
                     },
                     required=("list_size", "max"),
@@ -199,6 +212,25 @@ def _demand(raw: dict[str, Any], fedgate: dict[str, Any]) -> DemandControlConfig
         max=float(static["max"]),
         actual_cost_mode=static.get("actual_cost_mode", "by_subgraph"),
         expose_in_extensions=expose,
+        subgraph=_subgraph_costs(static.get("subgraph")),
+    )
+
+
+def _subgraph_costs(raw: dict[str, Any] | None) -> SubgraphCostLimits | None:
+    if raw is None:
+        return None
+    every = raw.get("all", {})
+    named = raw.get("subgraphs", {})
+
+    def limit(entry: dict[str, Any]) -> float | None:
+        return None if entry.get("max") is None else float(entry["max"])
+
+    return SubgraphCostLimits(
+        all_max=limit(every),
+        all_list_size=every.get("list_size"),
+        subgraphs=tuple(
+            (name, limit(entry), entry.get("list_size")) for name, entry in sorted(named.items())
+        ),
     )
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "Network",
     "PersistedQueriesConfig",
     "RateLimit",
+    "SubgraphCostLimits",
 ]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -36,6 +37,31 @@ class DemandControlConfig:
     actual_cost_mode: Literal["by_subgraph", "by_response_shape"] = "by_subgraph"
     # fedgate.demand_control.expose_in_extensions: the costs in ``extensions.cost``
     expose_in_extensions: bool = False
+    # static_estimated.subgraph: limits on each subgraph's estimated cost (None: not set)
+    subgraph: SubgraphCostLimits | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubgraphCostLimits:
+    """Apollo's ``static_estimated.subgraph``: ``all`` and ``subgraphs.<name>``, each with an
+    optional ``max`` and ``list_size``; a subgraph's own value wins over ``all``'s."""
+
+    all_max: float | None = None
+    all_list_size: int | None = None
+    # (name, max, list_size) per subgraph named: a tuple keeps the record hashable
+    subgraphs: tuple[tuple[str, float | None, int | None], ...] = ()
+
+    def max_for(self, name: str) -> float | None:
+        for subgraph, limit, _ in self.subgraphs:
+            if subgraph == name and limit is not None:
+                return limit
+        return self.all_max
+
+    def list_size_for(self, name: str, default: int) -> int:
+        for subgraph, _, size in self.subgraphs:
+            if subgraph == name and size is not None:
+                return size
+        return default if self.all_list_size is None else self.all_list_size
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from gateway.transport.trust import TrustConfig
 
 from .auth import DEFAULT_AUTHORIZATION, AuthorizationConfig, JwtConfig
 from .conditions import Condition
+from .defer import DeferConfig
 from .edge_model import EdgeConfig
 from .query_planning import APOLLO_QUERY_PLANNING, QueryPlanningConfig
 from .resilience import ResilienceConfig
@@ -221,6 +222,8 @@ class GatewayConfig:
     trust: TrustConfig | None = None
     # subscriptions (Apollo's `subscription`, fedgate.subscription); off by default
     subscription: SubscriptionConfig = field(default_factory=SubscriptionConfig)
+    # @defer: supergraph.defer_support (gateway/config/defer.py); on by default, as Apollo's
+    defer: DeferConfig = field(default_factory=DeferConfig)
     # supergraph.query_planning (plan-cache warming on hot reload)
     query_planning: QueryPlanningConfig = APOLLO_QUERY_PLANNING
     # JWT authentication (None: off) and the authorization directives (gateway/auth/)

@@ -39,6 +39,7 @@ from .auth import (
     authorization_config,
 )
 from .coprocessor import COPROCESSOR, coprocessor_config
+from .defer import DEFER_SUPPORT, defer_config
 from .edge import (
     APQ,
     DEMAND_CONTROL,
@@ -227,7 +228,7 @@ ROUTER_SCHEMA = Obj(
                 "path": Str("the GraphQL endpoint (fedgate's default: /graphql)", pattern="/.*"),
                 "introspection": Bool("answer introspection queries (default: false)"),
                 "query_planning": QUERY_PLANNING,
-                "defer_support": Unsupported("@defer"),
+                "defer_support": DEFER_SUPPORT,  # @defer (gateway/config/defer.py)
             }
         ),
         "sandbox": Obj({"enabled": Bool("serve GraphiQL at the endpoint to browsers")}),
@@ -373,6 +374,7 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
         values["coprocessor"] = coprocessor_config(checked["coprocessor"], source)
     if "telemetry" in checked:
         values["telemetry"] = telemetry_config(checked["telemetry"], source)
+    values["defer"] = defer_config(supergraph)  # @defer
     try:
         return GatewayConfig(**values)
     except ConfigError as exc:

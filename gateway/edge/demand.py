@@ -19,12 +19,15 @@ from typing import Any
 import orjson
 from graphql import FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode
 
-from gateway.config.edge_model import DemandControlConfig
+from gateway.config.edge_model import DemandControlConfig, SubgraphCostLimits
 from gateway.context import RequestContext, ScratchKey
+from gateway.errors import ConfigError
+from gateway.planner.plan import QueryPlan
 from gateway.supergraph import Supergraph
 
 from .cost import OPERATION_COSTS, CostError, CostModel, Memo
 from .cost_directives import NO_COST_DIRECTIVES, cost_directives, requirements
+from .cost_plan import PlanCost
 from .cost_subgraph import Call, R, SubgraphCost
 
 __all__ = ["COSTS", "Costs", "DemandControl"]
@@ -32,6 +35,7 @@ __all__ = ["COSTS", "Costs", "DemandControl"]
 log = logging.getLogger("fedgate.demand_control")
 
 TOO_EXPENSIVE = "COST_ESTIMATED_TOO_EXPENSIVE"
+SUBGRAPH_TOO_EXPENSIVE = "SUBGRAPH_COST_ESTIMATED_TOO_EXPENSIVE"
 PARSE_FAILURE = "COST_QUERY_PARSE_FAILURE"
 _CACHED_ESTIMATES = 1024
 
@@ -46,6 +50,8 @@ class Costs:
     actual: float | None = None
     # by_subgraph: each subgraph's responses' cost, added as they arrive
     subgraphs: dict[str, float] | None = None
+    # with per-subgraph limits: each subgraph's estimated cost (its fetches in the plan)
+    estimated_subgraphs: dict[str, float] | None = None
     # the actual-cost walk's compiled selection sets, shared by requests alike
     memo: Memo | None = field(default=None, repr=False, compare=False)
 
@@ -72,29 +78,85 @@ class DemandControl:
         self.by_subgraph = config.actual_cost_mode == "by_subgraph"
         self._subgraph_cost = SubgraphCost(self.model, COSTS)
         self._estimates: dict[tuple[int, bytes], tuple[OperationDefinitionNode, float, Memo]] = {}
+        self._plan_cost: PlanCost | None = None
+        if config.subgraph is not None:
+            _check_names(config.subgraph, supergraph)
+            self._plan_cost = PlanCost(self.model, config.subgraph)
+        self._plan_estimates: dict[tuple[int, bytes], tuple[QueryPlan, dict[str, float]]] = {}
 
     def estimate(
         self,
         operation: OperationDefinitionNode,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
+        plan: QueryPlan | None = None,
     ) -> tuple[Costs, dict[str, Any] | None]:
-        """The estimated costs, and the error body when the request must not run."""
+        """The estimated costs, and the error body when the request must not run.
+        ``plan``: the operation's plan, scored by subgraph when per-subgraph limits are set."""
         try:
             estimated, memo = self._estimate(operation, fragments, variables)
         except CostError as exc:
             costs = Costs(0.0, PARSE_FAILURE)
             return costs, _error(str(exc), PARSE_FAILURE, {})
-        if estimated <= self.config.max:
-            return Costs(estimated, memo=memo), None
-        costs = Costs(estimated, TOO_EXPENSIVE, memo=memo)
-        if self.config.mode == "measure":
+        costs = Costs(estimated, memo=memo)
+        errors = []
+        if estimated > self.config.max:
+            costs.result = TOO_EXPENSIVE
+            message = (
+                f"query estimated cost {estimated:g} exceeded configured maximum "
+                f"{self.config.max:g}"
+            )
+            extra = {"cost.estimated": estimated, "cost.max": self.config.max}
+            errors.append(_entry(message, TOO_EXPENSIVE, extra))
+        if self._plan_cost is not None and plan is not None:
+            errors += self._subgraph_limits(costs, plan, variables)
+        if not errors or self.config.mode == "measure":
             return costs, None
-        message = (
-            f"query estimated cost {estimated:g} exceeded configured maximum {self.config.max:g}"
-        )
-        extra = {"cost.estimated": estimated, "cost.max": self.config.max}
-        return costs, _error(message, TOO_EXPENSIVE, extra)
+        return costs, {"errors": errors}
+
+    def _subgraph_limits(
+        self, costs: Costs, plan: QueryPlan, variables: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Each subgraph's estimate, in ``costs``; an error for each over its limit."""
+        assert self._plan_cost is not None
+        by_subgraph = self._plan_estimate(self._plan_cost, plan, variables)
+        costs.estimated_subgraphs = by_subgraph
+        limits = self._plan_cost.limits
+        errors = []
+        for name, cost in sorted(by_subgraph.items()):
+            limit = limits.max_for(name)
+            if limit is None or cost <= limit:
+                continue
+            if costs.result == "COST_OK":
+                costs.result = SUBGRAPH_TOO_EXPENSIVE
+            message = (
+                f"query estimated cost {cost:g} exceeded configured maximum {limit:g} "
+                f"for subgraph {name}"
+            )
+            extra = {
+                "cost.subgraph": name,
+                "cost.subgraph.estimated": cost,
+                "cost.subgraph.max": limit,
+            }
+            errors.append(_entry(message, SUBGRAPH_TOO_EXPENSIVE, extra))
+        return errors
+
+    def _plan_estimate(
+        self, plan_cost: PlanCost, plan: QueryPlan, variables: Mapping[str, Any]
+    ) -> dict[str, float]:
+        """Cached like ``_estimate``, by plan and variable values."""
+        try:
+            key = (id(plan), orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
+        except TypeError:
+            return plan_cost.by_subgraph(plan, variables)
+        hit = self._plan_estimates.get(key)
+        if hit is not None and hit[0] is plan:
+            return hit[1]
+        by_subgraph = plan_cost.by_subgraph(plan, variables)
+        if len(self._plan_estimates) >= _CACHED_ESTIMATES:
+            self._plan_estimates.clear()
+        self._plan_estimates[key] = (plan, by_subgraph)
+        return by_subgraph
 
     def wrap_call(self, call: Call[R]) -> Call[R]:
         """The subgraph call that scores each response (installed in by_subgraph mode)."""
@@ -161,13 +223,14 @@ class DemandControl:
             name = operation.name.value if operation.name else "-"
             request_id = context.request_id if context else "-"
             log.info(
-                "demand control: operation=%s request=%s estimated=%g actual=%s result=%s%s",
+                "demand control: operation=%s request=%s estimated=%g actual=%s result=%s%s%s",
                 name,
                 request_id,
                 costs.estimated,
                 "-" if costs.actual is None else f"{costs.actual:g}",
                 costs.result,
                 _by_subgraph(costs.subgraphs),
+                _by_subgraph(costs.estimated_subgraphs, "estimated_subgraphs"),
             )
         if self.config.expose_in_extensions:
             body.setdefault("extensions", {})["cost"] = {
@@ -180,13 +243,34 @@ class DemandControl:
             }
             if self.by_subgraph and costs.actual is not None:
                 body["extensions"]["cost"]["actualBySubgraph"] = dict(costs.subgraphs or {})
+            if costs.estimated_subgraphs is not None:
+                estimated = dict(costs.estimated_subgraphs)
+                body["extensions"]["cost"]["estimatedBySubgraph"] = estimated
 
 
-def _by_subgraph(subgraphs: dict[str, float] | None) -> str:
+def _by_subgraph(subgraphs: dict[str, float] | None, label: str = "subgraphs") -> str:
     if not subgraphs:
         return ""
-    return " subgraphs=" + ",".join(f"{name}:{cost:g}" for name, cost in sorted(subgraphs.items()))
+    costs = ",".join(f"{name}:{cost:g}" for name, cost in sorted(subgraphs.items()))
+    return f" {label}={costs}"
+
+
+def _entry(message: str, code: str, extra: dict[str, Any]) -> dict[str, Any]:
+    return {"message": message, "extensions": {"code": code, **extra}}
 
 
 def _error(message: str, code: str, extra: dict[str, Any]) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code, **extra}}]}
+    return {"errors": [_entry(message, code, extra)]}
+
+
+def _check_names(limits: SubgraphCostLimits, supergraph: Supergraph | None) -> None:
+    """A limit for a subgraph the supergraph does not have is a typo: say so (as Apollo)."""
+    if supergraph is None:
+        return
+    unknown = [name for name, _, _ in limits.subgraphs if name not in supergraph.graphs]
+    if unknown:
+        raise ConfigError(
+            "demand_control.strategy.static_estimated.subgraph.subgraphs names unknown "
+            f"subgraph(s) {', '.join(unknown)} (the supergraph has "
+            f"{', '.join(sorted(supergraph.graphs))})"
+        )

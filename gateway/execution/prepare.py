@@ -61,6 +61,7 @@ class Prepared:
         "authorization",
         "compiled",
         "document",
+        "incremental",
         "introspection",
         "operation_type",
         "plan",
@@ -100,6 +101,8 @@ class Prepared:
         self._plan_json: dict[str, Any] | None = None
         # authorization's outcome (gateway/auth/authorizer.py), when the supergraph has any
         self.authorization: Any = None
+        # @defer: the deferred blocks (execution/incremental.py); None without any
+        self.incremental: Any = None
 
     @property
     def operation_name(self) -> str | None:

@@ -35,9 +35,11 @@ from gateway.auth.filter import OperationNeeds
 from gateway.auth.requirements import Access
 from gateway.errors import GatewayError
 from gateway.execution import CompiledPlan, TypeMatcher
+from gateway.execution.incremental import Incremental
 from gateway.execution.prepare import Prepared, Rejected, error_body, formatted_error
 from gateway.execution.shape_compile import INTROSPECTION_FIELDS
 from gateway.planner.budget import DEFAULT_LIMITS, Limits, check_document, check_text
+from gateway.planner.defer_plan import whole
 from gateway.planner.plan import QueryPlan
 
 __all__ = ["FRONT_STAGES", "FrontSettings", "operation_needs", "prepare_operation"]
@@ -226,7 +228,8 @@ def _plan(work: _Work, settings: FrontSettings) -> Prepared:
             plan = settings.planner.plan(document, work.operation_name, labels=work.labels)
         else:
             plan = settings.planner.plan(document, work.operation_name)
-        compiled = CompiledPlan(plan, settings.schema, settings.urls, settings.matcher)
+        # @defer: the whole response runs every deferred block after its enclosing part
+        compiled = CompiledPlan(whole(plan), settings.schema, settings.urls, settings.matcher)
     except GatewayError as exc:
         planning_error = {"message": exc.message, "extensions": {"code": exc.code}}
     except Exception as exc:
@@ -234,9 +237,16 @@ def _plan(work: _Work, settings: FrontSettings) -> Prepared:
         log.exception("query planning failed unexpectedly")
         message = f"Query planning failed: {exc}"
         planning_error = {"message": message, "extensions": {"code": "QUERY_PLANNING_FAILED"}}
-    return Prepared(
+    prepared = Prepared(
         settings.schema, operation, work.fragments, plan, compiled, planning_error, work.document
     )
+    if plan is not None and plan.deferred and document is work.document:
+        # @defer: incremental delivery (execution/incremental.py); not for an operation that
+        # authorization filtered (its plan numbers another document's fragments)
+        prepared.incremental = Incremental.of(
+            plan, settings.schema, settings.urls, settings.matcher, operation, work.fragments
+        )
+    return prepared
 
 
 def _select_operation(

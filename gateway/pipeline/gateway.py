@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import random
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Iterable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -31,6 +31,7 @@ from gateway.context import RequestContext
 from gateway.edge.demand import DemandControl
 from gateway.execution import CompiledPlan, TypeMatcher, shape_response
 from gateway.execution.executor import SubgraphCall
+from gateway.execution.incremental import first_part_extras
 from gateway.execution.prepare import Prepared, Rejected
 from gateway.execution.subgraph_call import call_subgraph
 from gateway.execution.typematch import hidden_types
@@ -82,6 +83,8 @@ class GatewayResponse:
     body: dict[str, Any]
     kind: ResponseKind = "ok"
     status: int | None = None
+    # @defer: the later parts of an incremental response (``body`` is the first), else None
+    rest: AsyncIterator[dict[str, Any]] | None = None
 
 
 class PlannerLike(Protocol):
@@ -142,7 +145,12 @@ class Gateway:
         if planner is None:
             if not isinstance(supergraph, Supergraph):
                 raise TypeError("without a planner, Gateway needs a loaded Supergraph")
-            planner = Planner(supergraph, batch=self.config.batch_fetches, limits=self.limits)
+            planner = Planner(
+                supergraph,
+                batch=self.config.batch_fetches,
+                limits=self.limits,
+                defer=self.config.defer.enabled,  # @defer: deferred blocks in the plans
+            )
         self.planner = planner
         graphs = [(info.name, info.url) for info in supergraph.graphs.values()]
         graphs += [(key, info.url) for key, info in supergraph.graphs.items()]
@@ -246,10 +254,12 @@ class Gateway:
         allow_mutations: bool = True,
         override_labels: Iterable[str] = (),
         context: RequestContext | None = None,
+        incremental: bool = False,
     ) -> GatewayResponse:
         """``override_labels``: progressive @override labels this request turns on;
         ``context``: the client request's (made by the server; ``None`` for a call from code,
-        which then sends only the default headers to subgraphs)."""
+        which then sends only the default headers to subgraphs); ``incremental``: the client
+        takes @defer's incremental delivery (``GatewayResponse.rest``)."""
         if self._require_authentication and _anonymous(context):
             return GatewayResponse(AUTH_REQUIRED, "request_error", 401)
         # no labelled @override in the supergraph (the usual case): not even the call
@@ -294,13 +304,23 @@ class Gateway:
         forwarded, conditions = coerced
         demand = self._demand
         if demand is not None:
-            costs, refused = demand.estimate(entry.operation, entry.fragments, forwarded)
+            costs, refused = demand.estimate(
+                entry.operation, entry.fragments, forwarded, entry.plan
+            )
             if refused is not None:
                 demand.report(costs, entry.operation, refused, context)
                 return GatewayResponse(refused, "request_error")
             if demand.by_subgraph:
                 context = context or RequestContext.create()
                 demand.start(costs, context)
+        if incremental and entry.incremental is not None:
+            # @defer: the first part now, the deferred ones as they finish (incremental.py)
+            parts = await self._incremental(entry, forwarded, conditions, variables or {}, context)
+            if parts is not None:
+                if expose_plan and self.config.expose_query_plan and entry.plan is not None:
+                    plan = {"object": entry.plan_json(), "text": entry.plan_text()}
+                    parts.body.setdefault("extensions", {})["apolloQueryPlan"] = plan
+                return parts
         try:
             body = await self._execute(entry, forwarded, conditions, variables or {}, context)
         except Exception:
@@ -324,8 +344,13 @@ class Gateway:
         operation_name: str | None = None,
         **options: Any,
     ) -> AsyncGenerator[GatewayResponse, None]:
-        """The response as a stream of parts (one part until @defer and subscriptions)."""
-        yield await self.run(query, variables, operation_name, **options)
+        """The response as a stream of parts (several with ``incremental=True`` for an
+        operation with @defer)."""
+        response = await self.run(query, variables, operation_name, **options)
+        yield response
+        if response.rest is not None:
+            async for body in response.rest:
+                yield GatewayResponse(body)
 
     async def operation_hooks(
         self,
@@ -463,6 +488,28 @@ class Gateway:
             return frozenset()
         needs = self._access.needs(query, operation_name)
         return needs.policies if isinstance(needs, OperationNeeds) else frozenset()
+
+    async def _incremental(
+        self,
+        entry: Prepared,
+        forwarded: dict[str, Any],
+        conditions: Mapping[str, Any],
+        raw_variables: Mapping[str, Any],
+        context: RequestContext | None,
+    ) -> GatewayResponse | None:
+        """@defer's parts (None: nothing deferred in this request, answered as usual)."""
+        extra = first_part_extras(entry, raw_variables)
+        try:
+            parts = await entry.incremental.respond(
+                self.client, forwarded, conditions, context, self.config.headers, self._call, extra
+            )
+        except Exception:
+            log.exception("unexpected error executing a deferred operation")
+            body = {"data": None, **_error_body("Internal server error", "INTERNAL_SERVER_ERROR")}
+            return GatewayResponse(body)
+        if parts is None:
+            return None
+        return GatewayResponse(parts[0], rest=parts[1])
 
     async def _execute(
         self,

@@ -13,6 +13,8 @@ from typing import Literal
 
 from graphql import VariableDefinitionNode, print_ast
 
+from .defer import DeferBlocks
+from .defer_plan import deferred_blocks
 from .fetch_group import FetchGroup, FieldItem, FragmentItem, SelTree
 from .nodes import par, seq, wrap_conditions
 from .operation import Cond, Operation
@@ -29,27 +31,56 @@ _ROOT_KINDS: dict[str, Literal["query", "mutation", "subscription"]] = {
 
 
 def build_plan(
-    op: Operation, groups: list[FetchGroup], roots: list[FetchGroup], *, batch: bool = False
+    op: Operation,
+    groups: list[FetchGroup],
+    roots: list[FetchGroup],
+    *,
+    batch: bool = False,
+    defers: DeferBlocks | None = None,
 ) -> QueryPlan:
     """The plan as a tree of dependencies, or (``batch``, queries only) in waves with the
-    entity fetches of a wave to one subgraph batched (see ``waves.py``)."""
+    entity fetches of a wave to one subgraph batched (see ``waves.py``). ``defers``: the
+    @defer blocks of the walk; their groups become ``QueryPlan.deferred`` (defer_plan.py)."""
     groups = [g for g in groups if g.selection.has_fields()]
+    if defers is not None and defers.blocks:
+        primary = [g for g in groups if g.defer is None]
+        blocks = deferred_blocks(defers, groups, lambda subset: tree_node(op, subset))
+        return QueryPlan(_primary(op, primary, roots, batch), blocks)
+    return QueryPlan(_primary(op, groups, roots, batch))
+
+
+def _primary(
+    op: Operation, groups: list[FetchGroup], roots: list[FetchGroup], batch: bool
+) -> PlanNode | None:
     if not groups:
-        return QueryPlan(None)
+        return None
     if batch and op.kind == "query":
         nodes = {g.id: _fetch(op, g) for g in groups}
-        return build_wave_plan(op, groups, nodes, {g.id: _group_conditions(g) for g in groups})
+        conditions = {g.id: _group_conditions(g) for g in groups}
+        return build_wave_plan(op, groups, nodes, conditions).node
+    builder = _builder(op, groups)
+    if op.kind == "mutation":
+        top: list[PlanNode | None] = [builder.subtree(r) for r in roots if r.id in builder.by_id]
+        return seq(top)
+    return builder.children_of(_ROOT)
+
+
+def tree_node(op: Operation, groups: list[FetchGroup]) -> PlanNode | None:
+    """The groups of one @defer block as a tree; what they wait for outside the block has
+    run before the block starts, so they hang from the root."""
+    return _builder(op, groups).children_of(_ROOT) if groups else None
+
+
+def _builder(op: Operation, groups: list[FetchGroup]) -> _Builder:
     by_id = {g.id: g for g in groups}
     anchors = {g.id: _anchor(g, by_id) for g in groups}
+    # an anchor outside the groups (a @defer block's enclosing part) is the root here
+    anchors = {gid: a if a in by_id else _ROOT for gid, a in anchors.items()}
     children: dict[int, list[FetchGroup]] = {}
     for g in groups:
         children.setdefault(anchors[g.id], []).append(g)
     fetches = {g.id: _fetch(op, g) for g in groups}
-    builder = _Builder(children, anchors, by_id, fetches)
-    if op.kind == "mutation":
-        top: list[PlanNode | None] = [builder.subtree(r) for r in roots if r.id in by_id]
-        return QueryPlan(seq(top))
-    return QueryPlan(builder.children_of(_ROOT))
+    return _Builder(children, anchors, by_id, fetches)
 
 
 def _ancestors(g: FetchGroup) -> list[int]:

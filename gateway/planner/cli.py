@@ -32,6 +32,11 @@ def register(subparsers: Any) -> None:
         help="plan in waves with batched entity fetches, as `fedgate serve` does by default",
     )
     p.add_argument(
+        "--no-defer",
+        action="store_true",
+        help="plan @defer fragments as plain ones (supergraph.defer_support: false)",
+    )
+    p.add_argument(
         "--override-label",
         action="append",
         default=[],
@@ -55,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
                 where = f"{args.operation}:{loc.line}:{loc.column}" if loc else str(args.operation)
                 print(f"{where}: GRAPHQL_VALIDATION_FAILED: {e.message}", file=sys.stderr)
             return 1
-        plan = Planner(supergraph, batch=args.batch).plan(
+        plan = Planner(supergraph, batch=args.batch, defer=not args.no_defer).plan(
             document, args.operation_name, labels=frozenset(args.override_label)
         )
     except GatewayError as error:

@@ -264,3 +264,5 @@ class FetchGroup:
     # @fromContext arguments passed as variables: their types, and where each value is read
     context_variables: dict[str, str] = field(default_factory=dict)
     context_rewrites: list[KeyRenamer] = field(default_factory=list)
+    # @defer: the deferred block (``DeferMark.index``) this fetch belongs to; None: primary
+    defer: int | None = None

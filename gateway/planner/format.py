@@ -16,6 +16,7 @@ from graphql import (
     print_ast,
 )
 
+from .defer_format import format_defer
 from .plan import (
     BatchFetch,
     Condition,
@@ -36,6 +37,11 @@ _INDENT = "  "
 
 
 def format_plan(plan: QueryPlan) -> str:
+    if plan.deferred:
+        lines = ["QueryPlan {"]
+        format_defer(plan, _node, lines)  # @defer (defer_format.py)
+        lines.append("}")
+        return "\n".join(lines)
     if plan.node is None:
         return "QueryPlan {\n}"
     lines = ["QueryPlan {"]

@@ -28,6 +28,7 @@ from graphql import (
 )
 
 from ..errors import PlanningError
+from .defer_marks import DeferCounter, DeferMark, defer_mark
 
 __all__ = [
     "TYPENAME_ALIAS",
@@ -74,6 +75,8 @@ class Fragment:
     type_condition: str | None
     selections: tuple[Selection, ...]
     conditions: tuple[Cond, ...] = ()
+    # @defer: set only when the planner plans incremental delivery (planner/defer.py)
+    defer: DeferMark | None = None
 
 
 Selection: TypeAlias = Field | Fragment
@@ -111,8 +114,14 @@ def select_operation(document: DocumentNode, name: str | None) -> OperationDefin
 
 
 def normalize(
-    document: DocumentNode, operation_name: str | None, root_types: Mapping[str, str | None]
+    document: DocumentNode,
+    operation_name: str | None,
+    root_types: Mapping[str, str | None],
+    *,
+    defer: bool = False,
 ) -> Operation:
+    """``defer``: mark the @defer fragments of a query (``Fragment.defer``) for incremental
+    delivery; without it they are plain fragments (answered whole)."""
     op = select_operation(document, operation_name)
     kind = op.operation.value
     root = root_types.get(kind)
@@ -121,7 +130,8 @@ def normalize(
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    selections = _selections(op.selection_set, fragments, top=True)
+    counter = DeferCounter() if defer and kind == "query" else None
+    selections = _selections(op.selection_set, fragments, top=True, defers=counter)
     return Operation(
         kind=kind,
         name=op.name.value if op.name else None,
@@ -136,6 +146,7 @@ def _selections(
     fragments: Mapping[str, FragmentDefinitionNode],
     *,
     top: bool = False,
+    defers: DeferCounter | None = None,
 ) -> tuple[Selection, ...]:
     if node is None:
         return ()
@@ -153,27 +164,32 @@ def _selections(
                     alias=_alias(sel),
                     arguments=tuple(sel.arguments or ()),
                     conditions=conditions,
-                    selections=_subselections(sel.selection_set, fragments),
+                    selections=_subselections(sel.selection_set, fragments, defers),
                 )
             )
         elif isinstance(sel, InlineFragmentNode):
             tc = sel.type_condition.name.value if sel.type_condition else None
-            sub = _selections(sel.selection_set, fragments, top=top)
-            out.append(Fragment(tc, sub, conditions))
+            # the mark is numbered before the fragment's own (nested) ones: document order
+            mark = defer_mark(sel, defers)
+            sub = _selections(sel.selection_set, fragments, top=top, defers=defers)
+            out.append(Fragment(tc, sub, conditions, mark))
         elif isinstance(sel, FragmentSpreadNode):
             definition = fragments[sel.name.value]
-            sub = _selections(definition.selection_set, fragments, top=top)
-            out.append(Fragment(definition.type_condition.name.value, sub, conditions))
+            mark = defer_mark(sel, defers)
+            sub = _selections(definition.selection_set, fragments, top=top, defers=defers)
+            out.append(Fragment(definition.type_condition.name.value, sub, conditions, mark))
     return tuple(out)
 
 
 def _subselections(
-    node: SelectionSetNode | None, fragments: Mapping[str, FragmentDefinitionNode]
+    node: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    defers: DeferCounter | None = None,
 ) -> tuple[Selection, ...]:
     """A field's selections. Where literal ``@skip``/``@include`` leave none, the field still
     needs a selection set in the subgraph query: ``__typename`` is one every type has (the
     client's response has ``{}`` there, as in Apollo's and Hive's answers)."""
-    selections = _selections(node, fragments)
+    selections = _selections(node, fragments, defers=defers)
     if node is not None and not selections:
         return (_TYPENAME,)
     return selections

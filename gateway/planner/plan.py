@@ -26,6 +26,7 @@ from typing import Literal, TypeAlias
 __all__ = [
     "BatchFetch",
     "Condition",
+    "DeferredBlock",
     "Fetch",
     "FetchRewrite",
     "Flatten",
@@ -154,8 +155,32 @@ PlanNode: TypeAlias = Fetch | Flatten | BatchFetch | Sequence | Parallel | Condi
 
 
 @dataclass(frozen=True, slots=True)
+class DeferredBlock:
+    """@defer: one deferred fragment's fetches (Apollo's ``DeferredNode``), run after the
+    part that encloses it (``parent``: another block's ``index``; None: the primary part).
+
+    ``index`` numbers the operation's @defer fragments in document order; ``condition`` is
+    the variable of ``@defer(if: $v)`` (deferred only when true, else run with the enclosing
+    part); ``path`` the query path of the deferred object (``@``: list items); ``depends``
+    the ids of the enclosing part's fetches it reads; ``node`` None where the fields come
+    with the enclosing part (delivered later all the same); ``subselection`` the deferred
+    selection, as Apollo's plans print it."""
+
+    index: int
+    label: str | None
+    condition: str | None
+    parent: int | None
+    path: tuple[str, ...]
+    depends: tuple[int, ...]
+    node: PlanNode | None
+    subselection: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class QueryPlan:
     """The plan for one operation. ``node`` is None when nothing needs fetching
-    (e.g. ``{ __typename }`` or pure introspection)."""
+    (e.g. ``{ __typename }`` or pure introspection). ``deferred``: @defer blocks, only when
+    the planner plans incremental delivery (``node`` is then the primary part)."""
 
     node: PlanNode | None
+    deferred: tuple[DeferredBlock, ...] = ()

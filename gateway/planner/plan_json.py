@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, assert_never
 
+from .defer_format import defer_json
 from .format import subscription_parts
 from .plan import (
     BatchFetch,
@@ -28,6 +29,9 @@ __all__ = ["plan_to_json"]
 
 def plan_to_json(plan: QueryPlan) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": "QueryPlan"}
+    if plan.deferred:
+        out["node"] = defer_json(plan, _node)  # @defer (defer_format.py)
+        return out
     if plan.node is not None:
         split = subscription_parts(plan.node)
         if split is None:

@@ -22,13 +22,21 @@ _MAX_LABEL_SETS = 64
 
 class Planner:
     def __init__(
-        self, supergraph: Supergraph, *, batch: bool = False, limits: Limits = DEFAULT_LIMITS
+        self,
+        supergraph: Supergraph,
+        *,
+        batch: bool = False,
+        limits: Limits = DEFAULT_LIMITS,
+        defer: bool = False,
     ) -> None:
         """``batch``: plan queries in waves with each wave's entity fetches to one subgraph
         sent as one request (``BatchFetch``); fewer subgraph requests, one sync point per
-        wave. ``limits``: the budgets an operation must fit (``budget.py``)."""
+        wave. ``limits``: the budgets an operation must fit (``budget.py``). ``defer``: plan
+        @defer fragments as deferred blocks (``QueryPlan.deferred``, incremental delivery);
+        without it they are planned like plain fragments (the whole response at once)."""
         self.supergraph = supergraph
         self.batch = batch
+        self.defer = defer
         self.limits = limits
         self.meta = Metadata(supergraph)
         self._by_labels: dict[frozenset[str], Metadata] = {frozenset(): self.meta}
@@ -63,9 +71,9 @@ class Planner:
     def _plan(
         self, document: DocumentNode, operation_name: str | None, labels: frozenset[str]
     ) -> QueryPlan:
-        op = normalize(document, operation_name, self._roots)
+        op = normalize(document, operation_name, self._roots, defer=self.defer)
         walker, roots = plan_roots(self._meta(labels), op, self.limits.max_fetch_groups)
-        return build_plan(op, walker.groups, roots, batch=self.batch)
+        return build_plan(op, walker.groups, roots, batch=self.batch, defers=walker.defers)
 
     def _meta(self, labels: frozenset[str]) -> Metadata:
         meta = self._by_labels.get(labels)

@@ -32,17 +32,18 @@ class _Roots:
         self.walker = Walker(meta, op, max_groups)
         self.walker.root_router = self.route
         self.roots: list[FetchGroup] = []
-        self.by_graph: dict[str, FetchGroup] = {}
+        # per subgraph and @defer block (None: the primary part)
+        self.by_graph: dict[tuple[str, int | None], FetchGroup] = {}
 
     def group(self, graph: str) -> FetchGroup:
         if self.op.kind == "mutation":
             group = self.roots[-1] if self.roots and self.roots[-1].subgraph == graph else None
         else:
-            group = self.by_graph.get(graph)
+            group = self.by_graph.get((graph, self.walker.current_defer))
         if group is None:
             group = self.walker.new_group(graph, (), None)
             self.roots.append(group)
-            self.by_graph[graph] = group
+            self.by_graph[graph, self.walker.current_defer] = group
         return group
 
     def add(
@@ -78,13 +79,29 @@ class _Roots:
 
 def plan_roots(meta: Metadata, op: Operation, max_groups: int) -> tuple[Walker, list[FetchGroup]]:
     roots = _Roots(meta, op, max_groups)
-    fields = [(f, conds) for f, conds in _root_fields(op.selections, ()) if f.name != "__typename"]
+    _add_roots(roots, op.selections, ())
+    return roots.walker, roots.roots
+
+
+def _add_roots(roots: _Roots, sels: tuple[Selection, ...], conds: tuple[Cond, ...]) -> None:
+    meta, op, max_groups = roots.meta, roots.op, roots.walker.max_groups
+    fields = [(f, c) for f, c in _root_fields(sels, conds) if f.name != "__typename"]
     if op.kind != "mutation":
         fields = _merged(fields)
     costs = [_candidate_costs(meta, op, f, max_groups) for f, _ in fields]
-    for (f, conds), graph in zip(fields, _assign(costs), strict=True):
-        roots.add(f, graph, conds)
-    return roots.walker, roots.roots
+    for (f, c), graph in zip(fields, _assign(costs), strict=True):
+        roots.add(f, graph, c)
+    for frag, c in _root_defers(sels, conds):
+        # @defer on the root type: root fetches of the block's own (planner/defer.py)
+        assert frag.defer is not None
+        walker = roots.walker
+        enclosing = walker.current_defer
+        walker.defers.record(frag.defer, enclosing, (), replace(frag, defer=None))
+        walker.current_defer = frag.defer.index
+        try:
+            _add_roots(roots, frag.selections, c + frag.conditions)
+        finally:
+            walker.current_defer = enclosing
 
 
 def _merged(fields: list[tuple[Field, tuple[Cond, ...]]]) -> list[tuple[Field, tuple[Cond, ...]]]:
@@ -112,8 +129,20 @@ def _root_fields(
     for s in sels:
         if isinstance(s, Field):
             yield s, conds
-        elif isinstance(s, Fragment):
+        elif isinstance(s, Fragment) and s.defer is None:
             yield from _root_fields(s.selections, conds + s.conditions)
+
+
+def _root_defers(
+    sels: tuple[Selection, ...], conds: tuple[Cond, ...]
+) -> Iterator[tuple[Fragment, tuple[Cond, ...]]]:
+    """The @defer fragments on the root type, outside other deferred fragments."""
+    for s in sels:
+        if isinstance(s, Fragment):
+            if s.defer is not None:
+                yield s, conds
+            else:
+                yield from _root_defers(s.selections, conds + s.conditions)
 
 
 def _candidate_costs(

@@ -18,6 +18,7 @@ from ..errors import PlanningError
 from .budget import DEFAULT_LIMITS
 from .context import Ctx, RootRouter, Up
 from .context_args import ContextPlanner
+from .defer import DeferBlocks, enter_defer
 from .fetch_group import FetchGroup
 from .fieldset import FieldSet
 from .metadata import Metadata
@@ -54,11 +55,15 @@ class Walker:
         self.max_groups = max_groups
         self.groups: list[FetchGroup] = []
         self.root_router: RootRouter | None = None
-        self._children: dict[tuple[int, str, tuple[str, ...]], FetchGroup] = {}
+        self._children: dict[tuple[int, str, tuple[str, ...], int | None], FetchGroup] = {}
         self._touched: set[int] | None = None
         self._entering: set[tuple[int, tuple[str, ...], str]] = set()
         self._client_keys = ClientKeys()
         self.contexts = ContextPlanner(self)
+        # @defer (planner/defer.py): the deferred block being walked (None: the primary
+        # part); fetch groups are made for one block and never shared with another
+        self.current_defer: int | None = None
+        self.defers = DeferBlocks()
 
     # -- groups -----------------------------------------------------------------------------
 
@@ -71,6 +76,7 @@ class Walker:
                 code="OPERATION_TOO_COMPLEX",
             )
         group = FetchGroup(len(self.groups), subgraph, path, parent is not None, parent)
+        group.defer = self.current_defer
         self.groups.append(group)
         return group
 
@@ -84,7 +90,7 @@ class Walker:
         while parent.is_entity and parent.parent is not None and parent.path == path:
             after.add(parent.id)
             parent = parent.parent
-        key = (parent.id, subgraph, path)
+        key = (parent.id, subgraph, path, self.current_defer)
         group = self._children.get(key)
         if group is None or group.id in avoid or group.id in after:
             group = self.new_group(subgraph, path, parent)
@@ -123,6 +129,9 @@ class Walker:
         return len(self.meta.field_graphs(ctx.type_name, f.name)) > 1
 
     def fragment(self, ctx: Ctx, frag: Fragment) -> None:
+        if frag.defer is not None:
+            enter_defer(self, ctx, frag)  # @defer: fetches of its own (planner/defer.py)
+            return
         tc = frag.type_condition or ctx.type_name
         graph = ctx.group.subgraph
         if frag.conditions:
@@ -194,6 +203,14 @@ class Walker:
             self.add_local(ctx, f)
         else:
             self.jump(ctx, f)
+
+    def is_local(self, ctx: Ctx, name: str) -> bool:
+        """Does the current subgraph resolve ``name`` here (for planner/defer.py)?"""
+        return self._local(ctx, name)
+
+    def enter(self, ctx: Ctx, sel: Field | Fragment, route: Route) -> None:
+        """An entity jump along ``route`` (for planner/defer.py)."""
+        self._enter(ctx, sel, route)
 
     def _local(self, ctx: Ctx, name: str) -> bool:
         t, graph = ctx.type_name, ctx.group.subgraph
@@ -307,7 +324,9 @@ class Walker:
             sel,
             here,
             key_is_local=lambda key: all(self._local(ctx, n) for n in key.top_level_names()),
-            existing=lambda graph: (ctx.group.id, graph, ctx.path) in self._children,
+            existing=lambda graph: (
+                (ctx.group.id, graph, ctx.path, self.current_defer) in self._children
+            ),
             # entries at this group and path that are fetching their key right now
             avoid=ctx.avoid
             | {g for i, p, g in self._entering if (i, p) == (ctx.group.id, ctx.path)},

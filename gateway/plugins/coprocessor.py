@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -140,6 +142,27 @@ class Coprocessor:
             payload["sdl"] = self._sdl
         return payload
 
+    async def _round(
+        self,
+        name: str,
+        stage: CoprocessorStage,
+        request_id: str,
+        context: Any,
+        parts: tuple[tuple[str, str, Callable[[], Any]], ...],
+    ) -> _Answer | None:
+        """One exchange: the payload with the ``parts`` the stage sends (config option, wire
+        key, value), the answer's context merged in; ``None`` for a detached stage."""
+        payload = self._payload(name, request_id, stage, context)
+        sent = stage.sent
+        for option, key, value in parts:
+            if option in sent:
+                payload[key] = value()
+        answer = await self._exchange(stage, payload)
+        if answer is None:
+            return None  # detached: not waited for
+        apply_context(answer, context)
+        return _Answer(answer, payload, break_status(answer, name))
+
     # RouterRequest, SupergraphRequest / ExecutionResponse, SupergraphResponse, RouterResponse
 
     async def on_request(self, request: RouterRequest) -> None:
@@ -153,35 +176,37 @@ class Coprocessor:
     ) -> None:
         if stage.condition is not None and not evaluate(stage.condition, _request_facts(record)):
             return
-        sent = stage.sent
-        payload = self._payload(name, record.context.request_id, stage, record.context)
-        if "headers" in sent:
+
+        def headers() -> Any:
             # the client's own headers (each line of a repeated one) unless a plugin changed them
             client = record.context.headers
-            unchanged = record.headers == dict(client)
-            payload["headers"] = wire_headers(client if unchanged else record.headers)
-        if "body" in sent:
-            if router:
-                # the HTTP body as text: a GET has none (its operation is in the path)
-                get = record.method == "GET"
-                payload["body"] = "" if get else orjson.dumps(record.body).decode()
-            else:
-                payload["body"] = record.body
-        if "path" in sent:
+            return wire_headers(client if record.headers == dict(client) else record.headers)
+
+        def body() -> Any:
+            if not router:
+                return record.body
+            # the HTTP body as text: a GET has none (its operation is in the path)
+            return "" if record.method == "GET" else orjson.dumps(record.body).decode()
+
+        def path() -> str:
             query = f"?{record.query_string}" if record.query_string else ""
-            payload["path"] = record.path + query
-        if "method" in sent:
-            payload["method"] = record.method
-        answer = await self._exchange(stage, payload)
-        if answer is None:
-            return  # detached: not waited for
-        apply_context(answer, record.context)
-        status = break_status(answer, name)
-        if status is not None:
-            raise rejection(answer, status, name)
+            return record.path + query
+
+        parts = (
+            ("headers", "headers", headers),
+            ("body", "body", body),
+            ("path", "path", path),
+            ("method", "method", lambda: record.method),
+        )
+        done = await self._round(name, stage, record.context.request_id, record.context, parts)
+        if done is None:
+            return
+        answer = done.answer
+        if done.status is not None:
+            raise rejection(answer, done.status, name)
         if "headers" in answer:
             record.headers = headers_of(answer["headers"])
-        if "body" in answer and answer["body"] != payload.get("body"):
+        if "body" in answer and answer["body"] != done.payload.get("body"):
             record.body = _request_body(answer["body"], name)
 
     async def on_plan(self, info: PlanInfo) -> None:
@@ -189,27 +214,27 @@ class Coprocessor:
         request; changed headers or body are not applied (the operation is planned)."""
         stage = self.config.execution_request
         assert stage is not None  # only hooked when configured
-        payload = self._payload("ExecutionRequest", info.context.request_id, stage, info.context)
-        if "headers" in stage.sent:
-            payload["headers"] = wire_headers(info.context.headers)
-        if "body" in stage.sent:
-            payload["body"] = info.body
-        if "method" in stage.sent:
-            payload["method"] = "POST"
-        if "query_plan" in stage.sent and info.plan is not None:
+        context = info.context
+
+        def query_plan() -> Any:
+            assert info.plan is not None  # only asked for with a plan
             # Apollo Router's fields (``root``, ``formatted_query_plan``) and the gateway
             # shape (``kind``, ``node``) the plan has in ``apolloQueryPlan``
             plan = plan_to_json(info.plan)
             plan["root"] = plan.get("node")
             plan["formatted_query_plan"] = format_plan(info.plan)
-            payload["queryPlan"] = plan
-        answer = await self._exchange(stage, payload)
-        if answer is None:
-            return  # detached: not waited for
-        apply_context(answer, info.context)
-        status = break_status(answer, "ExecutionRequest")
-        if status is not None:
-            raise rejection(answer, status, "ExecutionRequest")
+            return plan
+
+        parts: tuple[tuple[str, str, Callable[[], Any]], ...] = (
+            ("headers", "headers", lambda: wire_headers(context.headers)),
+            ("body", "body", lambda: info.body),
+            ("method", "method", lambda: "POST"),
+        )
+        if info.plan is not None:
+            parts += (("query_plan", "queryPlan", query_plan),)
+        done = await self._round("ExecutionRequest", stage, context.request_id, context, parts)
+        if done is not None and done.status is not None:
+            raise rejection(done.answer, done.status, "ExecutionRequest")
 
     async def on_response(self, response: RouterResponse) -> None:
         # Apollo's order: the inner service answers first
@@ -226,28 +251,25 @@ class Coprocessor:
     ) -> None:
         if stage.condition is not None and not evaluate(stage.condition, _response_facts(record)):
             return
-        sent = stage.sent
-        payload = self._payload(name, record.context.request_id, stage, record.context)
-        if "headers" in sent:
-            payload["headers"] = wire_headers(record.headers)
-        if "body" in sent:
-            payload["body"] = orjson.dumps(record.body).decode() if router else record.body
-        if "status_code" in sent:
-            payload["statusCode"] = record.status
-        answer = await self._exchange(stage, payload)
-        if answer is None:
-            return  # detached: not waited for
-        apply_context(answer, record.context)
-        status = break_status(answer, name)
-        if status is not None:
-            record.status = status
+        parts = (
+            ("headers", "headers", lambda: wire_headers(record.headers)),
+            (
+                "body",
+                "body",
+                lambda: orjson.dumps(record.body).decode() if router else record.body,
+            ),
+            ("status_code", "statusCode", lambda: record.status),
+        )
+        done = await self._round(name, stage, record.context.request_id, record.context, parts)
+        if done is None:
+            return
+        answer = done.answer
+        if done.status is not None:
+            record.status = done.status
         if "headers" in answer:
             record.headers = headers_of(answer["headers"])
-        if "body" in answer and answer["body"] != payload.get("body"):
-            body = graphql_body(answer["body"], name)
-            if not isinstance(body, dict):
-                raise CoprocessorError(f"{name}: the body must be a GraphQL response")
-            record.body = body
+        if "body" in answer and answer["body"] != done.payload.get("body"):
+            record.body = _response_body(answer["body"], name)
 
     # SubgraphRequest / SubgraphResponse
 
@@ -256,28 +278,21 @@ class Coprocessor:
         assert stage is not None  # only hooked when configured
         if stage.condition is not None and not evaluate(stage.condition, _call_facts(call)):
             return
-        sent = stage.sent
         request_id = call.context.request_id if call.context is not None else ""
-        payload = self._payload("SubgraphRequest", request_id, stage, call.context)
-        if "headers" in sent:
-            payload["headers"] = wire_headers(call.headers)
-        if "body" in sent:
-            payload["body"] = call.body
-        if "uri" in sent:
-            payload["uri"] = call.url
-        if "method" in sent:
-            payload["method"] = "POST"
-        if "service_name" in sent:
-            payload["serviceName"] = call.subgraph
-        if "subgraph_request_id" in sent:
-            payload["subgraphRequestId"] = call.call_id
-        answer = await self._exchange(stage, payload)
-        if answer is None:
-            return  # detached: not waited for
-        apply_context(answer, call.context)
-        status = break_status(answer, "SubgraphRequest")
-        if status is not None:
-            raise rejection(answer, status, "SubgraphRequest")
+        parts = (
+            ("headers", "headers", lambda: wire_headers(call.headers)),
+            ("body", "body", lambda: call.body),
+            ("uri", "uri", lambda: call.url),
+            ("method", "method", lambda: "POST"),
+            ("service_name", "serviceName", lambda: call.subgraph),
+            ("subgraph_request_id", "subgraphRequestId", lambda: call.call_id),
+        )
+        done = await self._round("SubgraphRequest", stage, request_id, call.context, parts)
+        if done is None:
+            return
+        answer = done.answer
+        if done.status is not None:
+            raise rejection(answer, done.status, "SubgraphRequest")
         if "headers" in answer:
             call.headers = headers_of(answer["headers"])
         if "body" in answer:
@@ -290,33 +305,41 @@ class Coprocessor:
         assert stage is not None  # only hooked when configured
         if stage.condition is not None and not evaluate(stage.condition, _result_facts(result)):
             return
-        sent = stage.sent
         request_id = result.context.request_id if result.context is not None else ""
-        payload = self._payload("SubgraphResponse", request_id, stage, result.context)
-        if "headers" in sent:
-            payload["headers"] = wire_headers(result.headers)
-        if "body" in sent:
-            payload["body"] = result.body
-        if "service_name" in sent:
-            payload["serviceName"] = result.subgraph
-        if "status_code" in sent:
-            payload["statusCode"] = result.status
-        if "subgraph_request_id" in sent:
-            payload["subgraphRequestId"] = result.call_id
-        answer = await self._exchange(stage, payload)
-        if answer is None:
-            return  # detached: not waited for
-        apply_context(answer, result.context)
-        status = break_status(answer, "SubgraphResponse")
-        if status is not None:
-            result.status = status
+        parts = (
+            ("headers", "headers", lambda: wire_headers(result.headers)),
+            ("body", "body", lambda: result.body),
+            ("service_name", "serviceName", lambda: result.subgraph),
+            ("status_code", "statusCode", lambda: result.status),
+            ("subgraph_request_id", "subgraphRequestId", lambda: result.call_id),
+        )
+        done = await self._round("SubgraphResponse", stage, request_id, result.context, parts)
+        if done is None:
+            return
+        answer = done.answer
+        if done.status is not None:
+            result.status = done.status
         if "headers" in answer:
             result.headers = headers_of(answer["headers"])
         if "body" in answer:
-            body = graphql_body(answer["body"], "SubgraphResponse")
-            if not isinstance(body, dict):
-                raise CoprocessorError("SubgraphResponse: the body must be a GraphQL response")
-            result.body = body
+            result.body = _response_body(answer["body"], "SubgraphResponse")
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A waited-for stage's answer, the payload it answers and its break status, if any."""
+
+    answer: dict[str, Any]
+    payload: dict[str, Any]
+    status: int | None
+
+
+def _response_body(body: Any, stage: str) -> dict[str, Any]:
+    """A changed GraphQL response (JSON text of one is parsed); anything else fails."""
+    parsed = graphql_body(body, stage)
+    if not isinstance(parsed, dict):
+        raise CoprocessorError(f"{stage}: the body must be a GraphQL response")
+    return parsed
 
 
 def _request_body(body: Any, stage: str) -> dict[str, Any]:

@@ -91,10 +91,15 @@ class RedisClient:
         self.name = name  # which feature, for log lines
         self._prefix = f"{config.namespace}:" if config.namespace else ""
         self._redis: Redis | RedisCluster | None = None
+        self._also: tuple[Redis, ...] = ()  # closed with it (a Sentinel's connections)
         self._down = False
         self._last_warning = -LOG_INTERVAL
         self._probe: asyncio.Task[None] | None = None
         self._slow = 0  # timeouts in a row
+        self._tag_script: Script | None = None
+        # at most pool_size commands in flight, the others wait (within their timeout): the
+        # cluster's and sentinel's pools refuse a connection over the limit instead of waiting
+        self._slots = asyncio.Semaphore(config.pool_size)
         self._reset_ttl_ms = int(config.ttl * 1000) if config.reset_ttl and config.ttl else None
 
     # ---- state -------------------------------------------------------------------------
@@ -134,6 +139,9 @@ class RedisClient:
         if self._redis is not None:
             redis, self._redis = self._redis, None
             await redis.aclose()
+            for other in self._also:
+                await other.aclose()
+            self._also = ()
 
     # ---- commands ----------------------------------------------------------------------
 
@@ -180,17 +188,11 @@ class RedisClient:
         await self._call(run)
 
     async def delete(self, keys: Iterable[str]) -> int:
+        """Delete ``keys``; the number that existed."""
         names = [self.key(k) for k in keys]
         if not names:
             return 0
-
-        async def run(r: Redis | RedisCluster) -> int:
-            pipe = r.pipeline(transaction=False)
-            for name in names:  # one UNLINK per key: keys of a cluster live on many nodes
-                pipe.unlink(name)
-            return sum(int(n) for n in await pipe.execute())
-
-        return await self._call(run)
+        return await self._call(lambda r: _unlink(r, names))
 
     async def delete_matching(self, pattern: str, batch: int = 500) -> int:
         """Delete the keys matching the glob ``pattern`` (namespaced): SCAN, never KEYS.
@@ -209,21 +211,17 @@ class RedisClient:
         return await self._call(run, self.config.timeout * 10)
 
     async def tag(self, tag: str, keys: Iterable[str], ttl: float | None = None) -> None:
-        """Remember ``keys`` under ``tag`` (a Redis set, which expires with ``ttl``)."""
+        """Remember ``keys`` under ``tag`` (a Redis set; with a TTL it lives at least as long
+        as ``ttl``, without one it never expires: it must outlive its members)."""
         members = list(keys)
         if not members:
             return
-        ms = self._ttl_ms(ttl)
-
-        async def run(r: Redis | RedisCluster) -> None:
-            pipe = r.pipeline(transaction=False)
-            pipe.sadd(self.key(tag), *members)
-            if ms is not None:
-                pipe.pexpire(self.key(tag), ms, gt=True)
-                pipe.pexpire(self.key(tag), ms, nx=True)
-            await pipe.execute()
-
-        await self._call(run)
+        ms = self._ttl_ms(ttl) or 0
+        if self._tag_script is None:
+            self._tag_script = self.script(TAG_SCRIPT)
+        script = self._tag_script
+        for start in range(0, len(members), 1000):  # Lua's unpack has a limit
+            await self.run(script, [tag], [ms, *members[start : start + 1000]])
 
     async def tagged(self, tag: str) -> list[str]:
         """The keys remembered under ``tag`` (unprefixed, as given to ``tag``)."""
@@ -258,7 +256,7 @@ class RedisClient:
 
     def _connection(self) -> Redis | RedisCluster:
         if self._redis is None:
-            self._redis = open_redis(self.config)
+            self._redis, self._also = open_redis(self.config)
         return self._redis
 
     def _ttl_ms(self, ttl: float | None) -> int | None:
@@ -271,7 +269,7 @@ class RedisClient:
         if self._down:
             raise RedisUnavailable(f"{self.name}: Redis is down")
         try:
-            async with asyncio.timeout(timeout or self.config.timeout):
+            async with asyncio.timeout(timeout or self.config.timeout), self._slots:
                 answer = await command(self._connection())
         except _SLOW as exc:  # first: the builtin TimeoutError is an OSError
             self._slow += 1
@@ -318,7 +316,23 @@ class RedisClient:
 
 
 async def _unlink(r: Redis | RedisCluster, names: list[Any]) -> int:
-    pipe = r.pipeline(transaction=False)
-    for name in names:
-        pipe.unlink(name)
-    return sum(int(n) for n in await pipe.execute())
+    # one UNLINK per 500 keys (a cluster client splits it by slot itself)
+    deleted = 0
+    for start in range(0, len(names), 500):
+        deleted += int(await r.unlink(*names[start : start + 500]))
+    return deleted
+
+
+# KEYS[1]: the tag's set; ARGV[1]: the TTL in ms (0: none), the rest: the members
+TAG_SCRIPT = """
+local existed = redis.call('EXISTS', KEYS[1])
+local before = redis.call('PTTL', KEYS[1])
+redis.call('SADD', KEYS[1], unpack(ARGV, 2))
+local ms = tonumber(ARGV[1])
+if ms <= 0 then
+  if existed == 1 then redis.call('PERSIST', KEYS[1]) end
+elseif existed == 0 or (before >= 0 and before < ms) then
+  redis.call('PEXPIRE', KEYS[1], ms)
+end
+return 0
+"""

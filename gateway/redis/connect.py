@@ -15,7 +15,7 @@ from redis.backoff import NoBackoff
 
 from .config import RedisConfig
 
-__all__ = ["open_redis"]
+__all__ = ["Opened", "open_redis"]
 
 
 def _no_retries() -> Retry:
@@ -42,12 +42,16 @@ def _tls(config: RedisConfig) -> dict[str, Any]:
     return {"ssl_ca_data": config.certificate_authorities} if config.certificate_authorities else {}
 
 
-def open_redis(config: RedisConfig) -> Redis | RedisCluster:
+Opened = tuple[Redis | RedisCluster, tuple[Redis, ...]]
+
+
+def open_redis(config: RedisConfig) -> Opened:
+    """The client, and the other clients to close with it (a Sentinel's connections)."""
     match config.kind:
         case "standalone":
-            return _standalone(config)
+            return _standalone(config), ()
         case "cluster":
-            return _cluster(config)
+            return _cluster(config), ()
         case "sentinel":
             return _sentinel(config)
 
@@ -73,14 +77,13 @@ def _cluster(config: RedisConfig) -> RedisCluster:
     return RedisCluster(
         startup_nodes=[ClusterNode(n.host, n.port) for n in config.nodes],
         max_connections=config.pool_size,
-        cluster_error_retry_attempts=1,
         ssl=config.tls,
         **_tls(config),
         **_common(config),
     )
 
 
-def _sentinel(config: RedisConfig) -> Redis:
+def _sentinel(config: RedisConfig) -> Opened:
     assert config.service_name is not None  # redis_config requires it
     sentinel_kwargs: dict[str, Any] = {
         "username": config.sentinel_username,
@@ -100,4 +103,4 @@ def _sentinel(config: RedisConfig) -> Redis:
     master: Redis = sentinel.master_for(
         config.service_name, max_connections=config.pool_size, db=config.db, **extra
     )
-    return master
+    return master, tuple(sentinel.sentinels)

@@ -38,6 +38,7 @@ _TYPES: dict[str, type[Any]] = {
         nodes.ReqFragment,
         nodes.ValueSetter,
         nodes.KeyRenamer,
+        nodes.DeferredBlock,
     )
 }
 _FIELDS = {name: {f.name for f in dataclasses.fields(cls)} for name, cls in _TYPES.items()}

@@ -7,7 +7,7 @@ still parsed, validated and authorized here (the text is the client's, the check
 only planning is skipped. A plan made here is written to Redis in the background, never
 delaying the response. The key::
 
-    plan:<planner version>:<supergraph, batch mode, limits>:<sha256 of document, operation
+    plan:<planner version>:<supergraph, batch mode, limits, @defer>:<sha256 of document, operation
     name, @override labels, access>
 
 The planner version is a hash of the planner's source and the plan format's version: a fedgate
@@ -30,7 +30,6 @@ import orjson
 
 from gateway.auth.requirements import Access
 from gateway.execution.prepare import Prepared, Rejected
-from gateway.planner.budget import Limits
 from gateway.planner.plan import QueryPlan
 
 from .client import RedisClient, RedisUnavailable
@@ -83,9 +82,11 @@ def _sha(value: Any) -> str:
 class SharedPlans:
     """One gateway generation's view of the shared plans (its supergraph and settings)."""
 
-    def __init__(self, client: RedisClient, sdl: str, batch: bool, limits: Limits) -> None:
+    def __init__(self, client: RedisClient, sdl: str, settings: tuple[object, ...]) -> None:
+        """``settings``: what else the planner's output depends on (batch mode, limits,
+        @defer support), hashed by ``repr``."""
         self.client = client
-        graph = _sha([sdl, batch, repr(limits)])[:16]
+        graph = _sha([sdl, repr(settings)])[:16]
         self._prefix = f"plan:{planner_version()}:{graph}:"
         self.taken = 0  # plans read from Redis
         self.planned = 0  # plans made here (and offered to Redis)
@@ -135,7 +136,12 @@ class SharedPlans:
     def _offer(self, key: str, plan: QueryPlan) -> None:
         if not self.client.available:
             return
-        task = asyncio.get_running_loop().create_task(self._write(key, encode_plan(plan)))
+        try:
+            raw = encode_plan(plan)
+        except TypeError:  # a node type the format does not know yet: kept local
+            log.exception("fedgate: query plans: a plan could not be encoded for Redis")
+            return
+        task = asyncio.get_running_loop().create_task(self._write(key, raw))
         self._writes.add(task)
         task.add_done_callback(self._writes.discard)
 
@@ -150,4 +156,6 @@ class SharedPlans:
         now = time.monotonic()
         if counts != self._reported and now - self._last_report >= REPORT_INTERVAL:
             self._reported, self._last_report = counts, now
-            log.info("fedgate: query plans: %d from Redis, %d planned here (since start)", *counts)
+            log.info(
+                "fedgate: query plans: %d from Redis, %d planned here (this supergraph)", *counts
+            )

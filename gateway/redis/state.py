@@ -9,13 +9,14 @@ same). ``start`` checks ``required_to_start`` at start-up; ``close`` at shutdown
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from gateway.config.shared_state import SharedStateConfig
 from gateway.edge.store import BucketStore, MemoryQueries, QueryStore
 from gateway.supergraph import Supergraph
 
-from .client import RedisClient
+from .client import RedisClient, RedisUnavailable
 from .config import RedisConfig
 from .plans import SharedPlans
 from .stores import RedisBuckets, TieredQueries
@@ -23,7 +24,7 @@ from .stores import RedisBuckets, TieredQueries
 if TYPE_CHECKING:
     from gateway.config import GatewayConfig
 
-__all__ = ["SharedState"]
+__all__ = ["SharedState", "unreachable"]
 
 
 class SharedState:
@@ -70,7 +71,8 @@ class SharedState:
         if shared is None or shared.query_plans is None or not isinstance(supergraph, Supergraph):
             return None
         client = self.client_for(shared.query_plans, "query plans")
-        return SharedPlans(client, supergraph.sdl, config.batch_fetches, config.limits)
+        settings = (config.batch_fetches, config.limits, config.defer.enabled)
+        return SharedPlans(client, supergraph.sdl, settings)
 
     async def start(self) -> None:
         """Every client once: ``required_to_start`` blocks refuse to start without Redis
@@ -84,3 +86,25 @@ class SharedState:
         self._clients.clear()
         self._buckets.clear()
         self._queries.clear()
+
+
+def unreachable(config: SharedStateConfig) -> str | None:
+    """Before serving (``fedgate serve``, outside any loop): why a ``required_to_start``
+    block's Redis cannot be used, or None. The lifespan checks again, per worker."""
+
+    async def check() -> str | None:
+        state = SharedState()
+        store = config.rate_limits.redis if config.rate_limits is not None else None
+        blocks = [config.apq, config.query_plans, store]
+        for block in blocks:
+            if block is not None and block.required_to_start:
+                state.client_for(block, "redis")
+        try:
+            await state.start()
+        except RedisUnavailable as exc:
+            return f"{exc} (required_to_start)"
+        finally:
+            await state.close()
+        return None
+
+    return asyncio.run(check())

@@ -47,6 +47,7 @@ from .csrf import CSRF_CODE, Csrf
 from .graphiql import ASSET_PREFIX, graphiql_asset, graphiql_available, graphiql_page
 from .health_listener import HealthListener
 from .hooks import Stopped, after_response, before_request
+from .incremental import accepts_multipart, incremental_response
 from .live import ClientStack, Live
 from .loading import LoadedGateway
 from .protocol import (
@@ -120,6 +121,8 @@ def create_app(
         settings changed (a caller-given client is then wrapped anew, never replaced); the
         most used operations are planned on it before it serves (``warm``)."""
         previous = live.current.stack
+        if shared is None and loaded.config.shared_state is not None:
+            log.warning("fedgate: reload: shared state (Redis) takes effect at the next restart")
         new_stack = _client_stack(loaded.config, client, previous, telemetry, shared)
         if entity_cache is not None:
             entity_cache.retarget(loaded.supergraph)
@@ -350,6 +353,7 @@ class _Endpoints:
 
     __slots__ = (
         "_cache_control",
+        "_defer",
         "_inflight",
         "_keep_body",
         "_share_client_requests",
@@ -405,6 +409,8 @@ class _Endpoints:
         self._keep_body = config.headers.uses_body
         # entity cache: the client's Cache-Control from the response's parts (when it is on)
         self._cache_control = gateway.entity_cache is not None
+        # @defer: incremental delivery to clients that accept multipart (supergraph.defer_support)
+        self._defer = config.defer.enabled
         # JWT authentication (gateway/auth/jwt.py): None when not configured
         self.authn = _authenticator(config)
         # the endpoint, chosen once: without an access log no timing wrapper per request, and
@@ -492,7 +498,11 @@ class _Endpoints:
             streamed = await _stream_response(self, request, params, allow_mutations=True)
             if streamed is not None:
                 return streamed
-        if self._share_client_requests and self._is_query(params):
+        if (
+            self._share_client_requests
+            and not (self._defer and accepts_multipart(headers))  # @defer: a stream each
+            and self._is_query(params)
+        ):
             key = (
                 raw,
                 media,
@@ -504,7 +514,9 @@ class _Endpoints:
 
     def _stream_media(self, request: Request) -> MediaType | None:
         """JSON for request errors when ``Accept`` names only a streaming type (subscriptions
-        on); None otherwise (406)."""
+        on, or @defer's multipart); None otherwise (406)."""
+        if self._defer and accepts_multipart(request.headers):
+            return JSON  # @defer: answered in parts, or as JSON when nothing is deferred
         if self.streams is None:
             return None
         from .live_data import stream_media
@@ -637,6 +649,7 @@ class _Endpoints:
             expose_plan=expose,
             allow_mutations=allow_mutations,
             context=context,
+            incremental=self._defer and accepts_multipart(client_headers),  # @defer
         )
         if timeout is None:
             result = await work  # no deadline: no timeout scope per request
@@ -658,14 +671,23 @@ class _Endpoints:
             after = await after_response(hooks, body, status, context)
             body, status = after.body, after.status
             headers.update(after.headers)
-        response = _json(body, status, media, headers)
+        if result.rest is None:
+            response: Response = _json(body, status, media, headers)
+        else:
+            # @defer: the first part, then the deferred ones as they finish (incremental.py)
+            redact = None if self.redactor.off else self.redactor.apply
+            response = incremental_response(
+                body, status, result.rest, headers, redact, context.request_id
+            )
         if not self.config.response_headers.empty:
             for name, value in self.config.response_headers.for_client(context):
                 # raw: several Set-Cookie lines must stay several lines
                 response.raw_headers.append(
                     (name.encode("latin-1"), value.encode("latin-1", "replace"))
                 )
-        if self._cache_control:
+        if self._cache_control and result.rest is None:
+            # entity cache: the parts' Cache-Control (a deferred response's later parts are
+            # not known yet when its headers go: none is claimed for it)
             from gateway.cache import client_cache_control  # loaded: the cache is on
 
             cache_control = client_cache_control(context)

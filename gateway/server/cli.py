@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import Any
 
 __all__ = ["register"]
@@ -17,24 +19,35 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--supergraph",
-        required=True,
+        default=None,
         metavar="FILE|URL",
-        help="supergraph SDL: a file, or an http(s) URL polled for changes (ETag)",
+        help="supergraph SDL: a file, or an http(s) URL polled for changes (ETag); "
+        "env FEDGATE_SUPERGRAPH (or APOLLO_ROUTER_SUPERGRAPH_PATH)",
     )
     parser.add_argument(
-        "--host", default=None, help="bind address (default: supergraph.listen, else 127.0.0.1)"
+        "--host",
+        default=None,
+        help="bind address (env FEDGATE_HOST; default: supergraph.listen, else 127.0.0.1)",
     )
     parser.add_argument(
-        "--port", type=int, default=None, help="port (default: supergraph.listen, else 4000)"
+        "--port",
+        type=int,
+        default=None,
+        help="port (env FEDGATE_PORT; default: supergraph.listen, else 4000)",
     )
     parser.add_argument(
-        "--workers", type=int, default=1, metavar="N", help="worker processes (default 1)"
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (env FEDGATE_WORKERS; default 1)",
     )
     parser.add_argument(
         "--config",
         metavar="FILE",
         default=None,
-        help="router.yaml (Apollo Router 2.x keys; see docs/configuration.md)",
+        help="router.yaml (Apollo Router 2.x keys; see docs/configuration.md); "
+        "env FEDGATE_CONFIG (or APOLLO_ROUTER_CONFIG_PATH)",
     )
     parser.add_argument(
         "--dev",
@@ -54,13 +67,26 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from .run import serve
+    from .serve_env import ServeEnvError, serve_settings
 
+    try:
+        settings = serve_settings(
+            supergraph=args.supergraph,
+            config=args.config,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            env=os.environ,
+        )
+    except ServeEnvError as exc:
+        print(f"fedgate serve: {exc}", file=sys.stderr)
+        return 2
     return serve(
-        args.supergraph,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        config_path=args.config,
+        settings.supergraph,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        config_path=settings.config,
         dev=args.dev,
         hot_reload=args.hot_reload,
     )

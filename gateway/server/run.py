@@ -123,6 +123,13 @@ def serve(
     except GatewayError as exc:
         print(f"fedgate: {exc.message}", file=sys.stderr)
         return 1
+    if loaded.config.shared_state is not None:  # shared state: required_to_start, readably
+        from gateway.redis.state import unreachable
+
+        problem = unreachable(loaded.config.shared_state)
+        if problem is not None:
+            print(f"fedgate: {problem}", file=sys.stderr)
+            return 1
     listen_host, listen_port = loaded.config.host_port
     location = str(supergraph_path)
     os.environ[ENV_SUPERGRAPH] = location if is_url(location) else str(Path(location).resolve())

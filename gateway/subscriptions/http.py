@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from gateway.context import REQUEST_ID_HEADER, RequestContext
+from gateway.multipart import SUBSCRIPTION_TYPE, MultipartWriter
 from gateway.pipeline import Gateway, GatewayResponse
 
 from .engine import Event, Subscription, Subscriptions
@@ -29,9 +30,7 @@ __all__ = ["HttpStreams", "stream_kind"]
 StreamKind = Literal["sse", "multipart"]
 Redact = Callable[[list[dict[str, Any]], str], None]
 
-MULTIPART_TYPE = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"'
-_PART = b"\r\n--graphql\r\ncontent-type: application/json\r\n\r\n"
-_END = b"\r\n--graphql--\r\n"
+MULTIPART_TYPE = SUBSCRIPTION_TYPE
 _STREAM_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
@@ -132,10 +131,11 @@ async def _multipart(
 ) -> AsyncIterator[bytes]:
     try:
         # a heartbeat first: the client sees the stream is open before the first event
-        yield _PART + b"{}"
+        writer = MultipartWriter()
+        yield writer.part(b"{}")
         async for event in subscription.events(beat):
-            yield _PART + _multipart_body(event, redact, context)
-        yield _END
+            yield writer.part(_multipart_body(event, redact, context))
+        yield writer.end()
     finally:
         subscription.cancel()
 

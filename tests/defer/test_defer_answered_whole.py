@@ -1,8 +1,9 @@
 """``@defer`` is part of the API schema (as in Apollo Router, whose clients send it) and is
-validated with graphql-core's defer rules; the response is delivered whole, deferred fields
-in it, as the incremental-delivery spec allows and as Apollo Router answers a client that does
-not accept multipart. Real strawberry subgraphs in-process (``LocalClient``), the real server
-app with httpx."""
+validated with graphql-core's defer rules. Where incremental delivery is not asked for (a
+call from code, a client without ``multipart/mixed``, ``supergraph.defer_support: false``)
+the response is delivered whole, deferred fields in it, as the incremental-delivery spec
+allows. Real strawberry subgraphs in-process (``LocalClient``), the real server app with
+httpx (incremental delivery itself: ``test_incremental_http.py``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 
 import httpx
 
+from gateway.config import GatewayConfig
+from gateway.config.defer import DeferConfig
 from gateway.pipeline import Gateway
 from gateway.server import create_app
 from gateway.supergraph import load_supergraph
@@ -61,8 +64,9 @@ def test_defer_rules_are_validated() -> None:
     assert duplicate["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
-def test_apollo_clients_defer_accept_header_gets_json() -> None:
-    app = create_app(SUPERGRAPH, client=_client())
+def test_defer_support_false_gives_apollo_clients_json() -> None:
+    config = GatewayConfig(defer=DeferConfig(enabled=False))
+    app = create_app(SUPERGRAPH, client=_client(), config=config)
     query = '{ item(id: "4") { id ... @defer { name } } }'
     headers = {"accept": "multipart/mixed;deferSpec=20220824, application/json"}
 

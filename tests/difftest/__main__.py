@@ -88,6 +88,19 @@ async def _run(cases: list, args: argparse.Namespace) -> list[CaseReport]:  # ty
                         f"    fedgate: {judged.bodies.get(judged.verdict.modes[0])}",
                         file=sys.stderr,
                     )
+                for op, judged in report.others[:3]:
+                    bodies = judged.bodies
+                    print(
+                        f"--- {case.id} other\n{op.text}\n    variables: {op.variables}\n"
+                        f"    hive:    {bodies.get('hive')}\n"
+                        f"    apollo:  {bodies.get('apollo')}\n"
+                        + "".join(
+                            f"    {mode}: {bodies[mode]}\n"
+                            for mode in bodies
+                            if mode not in ("hive", "apollo")
+                        ),
+                        file=sys.stderr,
+                    )
     return reports
 
 

@@ -6,8 +6,9 @@ different order is a lesser finding (GraphQL says the response follows the selec
 
 The verdict: fedgate is the **odd one out** when Hive Router's planner and Apollo Gateway
 agree and a fedgate mode differs from them; **references disagree** when Hive and Apollo
-differ and fedgate answers as one of them (not counted against fedgate); **other** when the
-references differ and fedgate answers as neither, or its two modes differ from each other.
+differ and fedgate answers as one of them, or follows one of them at every value when each
+is wrong somewhere else (not counted against fedgate); **other** when the references differ
+and fedgate answers as neither, or its two modes differ from each other.
 """
 
 from __future__ import annotations
@@ -65,8 +66,38 @@ def verdict(fedgate: dict[str, Outcome], hive: Outcome, apollo: Outcome | None) 
         # (or its two modes differ) it is worth a look: "other".
         answers = list(fedgate.values())
         same_modes = all(o == answers[0] for o in answers)
-        if same_modes and answers[0] in (hive, apollo):
+        if same_modes and (answers[0] in (hive, apollo) or _follows_both(answers[0], hive, apollo)):
             return Verdict("refs_disagree")
         return Verdict("other")
     odd = tuple(mode for mode, o in fedgate.items() if o != hive)
     return Verdict("odd", odd, hive) if odd else Verdict("agree", agreed=hive)
+
+
+def _follows_both(answer: Outcome, hive: Outcome, apollo: Outcome) -> bool:
+    """Each reference wrong in a different place and fedgate with the other one at each."""
+    refs = [r for r in (hive, apollo) if not r.failed]
+    if len(refs) < 2 or answer.errors not in (hive.errors, apollo.errors):
+        return False
+    return _follows(answer.data, [r.data for r in refs])
+
+
+def _follows(value: Any, refs: list[Any]) -> bool:
+    """``value`` equals, at every path, the value there of at least one of ``refs``."""
+    if isinstance(value, dict):
+        objects = [r for r in refs if isinstance(r, dict)]
+        if not objects:
+            return False
+        dropped = set().union(*objects) - value.keys()
+        if any(all(key in r for r in objects) for key in dropped):
+            return False  # every reference has it: leaving it out follows none
+        for key, item in value.items():
+            having = [r[key] for r in objects if key in r]
+            if not having or not _follows(item, having):
+                return False
+        return True
+    if isinstance(value, list):
+        lists = [r for r in refs if isinstance(r, list) and len(r) == len(value)]
+        return bool(lists) and all(
+            _follows(item, [r[i] for r in lists]) for i, item in enumerate(value)
+        )
+    return value in refs

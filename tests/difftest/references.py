@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ class References:
         return self._process is not None and self._process.returncode is None
 
     async def load(self, case: str, sdl: str) -> None:
-        await self._call({"op": "load", "case": case, "sdl": sdl})
+        await self._call({"op": "load", "case": case, "sdl": sdl, "apollo_sdl": for_apollo(sdl)})
 
     async def execute(
         self, ref: str, case: str, query: str, variables: dict[str, Any] | None = None
@@ -126,3 +127,17 @@ class References:
         if self._log is not asyncio.subprocess.DEVNULL:
             self._log.close()
             self._log = asyncio.subprocess.DEVNULL
+
+
+# Apollo Gateway refuses a supergraph that links a SECURITY feature it does not implement
+# (@authenticated, @requiresScopes, @policy: Apollo Router's). fedgate runs the difftest with
+# authorization off, so the same supergraph without the purpose is the same graph to compare.
+_SECURITY_LINK = re.compile(
+    r'(@link\(url: "https://specs\.apollo\.dev/(?:authenticated|requiresScopes|policy)/v[0-9.]+"'
+    r"[^)]*?),\s*for:\s*SECURITY"
+)
+
+
+def for_apollo(sdl: str) -> str:
+    """The supergraph as Apollo Gateway can load it (see ``_SECURITY_LINK``)."""
+    return _SECURITY_LINK.sub(r"\1", sdl)

@@ -34,6 +34,8 @@ class CaseReport:
     note: str = ""
     seconds: float = 0.0
     findings: list[tuple[Operation, Judged]] = field(default_factory=list)
+    # the references differ and fedgate follows neither: printed with --verbose, to triage
+    others: list[tuple[Operation, Judged]] = field(default_factory=list)
     regressions: list[str] = field(default_factory=list)
 
 
@@ -80,6 +82,7 @@ async def run_case(
             report.refs_disagree += 1
         elif kind == "other":
             report.other += 1
+            report.others.append((op, judged))
         elif kind == "refs_wrong":
             report.refs_wrong += 1
     if do_shrink:

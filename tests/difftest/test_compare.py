@@ -39,3 +39,17 @@ def test_errors_count_by_presence_and_data_deeply() -> None:
 def test_key_order_is_a_separate_finding() -> None:
     assert key_order_differs({"a": 1, "b": {"c": 1, "d": 2}}, {"a": 1, "b": {"d": 2, "c": 1}})
     assert not key_order_differs({"a": [{"b": 1}]}, {"a": [{"b": 1}]})
+
+
+def test_following_each_reference_where_the_other_is_wrong() -> None:
+    hive = Outcome({"s": {"titles": [], "time": 918}}, False)
+    apollo = Outcome({"s": {"titles": ["x", "y"], "time": 354}}, False)
+    mixed = Outcome({"s": {"titles": ["x", "y"], "time": 918}}, False)
+    assert verdict({"batch": mixed, "tree": mixed}, hive, apollo).kind == "refs_disagree"
+    # a value neither has, a field both have left out, an error only fedgate has: other
+    for wrong in (
+        Outcome({"s": {"titles": ["x", "z"], "time": 918}}, False),
+        Outcome({"s": {"titles": ["x", "y"]}}, False),
+        Outcome({"s": {"titles": ["x", "y"], "time": 918}}, True),
+    ):
+        assert verdict({"batch": wrong, "tree": wrong}, hive, apollo).kind == "other"

@@ -124,10 +124,7 @@ def test_batched_entities_and_missing_typenames_are_scored() -> None:
     assert scorer.score({"query": "{ nope"}, data) == 0
 
 
-def test_an_unknown_actual_cost_mode_and_subgraph_limits_are_refused(tmp_path: Path) -> None:
+def test_an_unknown_actual_cost_mode_is_refused(tmp_path: Path) -> None:
     extra = "      actual_cost_mode: by_magic\n"
     with pytest.raises(ConfigError, match="by_magic"):
-        config_from(tmp_path, CONFIG.format(mode="measure", extra=extra))
-    extra = "      subgraph:\n        all:\n          max: 10\n"
-    with pytest.raises(ConfigError, match="per-subgraph cost limits"):
         config_from(tmp_path, CONFIG.format(mode="measure", extra=extra))

@@ -24,12 +24,18 @@ def blocks(doc: str, language: str) -> list[str]:
 
 
 def test_the_demand_control_example_loads(tmp_path: Path) -> None:
-    [yaml] = blocks("demand-control.md", "yaml")
+    yaml, per_subgraph = blocks("demand-control.md", "yaml")
     config = load_config(_write(tmp_path, "dc.yaml", yaml), environ={})
     assert config.edge is not None and config.edge.demand_control is not None
     assert config.edge.demand_control.max == 1000
     assert config.edge.demand_control.expose_in_extensions
     assert config.edge.demand_control.actual_cost_mode == "by_subgraph"
+    config = load_config(_write(tmp_path, "dcs.yaml", per_subgraph), environ={})
+    assert config.edge is not None and config.edge.demand_control is not None
+    limits = config.edge.demand_control.subgraph
+    assert limits is not None
+    assert (limits.max_for("shipping"), limits.max_for("shop")) == (5, 500)
+    assert (limits.list_size_for("shipping", 10), limits.list_size_for("shop", 10)) == (2, 10)
 
 
 def test_the_persisted_queries_examples_load(tmp_path: Path) -> None:

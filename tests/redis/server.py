@@ -15,10 +15,20 @@ __all__ = ["RedisServer"]
 
 
 class RedisServer:
-    def __init__(self, workdir: Path, port: int | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        port: int | None = None,
+        args: tuple[str, ...] = (),
+        config_file: Path | None = None,
+    ) -> None:
+        """``args``: more of redis-server's options (a cluster node's); ``config_file``: a
+        configuration file (a sentinel's, which Redis rewrites)."""
         self.binary = require("redis-server")
         self.port = port or free_port()
         self.workdir = workdir
+        self.args = args
+        self.config_file = config_file
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -26,8 +36,11 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}"
 
     def start(self) -> RedisServer:
-        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
+        args = [self.binary, *([str(self.config_file)] if self.config_file else [])]
+        args += ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.workdir)]
+        if "--sentinel" not in self.args:  # a sentinel has no data to save
+            args += ["--save", "", "--appendonly", "no"]
+        args += self.args
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -53,3 +53,12 @@ def test_a_fetch_keeps_its_tuples() -> None:
     decoded = decode_plan(encode_plan(QueryPlan(fetch)))
     assert decoded is not None and decoded.node == fetch
     assert isinstance(decoded.node, Fetch) and decoded.node.context_variables == (("v", "ID!"),)
+
+
+@pytest.mark.parametrize("case", ["entity_boundary", "nested", "root", "value_type"])
+def test_defer_plans_round_trip(case: str) -> None:
+    from tests.planner.defer_cases import CASES, shop
+
+    plan = Planner(shop(), defer=True).plan(parse(CASES[case]))  # type: ignore[no-untyped-call]
+    assert plan.deferred  # the blocks are there, and come back
+    assert decode_plan(encode_plan(plan)) == plan

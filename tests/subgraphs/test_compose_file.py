@@ -42,21 +42,40 @@ def runnable_module(module: str) -> bool:
     return True
 
 
+GATEWAYS = ("gateway", "gateway-2")
+
+
 def default_services(compose: dict[str, Any]) -> dict[str, Any]:
     """The services `docker compose up` starts (the observability profile's are extra)."""
     return {k: v for k, v in compose["services"].items() if "profiles" not in v}
 
 
-def test_one_container_per_service_plus_gateway(compose: dict[str, Any]) -> None:
-    assert set(default_services(compose)) == {*SERVICE_NAMES, "gateway"}
+def ours(compose: dict[str, Any]) -> dict[str, Any]:
+    """The containers of this repository's image (Redis is the upstream image)."""
+    return {k: v for k, v in default_services(compose).items() if k != "redis"}
+
+
+def test_one_container_per_service_two_gateways_and_redis(compose: dict[str, Any]) -> None:
+    assert set(default_services(compose)) == {*SERVICE_NAMES, *GATEWAYS, "redis"}
 
 
 def test_all_containers_share_the_one_image(compose: dict[str, Any]) -> None:
-    images = {spec["image"] for spec in default_services(compose).values()}
+    images = {spec["image"] for spec in ours(compose).values()}
     assert len(images) == 1
-    for spec in default_services(compose).values():
+    for spec in ours(compose).values():
         assert spec["build"] == "."
     assert "FROM python:3.11" in DOCKERFILE.read_text()
+
+
+def test_redis_is_a_cache_the_gateways_wait_for(compose: dict[str, Any]) -> None:
+    redis = compose["services"]["redis"]
+    assert redis["image"].startswith("redis:")
+    command = redis["command"]
+    assert command[0] == "redis-server"
+    assert command[command.index("--save") + 1] == "" and "ports" not in redis
+    assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    for name in GATEWAYS:
+        assert compose["services"][name]["depends_on"]["redis"] == {"condition": "service_healthy"}
 
 
 @pytest.mark.parametrize("name", SERVICE_NAMES)
@@ -64,7 +83,9 @@ def test_service_container(compose: dict[str, Any], name: str) -> None:
     spec = compose["services"][name]
     port = default_port(name)
 
-    command = spec["command"]
+    # the image's entry point is the gateway: a service replaces it
+    command = spec["entrypoint"]
+    assert "command" not in spec
     assert command[:2] == ["python", "-m"] and command[2] == f"subgraphs.{name}"
     assert runnable_module(command[2])
 
@@ -99,16 +120,33 @@ def test_each_service_has_its_own_volume(compose: dict[str, Any]) -> None:
     assert len(set(volumes)) == len(SERVICE_NAMES)
 
 
-def test_gateway_container(compose: dict[str, Any]) -> None:
-    spec = compose["services"]["gateway"]
-    command = [str(part) for part in spec["command"]]
-    assert command[0] == "fedgate"
-    assert command[1] == "serve"
-    supergraph = command[command.index("--supergraph") + 1]
+def image_entrypoint() -> list[str]:
+    match = re.search(r"^ENTRYPOINT (\[.*\])$", DOCKERFILE.read_text(), re.MULTILINE)
+    assert match is not None
+    entry: list[str] = json.loads(match.group(1))
+    return entry
+
+
+def image_env() -> dict[str, str]:
+    """The final stage's ``ENV NAME=value`` pairs (continued lines joined)."""
+    final = DOCKERFILE.read_text().split("\nFROM ")[-1].replace("\\\n", " ")
+    pairs: dict[str, str] = {}
+    for line in re.findall(r"^ENV (.*)$", final, re.MULTILINE):
+        pairs.update(item.split("=", 1) for item in line.split())
+    return pairs
+
+
+@pytest.mark.parametrize("name", GATEWAYS)
+def test_gateway_container(compose: dict[str, Any], name: str) -> None:
+    spec = compose["services"][name]
+    assert "entrypoint" not in spec  # the image's: fedgate serve
+    env = image_env()
+    supergraph = env["FEDGATE_SUPERGRAPH"]
     assert supergraph.startswith(APP_DIR + "/")
     assert (REPO_ROOT / supergraph.removeprefix(APP_DIR + "/")).is_file()
-    assert command[command.index("--port") + 1] == "4000"
-    assert spec["ports"] == ["127.0.0.1:4000:4000"]
+    assert (env["FEDGATE_HOST"], env["FEDGATE_PORT"]) == ("0.0.0.0", "4000")
+    host_port = {"gateway": 4000, "gateway-2": 4100}[name]
+    assert spec["ports"] == [f"127.0.0.1:{host_port}:4000"]
 
     # The supergraph routes to 127.0.0.1; in compose every subgraph is reached by name.
     routed = re.findall(
@@ -116,11 +154,12 @@ def test_gateway_container(compose: dict[str, Any]) -> None:
         (REPO_ROOT / supergraph.removeprefix(APP_DIR + "/")).read_text(),
     )
     assert sorted(name for name, _ in routed) == sorted(SERVICE_NAMES)
-    for name, _ in routed:
-        url = spec["environment"][f"FEDGATE_SUBGRAPH_{name.upper()}_URL"]
-        assert url == f"http://{name}:{default_port(name)}/graphql"
+    for subgraph, _ in routed:
+        url = spec["environment"][f"FEDGATE_SUBGRAPH_{subgraph.upper()}_URL"]
+        assert url == f"http://{subgraph}:{default_port(subgraph)}/graphql"
 
-    assert spec["depends_on"] == {name: {"condition": "service_healthy"} for name in SERVICE_NAMES}
+    expected = {n: {"condition": "service_healthy"} for n in (*SERVICE_NAMES, "redis")}
+    assert spec["depends_on"] == expected
     assert spec["healthcheck"]["test"] == [
         "CMD",
         "python",
@@ -132,16 +171,23 @@ def test_gateway_container(compose: dict[str, Any]) -> None:
 
 def test_gateway_command_is_a_valid_fedgate_command(compose: dict[str, Any]) -> None:
     from gateway.cli import build_parser
+    from gateway.server.serve_env import serve_settings
 
-    command = [str(part) for part in compose["services"]["gateway"]["command"]]
-    args = build_parser().parse_args(command[1:])
-    assert (args.command, args.host, args.port) == ("serve", "0.0.0.0", 4000)
-    assert args.supergraph == f"{APP_DIR}/schema/supergraph.graphql"
-    assert args.dev  # the compose file is the demo
-    # The image's default command is the same gateway command, with production defaults.
-    match = re.search(r"^CMD (\[.*\])$", DOCKERFILE.read_text(), re.MULTILINE)
-    assert match is not None
-    assert [*json.loads(match.group(1)), "--dev"] == command
+    for name in (*GATEWAYS, "gateway-observed"):
+        command = [*image_entrypoint(), *compose["services"][name]["command"]]
+        assert command[:2] == ["fedgate", "serve"]
+        args = build_parser().parse_args(command[1:])
+        settings = serve_settings(
+            supergraph=args.supergraph,
+            config=args.config,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            env=image_env(),
+        )
+        assert (args.command, settings.host, settings.port) == ("serve", "0.0.0.0", 4000)
+        assert settings.supergraph == f"{APP_DIR}/schema/supergraph.graphql"
+        assert args.dev == (name != "gateway-observed")  # the compose file is the demo
 
 
 def test_fedgate_console_script_exists() -> None:
@@ -158,6 +204,8 @@ def test_dockerfile_ships_what_the_containers_run() -> None:
     for folder in ("gateway", "subgraphs", "schema"):
         assert f"COPY {folder} ./{folder}" in dockerfile
     assert "VOLUME" in dockerfile and "/data" in dockerfile
+    # the services' containers write their SQLite files there as the image's user
+    assert re.search(r"chown fedgate:fedgate /data", dockerfile)
     ignored = (REPO_ROOT / ".dockerignore").read_text().split()
     for needed in ("gateway", "subgraphs", "schema", "pyproject.toml", "README.md"):
         assert needed not in ignored

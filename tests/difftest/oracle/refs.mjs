@@ -3,7 +3,7 @@
 // @graphql-hive/router-runtime) and Apollo Gateway (@apollo/gateway under @apollo/server).
 //
 // Protocol: JSON lines. Each request on stdin is one line:
-//   {"id": 1, "op": "load", "case": "c", "sdl": "<supergraph SDL>"}
+//   {"id": 1, "op": "load", "case": "c", "sdl": "<supergraph SDL>", "apollo_sdl": "<optional>"}
 //   {"id": 2, "op": "execute", "ref": "hive" | "apollo", "case": "c", "query": "...", "variables": {}}
 // Each answer on stdout is one line starting with "@@DIFF " (anything else on stdout is a log
 // line of a library and is ignored):
@@ -50,8 +50,9 @@ const makers = { hive, apollo };
 function gatewayFor(ref, caseId) {
   const key = `${ref}\u0000${caseId}`;
   if (!gateways.has(key)) {
-    const sdl = sdls.get(caseId);
-    if (sdl === undefined) throw new Error(`case ${caseId} not loaded`);
+    const loaded = sdls.get(caseId);
+    if (loaded === undefined) throw new Error(`case ${caseId} not loaded`);
+    const sdl = loaded[ref] ?? loaded.hive;
     const make = makers[ref];
     if (make === undefined) throw new Error(`unknown reference ${ref}`);
     // Keep the promise: concurrent first requests share one gateway; a failed start stays failed.
@@ -62,7 +63,7 @@ function gatewayFor(ref, caseId) {
 
 async function handle(request) {
   if (request.op === 'load') {
-    sdls.set(request.case, request.sdl);
+    sdls.set(request.case, { hive: request.sdl, apollo: request.apollo_sdl ?? request.sdl });
     for (const ref of Object.keys(makers)) gateways.delete(`${ref}\u0000${request.case}`);
     return { ok: true };
   }
