@@ -268,6 +268,22 @@ RUNTIME_CODES: Mapping[str, tuple[str, str]] = {
     ),
     "FILE_ERROR": ("`fedgate plan`", "A file named on the command line cannot be read."),
     "EXECUTION_FAILED": ("response", "An execution error without a more specific code."),
+    # entity cache: the invalidation endpoint (docs/entity-cache.md)
+    "INVALIDATION_INVALID_REQUEST": (
+        "HTTP 400 (invalidation endpoint)",
+        "The body is not a JSON list of invalidation requests (`kind`: subgraph, type, "
+        "entity or cache_tag, with their fields).",
+    ),
+    "INVALIDATION_UNAUTHORIZED": (
+        "HTTP 401 (invalidation endpoint)",
+        "The `Authorization` header is not the `shared_key` of every subgraph the request "
+        "names, or a subgraph does not accept invalidation.",
+    ),
+    "INVALIDATION_UNAVAILABLE": (
+        "HTTP 503 (invalidation endpoint)",
+        "Redis could not be reached: this replica's memory was cleared of the entries, Redis "
+        "keeps them until their TTL.",
+    ),
 }
 
 

@@ -23,6 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "auth": {"spec", "supergraph", "config"},
     "edge": {"spec", "supergraph", "planner", "transport", "config"},  # plans: per-subgraph costs
     "telemetry": {"transport", "config"},
+    "cache": {"transport", "execution", "config", "redis"},  # the entity cache
     # shared state in Redis: the edge stores, the plan cache's tier (it sees the pipeline
     # through a protocol only)
     "redis": {"spec", "supergraph", "planner", "transport", "execution", "config", "auth", "edge"},
@@ -39,6 +40,7 @@ ALLOWED: dict[str, set[str]] = {
         "auth",
         "edge",
         "telemetry",
+        "cache",
         "redis",
         "events",
     },
@@ -67,6 +69,7 @@ ALLOWED: dict[str, set[str]] = {
         "auth",
         "edge",
         "resilience",
+        "cache",
         "redis",
         "events",
     },

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from gateway.errors import ConfigError
 from gateway.planner.budget import DEFAULT_LIMITS, Limits
@@ -29,6 +30,9 @@ from .resilience import ResilienceConfig
 from .shared_state import SharedStateConfig
 from .subscription import SubscriptionConfig
 from .telemetry import TelemetryConfig
+
+if TYPE_CHECKING:
+    from .entity_cache import EntityCacheConfig
 
 __all__ = [
     "STUDIO_ORIGIN",
@@ -242,6 +246,9 @@ class GatewayConfig:
     # resilience: retries, circuit breakers, bulkheads, connect timeouts, pool idle time and
     # the subgraph health view (gateway/config/resilience.py, docs/resilience.md)
     resilience: ResilienceConfig = field(default_factory=ResilienceConfig)
+    # entity cache: preview_entity_cache / response_cache (gateway/config/entity_cache.py,
+    # docs/entity-cache.md); None: off
+    entity_cache: EntityCacheConfig | None = None
 
     def __post_init__(self) -> None:
         # Read-only copies: the config stays immutable even when built from plain dicts.

@@ -48,6 +48,7 @@ from .edge import (
     PERSISTED_QUERIES,
     edge_config,
 )
+from .entity_cache import ENTITY_CACHE, FEDGATE_ENTITY_CACHE, entity_cache_config
 from .events import FEDGATE_EVENTS, events_config
 from .model import (
     CorsConfig,
@@ -204,6 +205,7 @@ FEDGATE_KEYS: dict[str, Kind] = {
     **FEDGATE_EDGE_KEYS,  # edge: per-client rate limits, client_access, demand_control
     # resilience: fedgate.traffic_shaping (retries, breakers, bulkheads) and fedgate.health
     **FEDGATE_RESILIENCE_KEYS,
+    "entity_cache": FEDGATE_ENTITY_CACHE,  # entity cache extras (gateway/config/entity_cache.py)
     **FEDGATE_SHARED_STATE_KEYS,  # shared state: fedgate.rate_limit_store (Redis)
 }
 
@@ -213,7 +215,6 @@ _UNSUPPORTED = {
     for name, doc in {
         "plugins": "Apollo Router's Rust plugins (fedgate's Python plugins: fedgate.plugins)",
         "rhai": "Rhai scripts",
-        "preview_entity_cache": "entity caching",
         "batching": "request batching",
         "connectors": "connectors",
         "experimental_chaos": "chaos testing",
@@ -293,6 +294,9 @@ ROUTER_SCHEMA = Obj(
         "authentication": Obj(
             {**AUTHENTICATION.fields, "router": JWT_ROUTER}, "subgraph signing and client JWTs"
         ),
+        # entity cache: Apollo's two names for it (gateway/config/entity_cache.py)
+        "preview_entity_cache": ENTITY_CACHE,
+        "response_cache": ENTITY_CACHE,
         **_UNSUPPORTED,
     },
     "fedgate configuration (Apollo Router 2.x router.yaml keys)",
@@ -356,6 +360,8 @@ def build(checked: dict[str, Any], source: Source) -> GatewayConfig:
     subscription_extras = fedgate.pop("subscription", {})
     if "events" in fedgate:  # events: message brokers (gateway/config/events.py)
         values["events"] = events_config(fedgate.pop("events"), source)
+    # entity cache: preview_entity_cache / response_cache and fedgate.entity_cache
+    values["entity_cache"] = entity_cache_config(checked, fedgate.pop("entity_cache", {}), source)
     for key in FEDGATE_EDGE_KEYS:  # edge: read by edge_config below
         fedgate.pop(key, None)
     for key in FEDGATE_SHARED_STATE_KEYS:  # shared state: read by shared_state_config below

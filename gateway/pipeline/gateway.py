@@ -60,6 +60,7 @@ from .front import FrontSettings, operation_needs, prepare_operation
 EVENTS_LINK = "https://specs.fedgate.dev/events/"
 
 if TYPE_CHECKING:
+    from gateway.cache import EntityCache
     from gateway.events.bind import BoundEvents
     from gateway.events.runtime import Events
     from gateway.redis.plans import SharedPlans
@@ -126,6 +127,7 @@ class Gateway:
         rng: random.Random | None = None,
         hooks: Hooks | None = None,
         telemetry: Telemetry | None = None,
+        entity_cache: EntityCache | None = None,
         shared_plans: SharedPlans | None = None,
         events: Events | None = None,
     ) -> None:
@@ -137,7 +139,9 @@ class Gateway:
         and logs (its steps are wrapped here, once); ``shared_plans``: the plan cache's
         Redis tier (``supergraph.query_planning.cache.redis``), None when not configured;
         ``events``: the app's message brokers (default: made from the config's
-        ``fedgate.events``) for a supergraph with broker-fed fields."""
+        ``fedgate.events``) for a supergraph with broker-fed fields; ``entity_cache``: the
+        app's (kept across reloads; default: one built from the config's ``entity_cache``,
+        when set)."""
         self.config = config or GatewayConfig()
         self.limits = limits or self.config.limits
         self.schema = supergraph.api_schema
@@ -228,6 +232,14 @@ class Gateway:
         if self._demand is not None and self._demand.by_subgraph:
             # edge: demand control's by_subgraph actual cost scores each subgraph response
             self._call = self._demand.wrap_call(self._call)
+        # entity cache: lookups and stores around each subgraph call, only when configured
+        if entity_cache is None and self.config.entity_cache is not None:
+            from gateway.cache import EntityCache
+
+            entity_cache = EntityCache(self.config.entity_cache, supergraph)
+        self.entity_cache = entity_cache
+        if entity_cache is not None:
+            self._call = entity_cache.wrap_call(self._call)
 
     async def execute(
         self,

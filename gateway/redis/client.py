@@ -236,6 +236,14 @@ class RedisClient:
             keys.update(await self.tagged(tag))
         return await self.delete([*keys, *names])
 
+    async def publish(self, channel: str, message: bytes) -> int:
+        """Publish on the (namespaced) channel; how many subscribers got it."""
+        return int(await self._call(lambda r: r.publish(self.key(channel), message)))
+
+    def pubsub(self) -> Any:
+        """A redis-py ``PubSub`` on this client's connection (``pubsub.Subscriber`` runs it)."""
+        return self._connection().pubsub()
+
     def script(self, source: str) -> Script:
         """Register a Lua script (no network until it first runs)."""
         return Script(source, self._connection().register_script(source))

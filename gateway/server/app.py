@@ -66,6 +66,7 @@ from .reload import Reloader, ReloadSpec
 
 if TYPE_CHECKING:
     from gateway.auth.jwt import Authenticator
+    from gateway.cache import EntityCache
     from gateway.events.runtime import Events
     from gateway.redis.plans import SharedPlans
     from gateway.redis.state import SharedState
@@ -103,6 +104,8 @@ def create_app(
     # subscriptions: none of it exists unless enabled (subscription.enabled, at start-up)
     engine, streams = _subscriptions(config)
     events = _events(config)  # events: the message brokers (fedgate.events), kept on reload
+    # entity cache: built once from the first config, kept across reloads (as telemetry)
+    entity_cache = _entity_cache(config, supergraph)
     gateway = Gateway(
         supergraph,
         stack.client,
@@ -111,6 +114,7 @@ def create_app(
         telemetry=telemetry,
         shared_plans=_shared_plans(shared, config, supergraph, planner),
         events=events,
+        entity_cache=entity_cache,
     )
     first = _Endpoints(gateway, config, stack, streams, telemetry=telemetry, shared=shared)
     live = Live(first)
@@ -123,6 +127,8 @@ def create_app(
         if shared is None and loaded.config.shared_state is not None:
             log.warning("fedgate: reload: shared state (Redis) takes effect at the next restart")
         new_stack = _client_stack(loaded.config, client, previous, telemetry, shared)
+        if entity_cache is not None:
+            entity_cache.retarget(loaded.supergraph)
         gateway = Gateway(
             loaded.supergraph,
             new_stack.client,
@@ -131,6 +137,7 @@ def create_app(
             telemetry=telemetry,
             shared_plans=_shared_plans(shared, loaded.config, loaded.supergraph, planner),
             events=events,
+            entity_cache=entity_cache,
         )
         if warm:
             planned = gateway.warm(warm)
@@ -175,6 +182,8 @@ def create_app(
             host, port = config.health_check.host_port
             health_listener = HealthListener(host, port, config.health_check.path, live.health)
             await health_listener.start()
+        # entity cache: Redis, the other replicas' invalidations, the invalidation listener
+        invalidation = await _open_entity_cache(entity_cache, config)
         with live.signals(reloader):
             live.ready = True
             try:
@@ -187,6 +196,8 @@ def create_app(
                     await reloader.stop()
                 if health_listener is not None:
                     await health_listener.stop()
+                if entity_cache is not None:
+                    await _close_entity_cache(entity_cache, invalidation)
                 await live.close()
                 if shared is not None:
                     await shared.close()
@@ -211,6 +222,12 @@ def create_app(
         if view.detail:  # resilience: each subgraph's breaker, error rate, latency
             detail = view.detail_path or health.rstrip("/") + "/detail"
             routes.append(Route(detail, live.health_detail, methods=["GET"]))
+    if entity_cache is not None and _invalidation_here(config):
+        from gateway.cache.endpoint import invalidation_endpoint  # entity cache
+
+        endpoint = invalidation_endpoint(entity_cache)
+        assert config.entity_cache is not None
+        routes.append(Route(config.entity_cache.path, endpoint, methods=["POST"]))
     routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
     if telemetry is not None and telemetry.metrics is not None:
         from gateway.telemetry.http import metrics_endpoint
@@ -331,7 +348,7 @@ def _shared_plans(
 def _warn_restart_only(old: GatewayConfig, new: GatewayConfig) -> None:
     # telemetry: the tracer provider and metrics registry live as long as the app
     restart_only = ("listen", "path", "health_check", "shutdown_grace_period")
-    for name in (*restart_only, "subscription", "telemetry"):
+    for name in (*restart_only, "subscription", "telemetry", "entity_cache"):
         if getattr(old, name) != getattr(new, name):
             log.warning("fedgate: reload: %s changes take effect at the next restart", name)
 
@@ -341,6 +358,7 @@ class _Endpoints:
     one; requests that started on this one finish on it."""
 
     __slots__ = (
+        "_cache_control",
         "_defer",
         "_has_hooks",
         "_inflight",
@@ -396,6 +414,8 @@ class _Endpoints:
         self._inflight: dict[_SharedKey, asyncio.Future[Response]] = {}
         self.access_log = AccessLog() if config.access_log else None
         self._keep_body = config.headers.uses_body
+        # entity cache: the client's Cache-Control from the response's parts (when it is on)
+        self._cache_control = gateway.entity_cache is not None
         # @defer: incremental delivery to clients that accept multipart (supergraph.defer_support)
         self._defer = config.defer.enabled
         # JWT authentication (gateway/auth/jwt.py): None when not configured
@@ -671,6 +691,14 @@ class _Endpoints:
                 response.raw_headers.append(
                     (name.encode("latin-1"), value.encode("latin-1", "replace"))
                 )
+        if self._cache_control and result.rest is None:
+            # entity cache: the parts' Cache-Control (a deferred response's later parts are
+            # not known yet when its headers go: none is claimed for it)
+            from gateway.cache import client_cache_control  # loaded: the cache is on
+
+            cache_control = client_cache_control(context)
+            if cache_control is not None:
+                response.headers["cache-control"] = cache_control
         return response
 
 
@@ -774,6 +802,43 @@ def _events(config: GatewayConfig) -> Events | None:
     from gateway.events.runtime import Events
 
     return Events(config.events)
+
+
+def _entity_cache(config: GatewayConfig, supergraph: SupergraphLike) -> EntityCache | None:
+    if config.entity_cache is None:
+        return None
+    from gateway.cache import EntityCache
+
+    return EntityCache(config.entity_cache, supergraph)
+
+
+def _invalidation_here(config: GatewayConfig) -> bool:
+    """The invalidation endpoint on the GraphQL listener (``listen`` is its address)."""
+    cache = config.entity_cache
+    return cache is not None and cache.invalidation and cache.listen == config.listen
+
+
+async def _open_entity_cache(cache: EntityCache | None, config: GatewayConfig) -> Any:
+    if cache is None:
+        return None
+    await cache.open()
+    settings = config.entity_cache
+    if settings is None or not settings.invalidation or _invalidation_here(config):
+        return None
+    from gateway.cache.endpoint import invalidation_endpoint
+    from gateway.cache.listener import InvalidationListener
+
+    host_port = settings.listen_host_port
+    assert host_port is not None
+    listener = InvalidationListener(*host_port, settings.path, invalidation_endpoint(cache))
+    await listener.start()
+    return listener
+
+
+async def _close_entity_cache(cache: EntityCache, listener: Any) -> None:
+    if listener is not None:
+        await listener.stop()
+    await cache.close()
 
 
 def _authenticator(config: GatewayConfig) -> Authenticator | None:
