@@ -37,14 +37,14 @@ supergraph:
       redis:
         urls: ["{redis}"]
         namespace: {namespace}
-        timeout: 300ms
+        timeout: {timeout}
 apq:
   router:
     cache:
       redis:
         urls: ["{redis}"]
         namespace: {namespace}
-        timeout: 300ms
+        timeout: {timeout}
 traffic_shaping:
   router:
     global_rate_limit:
@@ -55,7 +55,7 @@ fedgate:
     redis:
       urls: ["{redis}"]
       namespace: {namespace}
-      timeout: 300ms
+      timeout: {timeout}
     fail_policy: fail_open
 """
 
@@ -71,15 +71,25 @@ def redis_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 
 @contextmanager
 def replicas(
-    supergraph: Path, server: RedisServer, namespace: str, capacity: int = 100_000
+    supergraph: Path,
+    server: RedisServer,
+    namespace: str,
+    capacity: int = 100_000,
+    timeout: str = "300ms",
 ) -> Iterator[list[tuple[str, Path]]]:
-    """Two gateways on one Redis: their GraphQL URLs and their log files."""
+    """Two gateways on one Redis: their GraphQL URLs and their log files. ``timeout``: each
+    Redis command's (a command that times out fails open)."""
     out: list[tuple[str, Path]] = []
     with ExitStack() as stack:
         for name in ("one", "two"):
             port = free_port()
             config = supergraph.parent / f"{namespace}-{name}.yaml"
-            values = {"redis": server.url, "namespace": namespace, "capacity": capacity}
+            values = {
+                "redis": server.url,
+                "namespace": namespace,
+                "capacity": capacity,
+                "timeout": timeout,
+            }
             config.write_text(YAML.format(port=port, **values))
             log = supergraph.parent / f"{namespace}-{name}.log"
             argv = fedgate("serve", "--supergraph", str(supergraph), "--config", str(config))
@@ -160,7 +170,9 @@ def test_one_rate_limit_holds_across_both_under_concurrent_load(
     subgraphs: Path, redis_module: RedisServer
 ) -> None:
     capacity, attempts = 20, 120
-    with replicas(subgraphs, redis_module, "limit", capacity) as pair:
+    # a generous command timeout: on a loaded machine a 300 ms one can expire, and a token
+    # taken through a timed-out command is admitted by fail_open (the policy, not this test)
+    with replicas(subgraphs, redis_module, "limit", capacity, timeout="5s") as pair:
         urls = [url for url, _ in pair]
         results: list[tuple[str, int]] = []
         lock = threading.Lock()
