@@ -210,6 +210,8 @@ def _client_stack(
     resilience = config.resilience
     # resilience: guards (retries, breaker, bulkhead) only when configured; none costs nothing
     resilient = None
+    # observability: breaker, retry and bulkhead events to the metrics (None: metrics off)
+    observer = telemetry.resilience_observer() if telemetry is not None else None
     client = given
     if client is not None and telemetry is not None:
         client = telemetry.wrap_client(client)
@@ -228,7 +230,7 @@ def _client_stack(
         client = owned
         if not resilience.policies.empty:
             # resilience: the guards sit right on the HTTP client (a retry is one more send)
-            client = resilient = ResilientClient(owned, resilience.policies)
+            client = resilient = ResilientClient(owned, resilience.policies, observer)
         if config.trust is not None and config.trust.active:
             client = TrustClient(client, config.trust)  # tokens, signatures, compression
         # shared calls would hand one client's Set-Cookie to another: not with response rules
@@ -237,7 +239,7 @@ def _client_stack(
         base = telemetry.wrap_client(client) if telemetry is not None else client
         client = SharingClient(base) if share else base
     elif not resilience.policies.empty:
-        client = resilient = ResilientClient(client, resilience.policies)
+        client = resilient = ResilientClient(client, resilience.policies, observer)
     if config.edge is not None and config.edge.limits_subgraphs:  # edge: outgoing limits
         client = RateLimitedClient(client, config.edge)
     if not config.response_headers.empty:

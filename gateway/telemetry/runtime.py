@@ -24,6 +24,7 @@ from gateway.transport.base import SubgraphClient, SubgraphRequest
 from .current import OPERATION as _OPERATION
 from .logs import bind_request, configure_logging
 from .metrics import Metrics, subgraph_error_codes
+from .resilience_metrics import ResilienceMetrics
 from .tracing import Call, Tracing, TracingClient, failed, traced_call, unsampled
 
 __all__ = ["Telemetry"]
@@ -36,12 +37,13 @@ Prepare = Callable[..., Any]  # Gateway.prepare(query, operation_name, labels, a
 class Telemetry:
     """The app's tracer provider, metrics and log set-up (each None when off)."""
 
-    __slots__ = ("config", "metrics", "tracing")
+    __slots__ = ("_resilience", "config", "metrics", "tracing")
 
     def __init__(self, config: TelemetryConfig, *, tracing: Tracing | None = None) -> None:
         self.config = config
         self.tracing = tracing or (Tracing(config.tracing) if config.tracing else None)
         self.metrics = Metrics(config.metrics) if config.metrics else None
+        self._resilience: ResilienceMetrics | None = None
         if config.logging is not None:
             configure_logging(config.logging)
 
@@ -145,6 +147,15 @@ class Telemetry:
         return wrapped
 
     # -- the server ----------------------------------------------------------------------
+
+    def resilience_observer(self) -> ResilienceMetrics | None:
+        """What the resilience guards report to (breaker states, retries, bulkhead
+        refusals), with metrics on; one per app, shared by the clients of every reload."""
+        if self.metrics is None:
+            return None
+        if self._resilience is None:
+            self._resilience = ResilienceMetrics(self.metrics.registry)
+        return self._resilience
 
     def wrap_client(self, client: SubgraphClient) -> SubgraphClient:
         """The innermost subgraph client: the ``subgraph_request`` span and traceparent."""
