@@ -2,13 +2,17 @@
 generated messages, filled as the SDK's encoder fills them (the same fields, kinds, flags
 and value types), at a part of its cost.
 
-Filling a protobuf message from Python costs about 1,000 instructions per field set, so
-the encoder sets as few as it can: each span is added in place (``spans.add()``, no message
-built and then copied into the list), and a span's name, kind and string attributes (such
-as ``subgraph.name`` and ``url.full``, which repeat from request to request; not the
-``VOLATILE`` ones) are parsed from a serialized template made once per distinct set (a
-bounded cache) instead of being set one by one. Numbers are set on each span: they are
-the values that differ between requests (sizes, counts).
+Filling a protobuf message from Python costs about 1,000 instructions per field set (an
+attribute is three: the key, the value, the value's type), while parsing the same fields
+from bytes is C and costs a fraction. So each span is added in place (``spans.add()``, no
+message built and then copied into the list) and its name, kind and attributes are parsed in
+one ``MergeFromString`` from pieces serialized once each by the same generated classes: one
+piece per (name, kind) and one per attribute (key, value), kept in a bounded cache
+(attribute values repeat from request to request: subgraph names, URLs, status codes,
+sizes of the same operation's answers). Serialized messages concatenate as a merge
+(protobuf's rule for repeated fields: the pieces' attributes are appended in order), so the
+bytes on the wire are the ones the SDK's encoder would make, never written by hand. Ids and
+times differ on every span and are set on it.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from .spans import RecordedSpan
 
 __all__ = ["SpanEncoder"]
 
-TEMPLATES = 1024  # distinct (name, kind, string attributes) sets kept
-# string attributes with a new value on every request: set on each span, never in a template
+PIECES = 8192  # serialized (name, kind) and (key, value) pieces kept; then started again
+# string attributes with a new value on every request: never kept as pieces
 VOLATILE = frozenset({"fedgate.request_id"})
 _KINDS = {
     SpanKind.INTERNAL: Span.SpanKind.SPAN_KIND_INTERNAL,
@@ -41,15 +45,16 @@ _REMOTE = _LOCAL | SpanFlags.SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK
 
 
 class SpanEncoder:
-    """One per exporter (its template cache is used by the export thread only)."""
+    """One per exporter (its piece cache is used by the export thread only)."""
 
-    __slots__ = ("_templates", "resource", "scope")
+    __slots__ = ("_heads", "_pieces", "resource", "scope")
 
     def __init__(self, resource: Mapping[str, Any], scope: str, version: str) -> None:
         self.resource = Resource()
         fill_attributes(self.resource.attributes, resource)
         self.scope = InstrumentationScope(name=scope, version=version)
-        self._templates: dict[tuple[Any, ...], bytes] = {}
+        self._pieces: dict[tuple[str, Any], bytes] = {}
+        self._heads: dict[tuple[str, SpanKind], bytes] = {}
 
     def request(self, spans: Sequence[RecordedSpan]) -> ExportTraceServiceRequest:
         request = ExportTraceServiceRequest()
@@ -58,12 +63,26 @@ class SpanEncoder:
         scope_spans = resource_spans.scope_spans.add()
         scope_spans.scope.CopyFrom(self.scope)
         add = scope_spans.spans.add
+        pieces = self._pieces
+        heads = self._heads
         last_trace = -1
         trace_bytes = b""
         for span in spans:
             out = add()
-            strings, numbers = _split(span.attributes)
-            out.MergeFromString(self._template(span.name, span.kind, strings))
+            head = heads.get((span.name, span.kind))
+            if head is None:
+                head = self._head(span.name, span.kind)
+            parts = [head]
+            for item in span.attributes.items():
+                kind = type(item[1])
+                if kind is str or kind is int:
+                    piece = pieces.get(item)
+                    if piece is None:
+                        piece = self._piece(item)
+                else:  # True == 1 and 1.0 == 1 as keys: only str and int values are kept
+                    piece = _single(*item)
+                parts.append(piece)
+            out.MergeFromString(b"".join(parts))
             if span.trace_id != last_trace:  # a request's spans come together
                 last_trace = span.trace_id
                 trace_bytes = last_trace.to_bytes(16, "big")
@@ -77,8 +96,6 @@ class SpanEncoder:
                 out.trace_state = span.trace_state.to_header()
             out.start_time_unix_nano = span.start_time
             out.end_time_unix_nano = span.end_time
-            if numbers:
-                fill_attributes(out.attributes, numbers)
             if span.status_code:
                 out.status.code = span.status_code
                 if span.status_message:
@@ -89,31 +106,31 @@ class SpanEncoder:
                     fill_attributes(event.attributes, attributes)
         return request
 
-    def _template(self, name: str, kind: SpanKind, strings: tuple[tuple[str, Any], ...]) -> bytes:
-        """The serialized span with the name, kind, flags and ``strings`` set."""
-        key = (name, kind, strings)
-        found = self._templates.get(key)
-        if found is None:
-            template = Span(name=name, kind=_KINDS[kind], flags=_LOCAL)
-            fill_attributes(template.attributes, dict(strings))
-            found = template.SerializeToString()
-            if len(self._templates) >= TEMPLATES:
-                self._templates.clear()  # a burst of distinct values: start again
-            self._templates[key] = found
-        return found
+    def _head(self, name: str, kind: SpanKind) -> bytes:
+        """The serialized span holding ``name``, ``kind`` and the flags."""
+        head: bytes = Span(name=name, kind=_KINDS[kind], flags=_LOCAL).SerializeToString()
+        if len(self._heads) >= PIECES:
+            self._heads.clear()
+        self._heads[(name, kind)] = head
+        return head
+
+    def _piece(self, key: tuple[str, Any]) -> bytes:
+        """The serialized span holding one attribute."""
+        piece = _single(*key)
+        if key[0] in VOLATILE:
+            return piece
+        if len(self._pieces) >= PIECES:
+            self._pieces.clear()  # a burst of distinct values: start again
+        self._pieces[key] = piece
+        return piece
 
 
-def _split(attributes: dict[str, Any]) -> tuple[tuple[tuple[str, Any], ...], dict[str, Any]]:
-    """The string (and boolean) attributes, as a template key, and the others."""
-    strings = []
-    numbers = {}
-    for item in attributes.items():
-        kind = type(item[1])
-        if (kind is str or kind is bool) and item[0] not in VOLATILE:
-            strings.append(item)
-        else:
-            numbers[item[0]] = item[1]
-    return tuple(strings), numbers
+def _single(key: str, value: Any) -> bytes:
+    """A span with the one attribute, serialized."""
+    span = Span()
+    _value(span.attributes.add(key=key).value, value)
+    piece: bytes = span.SerializeToString()
+    return piece
 
 
 def fill_attributes(target: Any, attributes: Mapping[str, Any]) -> None:

@@ -25,6 +25,7 @@ from .current import OPERATION as _OPERATION
 from .logs import bind_request, configure_logging
 from .metrics import Metrics, subgraph_error_codes
 from .resilience_metrics import ResilienceMetrics
+from .spans import start_child
 from .tracing import Call, Tracing, TracingClient, failed, traced_call, unsampled
 
 __all__ = ["Telemetry"]
@@ -117,10 +118,10 @@ class Telemetry:
         tracer = self.tracing.tracer
 
         async def traced(*args: Any, **kwargs: Any) -> Any:
-            if unsampled():
+            span = start_child(tracer, "execution")
+            if span is None:  # not sampled
                 return await execute(*args, **kwargs)
             # made current by hand: start_as_current_span's context manager costs more
-            span = tracer.start_span("execution")
             token = attach(set_span_in_context(span))
             try:
                 return await execute(*args, **kwargs)
@@ -170,10 +171,10 @@ def _traced_run(tracing: Tracing, run: Run) -> Run:
     async def traced(
         query: str, variables: Any = None, operation_name: str | None = None, **options: Any
     ) -> Any:
-        if unsampled():
-            return await run(query, variables, operation_name, **options)
         attributes = {"graphql.operation.name": operation_name} if operation_name else None
-        span = tracer.start_span("supergraph", attributes=attributes)
+        span = start_child(tracer, "supergraph", attributes=attributes)
+        if span is None:  # not sampled
+            return await run(query, variables, operation_name, **options)
         token = attach(set_span_in_context(span))
         try:
             response = await run(query, variables, operation_name, **options)

@@ -29,7 +29,7 @@ from gateway.transport.base import SubgraphClient, SubgraphRequest, SubgraphResp
 
 from .encode import SpanEncoder
 from .export import Sender, SpanExport, sender
-from .spans import RecordedSpan, SpanTracer
+from .spans import RecordedSpan, SpanTracer, start_child
 
 __all__ = ["Call", "Tracing", "TracingClient", "traced_call", "unsampled"]
 
@@ -99,8 +99,6 @@ def traced_call(tracer: Tracer, call: Call) -> Call:
     async def fetch(
         client: SubgraphClient, request: SubgraphRequest, counts: Mapping[str, int] | None = None
     ) -> Any:
-        if unsampled():
-            return await call(client, request, counts)
         attributes: dict[str, Any] = {"subgraph.name": request.subgraph}
         name = _operation_name(request)
         if name is not None:
@@ -110,7 +108,9 @@ def traced_call(tracer: Tracer, call: Call) -> Call:
             attributes["fedgate.fetch.entries"] = len(counts)
         # not made current (nothing but the HTTP call runs under it, and that finds it in
         # FETCH_SPAN): no context attach and detach, no context manager
-        span = tracer.start_span("fetch", kind=SpanKind.CLIENT, attributes=attributes)
+        span = start_child(tracer, "fetch", SpanKind.CLIENT, attributes)
+        if span is None:  # not sampled
+            return await call(client, request, counts)
         token = FETCH_SPAN.set(span)
         try:
             result = await call(client, request, counts)
