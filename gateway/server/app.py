@@ -211,7 +211,9 @@ def _client_stack(
     # resilience: guards (retries, breaker, bulkhead) only when configured; none costs nothing
     resilient = None
     # observability: breaker, retry and bulkhead events to the metrics (None: metrics off)
-    observer = telemetry.resilience_observer() if telemetry is not None else None
+    observer = None
+    if telemetry is not None and not resilience.policies.empty:
+        observer = telemetry.resilience_observer()
     client = given
     if client is not None and telemetry is not None:
         client = telemetry.wrap_client(client)

@@ -47,7 +47,7 @@ _REMOTE = _LOCAL | SpanFlags.SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK
 class SpanEncoder:
     """One per exporter (its piece cache is used by the export thread only)."""
 
-    __slots__ = ("_heads", "_pieces", "resource", "scope")
+    __slots__ = ("_heads", "_once", "_pieces", "resource", "scope")
 
     def __init__(self, resource: Mapping[str, Any], scope: str, version: str) -> None:
         self.resource = Resource()
@@ -55,6 +55,7 @@ class SpanEncoder:
         self.scope = InstrumentationScope(name=scope, version=version)
         self._pieces: dict[tuple[str, Any], bytes] = {}
         self._heads: dict[tuple[str, SpanKind], bytes] = {}
+        self._once: set[tuple[str, Any]] = set()  # values seen once, without a piece yet
 
     def request(self, spans: Sequence[RecordedSpan]) -> ExportTraceServiceRequest:
         request = ExportTraceServiceRequest()
@@ -65,6 +66,7 @@ class SpanEncoder:
         add = scope_spans.spans.add
         pieces = self._pieces
         heads = self._heads
+        seen = self._once
         last_trace = -1
         trace_bytes = b""
         for span in spans:
@@ -73,16 +75,25 @@ class SpanEncoder:
             if head is None:
                 head = self._head(span.name, span.kind)
             parts = [head]
+            late = None
             for item in span.attributes.items():
                 kind = type(item[1])
-                if kind is str or kind is int:
-                    piece = pieces.get(item)
-                    if piece is None:
-                        piece = self._piece(item)
-                else:  # True == 1 and 1.0 == 1 as keys: only str and int values are kept
-                    piece = _single(*item)
+                # True == 1 and 1.0 == 1 as keys: only str and int values have pieces
+                piece = pieces.get(item) if kind is str or kind is int else None
+                if piece is None:
+                    if (kind is not str and kind is not int) or item not in seen:
+                        # a value seen for the first time is set on the span: a piece
+                        # costs twice that, and pays only for a value that comes again
+                        if kind is str or kind is int:
+                            self._seen(item)
+                        late = late or []
+                        late.append(item)
+                        continue
+                    piece = self._piece(item)
                 parts.append(piece)
             out.MergeFromString(b"".join(parts))
+            if late is not None:
+                fill_attributes(out.attributes, dict(late))
             if span.trace_id != last_trace:  # a request's spans come together
                 last_trace = span.trace_id
                 trace_bytes = last_trace.to_bytes(16, "big")
@@ -105,6 +116,11 @@ class SpanEncoder:
                     event = out.events.add(name=name, time_unix_nano=time)
                     fill_attributes(event.attributes, attributes)
         return request
+
+    def _seen(self, item: tuple[str, Any]) -> None:
+        if len(self._once) >= PIECES:
+            self._once.clear()
+        self._once.add(item)
 
     def _head(self, name: str, kind: SpanKind) -> bytes:
         """The serialized span holding ``name``, ``kind`` and the flags."""
