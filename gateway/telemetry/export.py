@@ -95,10 +95,6 @@ class SpanExport:
             log.warning("span export queue full: %d spans dropped", dropped)
 
     def _export(self, spans: Sequence[RecordedSpan]) -> None:
-        import os  # TEMP-MEASURE
-
-        if os.environ.get("FEDGATE_NO_ENCODE"):  # TEMP-MEASURE
-            return
         try:
             request = self.encoder.request(spans)
             self.sender.send(request, len(spans))

@@ -3,7 +3,7 @@ propagators, and the subgraph-side spans: ``fetch``, one plan fetch and its HTTP
 (whose ``traceparent`` names it), and ``subgraph_request``, an HTTP call outside a plan fetch.
 
 Spans are the OpenTelemetry API's, made by fedgate's own recorder (``spans.py``: the SDK's
-span costs ~8 times as much) with the SDK's samplers and resource, and exported over OTLP
+span costs ~10 times as much) with the SDK's samplers and resource, and exported over OTLP
 by the official exporters from a thread (``export.py``): a request never waits for an
 export, a full queue drops spans, and a collector that is down costs the exporter's log
 line (decision 0023). The span names and attributes are listed in docs/observability.md.
