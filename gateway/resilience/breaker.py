@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
+from .events import Observer
 from .policy import BreakerPolicy
 from .window import Window
 
@@ -39,12 +40,14 @@ class CircuitBreaker:
         "_successes",
         "_window",
         "name",
+        "observer",
         "opened",
         "state",
     )
 
-    def __init__(self, name: str, policy: BreakerPolicy) -> None:
+    def __init__(self, name: str, policy: BreakerPolicy, observer: Observer | None = None) -> None:
         self.name = name
+        self.observer = observer
         self._policy = policy
         self._window = Window(policy.window, 2)  # calls, failures
         self.state: State = "closed"
@@ -53,6 +56,8 @@ class CircuitBreaker:
         self._probes = 0  # half-open calls in flight
         self._successes = 0  # half-open calls that succeeded
         self.opened = 0
+        if observer is not None:
+            observer.breaker_started(name)  # its state's series exists before any change
 
     def allow(self) -> bool:
         """Whether a call may go out now (a half-open probe counts as in flight until
@@ -111,6 +116,8 @@ class CircuitBreaker:
         if state == "closed":
             self._window.clear()
             self._consecutive = 0
+        if self.observer is not None:
+            self.observer.breaker_moved(self.name, state)
         level = logging.WARNING if state == "open" else logging.INFO
         log.log(
             level,

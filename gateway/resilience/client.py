@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from gateway.transport.base import SubgraphClient, SubgraphRequest, SubgraphResponse
 
 from .breaker import BreakerSnapshot
+from .events import Observer
 from .guard import Guard
 from .policy import ResiliencePolicies
 from .stats import StatsSnapshot
@@ -48,11 +49,14 @@ class SubgraphView:
 
 
 class ResilientClient:
-    __slots__ = ("_guards", "_pass", "inner", "policies")
+    __slots__ = ("_guards", "_pass", "inner", "observer", "policies")
 
-    def __init__(self, inner: SubgraphClient, policies: ResiliencePolicies) -> None:
+    def __init__(
+        self, inner: SubgraphClient, policies: ResiliencePolicies, observer: Observer | None = None
+    ) -> None:
         self.inner = inner
         self.policies = policies
+        self.observer = observer  # metrics (telemetry), when on
         self._guards: dict[str, Guard] = {}
         self._pass: set[str] = set()  # subgraphs with nothing to guard
 
@@ -72,7 +76,7 @@ class ResilientClient:
         if policy.empty and not self.policies.stats:
             self._pass.add(name)
             return None
-        guard = self._guards[name] = Guard(name, policy)
+        guard = self._guards[name] = Guard(name, policy, self.observer)
         return guard
 
     def view(self, names: list[str] | None = None) -> list[SubgraphView]:

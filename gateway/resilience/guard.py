@@ -22,6 +22,7 @@ from .backoff import backoff, retry_after
 from .breaker import CircuitBreaker
 from .budget import RetryBudget
 from .bulkhead import Bulkhead
+from .events import GiveUp, Observer
 from .policy import SubgraphPolicy
 from .stats import RecentCalls
 
@@ -40,12 +41,13 @@ _Outcome = SubgraphResponse | TransportError
 
 
 class Guard:
-    __slots__ = ("breaker", "budget", "bulkhead", "calls", "name", "policy", "retries")
+    __slots__ = ("breaker", "budget", "bulkhead", "calls", "name", "observer", "policy", "retries")
 
-    def __init__(self, name: str, policy: SubgraphPolicy) -> None:
+    def __init__(self, name: str, policy: SubgraphPolicy, observer: Observer | None = None) -> None:
         self.name = name
         self.policy = policy
-        self.breaker = CircuitBreaker(name, policy.breaker) if policy.breaker else None
+        self.observer = observer  # metrics, when on: told of retries, refusals, give-ups
+        self.breaker = CircuitBreaker(name, policy.breaker, observer) if policy.breaker else None
         self.bulkhead = Bulkhead(policy.bulkhead) if policy.bulkhead else None
         self.budget = RetryBudget(policy.retry) if policy.retry else None
         self.calls = RecentCalls()
@@ -68,30 +70,43 @@ class Guard:
             await asyncio.sleep(delay)
             attempt += 1
             self.retries += 1
+            if self.observer is not None:
+                self.observer.retried(self.name)
 
     def _retry_delay(
         self, outcome: _Outcome, attempt: int, request: SubgraphRequest
     ) -> float | None:
         """Seconds to wait before the next try, or None: no retry."""
+        if not _retryable(outcome):
+            return None
+        delay, given_up = self._delay(outcome, attempt, request)
+        if given_up is not None and self.observer is not None:
+            self.observer.gave_up(self.name, given_up)
+        return delay
+
+    def _delay(
+        self, outcome: _Outcome, attempt: int, request: SubgraphRequest
+    ) -> tuple[float | None, GiveUp | None]:
+        """The delay before the next try of a retryable failure, or why there is none."""
         retry = self.policy.retry
         assert retry is not None and self.budget is not None
-        if attempt >= retry.max_attempts or not _retryable(outcome):
-            return None
+        if attempt >= retry.max_attempts:
+            return None, "attempts"
         delay = backoff(attempt, retry.initial_backoff, retry.max_backoff)
         if isinstance(outcome, SubgraphResponse):
             asked = retry_after(outcome.headers)
             if asked is not None:
                 if asked > retry.max_retry_after:
-                    return None
+                    return None, "retry_after"
                 delay = asked
         context = request.context
         left = context.remaining() if context is not None else None
         if left is not None and left <= delay:
-            return None  # the client's deadline would pass first
+            return None, "deadline"  # the client's deadline would pass first
         if not self.budget.withdraw():
             log.info("subgraph %s: retry budget spent; not retrying", self.name)
-            return None
-        return delay
+            return None, "budget"
+        return delay, None
 
     async def _once(self, inner: SubgraphClient, request: SubgraphRequest) -> _Outcome:
         breaker, bulkhead = self.breaker, self.bulkhead
@@ -106,6 +121,8 @@ class Guard:
         if bulkhead is not None and not await bulkhead.acquire():
             if breaker is not None:
                 breaker.cancel()  # no verdict on the subgraph: frees a half-open probe
+            if self.observer is not None:
+                self.observer.rejected(self.name)
             return TransportError(
                 self.name,
                 f"HTTP fetch failed from '{self.name}': too many requests in flight to it",

@@ -260,6 +260,10 @@ def _client_stack(
     resilience = config.resilience
     # resilience: guards (retries, breaker, bulkhead) only when configured; none costs nothing
     resilient = None
+    # observability: breaker, retry and bulkhead events to the metrics (None: metrics off)
+    observer = None
+    if telemetry is not None and not resilience.policies.empty:
+        observer = telemetry.resilience_observer()
     client = given
     if client is not None and telemetry is not None:
         client = telemetry.wrap_client(client)
@@ -278,7 +282,7 @@ def _client_stack(
         client = owned
         if not resilience.policies.empty:
             # resilience: the guards sit right on the HTTP client (a retry is one more send)
-            client = resilient = ResilientClient(owned, resilience.policies)
+            client = resilient = ResilientClient(owned, resilience.policies, observer)
         if config.trust is not None and config.trust.active:
             client = TrustClient(client, config.trust)  # tokens, signatures, compression
         # shared calls would hand one client's Set-Cookie to another: not with response rules
@@ -287,7 +291,7 @@ def _client_stack(
         base = telemetry.wrap_client(client) if telemetry is not None else client
         client = SharingClient(base) if share else base
     elif not resilience.policies.empty:
-        client = resilient = ResilientClient(client, resilience.policies)
+        client = resilient = ResilientClient(client, resilience.policies, observer)
     if config.edge is not None and config.edge.limits_subgraphs:  # edge: outgoing limits
         # shared state: the buckets in Redis with fedgate.rate_limit_store
         buckets = shared.buckets(config.shared_state) if shared is not None else None

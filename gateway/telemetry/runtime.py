@@ -24,6 +24,8 @@ from gateway.transport.base import SubgraphClient, SubgraphRequest
 from .current import OPERATION as _OPERATION
 from .logs import bind_request, configure_logging
 from .metrics import Metrics, subgraph_error_codes
+from .resilience_metrics import ResilienceMetrics
+from .spans import start_child
 from .tracing import Call, Tracing, TracingClient, failed, traced_call, unsampled
 
 __all__ = ["Telemetry"]
@@ -36,12 +38,13 @@ Prepare = Callable[..., Any]  # Gateway.prepare(query, operation_name, labels, a
 class Telemetry:
     """The app's tracer provider, metrics and log set-up (each None when off)."""
 
-    __slots__ = ("config", "metrics", "tracing")
+    __slots__ = ("_resilience", "config", "metrics", "tracing")
 
     def __init__(self, config: TelemetryConfig, *, tracing: Tracing | None = None) -> None:
         self.config = config
         self.tracing = tracing or (Tracing(config.tracing) if config.tracing else None)
         self.metrics = Metrics(config.metrics) if config.metrics else None
+        self._resilience: ResilienceMetrics | None = None
         if config.logging is not None:
             configure_logging(config.logging)
 
@@ -115,10 +118,10 @@ class Telemetry:
         tracer = self.tracing.tracer
 
         async def traced(*args: Any, **kwargs: Any) -> Any:
-            if unsampled():
+            span = start_child(tracer, "execution")
+            if span is None:  # not sampled
                 return await execute(*args, **kwargs)
             # made current by hand: start_as_current_span's context manager costs more
-            span = tracer.start_span("execution")
             token = attach(set_span_in_context(span))
             try:
                 return await execute(*args, **kwargs)
@@ -146,6 +149,15 @@ class Telemetry:
 
     # -- the server ----------------------------------------------------------------------
 
+    def resilience_observer(self) -> ResilienceMetrics | None:
+        """What the resilience guards report to (breaker states, retries, bulkhead
+        refusals), with metrics on; one per app, shared by the clients of every reload."""
+        if self.metrics is None:
+            return None
+        if self._resilience is None:
+            self._resilience = ResilienceMetrics(self.metrics.registry)
+        return self._resilience
+
     def wrap_client(self, client: SubgraphClient) -> SubgraphClient:
         """The innermost subgraph client: the ``subgraph_request`` span and traceparent."""
         if self.tracing is None:
@@ -159,10 +171,10 @@ def _traced_run(tracing: Tracing, run: Run) -> Run:
     async def traced(
         query: str, variables: Any = None, operation_name: str | None = None, **options: Any
     ) -> Any:
-        if unsampled():
-            return await run(query, variables, operation_name, **options)
         attributes = {"graphql.operation.name": operation_name} if operation_name else None
-        span = tracer.start_span("supergraph", attributes=attributes)
+        span = start_child(tracer, "supergraph", attributes=attributes)
+        if span is None:  # not sampled
+            return await run(query, variables, operation_name, **options)
         token = attach(set_span_in_context(span))
         try:
             response = await run(query, variables, operation_name, **options)

@@ -1,10 +1,12 @@
-"""OpenTelemetry traces: the tracer provider built from ``telemetry.exporters.tracing``, the
-W3C propagators, and the subgraph-side spans: ``fetch``, one plan fetch and its HTTP call
+"""OpenTelemetry traces: the tracer built from ``telemetry.exporters.tracing``, the W3C
+propagators, and the subgraph-side spans: ``fetch``, one plan fetch and its HTTP call
 (whose ``traceparent`` names it), and ``subgraph_request``, an HTTP call outside a plan fetch.
 
-Spans are exported by the SDK's batch processor, on its own thread: a request never waits
-for an export, a full queue drops spans, and a collector that is down costs the exporter's
-log line. The span names and attributes are listed in docs/observability.md.
+Spans are the OpenTelemetry API's, made by fedgate's own recorder (``spans.py``: the SDK's
+span costs ~10 times as much) with the SDK's samplers and resource, and exported over OTLP
+by the official exporters from a thread (``export.py``): a request never waits for an
+export, a full queue drops spans, and a collector that is down costs the exporter's log
+line (decision 0023). The span names and attributes are listed in docs/observability.md.
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.propagators.textmap import TextMapPropagator
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from opentelemetry.sdk.trace.sampling import ParentBased, Sampler, TraceIdRatioBased
-from opentelemetry.trace import Span, SpanContext, SpanKind, Status, StatusCode, Tracer
+from opentelemetry.trace import Span, SpanContext, SpanKind, Status, StatusCode, Tracer, TraceState
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from gateway.config.telemetry import TracingConfig
 from gateway.transport.base import SubgraphClient, SubgraphRequest, SubgraphResponse, TransportError
+
+from .encode import SpanEncoder
+from .export import Sender, SpanExport, sender
+from .spans import RecordedSpan, SpanTracer, start_child
 
 __all__ = ["Call", "Tracing", "TracingClient", "traced_call", "unsampled"]
 
@@ -40,32 +44,25 @@ Call = Callable[[SubgraphClient, SubgraphRequest, Mapping[str, int] | None], Awa
 
 
 class Tracing:
-    """One tracer provider per app (kept across reloads); ``shutdown`` flushes it."""
+    """One tracer and export queue per app (kept across reloads); ``shutdown`` flushes it."""
 
-    __slots__ = ("config", "propagator", "provider", "tracer")
+    __slots__ = ("config", "export", "propagator", "tracer")
 
-    def __init__(self, config: TracingConfig, exporter: SpanExporter | None = None) -> None:
+    def __init__(self, config: TracingConfig, send: Sender | None = None) -> None:
         self.config = config
         attributes: dict[str, Any] = {"service.name": config.service_name}
         attributes.update(config.resource)
-        self.provider = TracerProvider(
-            resource=Resource.create(attributes), sampler=_sampler(config)
-        )
-        batch = config.otlp.batch_processor
-        self.provider.add_span_processor(
-            BatchSpanProcessor(
-                exporter or _exporter(config),
-                max_queue_size=batch.max_queue_size,
-                schedule_delay_millis=batch.scheduled_delay * 1000,
-                max_export_batch_size=min(batch.max_export_batch_size, batch.max_queue_size),
-                export_timeout_millis=batch.max_export_timeout * 1000,
-            )
-        )
-        self.tracer: Tracer = self.provider.get_tracer(SCOPE)
+        # the SDK's resource: its telemetry.sdk.* attributes and OTEL_RESOURCE_ATTRIBUTES
+        resource = Resource.create(attributes)
+        from gateway import __version__
+
+        encoder = SpanEncoder(resource.attributes, SCOPE, __version__)
+        self.export = SpanExport(config, encoder, send or sender(config))
+        self.tracer: Tracer = SpanTracer(_sampler(config), self.export.add)
         self.propagator = _propagator(config)
 
     def shutdown(self) -> None:
-        self.provider.shutdown()
+        self.export.shutdown()
 
 
 def _sampler(config: TracingConfig) -> Sampler:
@@ -80,27 +77,6 @@ def _propagator(config: TracingConfig) -> TextMapPropagator:
     if config.baggage:
         parts.append(W3CBaggagePropagator())
     return CompositePropagator(parts)
-
-
-def _exporter(config: TracingConfig) -> SpanExporter:
-    otlp = config.otlp
-    timeout = otlp.batch_processor.max_export_timeout
-    if otlp.protocol == "http":
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
-            OTLPSpanExporter as HttpExporter,
-        )
-
-        return HttpExporter(endpoint=otlp.traces_url, headers=dict(otlp.headers), timeout=timeout)
-    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
-        OTLPSpanExporter as GrpcExporter,
-    )
-
-    return GrpcExporter(
-        endpoint=otlp.endpoint,
-        insecure=otlp.endpoint.startswith("http://"),
-        headers=tuple(otlp.headers.items()),
-        timeout=timeout,
-    )
 
 
 def unsampled() -> bool:
@@ -123,8 +99,6 @@ def traced_call(tracer: Tracer, call: Call) -> Call:
     async def fetch(
         client: SubgraphClient, request: SubgraphRequest, counts: Mapping[str, int] | None = None
     ) -> Any:
-        if unsampled():
-            return await call(client, request, counts)
         attributes: dict[str, Any] = {"subgraph.name": request.subgraph}
         name = _operation_name(request)
         if name is not None:
@@ -134,7 +108,9 @@ def traced_call(tracer: Tracer, call: Call) -> Call:
             attributes["fedgate.fetch.entries"] = len(counts)
         # not made current (nothing but the HTTP call runs under it, and that finds it in
         # FETCH_SPAN): no context attach and detach, no context manager
-        span = tracer.start_span("fetch", kind=SpanKind.CLIENT, attributes=attributes)
+        span = start_child(tracer, "fetch", SpanKind.CLIENT, attributes)
+        if span is None:  # not sampled
+            return await call(client, request, counts)
         token = FETCH_SPAN.set(span)
         try:
             result = await call(client, request, counts)
@@ -198,7 +174,10 @@ class TracingClient:
 
     async def _described(self, span: Span, request: SubgraphRequest) -> SubgraphResponse:
         """The call, with ``span``'s context in the headers and its HTTP attributes on it."""
-        headers = self._headers(request, span.get_span_context())
+        if type(span) is RecordedSpan:  # its ids as they are: no SpanContext built
+            headers = self._traced_headers(request, span.trace_id, span.span_id, span.trace_state)
+        else:
+            headers = self._headers(request, span.get_span_context())
         body = request.body_bytes()
         try:
             response = await self.inner.fetch(_with(request, headers, body))
@@ -224,6 +203,19 @@ class TracingClient:
             headers["traceparent"] = f"00-{ids}-{context.trace_flags:02x}"
             if context.trace_state:
                 headers["tracestate"] = context.trace_state.to_header()
+        if self.baggage and baggage.get_all():
+            self.propagator.inject(headers)
+        return headers
+
+    def _traced_headers(
+        self, request: SubgraphRequest, trace_id: int, span_id: int, state: TraceState
+    ) -> dict[str, str]:
+        """``_headers`` for a sampled span of ours (flags 01)."""
+        headers = dict(request.headers)
+        if self.trace_context:
+            headers["traceparent"] = f"00-{trace_id:032x}-{span_id:016x}-01"
+            if state:
+                headers["tracestate"] = state.to_header()
         if self.baggage and baggage.get_all():
             self.propagator.inject(headers)
         return headers
