@@ -74,7 +74,7 @@ ALLOWED: dict[str, set[str]] = {
         "events",
     },
 }
-LEAVES = {"errors", "error_codes", "context", "gc_pause", "__init__"}
+LEAVES = {"errors", "error_codes", "context", "gc_pause", "side_listener", "__init__"}
 
 
 def _stage(module: str) -> str | None:

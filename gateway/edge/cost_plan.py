@@ -21,11 +21,9 @@ from typing import Any
 from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    parse,
 )
 
 from gateway.config.edge_model import SubgraphCostLimits
@@ -40,7 +38,7 @@ from gateway.planner.plan import (
     Sequence,
 )
 
-from .cost import CostModel, Walk
+from .cost import CostModel, Walk, single_operation
 
 __all__ = ["PlanCost"]
 
@@ -114,24 +112,9 @@ class PlanCost:
         return model
 
     def _parse(self, operation: str) -> _Document | None:
-        if operation in self._documents:
-            return self._documents[operation]
-        parsed: _Document | None = None
-        try:
-            document = parse(operation)
-        except GraphQLError:
-            document = None
-        if document is not None:
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            fragments = {
-                d.name.value: d
-                for d in document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            if len(operations) == 1:
-                parsed = (operations[0], fragments)
-        self._documents[operation] = parsed
-        return parsed
+        if operation not in self._documents:
+            self._documents[operation] = single_operation(operation)
+        return self._documents[operation]
 
 
 def _entity_cost(walk: Walk, selection_set: SelectionSetNode) -> float:

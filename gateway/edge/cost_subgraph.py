@@ -20,16 +20,14 @@ from typing import Any, Protocol, TypeVar
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
-    GraphQLError,
     OperationDefinitionNode,
     VariableNode,
-    parse,
 )
 
 from gateway.context import ScratchKey
 from gateway.transport.base import SubgraphClient, SubgraphRequest
 
-from .cost import CostModel, Memo, Walk
+from .cost import CostModel, Memo, Walk, single_operation
 
 __all__ = ["SubgraphCost", "SubgraphCosts"]
 
@@ -105,20 +103,8 @@ class SubgraphCost:
     def _parse(self, query: str) -> _Parsed | None:
         if query in self._documents:
             return self._documents[query]
-        parsed: _Parsed | None = None
-        try:
-            document = parse(query)
-        except GraphQLError:
-            document = None
-        if document is not None:
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            fragments = {
-                d.name.value: d
-                for d in document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            if len(operations) == 1:
-                parsed = (operations[0], fragments, _shared_memo(operations[0]))
+        found = single_operation(query)
+        parsed = None if found is None else (*found, _shared_memo(found[0]))
         if len(self._documents) >= _CACHED_DOCUMENTS:
             self._documents.clear()
         self._documents[query] = parsed
