@@ -1,7 +1,7 @@
 """OTLP metrics end to end: a uvicorn-served gateway pushes its metrics over OTLP/HTTP to a
 real receiver (tests/telemetry/otlp_receiver.py decodes ``ExportMetricsServiceRequest``),
 and the request-duration histogram's count is the number of requests the test sent;
-cumulative and delta temporality; the docs' example loads."""
+cumulative and delta temporality, alone and next to Prometheus; the docs' example loads."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ telemetry:
         batch_processor:
           scheduled_delay: 300ms
 """
+PROMETHEUS = "      prometheus:\n        enabled: true\n"
 REQUESTS = 5
 DURATION = "fedgate_request_duration_seconds"
 
@@ -75,9 +76,13 @@ def test_otlp_metrics_cumulative_and_delta(tmp_path: Path) -> None:
 
         with receiver.lock:
             receiver.points.clear()
-        config = CONFIG.format(endpoint=receiver.endpoint, temporality="delta")
+        # both exporters: every instrument writes to Prometheus and to the meter
+        config = CONFIG.format(endpoint=receiver.endpoint, temporality="delta") + PROMETHEUS
         with gateway(config, tmp_path, urls) as base:
             _send(base)
+            text = httpx.get(base + "/metrics", timeout=10).text
+            scraped = f'{DURATION}_count{{operation_name="TopProducts",outcome="ok"}} {REQUESTS}.0'
+            assert scraped in text
             # delta: each export holds what happened since the previous one; they add up
             receiver.wait_for_points(lambda ps: sum(p.value for p in _requests(ps)) >= REQUESTS)
         # the gateway's shutdown sent the last export: nothing counted twice
