@@ -194,10 +194,12 @@ def otlp_receiver() -> Iterator[Receiver]:
 
 @contextlib.contextmanager
 def otlp_grpc_receiver() -> Iterator[Receiver]:
-    """The same over OTLP/gRPC (``TraceService/Export``), with grpcio's server."""
+    """The same over OTLP/gRPC (``TraceService/Export``, ``MetricsService/Export``), with
+    grpcio's server."""
     from concurrent import futures
 
     import grpc
+    from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2_grpc
     from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
 
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
@@ -211,7 +213,16 @@ def otlp_grpc_receiver() -> Iterator[Receiver]:
                 receiver.spans.extend(spans)
             return ExportTraceServiceResponse()
 
+    class Metrics(metrics_service_pb2_grpc.MetricsServiceServicer):
+        def Export(self, request: Any, context: Any) -> ExportMetricsServiceResponse:
+            points = _decode_metrics(request.SerializeToString())
+            with receiver.lock:
+                receiver.points.extend(points)
+                receiver.metric_exports += 1
+            return ExportMetricsServiceResponse()
+
     trace_service_pb2_grpc.add_TraceServiceServicer_to_server(Service(), server)  # type: ignore[no-untyped-call]
+    metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(Metrics(), server)  # type: ignore[no-untyped-call]
     server.start()
     try:
         yield receiver

@@ -92,6 +92,31 @@ def test_otlp_metrics_cumulative_and_delta(tmp_path: Path) -> None:
         assert {p.temporality for p in sent} == {1}
 
 
+def test_otlp_metrics_over_grpc(tmp_path: Path) -> None:
+    """protocol: grpc (Apollo's default) to a real gRPC receiver; queries without subgraph
+    calls are counted too."""
+    from .otlp_receiver import otlp_grpc_receiver
+
+    with otlp_grpc_receiver() as receiver:
+        config = CONFIG.replace("protocol: http", "protocol: grpc")
+        config = config.format(endpoint=receiver.endpoint, temporality="cumulative")
+        with gateway(config, tmp_path, {}) as base:
+            for _ in range(3):
+                answer = httpx.post(
+                    base + "/graphql", json={"query": "query Probe { __typename }"}, timeout=30
+                )
+                assert answer.status_code == 200
+            points = receiver.wait_for_points(
+                lambda ps: any(
+                    p.name == DURATION
+                    and p.attributes["operation_name"] == "Probe"
+                    and p.value == 3
+                    for p in ps
+                )
+            )
+    assert {p.service for p in points} == {"edge"}
+
+
 def test_the_docs_otlp_metrics_example_loads(tmp_path: Path) -> None:
     doc = (ROOT / "docs" / "observability.md").read_text()
     (example,) = re.findall(r"```yaml\n# OTLP metrics\n(.*?)```", doc, re.DOTALL)
