@@ -3,9 +3,10 @@
 Implemented: ``exporters.tracing`` (``common``: service name, sampler, parent-based sampling,
 resource; ``otlp``: endpoint, protocol, batch processor, headers; ``propagation``: W3C trace
 context and baggage), ``exporters.metrics`` (``prometheus``: path; ``otlp``: endpoint,
-protocol, temporality, batch processor, headers; ``common``: service name, resource) and ``exporters.logging.stdout`` (json or text). Everything is off unless enabled;
-what fedgate does not implement (custom instruments, spans and events, Datadog, Zipkin,
-Apollo usage reports) stays ``Unsupported`` with a message. docs/observability.md.
+protocol, temporality, batch processor, headers; ``common``: service name, resource) and
+``exporters.logging.stdout`` (json or text). Everything is off unless enabled; what fedgate
+does not implement (custom instruments, spans and events, Datadog, Zipkin, Apollo usage
+reports) stays ``Unsupported`` with a message. docs/observability.md.
 """
 
 from __future__ import annotations

@@ -35,6 +35,8 @@ class ReceivedSpan:
     kind: int
     attributes: dict[str, Any]
     status_code: int
+    start_ns: int = 0
+    end_ns: int = 0
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ def _decode(body: bytes) -> list[ReceivedSpan]:
                         span.kind,
                         {a.key: _value(a.value) for a in span.attributes},
                         span.status.code,
+                        span.start_time_unix_nano,
+                        span.end_time_unix_nano,
                     )
                 )
     return out
