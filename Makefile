@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit venv clean bench bench-scale bench-distinct difftest soak
+.PHONY: run test lint typecheck unit trace-screenshot venv clean bench bench-scale bench-distinct difftest soak
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -39,6 +39,12 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# docs/trace.png: a real trace of the README's query, rendered and screenshotted by headless
+# Chromium (scripts/trace_screenshot.py; docs/observability.md)
+trace-screenshot: $(STAMP)
+	sh scripts/install-browser.sh
+	$(BIN)/python scripts/trace_screenshot.py
 
 # The full differential run over the whole corpus (tests/difftest): exit 1 where fedgate is the
 # odd one out. DIFFTEST_ARGS adds options, e.g. DIFFTEST_ARGS="--shrink" writes regressions.

@@ -2,10 +2,11 @@
 
 Implemented: ``exporters.tracing`` (``common``: service name, sampler, parent-based sampling,
 resource; ``otlp``: endpoint, protocol, batch processor, headers; ``propagation``: W3C trace
-context and baggage), ``exporters.metrics`` (``prometheus``: path; ``common``: service name,
-resource) and ``exporters.logging.stdout`` (json or text). Everything is off unless enabled;
-what fedgate does not implement (custom instruments, spans and events, Datadog, Zipkin,
-Apollo usage reports) stays ``Unsupported`` with a message. docs/observability.md.
+context and baggage), ``exporters.metrics`` (``prometheus``: path; ``otlp``: endpoint,
+protocol, temporality, batch processor, headers; ``common``: service name, resource) and
+``exporters.logging.stdout`` (json or text). Everything is off unless enabled; what fedgate
+does not implement (custom instruments, spans and events, Datadog, Zipkin, Apollo usage
+reports) stays ``Unsupported`` with a message. docs/observability.md.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "BatchProcessor",
     "LoggingConfig",
     "MetricsConfig",
+    "MetricsOtlpConfig",
     "OtlpConfig",
     "TelemetryConfig",
     "TracingConfig",
@@ -33,6 +35,7 @@ __all__ = [
 
 Protocol = Literal["grpc", "http"]
 LogFormat = Literal["json", "text"]
+Temporality = Literal["cumulative", "delta"]
 
 # OTLP's default ports: 4317 (gRPC) and 4318 (HTTP/protobuf), as Apollo Router's `default`
 DEFAULT_ENDPOINTS: Mapping[str, str] = MappingProxyType(
@@ -92,13 +95,33 @@ class TracingConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class MetricsConfig:
-    """Prometheus text format at ``path`` on the GraphQL listener. ``max_operation_names``:
-    distinct operation-name label values before the rest are folded into ``other``."""
+class MetricsOtlpConfig:
+    """OTLP metrics export; ``temporality``: cumulative (default) or delta."""
 
-    path: str = "/metrics"
+    otlp: OtlpConfig
+    temporality: Temporality = "cumulative"
+
+    @property
+    def metrics_url(self) -> str:
+        """OTLP/HTTP's metrics URL: the base endpoint plus ``/v1/metrics``."""
+        base = self.otlp.endpoint.rstrip("/")
+        return base if base.endswith("/v1/metrics") else base + "/v1/metrics"
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsConfig:
+    """Prometheus text format at ``path`` on the GraphQL listener (None: Prometheus off),
+    OTLP export with ``otlp``. ``max_operation_names``: distinct operation-name label values
+    before the rest are folded into ``other``."""
+
+    path: str | None = "/metrics"
     service_name: str = "fedgate"
     max_operation_names: int = 100
+    otlp: MetricsOtlpConfig | None = None
+    resource: Mapping[str, Any] = field(default_factory=lambda: _frozen(None))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "resource", _frozen(self.resource))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +171,25 @@ _OTLP = Obj(
                 "key": Unsupported("gRPC TLS settings"),
             }
         ),
-        "temporality": Unsupported("metric temporality"),
+        "temporality": Unsupported("metric temporality (a metrics exporter key)"),
+    }
+)
+_METRICS_BATCH = Obj(
+    {
+        "scheduled_delay": Duration("how often metrics are exported (default 5s)"),
+        "max_export_batch_size": Int("data points per export at most", minimum=1),
+        "max_export_timeout": Duration("one export's time limit (default 30s)"),
+        "max_queue_size": Unsupported("a queue (metrics are aggregated, not queued)"),
+        "max_concurrent_exports": Unsupported("concurrent exports (the SDK sends one at a time)"),
+    }
+)
+_METRICS_OTLP = Obj(
+    {
+        **_OTLP.fields,
+        "enabled": Bool("export metrics over OTLP (default false)"),
+        "endpoint": Str("`default` or the collector's base URL (/v1/metrics is added for http)"),
+        "batch_processor": _METRICS_BATCH,
+        "temporality": Str("cumulative (default) or delta", pattern="^(cumulative|delta)$"),
     }
 )
 _COMMON = Obj(
@@ -180,8 +221,8 @@ _PROPAGATION = Obj(
 _METRICS_COMMON = Obj(
     {
         "service_name": Str("the service label (default fedgate)"),
-        "service_namespace": Str("accepted; not used by the Prometheus exporter"),
-        "resource": MapOf(Anything(), "accepted; not used by the Prometheus exporter"),
+        "service_namespace": Str("the service.namespace resource attribute (OTLP)"),
+        "resource": MapOf(Anything(), "more resource attributes (OTLP)"),
         "buckets": Unsupported("custom histogram buckets"),
         "views": Unsupported("metric views"),
     }
@@ -222,7 +263,7 @@ TELEMETRY = Obj(
                     {
                         "common": _METRICS_COMMON,
                         "prometheus": _PROMETHEUS,
-                        "otlp": Unsupported("OTLP metrics (scrape /metrics with Prometheus)"),
+                        "otlp": _METRICS_OTLP,
                     }
                 ),
                 "logging": Obj(
@@ -254,36 +295,46 @@ def telemetry_config(raw: dict[str, Any], source: Source) -> TelemetryConfig | N
     exporters = raw.get("exporters", {})
     config = TelemetryConfig(
         _tracing(exporters.get("tracing", {}), source),
-        _metrics(exporters.get("metrics", {})),
+        _metrics(exporters.get("metrics", {}), source),
         _logging(exporters.get("logging", {})),
     )
     return None if config.empty else config
 
 
-def _tracing(raw: dict[str, Any], source: Source) -> TracingConfig | None:
-    otlp = raw.get("otlp", {})
-    if not otlp.get("enabled", False):
-        return None
+def _otlp(otlp: dict[str, Any], source: Source, signal: str) -> OtlpConfig:
     protocol: Protocol = otlp.get("protocol", "grpc")
     endpoint = otlp.get("endpoint", "default")
     if endpoint == "default":
         endpoint = DEFAULT_ENDPOINTS[protocol]
     elif not endpoint.startswith(("http://", "https://")):
-        where = source.where(("telemetry", "exporters", "tracing", "otlp", "endpoint"))
+        where = source.where(("telemetry", "exporters", signal, "otlp", "endpoint"))
         raise ConfigError(f"{where}: the OTLP endpoint must be `default` or an http(s):// URL")
     headers = (
         otlp.get("http", {}).get("headers", {})
         if protocol == "http"
         else otlp.get("grpc", {}).get("metadata", {})
     )
-    batch = BatchProcessor(**otlp.get("batch_processor", {}))
-    common = raw.get("common", {})
+    return OtlpConfig(
+        endpoint, protocol, headers, BatchProcessor(**otlp.get("batch_processor", {}))
+    )
+
+
+def _resource(common: dict[str, Any]) -> dict[str, Any]:
     resource = dict(common.get("resource", {}))
     if "service_namespace" in common:
         resource["service.namespace"] = common["service_namespace"]
+    return resource
+
+
+def _tracing(raw: dict[str, Any], source: Source) -> TracingConfig | None:
+    otlp = raw.get("otlp", {})
+    if not otlp.get("enabled", False):
+        return None
+    common = raw.get("common", {})
+    resource = _resource(common)
     propagation = raw.get("propagation", {})
     return TracingConfig(
-        OtlpConfig(endpoint, protocol, headers, batch),
+        _otlp(otlp, source, "tracing"),
         common.get("service_name", "fedgate"),
         _ratio(common.get("sampler", "always_on"), source),
         common.get("parent_based_sampler", True),
@@ -304,12 +355,19 @@ def _ratio(value: Any, source: Source) -> float:
     raise ConfigError(f"{where}: sampler must be always_on, always_off or a ratio in 0..1")
 
 
-def _metrics(raw: dict[str, Any]) -> MetricsConfig | None:
+def _metrics(raw: dict[str, Any], source: Source) -> MetricsConfig | None:
     prometheus = raw.get("prometheus", {})
-    if not prometheus.get("enabled", False):
+    otlp = raw.get("otlp", {})
+    path = prometheus.get("path", "/metrics") if prometheus.get("enabled", False) else None
+    exported = None
+    if otlp.get("enabled", False):
+        temporality = otlp.get("temporality", "cumulative")
+        exported = MetricsOtlpConfig(_otlp(otlp, source, "metrics"), temporality)
+    if path is None and exported is None:
         return None
-    name = raw.get("common", {}).get("service_name", "fedgate")
-    return MetricsConfig(prometheus.get("path", "/metrics"), name)
+    common = raw.get("common", {})
+    name = common.get("service_name", "fedgate")
+    return MetricsConfig(path, name, otlp=exported, resource=_resource(common))
 
 
 def _logging(raw: dict[str, Any]) -> LoggingConfig | None:

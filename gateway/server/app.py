@@ -229,7 +229,8 @@ def create_app(
         assert config.entity_cache is not None
         routes.append(Route(config.entity_cache.path, endpoint, methods=["POST"]))
     routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
-    if telemetry is not None and telemetry.metrics is not None:
+    # observability: /metrics only with the Prometheus exporter (OTLP export pushes)
+    if telemetry is not None and telemetry.metrics is not None and telemetry.metrics.config.path:
         from gateway.telemetry.http import metrics_endpoint
 
         scrape = metrics_endpoint(telemetry.metrics)

@@ -10,6 +10,9 @@ The operation-name label is bounded: the first ``max_operation_names`` names see
 their own series, later ones are folded into ``__other__``; requests that never became an
 operation (parse or validation errors) count under ``__invalid__``, anonymous ones under
 ``__anonymous__``. The metrics are listed in docs/observability.md.
+
+With ``exporters.metrics.otlp`` the same instruments are (also) recorded with the
+OpenTelemetry SDK and pushed over OTLP (``otlp_metrics``, imported only then).
 """
 
 from __future__ import annotations
@@ -17,17 +20,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from gateway.config.telemetry import MetricsConfig
+
+from .instruments import Instruments, PrometheusInstruments, both
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 
@@ -50,6 +48,8 @@ class Metrics:
         "config",
         "entity_batch",
         "in_flight",
+        "instruments",
+        "otel",
         "plan_cache",
         "registry",
         "reloads",
@@ -66,56 +66,56 @@ class Metrics:
         # labelled children by (metric, label values): labels() takes a lock and checks
         # every value on each call; a dict lookup is a tenth of that on the hot path
         self._children: dict[tuple[object, tuple[str, ...]], Any] = {}
-        r = self.registry
-        self.request_duration = Histogram(
+        # the OpenTelemetry SDK only with OTLP export configured (lazy: it is heavy)
+        self.otel: Any = None
+        if config.otlp is not None:
+            from .otlp_metrics import OtelInstruments
+
+            self.otel = OtelInstruments(config)
+        prometheus = PrometheusInstruments(self.registry) if config.path is not None else None
+        self.instruments: Instruments = both(prometheus, self.otel)
+        i = self.instruments
+        self.request_duration = i.histogram(
             "fedgate_request_duration_seconds",
             "GraphQL operations: time from the pipeline's start to the response",
             ("operation_name", "outcome"),
-            registry=r,
-            buckets=_LATENCY,
+            _LATENCY,
+            "s",
         )
-        self.in_flight = Gauge(
-            "fedgate_requests_in_flight",
-            "GraphQL operations being answered",
-            registry=r,
-            multiprocess_mode="livesum",
+        self.in_flight = i.gauge(
+            "fedgate_requests_in_flight", "GraphQL operations being answered", mode="livesum"
         )
-        self.subgraph_duration = Histogram(
+        self.subgraph_duration = i.histogram(
             "fedgate_subgraph_request_duration_seconds",
             "subgraph calls: send, receive and decode",
             ("subgraph", "outcome"),
-            registry=r,
-            buckets=_LATENCY,
+            _LATENCY,
+            "s",
         )
-        self.subgraph_errors = Counter(
+        self.subgraph_errors = i.counter(
             "fedgate_subgraph_errors",
             "errors from subgraph calls, by subgraph and error code",
             ("subgraph", "code"),
-            registry=r,
         )
-        self.entity_batch = Histogram(
+        self.entity_batch = i.histogram(
             "fedgate_entity_batch_size",
             "representations sent in one entity fetch",
             ("subgraph",),
-            registry=r,
-            buckets=_BATCH,
+            _BATCH,
+            "{representation}",
         )
-        self.plan_cache = Counter(
+        self.plan_cache = i.counter(
             "fedgate_query_plan_cache_lookups",
             "query plan cache lookups by result (hit or miss)",
             ("result",),
-            registry=r,
         )
-        self.cache_size = Gauge(
+        self.cache_size = i.gauge(
             "fedgate_query_plan_cache_size",
             "operations in the query plan cache (the largest worker's)",
-            registry=r,
-            multiprocess_mode="livemax",
+            mode="livemax",
         )
-        self.reloads = Counter(
-            "fedgate_reloads",
-            "supergraph or configuration reloads put in service",
-            registry=r,
+        self.reloads = i.counter(
+            "fedgate_reloads", "supergraph or configuration reloads put in service"
         )
 
     def child(self, metric: Any, *values: str) -> Any:
@@ -139,6 +139,11 @@ class Metrics:
             names.add(name)
             return name
         return OTHER
+
+    def shutdown(self) -> None:
+        """The last OTLP export (the app's shutdown)."""
+        if self.otel is not None:
+            self.otel.shutdown()
 
     def exposition(self) -> bytes:
         """The scrape: this app's registry, or every worker's files in multiprocess mode."""

@@ -6,7 +6,7 @@ these cost nothing until a subgraph fails. Listed in docs/observability.md."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from .instruments import Instruments
 
 __all__ = ["ResilienceMetrics"]
 
@@ -14,43 +14,39 @@ STATES = ("closed", "open", "half_open")
 
 
 class ResilienceMetrics:
-    """A ``gateway.resilience.events.Observer`` writing Prometheus instruments."""
+    """A ``gateway.resilience.events.Observer`` writing the metrics' instruments
+    (Prometheus, OTLP or both: ``instruments``)."""
 
     __slots__ = ("breaker_state", "bulkhead_rejections", "gave_up_total", "retries", "transitions")
 
-    def __init__(self, registry: CollectorRegistry) -> None:
+    def __init__(self, instruments: Instruments) -> None:
         # a state set (OpenMetrics' pattern): 1 on the current state's series, 0 on the others;
         # with --workers N the largest over workers (an open breaker in any worker shows)
-        self.breaker_state = Gauge(
+        self.breaker_state = instruments.gauge(
             "fedgate_subgraph_circuit_breaker_state",
             "circuit breaker state per subgraph: 1 for the current state",
             ("subgraph", "state"),
-            registry=registry,
-            multiprocess_mode="livemax",
+            mode="livemax",
         )
-        self.transitions = Counter(
+        self.transitions = instruments.counter(
             "fedgate_subgraph_circuit_breaker_transitions",
             "circuit breaker state changes, by the state entered",
             ("subgraph", "state"),
-            registry=registry,
         )
-        self.retries = Counter(
+        self.retries = instruments.counter(
             "fedgate_subgraph_retries",
             "subgraph calls sent again after a retryable failure",
             ("subgraph",),
-            registry=registry,
         )
-        self.gave_up_total = Counter(
+        self.gave_up_total = instruments.counter(
             "fedgate_subgraph_retries_exhausted",
             "retryable failures not retried, by reason (attempts, budget, deadline, retry_after)",
             ("subgraph", "reason"),
-            registry=registry,
         )
-        self.bulkhead_rejections = Counter(
+        self.bulkhead_rejections = instruments.counter(
             "fedgate_subgraph_bulkhead_rejections",
             "subgraph calls refused because the subgraph's bulkhead was full",
             ("subgraph",),
-            registry=registry,
         )
 
     def retried(self, subgraph: str) -> None:

@@ -51,6 +51,8 @@ class Telemetry:
     def shutdown(self) -> None:
         if self.tracing is not None:
             self.tracing.shutdown()
+        if self.metrics is not None:
+            self.metrics.shutdown()
 
     # -- the pipeline --------------------------------------------------------------------
 
@@ -155,7 +157,7 @@ class Telemetry:
         if self.metrics is None:
             return None
         if self._resilience is None:
-            self._resilience = ResilienceMetrics(self.metrics.registry)
+            self._resilience = ResilienceMetrics(self.metrics.instruments)
         return self._resilience
 
     def wrap_client(self, client: SubgraphClient) -> SubgraphClient:

@@ -77,8 +77,13 @@ def test_default_endpoints(tmp_path: Path) -> None:
             "prometheus.listen: not supported yet by fedgate",
         ),
         (
-            "telemetry:\n  exporters:\n    metrics:\n      otlp:\n        enabled: true\n",
-            "metrics.otlp: not supported yet by fedgate",
+            "telemetry:\n  exporters:\n    metrics:\n      otlp:\n        temporality: sometimes\n",
+            "metrics.otlp.temporality: 'sometimes' does not match",
+        ),
+        (
+            "telemetry:\n  exporters:\n    metrics:\n      otlp:\n        batch_processor:\n"
+            "          max_queue_size: 10\n",
+            "metrics.otlp.batch_processor.max_queue_size: not supported yet by fedgate",
         ),
         (
             "telemetry:\n  exporters:\n    logging:\n      stdout:\n        format: xml\n",
