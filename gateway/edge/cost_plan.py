@@ -42,6 +42,7 @@ from .cost import CostModel, Walk, single_operation
 
 __all__ = ["PlanCost"]
 
+_CACHED_DOCUMENTS = 1024
 _Document = tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]]
 
 
@@ -54,14 +55,18 @@ class PlanCost:
         self._model = model
         # one cost model per list size in use (a model is the schema, directives, list size)
         self._models: dict[int, CostModel] = {}
-        # the plan's fetch documents are few and fixed: parsed once each
+        # the plans' fetch documents, parsed once each (bounded: the plan cache is)
         self._documents: dict[str, _Document | None] = {}
 
     def by_subgraph(self, plan: QueryPlan, variables: Mapping[str, Any]) -> dict[str, float]:
         """Each subgraph's estimated cost for ``plan`` (subgraphs it does not call: absent)."""
         costs: dict[str, float] = {}
-        if plan.node is not None:
-            for service, cost in self._node(plan.node, variables):
+        # @defer: a deferred block's fetches run all the same (later), so they count too
+        nodes = [plan.node, *(block.node for block in plan.deferred)]
+        for node in nodes:
+            if node is None:
+                continue
+            for service, cost in self._node(node, variables):
                 costs[service] = costs.get(service, 0.0) + cost
         return costs
 
@@ -113,6 +118,8 @@ class PlanCost:
 
     def _parse(self, operation: str) -> _Document | None:
         if operation not in self._documents:
+            if len(self._documents) >= _CACHED_DOCUMENTS:
+                self._documents.clear()  # distinct operations must not grow it without bound
             self._documents[operation] = single_operation(operation)
         return self._documents[operation]
 

@@ -63,6 +63,11 @@ def test_each_subgraph_is_estimated_from_its_fetches(tmp_path: Path) -> None:
         assert cost["estimatedBySubgraph"] == {"shop": 3}
         cost = post(served.url, query, {"s": True})["extensions"]["cost"]
         assert cost["estimatedBySubgraph"] == {"shop": 12, "shipping": 2}
+        # a @defer block's fetches run later, all the same: they count. The block fetches the
+        # price from shop again (an _entities of 10: 10 x (1 + 3)) after 2 x Product 1
+        deferred = "{ topProducts(first: 2) { name ... @defer { shipping } } }"
+        cost = post(served.url, deferred)["extensions"]["cost"]
+        assert cost["estimatedBySubgraph"] == {"shop": 2 + 40, "shipping": 2}
 
 
 def test_a_subgraph_over_its_max_refuses_the_request_before_any_fetch(tmp_path: Path) -> None:
