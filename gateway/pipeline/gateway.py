@@ -336,9 +336,8 @@ class Gateway:
             # @defer: the first part now, the deferred ones as they finish (incremental.py)
             parts = await self._incremental(entry, forwarded, conditions, variables or {}, context)
             if parts is not None:
-                if expose_plan and self.config.expose_query_plan and entry.plan is not None:
-                    plan = {"object": entry.plan_json(), "text": entry.plan_text()}
-                    parts.body.setdefault("extensions", {})["apolloQueryPlan"] = plan
+                if expose_plan:
+                    self._expose_plan(entry, parts.body)
                 return parts
         try:
             body = await self._execute(entry, forwarded, conditions, variables or {}, context)
@@ -351,10 +350,15 @@ class Gateway:
             body = {"data": None, **_error_body("Internal server error", "INTERNAL_SERVER_ERROR")}
         if demand is not None:
             demand.finish(costs, entry.operation, entry.fragments, forwarded, body, context)
-        if expose_plan and self.config.expose_query_plan and entry.plan is not None:
+        if expose_plan:
+            self._expose_plan(entry, body)
+        return GatewayResponse(body)
+
+    def _expose_plan(self, entry: Prepared, body: dict[str, Any]) -> None:
+        """The plan in ``extensions.apolloQueryPlan``, when the config allows it."""
+        if self.config.expose_query_plan and entry.plan is not None:
             plan = {"object": entry.plan_json(), "text": entry.plan_text()}
             body.setdefault("extensions", {})["apolloQueryPlan"] = plan
-        return GatewayResponse(body)
 
     async def responses(
         self,

@@ -651,8 +651,8 @@ class _Endpoints:
         if self._keep_body:
             # headers.insert.path reads the GraphQL request body (as the hooks left it)
             context.scratch.set(REQUEST_BODY, params_payload(params))
-        # One part until @defer and subscriptions, which will consume ``Gateway.responses``
-        # where the operation streams: ``run`` spares the async generator per request.
+        # ``run``, not ``Gateway.responses``: no async generator per request; @defer's later
+        # parts come back in ``result.rest`` (subscriptions are streamed before this).
         work = self.gateway.run(
             params.query,
             params.variables,
