@@ -184,8 +184,7 @@ class Incremental:
         if notes:
             body["extensions"] = {"valueCompletion": notes}
         if shaped is None:
-            body["hasNext"] = False
-            return body, None
+            return body, None  # nothing to defer into: answered whole, without ``hasNext``
         parts.start(None)
         body["hasNext"] = True
         return body, parts.stream(shaped)

@@ -193,6 +193,23 @@ def test_a_client_without_multipart_gets_the_whole_response() -> None:
     run(test)
 
 
+def test_a_failed_first_part_is_answered_whole_without_has_next() -> None:
+    """The primary fetch fails and nulls ``data``: nothing is left to defer into, so the
+    answer is one JSON response (no ``hasNext``, which only multipart parts carry)."""
+    query = '{ products { name ... @defer(label: "r") { reviews { body } } } }'
+    down = GatewayConfig(subgraph_urls={"products": "http://127.0.0.1:9/graphql"})
+
+    async def test(shop: Shop, client: httpx.AsyncClient) -> None:
+        accept = {"accept": DEFER_ACCEPT}
+        response = await client.post(shop.url, json={"query": query}, headers=accept)
+        assert response.headers["content-type"].startswith("application/json")
+        body = response.json()
+        assert body["data"] is None and "hasNext" not in body
+        assert body["errors"][0]["extensions"]["code"] == "SUBREQUEST_HTTP_ERROR"
+
+    run(test, down)
+
+
 def test_defer_support_false_answers_whole() -> None:
     query = '{ products { name ... @defer(label: "r") { reviews { body } } } }'
 
