@@ -24,13 +24,33 @@ from graphql import (
 
 from ..errors import SupergraphError
 from .names import FeatureNames
+from .sdl_checks import certainly_valid
 
-__all__ = ["build_api_schema"]
+__all__ = ["api_definitions", "build_api_schema"]
 
 N = TypeVar("N", bound=Node)
 
 
 def build_api_schema(document: DocumentNode, names: FeatureNames, source: str) -> GraphQLSchema:
+    definitions = api_definitions(document, names)
+    # graphql-core's SDL validation (a visitor over every node) only when our own loops over
+    # the same rules are not sure the document passes it: sdl_checks.py
+    valid = certainly_valid(definitions)
+    try:
+        schema = build_ast_schema(
+            DocumentNode(definitions=tuple(definitions)), assume_valid_sdl=valid
+        )
+    except (GraphQLError, TypeError) as error:
+        raise SupergraphError(f"{source}: cannot build the API schema: {error}") from None
+    errors = validate_schema(schema)
+    if errors:
+        detail = "; ".join(e.message for e in errors[:5])
+        raise SupergraphError(f"{source}: the API schema is invalid: {detail}")
+    return _with_defer(schema)
+
+
+def api_definitions(document: DocumentNode, names: FeatureNames) -> list[Any]:
+    """The supergraph's definitions as clients see them."""
     hidden = _inaccessible_types(document, names)
     definitions: list[Any] = []
     for definition in document.definitions:
@@ -43,15 +63,7 @@ def build_api_schema(document: DocumentNode, names: FeatureNames, source: str) -
             name = definition.name.value
             if not names.is_machinery_type(name) and name not in hidden:
                 definitions.append(_clean_type(definition, names, hidden))
-    try:
-        schema = build_ast_schema(DocumentNode(definitions=tuple(definitions)))
-    except (GraphQLError, TypeError) as error:
-        raise SupergraphError(f"{source}: cannot build the API schema: {error}") from None
-    errors = validate_schema(schema)
-    if errors:
-        detail = "; ".join(e.message for e in errors[:5])
-        raise SupergraphError(f"{source}: the API schema is invalid: {detail}")
-    return _with_defer(schema)
+    return definitions
 
 
 def _with_defer(schema: GraphQLSchema) -> GraphQLSchema:

@@ -89,12 +89,8 @@ def _load(sdl: str, source: str) -> Supergraph:
     schema_def = _schema_definition(document, source)
     names = FeatureNames(_links(schema_def, source))
     graphs = _graphs(document, names, source)
-    by_enum = {g.enum_value: g.name for g in graphs.values()}
-    types = {
-        d.name.value: _type(d, names, by_enum)
-        for d in document.definitions
-        if isinstance(d, TypeDefinitionNode) and not names.is_machinery_type(d.name.value)
-    }
+    by_enum = _GraphValues({g.enum_value: g.name for g in graphs.values()})
+    types = _types(document, names, by_enum, source)
     _check_contexts(types, source)
     roots = _root_types(schema_def)
     return Supergraph(
@@ -107,6 +103,31 @@ def _load(sdl: str, source: str) -> Supergraph:
         api_schema=build_api_schema(document, names, source),
         implementations=_implementations(types),
     )
+
+
+class _GraphValues(dict[str, str]):
+    """``join__Graph`` values → subgraph names; a join directive naming another value is a
+    clear error (not a KeyError that reads as a crash)."""
+
+    def __missing__(self, key: str) -> str:
+        raise SupergraphError(f"a join directive's graph: {key} is no value of enum join__Graph")
+
+
+def _types(
+    document: DocumentNode, names: FeatureNames, by_enum: Mapping[str, str], source: str
+) -> dict[str, TypeDef]:
+    types: dict[str, TypeDef] = {}
+    for d in document.definitions:
+        if isinstance(d, TypeDefinitionNode) and not names.is_machinery_type(d.name.value):
+            try:
+                types[d.name.value] = _type(d, names, by_enum)
+            except SupergraphError as exc:
+                raise SupergraphError(f"{source}: type {d.name.value}: {exc.message}") from None
+            except KeyError as exc:
+                raise SupergraphError(
+                    f"{source}: type {d.name.value}: a join directive lacks its argument {exc}"
+                ) from None
+    return types
 
 
 def _check_contexts(types: Mapping[str, TypeDef], source: str) -> None:
