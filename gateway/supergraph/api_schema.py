@@ -4,7 +4,6 @@ directives of linked specs. Used for validation and introspection."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, TypeVar
 
 from graphql import (
@@ -23,6 +22,7 @@ from graphql import (
 )
 
 from ..errors import SupergraphError
+from .fast_parse import replace_node
 from .names import FeatureNames
 from .sdl_checks import certainly_valid
 
@@ -91,7 +91,7 @@ def _strip(node: N, names: FeatureNames) -> N:
     if not directives:
         return node
     kept = tuple(d for d in directives if not names.is_machinery_directive(d.name.value))
-    changed: N = dataclasses.replace(node, directives=kept)  # type: ignore[call-arg]
+    changed: N = replace_node(node, {"directives": kept})
     return changed
 
 
@@ -111,7 +111,7 @@ def _clean_type(node: TypeDefinitionNode, names: FeatureNames, hidden: set[str])
     interfaces = getattr(node, "interfaces", None)
     if interfaces:
         changes["interfaces"] = tuple(i for i in interfaces if i.name.value not in hidden)
-    return dataclasses.replace(_strip(node, names), **changes)
+    return replace_node(_strip(node, names), changes)
 
 
 def _visible(node: Any, names: FeatureNames, hidden: set[str]) -> bool:
@@ -123,7 +123,7 @@ def _clean_field(node: Any, names: FeatureNames, hidden: set[str]) -> Any:
     arguments = getattr(node, "arguments", None)
     if arguments:
         kept = tuple(_strip(a, names) for a in arguments if _visible(a, names, hidden))
-        clone = dataclasses.replace(clone, arguments=kept)
+        clone = replace_node(clone, {"arguments": kept})
     return clone
 
 

@@ -21,6 +21,7 @@ sooner.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -61,7 +62,7 @@ from graphql.language import (
     UnionTypeDefinitionNode,
 )
 
-__all__ = ["parse_sdl"]
+__all__ = ["parse_sdl", "replace_node"]
 
 # Ignored tokens (white space, line terminators, commas, the BOM, comments), then one token:
 # a block string, a string, a number, a name or a punctuator. Anything else is matched by the
@@ -120,6 +121,15 @@ def _fast_nodes_work() -> bool:
 
 
 _make = _node_dict if _fast_nodes_work() else _node_init
+
+
+def replace_node(node: Any, changes: dict[str, Any]) -> Any:
+    """``dataclasses.replace(node, **changes)`` without the constructor (the same check)."""
+    if _make is _node_init:
+        return dataclasses.replace(node, **changes)
+    fields = dict(node.__dict__)
+    fields.update(changes)
+    return _node_dict(type(node), fields)
 
 
 def _name(value: str) -> Any:
