@@ -96,7 +96,7 @@ def parse_sdl(sdl: str) -> DocumentNode:
     try:
         document: DocumentNode = _Reader(sdl).document()
         return document
-    except (_Fallback, IndexError, RecursionError):
+    except (_Fallback, IndexError, ValueError, RecursionError):
         return parse(sdl, no_location=True)
 
 
@@ -132,16 +132,10 @@ def replace_node(node: Any, changes: dict[str, Any]) -> Any:
     return _node_dict(type(node), fields)
 
 
-def _name(value: str) -> Any:
-    if value[:1] not in _NAME_START:
-        raise _Fallback
-    return _make(NameNode, {"value": value, "loc": None})
-
-
 class _Reader:
     """A recursive descent over the token strings; ``self.i`` is the next token."""
 
-    __slots__ = ("i", "t")
+    __slots__ = ("directive_nodes", "i", "name_nodes", "t", "type_nodes")
 
     def __init__(self, sdl: str) -> None:
         # The appended line ends a last comment, and "\x01" is no token: it comes out as the
@@ -149,6 +143,20 @@ class _Reader:
         # position where nothing matches) and the list has an end that no rule accepts.
         self.t: list[str] = _TOKENS.findall(sdl + "\n\x01")
         self.i = 0
+        # Equal nodes are made once and shared (they are frozen): the names, the named types,
+        # and the applied directives by their tokens. A supergraph repeats
+        # `@join__field(graph: S0)` thousands of times; sharing halves the nodes to build.
+        self.name_nodes: dict[str, Any] = {}
+        self.type_nodes: dict[str, Any] = {}
+        self.directive_nodes: dict[tuple[str, ...], Any] = {}
+
+    def name(self, value: str) -> Any:
+        node = self.name_nodes.get(value)
+        if node is None:
+            if value[:1] not in _NAME_START:
+                raise _Fallback
+            node = self.name_nodes[value] = _make(NameNode, {"value": value, "loc": None})
+        return node
 
     def take(self) -> str:
         token = self.t[self.i]
@@ -219,7 +227,7 @@ class _Reader:
         )
 
     def scalar(self, description: Any) -> Any:
-        name = _name(self.take())
+        name = self.name(self.take())
         fields = {"description": description, "name": name, "directives": self.directives()}
         fields["loc"] = None
         return _make(ScalarTypeDefinitionNode, fields)
@@ -231,7 +239,7 @@ class _Reader:
         return self.composite(InterfaceTypeDefinitionNode, description)
 
     def composite(self, cls: type, description: Any) -> Any:
-        name = _name(self.take())
+        name = self.name(self.take())
         interfaces = self.delimited("&", self.named_type) if self.optional("implements") else None
         directives = self.directives()
         fields = self.block(self.field) if self.t[self.i] == "{" else None
@@ -248,7 +256,7 @@ class _Reader:
         )
 
     def union(self, description: Any) -> Any:
-        name = _name(self.take())
+        name = self.name(self.take())
         directives = self.directives()
         types = self.delimited("|", self.named_type) if self.optional("=") else None
         fields = {"description": description, "name": name, "directives": directives}
@@ -256,7 +264,7 @@ class _Reader:
         return _make(UnionTypeDefinitionNode, fields)
 
     def enum(self, description: Any) -> Any:
-        name = _name(self.take())
+        name = self.name(self.take())
         directives = self.directives()
         values = self.block(self.enum_value) if self.t[self.i] == "{" else None
         fields = {"description": description, "name": name, "directives": directives}
@@ -268,12 +276,12 @@ class _Reader:
         token = self.take()
         if token in _NOT_ENUM_VALUES:
             raise _Fallback
-        fields = {"description": description, "name": _name(token)}
+        fields = {"description": description, "name": self.name(token)}
         fields.update(directives=self.directives(), loc=None)
         return _make(EnumValueDefinitionNode, fields)
 
     def input_object(self, description: Any) -> Any:
-        name = _name(self.take())
+        name = self.name(self.take())
         directives = self.directives()
         values = self.block(self.input_value) if self.t[self.i] == "{" else None
         fields = {"description": description, "name": name, "directives": directives}
@@ -282,7 +290,7 @@ class _Reader:
 
     def directive_definition(self, description: Any) -> Any:
         self.expect("@")
-        name = _name(self.take())
+        name = self.name(self.take())
         arguments = self.block(self.input_value, "(", ")") if self.t[self.i] == "(" else None
         directives = self.directives()
         repeatable = self.optional("repeatable")
@@ -297,7 +305,7 @@ class _Reader:
         token = self.take()
         if token not in _LOCATIONS:
             raise _Fallback
-        return _name(token)
+        return self.name(token)
 
     # the parts of definitions
 
@@ -318,7 +326,7 @@ class _Reader:
 
     def field(self) -> Any:
         description = self.description()
-        name = _name(self.take())
+        name = self.name(self.take())
         arguments = self.block(self.input_value, "(", ")") if self.t[self.i] == "(" else None
         self.expect(":")
         type_ = self.type_ref()
@@ -336,7 +344,7 @@ class _Reader:
 
     def input_value(self) -> Any:
         description = self.description()
-        name = _name(self.take())
+        name = self.name(self.take())
         self.expect(":")
         type_ = self.type_ref()
         default = self.value(0) if self.optional("=") else None
@@ -366,7 +374,12 @@ class _Reader:
         return type_
 
     def named_type(self) -> Any:
-        return _make(NamedTypeNode, {"name": _name(self.take()), "loc": None})
+        value = self.take()
+        node = self.type_nodes.get(value)
+        if node is None:
+            node = _make(NamedTypeNode, {"name": self.name(value), "loc": None})
+            self.type_nodes[value] = node
+        return node
 
     def directives(self) -> tuple[Any, ...] | None:
         t = self.t
@@ -374,16 +387,31 @@ class _Reader:
             return None
         directives = []
         while t[self.i] == "@":
-            self.i += 1
-            name = _name(self.take())
-            arguments = self.block(self.argument, "(", ")") if t[self.i] == "(" else None
-            directives.append(
-                _make(DirectiveNode, {"name": name, "arguments": arguments, "loc": None})
-            )
+            directives.append(self.directive())
         return tuple(directives)
 
+    def directive(self) -> Any:
+        t = self.t
+        start = self.i
+        # its tokens: "@", the name, and the arguments up to the first ")" (no constant value
+        # holds a parenthesis)
+        end = t.index(")", start) + 1 if t[start + 2] == "(" else start + 2
+        key = tuple(t[start:end])
+        node = self.directive_nodes.get(key)
+        if node is not None:
+            self.i = end
+            return node
+        self.i += 1
+        name = self.name(self.take())
+        arguments = self.block(self.argument, "(", ")") if t[self.i] == "(" else None
+        if self.i != end:
+            raise _Fallback
+        node = _make(DirectiveNode, {"name": name, "arguments": arguments, "loc": None})
+        self.directive_nodes[key] = node
+        return node
+
     def argument(self) -> Any:
-        name = _name(self.take())
+        name = self.name(self.take())
         self.expect(":")
         return _make(ArgumentNode, {"name": name, "value": self.value(0), "loc": None})
 
@@ -412,7 +440,7 @@ class _Reader:
         if first == "{":
             object_fields = []
             while not self.optional("}"):
-                name = _name(self.take())
+                name = self.name(self.take())
                 self.expect(":")
                 object_fields.append(
                     _make(
