@@ -77,6 +77,8 @@ SDL = [
     # ignored tokens: commas, comments, the BOM, CRLF, tabs
     "\ufeff# comment\r\ntype A {\ta: Int,, b: Int # trailing\n},\n\n",
     "type A { a: Int } # the end, no newline",
+    "scalar S @d",
+    "scalar S @d(a: 1) @d(a: 1) @d(a: 2) @e @e(a: 1)\nscalar T @d(a: 1) @e",
     # unicode inside strings and comments
     '"ünïcødé ✓ 🚀" type A { a: Int # ✓\n }',
 ]
@@ -120,7 +122,6 @@ BAD = [
     "type A { a: Int } \ud800",
     "scalar S @d(x: 1",
     "scalar S @d(x: 1 scalar T @e(y: 2)",
-    "scalar S @d",
 ]
 
 
