@@ -29,7 +29,7 @@ from graphql import (
 from graphql.language import FieldDefinitionNode
 
 from gateway.spec.link import Link, parse_feature_url
-from gateway.supergraph import Supergraph
+from gateway.supergraph import Supergraph, parse_sdl
 
 __all__ = ["AUTH_FEATURES", "Access", "Need", "Requirements"]
 
@@ -109,7 +109,11 @@ class Requirements:
 
     @classmethod
     def of(cls, supergraph: Supergraph) -> Requirements:
-        document = parse(supergraph.sdl, no_location=True)
+        if not any(f"/{feature}/" in supergraph.sdl for feature in AUTH_FEATURES):
+            # the usual case, no authorization feature linked (its URL would name it): no
+            # second parse of the supergraph (seconds for a large one, before fast_parse)
+            return cls({}, {})
+        document = parse_sdl(supergraph.sdl)
         names = _local_names(document)
         if not names:
             return cls({}, {})

@@ -19,6 +19,8 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from gateway.supergraph.fast_parse import parse_sdl
+
 __all__ = ["SchemaFacts"]
 
 _Key = tuple[str, str]  # (subgraph, type or root field)
@@ -78,7 +80,7 @@ def _tags(
         return {}, {}
     entity: dict[_Key, list[str]] = defaultdict(list)
     root: dict[_Key, list[str]] = defaultdict(list)
-    for node in parse(sdl, no_location=True).definitions:
+    for node in parse_sdl(sdl).definitions:
         if not isinstance(node, ObjectTypeDefinitionNode | ObjectTypeExtensionNode):
             continue
         name = node.name.value

@@ -27,12 +27,11 @@ from graphql import (
     ScalarTypeDefinitionNode,
     ScalarTypeExtensionNode,
     SchemaDefinitionNode,
-    parse,
     value_from_ast_untyped,
 )
 
 from gateway.spec.link import parse_feature_url
-from gateway.supergraph import Supergraph
+from gateway.supergraph import Supergraph, parse_sdl
 
 __all__ = [
     "COST_SPEC",
@@ -95,7 +94,7 @@ _WEIGHTED_TYPES = (
 
 def cost_directives(sdl: str) -> CostDirectives:
     """The cost tables of a supergraph's SDL."""
-    document = parse(sdl)
+    document = parse_sdl(sdl)
     names = _local_names(document)
     if names is None:
         return NO_COST_DIRECTIVES

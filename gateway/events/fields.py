@@ -20,7 +20,7 @@ from graphql import (
 )
 
 from gateway.errors import ConfigError
-from gateway.supergraph import Supergraph
+from gateway.supergraph import Supergraph, parse_sdl
 
 __all__ = ["EventField", "event_fields", "uses_events"]
 
@@ -56,7 +56,7 @@ def uses_events(supergraph: Supergraph) -> bool:
 
 
 def event_fields(supergraph: Supergraph) -> Mapping[tuple[str, str], EventField]:
-    document = parse(supergraph.sdl, no_location=True)
+    document = parse_sdl(supergraph.sdl)
     roots = {supergraph.subscription_type, supergraph.mutation_type} - {None}
     table: dict[tuple[str, str], EventField] = {}
     for node in _objects(document):

@@ -48,6 +48,12 @@ APOLLO_HOT_RELOAD = "APOLLO_ROUTER_HOT_RELOAD"
 GC_THRESHOLDS = (50_000, 20, 100)
 
 
+# serve() loads the gateway once to fail readably; with one worker, uvicorn calls the app
+# factory in this same process, which takes that load instead of loading it again (start-up
+# loaded a large supergraph twice before: bench/startup.py)
+_preloaded: dict[tuple[str, str | None], LoadedGateway] = {}
+
+
 def tune_gc() -> None:
     """Fewer cyclic collections, and none over the objects that live as long as the worker."""
     gc.collect()
@@ -79,7 +85,8 @@ def app_from_env() -> Starlette:
         assert fetched.sdl is not None
         loaded = build_gateway(fetched.sdl, location, config_path)
     else:
-        loaded = load_gateway(location, config_path)
+        preloaded = _preloaded.pop((location, config_path), None)
+        loaded = preloaded if preloaded is not None else load_gateway(location, config_path)
     spec = ReloadSpec(
         location,
         config_path,
@@ -135,6 +142,8 @@ def serve(
     os.environ[ENV_SUPERGRAPH] = location if is_url(location) else str(Path(location).resolve())
     if config_path is not None:
         os.environ[ENV_CONFIG] = str(Path(config_path).resolve())
+    if workers == 1 and not is_url(location):
+        _preloaded[(os.environ[ENV_SUPERGRAPH], os.environ.get(ENV_CONFIG) or None)] = loaded
     if hot_reload is None:
         hot_reload = dev or hot_reload_from_env(os.environ)
     os.environ[ENV_HOT_RELOAD] = "true" if hot_reload else "false"

@@ -1,6 +1,7 @@
 """The supergraph: load Apollo supergraph SDL into a typed model and build the API schema."""
 
 from .build import load_supergraph
+from .fast_parse import parse_sdl
 from .model import (
     ArgumentDef,
     FieldDef,
@@ -22,4 +23,5 @@ __all__ = [
     "TypeDef",
     "TypeRef",
     "load_supergraph",
+    "parse_sdl",
 ]
