@@ -41,8 +41,13 @@ def kept_for_long() -> Iterator[None]:
     nothing stays frozen: a later full collection still frees whatever became garbage. Other
     young objects of the process move with them; they are collected by the next full
     collection instead of a young one.
+
+    Only while nothing else is frozen: ``unfreeze`` thaws the whole permanent generation, and
+    a server that froze its start-up objects (``tune_gc`` in gateway/server/run.py) keeps
+    them frozen through a hot reload; that load's objects then take the usual way.
     """
     with gc_paused():
         yield
-        gc.freeze()
-        gc.unfreeze()
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
