@@ -22,9 +22,9 @@ from graphql import (
 )
 
 from ..errors import SupergraphError
-from .fast_parse import replace_node
 from .names import FeatureNames
 from .sdl_checks import certainly_valid
+from .sdl_nodes import replace_node
 
 __all__ = ["api_definitions", "build_api_schema"]
 

@@ -6,11 +6,12 @@ method calls, and every node goes through a frozen dataclass ``__init__`` (one
 ``object.__setattr__`` per field, ~4 µs for a field definition). Here one regular expression
 cuts the whole text into token strings, a recursive descent over that list builds the same
 nodes, and a node is made by filling its ``__dict__`` (the nodes are plain dict-based
-dataclasses; ``_fast_nodes_work`` checks that at import and otherwise calls the constructors).
+dataclasses; ``sdl_nodes.fast_nodes_work`` checks that at import, or the constructors are
+called).
 
 It is a fast path only. It understands the type-system definitions a supergraph holds
 (schema, directive, scalar, type, interface, union, enum and input definitions, with
-descriptions, directives and constant values) and gives up (``_Fallback``) on anything else:
+descriptions, directives and constant values) and gives up (``Fallback``) on anything else:
 a token it does not recognise, an extension, an executable definition, a value out of place.
 ``parse_sdl`` then parses with graphql-core, which either builds the tree or raises its own
 syntax error with line and column. Escaped strings and block strings are read by graphql-core's
@@ -21,11 +22,9 @@ sooner.
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from typing import Any
 
-from graphql import GraphQLError, parse
+from graphql import parse
 from graphql.language import (
     ArgumentNode,
     BooleanValueNode,
@@ -42,7 +41,6 @@ from graphql.language import (
     InputValueDefinitionNode,
     InterfaceTypeDefinitionNode,
     IntValueNode,
-    Lexer,
     ListTypeNode,
     ListValueNode,
     NamedTypeNode,
@@ -56,39 +54,19 @@ from graphql.language import (
     OperationTypeDefinitionNode,
     ScalarTypeDefinitionNode,
     SchemaDefinitionNode,
-    Source,
     StringValueNode,
-    TokenKind,
     UnionTypeDefinitionNode,
 )
 
-__all__ = ["parse_sdl", "replace_node"]
+from .sdl_nodes import TOKENS, Fallback, lexed_string, make
 
-# Ignored tokens (white space, line terminators, commas, the BOM, comments), then one token:
-# a block string, a string, a number, a name or a punctuator. Anything else is matched by the
-# last alternative outside the group, so it comes out as "" and stops the fast path. Lone
-# surrogates match nothing here either: graphql-core judges them.
-_TOKENS = re.compile(
-    r"(?:[ \t,\ufeff\n\r]+|#[^\n\r\ud800-\udfff]*)*+"
-    r"(?:("
-    r'"""(?:\\"""|[^"\\\ud800-\udfff]|\\|"(?!""))*"""'
-    r'|"(?:[^"\\\n\r\ud800-\udfff]|\\[^\n\r\ud800-\udfff])*"'
-    # a number may not run into a name or a dot (graphql-core: "Invalid number")
-    r"|-?(?:0(?![0-9])|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?(?![_A-Za-z.])"
-    r"|[_A-Za-z][_0-9A-Za-z]*"
-    r"|[!&():=@\[\]{|}]"
-    r")|[\s\S])"
-)
+__all__ = ["parse_sdl"]
+
 _NAME_START = frozenset("_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _NUMBER_START = frozenset("-0123456789")
 _LOCATIONS = frozenset(DirectiveLocation.__members__)
 _OPERATIONS = {op.value: op for op in OperationType}
 _NOT_ENUM_VALUES = frozenset({"true", "false", "null"})
-_new = object.__new__
-
-
-class _Fallback(Exception):
-    """Not something the fast path reads: let graphql-core parse the text."""
 
 
 def parse_sdl(sdl: str) -> DocumentNode:
@@ -96,40 +74,8 @@ def parse_sdl(sdl: str) -> DocumentNode:
     try:
         document: DocumentNode = _Reader(sdl).document()
         return document
-    except (_Fallback, IndexError, ValueError, RecursionError):
+    except (Fallback, IndexError, ValueError, RecursionError):
         return parse(sdl, no_location=True)
-
-
-def _node_dict(cls: type, fields: dict[str, Any]) -> Any:
-    node: Any = _new(cls)
-    node.__dict__.update(fields)
-    return node
-
-
-def _node_init(cls: type, fields: dict[str, Any]) -> Any:
-    del fields["loc"]
-    return cls(**fields)
-
-
-def _fast_nodes_work() -> bool:
-    """Whether a node made by filling its ``__dict__`` equals one made by its constructor."""
-    try:
-        made = _node_dict(NameNode, {"value": "x", "loc": None})
-        return bool(made == NameNode(value="x") and hash(made) == hash(NameNode(value="x")))
-    except (AttributeError, TypeError):
-        return False
-
-
-_make = _node_dict if _fast_nodes_work() else _node_init
-
-
-def replace_node(node: Any, changes: dict[str, Any]) -> Any:
-    """``dataclasses.replace(node, **changes)`` without the constructor (the same check)."""
-    if _make is _node_init:
-        return dataclasses.replace(node, **changes)
-    fields = dict(node.__dict__)
-    fields.update(changes)
-    return _node_dict(type(node), fields)
 
 
 class _Reader:
@@ -141,7 +87,7 @@ class _Reader:
         # The appended line ends a last comment, and "\x01" is no token: it comes out as the
         # last "", so that every position before it is matched (``findall`` would skip a
         # position where nothing matches) and the list has an end that no rule accepts.
-        self.t: list[str] = _TOKENS.findall(sdl + "\n\x01")
+        self.t: list[str] = TOKENS.findall(sdl + "\n\x01")
         self.i = 0
         # Equal nodes are made once and shared (they are frozen): the names, the named types,
         # and the applied directives by their tokens. A supergraph repeats
@@ -154,8 +100,8 @@ class _Reader:
         node = self.name_nodes.get(value)
         if node is None:
             if value[:1] not in _NAME_START:
-                raise _Fallback
-            node = self.name_nodes[value] = _make(NameNode, {"value": value, "loc": None})
+                raise Fallback
+            node = self.name_nodes[value] = make(NameNode, {"value": value, "loc": None})
         return node
 
     def take(self) -> str:
@@ -165,7 +111,7 @@ class _Reader:
 
     def expect(self, token: str) -> None:
         if self.t[self.i] != token:
-            raise _Fallback
+            raise Fallback
         self.i += 1
 
     def optional(self, token: str) -> bool:
@@ -181,15 +127,15 @@ class _Reader:
         while self.i < last:
             definitions.append(self.definition())
         if not definitions:
-            raise _Fallback  # graphql-core's error for an empty document
-        return _make(DocumentNode, {"definitions": tuple(definitions), "loc": None})
+            raise Fallback  # graphql-core's error for an empty document
+        return make(DocumentNode, {"definitions": tuple(definitions), "loc": None})
 
     def definition(self) -> Any:
         description = self.description()
         keyword = self.take()
         read = _DEFINITIONS.get(keyword)
         if read is None:
-            raise _Fallback  # extend, query, fragment, { …: graphql-core parses or explains
+            raise Fallback  # extend, query, fragment, { …: graphql-core parses or explains
         return read(self, description)
 
     def description(self) -> Any:
@@ -199,10 +145,10 @@ class _Reader:
 
     def string(self, token: str) -> Any:
         if token[:3] == '"""' or "\\" in token:
-            value, block = _lexed_string(token)
+            value, block = lexed_string(token)
         else:
             value, block = token[1:-1], False
-        return _make(StringValueNode, {"value": value, "block": block, "loc": None})
+        return make(StringValueNode, {"value": value, "block": block, "loc": None})
 
     # definitions
 
@@ -214,14 +160,14 @@ class _Reader:
             operation_types.append(self.operation_type())
         fields = {"description": description, "directives": directives}
         fields.update(operation_types=tuple(operation_types), loc=None)
-        return _make(SchemaDefinitionNode, fields)
+        return make(SchemaDefinitionNode, fields)
 
     def operation_type(self) -> Any:
         operation = _OPERATIONS.get(self.take())
         if operation is None:
-            raise _Fallback
+            raise Fallback
         self.expect(":")
-        return _make(
+        return make(
             OperationTypeDefinitionNode,
             {"operation": operation, "type": self.named_type(), "loc": None},
         )
@@ -230,7 +176,7 @@ class _Reader:
         name = self.name(self.take())
         fields = {"description": description, "name": name, "directives": self.directives()}
         fields["loc"] = None
-        return _make(ScalarTypeDefinitionNode, fields)
+        return make(ScalarTypeDefinitionNode, fields)
 
     def object_type(self, description: Any) -> Any:
         return self.composite(ObjectTypeDefinitionNode, description)
@@ -243,7 +189,7 @@ class _Reader:
         interfaces = self.delimited("&", self.named_type) if self.optional("implements") else None
         directives = self.directives()
         fields = self.block(self.field) if self.t[self.i] == "{" else None
-        return _make(
+        return make(
             cls,
             {
                 "description": description,
@@ -261,7 +207,7 @@ class _Reader:
         types = self.delimited("|", self.named_type) if self.optional("=") else None
         fields = {"description": description, "name": name, "directives": directives}
         fields.update(types=types, loc=None)
-        return _make(UnionTypeDefinitionNode, fields)
+        return make(UnionTypeDefinitionNode, fields)
 
     def enum(self, description: Any) -> Any:
         name = self.name(self.take())
@@ -269,16 +215,16 @@ class _Reader:
         values = self.block(self.enum_value) if self.t[self.i] == "{" else None
         fields = {"description": description, "name": name, "directives": directives}
         fields.update(values=values, loc=None)
-        return _make(EnumTypeDefinitionNode, fields)
+        return make(EnumTypeDefinitionNode, fields)
 
     def enum_value(self) -> Any:
         description = self.description()
         token = self.take()
         if token in _NOT_ENUM_VALUES:
-            raise _Fallback
+            raise Fallback
         fields = {"description": description, "name": self.name(token)}
         fields.update(directives=self.directives(), loc=None)
-        return _make(EnumValueDefinitionNode, fields)
+        return make(EnumValueDefinitionNode, fields)
 
     def input_object(self, description: Any) -> Any:
         name = self.name(self.take())
@@ -286,7 +232,7 @@ class _Reader:
         values = self.block(self.input_value) if self.t[self.i] == "{" else None
         fields = {"description": description, "name": name, "directives": directives}
         fields.update(fields=values, loc=None)
-        return _make(InputObjectTypeDefinitionNode, fields)
+        return make(InputObjectTypeDefinitionNode, fields)
 
     def directive_definition(self, description: Any) -> Any:
         self.expect("@")
@@ -299,12 +245,12 @@ class _Reader:
         fields = {"description": description, "name": name, "arguments": arguments}
         fields.update(directives=directives, repeatable=repeatable, locations=locations)
         fields["loc"] = None
-        return _make(DirectiveDefinitionNode, fields)
+        return make(DirectiveDefinitionNode, fields)
 
     def location(self) -> Any:
         token = self.take()
         if token not in _LOCATIONS:
-            raise _Fallback
+            raise Fallback
         return self.name(token)
 
     # the parts of definitions
@@ -330,7 +276,7 @@ class _Reader:
         arguments = self.block(self.input_value, "(", ")") if self.t[self.i] == "(" else None
         self.expect(":")
         type_ = self.type_ref()
-        return _make(
+        return make(
             FieldDefinitionNode,
             {
                 "description": description,
@@ -348,7 +294,7 @@ class _Reader:
         self.expect(":")
         type_ = self.type_ref()
         default = self.value(0) if self.optional("=") else None
-        return _make(
+        return make(
             InputValueDefinitionNode,
             {
                 "description": description,
@@ -363,21 +309,21 @@ class _Reader:
     def type_ref(self, depth: int = 0) -> Any:
         if self.optional("["):
             if depth > 100:
-                raise _Fallback  # graphql-core's nesting limit: its error
+                raise Fallback  # graphql-core's nesting limit: its error
             inner = self.type_ref(depth + 1)
             self.expect("]")
-            type_: Any = _make(ListTypeNode, {"type": inner, "loc": None})
+            type_: Any = make(ListTypeNode, {"type": inner, "loc": None})
         else:
             type_ = self.named_type()
         if self.optional("!"):
-            return _make(NonNullTypeNode, {"type": type_, "loc": None})
+            return make(NonNullTypeNode, {"type": type_, "loc": None})
         return type_
 
     def named_type(self) -> Any:
         value = self.take()
         node = self.type_nodes.get(value)
         if node is None:
-            node = _make(NamedTypeNode, {"name": self.name(value), "loc": None})
+            node = make(NamedTypeNode, {"name": self.name(value), "loc": None})
             self.type_nodes[value] = node
         return node
 
@@ -405,50 +351,50 @@ class _Reader:
         name = self.name(self.take())
         arguments = self.block(self.argument, "(", ")") if t[self.i] == "(" else None
         if self.i != end:
-            raise _Fallback
-        node = _make(DirectiveNode, {"name": name, "arguments": arguments, "loc": None})
+            raise Fallback
+        node = make(DirectiveNode, {"name": name, "arguments": arguments, "loc": None})
         self.directive_nodes[key] = node
         return node
 
     def argument(self) -> Any:
         name = self.name(self.take())
         self.expect(":")
-        return _make(ArgumentNode, {"name": name, "value": self.value(0), "loc": None})
+        return make(ArgumentNode, {"name": name, "value": self.value(0), "loc": None})
 
     def value(self, depth: int) -> Any:
         token = self.take()
         first = token[:1]
         if first in _NAME_START:
             if token == "true" or token == "false":
-                return _make(BooleanValueNode, {"value": token == "true", "loc": None})
+                return make(BooleanValueNode, {"value": token == "true", "loc": None})
             if token == "null":
-                return _make(NullValueNode, {"loc": None})
-            return _make(EnumValueNode, {"value": token, "loc": None})
+                return make(NullValueNode, {"loc": None})
+            return make(EnumValueNode, {"value": token, "loc": None})
         if first == '"':
             return self.string(token)
         if first in _NUMBER_START:
             is_float = "." in token or "e" in token or "E" in token
             cls = FloatValueNode if is_float else IntValueNode
-            return _make(cls, {"value": token, "loc": None})
+            return make(cls, {"value": token, "loc": None})
         if depth > 100:
-            raise _Fallback  # graphql-core's nesting limit: its error
+            raise Fallback  # graphql-core's nesting limit: its error
         if first == "[":
             values = []
             while not self.optional("]"):
                 values.append(self.value(depth + 1))
-            return _make(ListValueNode, {"values": tuple(values), "loc": None})
+            return make(ListValueNode, {"values": tuple(values), "loc": None})
         if first == "{":
             object_fields = []
             while not self.optional("}"):
                 name = self.name(self.take())
                 self.expect(":")
                 object_fields.append(
-                    _make(
+                    make(
                         ObjectFieldNode, {"name": name, "value": self.value(depth + 1), "loc": None}
                     )
                 )
-            return _make(ObjectValueNode, {"fields": tuple(object_fields), "loc": None})
-        raise _Fallback  # a variable, or a token out of place
+            return make(ObjectValueNode, {"fields": tuple(object_fields), "loc": None})
+        raise Fallback  # a variable, or a token out of place
 
 
 _DEFINITIONS = {
@@ -461,14 +407,3 @@ _DEFINITIONS = {
     "input": _Reader.input_object,
     "directive": _Reader.directive_definition,
 }
-
-
-def _lexed_string(token: str) -> tuple[str, bool]:
-    """The value of an escaped or block string token, as graphql-core's lexer reads it."""
-    try:
-        lexed = Lexer(Source(token)).advance()
-    except GraphQLError:
-        raise _Fallback from None
-    if lexed.end != len(token) or lexed.kind not in (TokenKind.STRING, TokenKind.BLOCK_STRING):
-        raise _Fallback
-    return lexed.value or "", lexed.kind is TokenKind.BLOCK_STRING

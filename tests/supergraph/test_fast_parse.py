@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from graphql import GraphQLError, GraphQLSyntaxError, parse
 
-from gateway.supergraph.fast_parse import _Fallback, _make, _node_dict, _Reader, parse_sdl
+from gateway.supergraph.fast_parse import _Reader, parse_sdl
+from gateway.supergraph.sdl_nodes import Fallback, make, node_dict
 
 TESTS = Path(__file__).parent.parent
 SUPERGRAPHS = sorted(
@@ -36,7 +37,7 @@ def fast(text: str) -> object:
 
 
 def test_nodes_are_made_without_their_constructors() -> None:
-    assert _make is _node_dict  # graphql-core's nodes are dict-based dataclasses
+    assert make is node_dict  # graphql-core's nodes are dict-based dataclasses
 
 
 def test_there_are_supergraphs_to_compare() -> None:
@@ -132,7 +133,7 @@ def test_the_fast_path_reads_type_system_sdl_as_graphql_core(text: str) -> None:
 
 @pytest.mark.parametrize("text", BAD)
 def test_what_the_fast_path_does_not_read_is_graphql_cores_answer(text: str) -> None:
-    with pytest.raises((_Fallback, IndexError, ValueError, RecursionError)):
+    with pytest.raises((Fallback, IndexError, ValueError, RecursionError)):
         _Reader(text).document()
     assert fast(text) == reference(text)
 
