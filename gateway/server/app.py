@@ -25,6 +25,7 @@ from .endpoints import Endpoints
 from .exchange import EXPOSE_PLAN_HEADER
 from .graphiql import ASSET_PREFIX, graphiql_asset
 from .health_listener import HealthListener
+from .lean import GRAPHQL_METHODS, GatewayApp
 from .live import Live
 from .loading import LoadedGateway
 from .reload import Reloader, ReloadSpec
@@ -161,8 +162,9 @@ def create_app(
                     # flushes the spans still queued (off the loop: the exporter blocks)
                     await asyncio.to_thread(telemetry.shutdown)
 
-    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    routes: list[BaseRoute] = [Route(config.path, live.graphql, methods=methods)]
+    # the GraphQL path's requests are served by GatewayApp directly (lean.py); the route
+    # serves them under a root_path (mounted in another app)
+    routes: list[BaseRoute] = [Route(config.path, live.graphql, methods=list(GRAPHQL_METHODS))]
     if engine is not None:
         live.on_drain.append(engine.drain)
         from .live_data import websocket_route
@@ -189,7 +191,7 @@ def create_app(
 
         scrape = metrics_endpoint(telemetry.metrics)
         routes.append(Route(telemetry.metrics.config.path, scrape, methods=["GET"]))
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = GatewayApp(routes=routes, lifespan=lifespan, live=live, graphql_path=config.path)
     app.state.gateway = first.gateway
     app.state.live = live
     return app

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from gateway.resilience import ResilientClient
 from gateway.transport.base import SubgraphClient
@@ -80,6 +81,27 @@ class Live:
         try:
             response: Response = await generation.graphql(request)
             return response
+        finally:
+            generation.active -= 1
+            if not generation.active and generation is not self.current:
+                self._retire(generation)
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The GraphQL endpoint called straight from ASGI (lean.py): as ``graphql`` and
+        Starlette's route around it, but the generation counts the request until its answer
+        is written, not only until it is built (a @defer stream ends on the generation it
+        began on, its hooks and client still open)."""
+        generation = self.current
+        generation.active += 1
+        try:
+            try:
+                response: Response = await generation.graphql(Request(scope, receive, send))
+            except Exception:
+                from .lean import internal_error
+
+                await internal_error(scope, receive, send)
+                raise
+            await response(scope, receive, send)
         finally:
             generation.active -= 1
             if not generation.active and generation is not self.current:
