@@ -23,6 +23,7 @@ from . import features
 from .client_stack import client_stack
 from .endpoints import Endpoints
 from .exchange import EXPOSE_PLAN_HEADER
+from .gc_tuning import refreeze
 from .graphiql import ASSET_PREFIX, graphiql_asset
 from .health_listener import HealthListener
 from .lean import GRAPHQL_METHODS, GatewayApp
@@ -73,6 +74,7 @@ def create_app(
     )
     first = Endpoints(gateway, config, stack, streams, telemetry=telemetry, shared=shared)
     live = Live(first)
+    live.on_retired.append(refreeze)  # the collector: only when fedgate serve tuned it
 
     def build(loaded: LoadedGateway, warm: list[Any]) -> Endpoints:
         """A new generation (in a worker thread): the client stack is kept unless its
@@ -122,8 +124,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if first.stack.owned is not None:
-            first.stack.owned.open()
+        # live.current, not ``first``: a closure over the first generation would keep it
+        # (and its supergraph) alive after a reload retired it
+        owned = live.current.stack.owned
+        if owned is not None:
+            owned.open()
         if shared is not None:
             await shared.start()  # shared state: required_to_start refuses to start here
         reloader = None

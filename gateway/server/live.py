@@ -65,7 +65,7 @@ class _Generation(Protocol):
 
 
 class Live:
-    __slots__ = ("_closing", "current", "draining", "on_drain", "ready")
+    __slots__ = ("_closing", "current", "draining", "on_drain", "on_retired", "ready")
 
     def __init__(self, first: _Generation) -> None:
         self.current: Any = first
@@ -73,6 +73,8 @@ class Live:
         self.draining = False
         # called once on SIGTERM (subscriptions end theirs: uvicorn waits for open streams)
         self.on_drain: list[Callable[[], None]] = []
+        # called when a swapped-out generation is closed (the collector's refreeze)
+        self.on_retired: list[Callable[[], None]] = []
         self._closing: set[asyncio.Task[None]] = set()
 
     async def graphql(self, request: Request) -> Response:
@@ -129,7 +131,13 @@ class Live:
     def _retire(self, old: _Generation) -> None:
         task = asyncio.ensure_future(self._close(old, keep=self.current.stack.owned))
         self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+        task.add_done_callback(self._retired)
+
+    def _retired(self, task: asyncio.Task[None]) -> None:
+        # the closing coroutine has returned: nothing here holds the old generation any more
+        self._closing.discard(task)
+        for hook in self.on_retired:
+            hook()
 
     @staticmethod
     async def _close(old: _Generation, keep: HttpClient | None) -> None:
