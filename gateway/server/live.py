@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -98,6 +98,8 @@ class Live:
         try:
             try:
                 response: Response = await generation.graphql(Request(scope, receive, send))
+            except ClientDisconnect:
+                return  # gone before its body arrived: nobody to answer, nothing to log
             except Exception:
                 from .lean import internal_error
 

@@ -144,6 +144,9 @@ def serve(
         workers=workers,
         loop="uvloop",
         http="httptools",
+        # the WebSocket protocol only with subscriptions on (the route exists only then; the
+        # websockets import is +0.9 MB of RSS a gateway without them should not carry)
+        ws="auto" if loaded.config.subscription.enabled else "none",
         lifespan="on",
         access_log=False,
         log_level="info",
