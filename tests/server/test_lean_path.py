@@ -18,6 +18,7 @@ import pytest
 from graphql import build_schema
 from starlette.applications import Starlette
 from starlette.routing import Mount
+from starlette.types import Message
 
 from gateway.config import CorsConfig, CorsPolicy, GatewayConfig, PluginSpec
 from gateway.planner.plan import Fetch, QueryPlan
@@ -114,8 +115,8 @@ async def _asgi(app: Starlette, scope: dict[str, Any], messages: list[dict[str, 
     async def receive() -> dict[str, Any]:
         return pending.pop(0) if pending else {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
+    async def send(message: Message) -> None:
+        sent.append(dict(message))
 
     await app(scope, receive, send)
     return sent
@@ -188,8 +189,8 @@ async def test_an_exception_out_of_the_endpoint_is_starlettes_500_and_goes_on_to
         async def receive() -> dict[str, Any]:
             return messages.pop(0) if messages else {"type": "http.disconnect"}
 
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
+        async def send(message: Message) -> None:
+            sent.append(dict(message))
 
         with pytest.raises(UnicodeEncodeError):
             await app(_scope(body), receive, send)
