@@ -126,7 +126,7 @@ def measure(name: str, command: str, supergraph: Path, body_file: Path, args: ar
     url = f"http://127.0.0.1:{port}/graphql"
     cmd = command.format(supergraph=supergraph, port=port)
     if args.gateway_cpu is not None:  # as compare.sh: the gateway alone on its core
-        cmd = f"taskset -c {args.gateway_cpu} sh -c {shlex.quote(cmd)}"
+        cmd = f"exec taskset -c {args.gateway_cpu} sh -c {shlex.quote(cmd)}"
     env = dict(os.environ, FEDGATE_SUPERGRAPH_PATH=str(supergraph))
     proc = subprocess.Popen(
         cmd, shell=True, env=env, start_new_session=True, stdout=subprocess.DEVNULL
