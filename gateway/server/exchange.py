@@ -79,7 +79,7 @@ async def read_body(
             raise _too_large(limit)
         if not message.get("more_body", False):
             if not chunks:
-                return chunk
+                return bytes(chunk)  # the same object for bytes; a copy of a bytearray
             chunks.append(chunk)
             return b"".join(chunks)
         chunks.append(chunk)
