@@ -9,7 +9,13 @@ rewritten to it), each server on another; every server's heavy answer is checked
 Apollo Gateway's (``query/expected-response.json``) first. Then wrk (``load/heavy.lua``, 50
 connections) for ``--seconds`` after a 3 s warm-up; the gateway's CPU time (all its processes
 and threads, from /proc) over the measured window gives CPU ms per request. Rounds interleave
-the servers; medians are printed.
+the servers; medians are printed, with p50, p99 and p99.9 latency.
+
+``--gateway-cpu 0 --load-cpu 1`` pins the gateway to one core and wrk and the subgraphs to the
+other, as ``../shared/bench/compare.sh`` does. Two checkouts side by side (before/after):
+``--server "before=cd OLD && exec .venv/bin/python -c 'import sys; from gateway.cli import
+main; sys.exit(main())' serve --supergraph {supergraph} --host 127.0.0.1 --port {port}"``
+(``-c`` puts the current directory, OLD, first on the import path).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import signal
 import socket
 import statistics
@@ -93,10 +100,13 @@ def tree_cpu_seconds(pid: int) -> float:
     return sum(int(stats[p][11]) + int(stats[p][12]) for p in tree if p in stats) / TICK
 
 
-def wrk(url: str, body_file: Path, seconds: int, connections: int) -> dict[str, float]:
+def wrk(
+    url: str, body_file: Path, seconds: int, connections: int, pin: list[str] | None = None
+) -> dict[str, float]:
     env = dict(os.environ, BODY_FILE=str(body_file), VALIDATE="1")
     out = subprocess.run(
         [
+            *(pin or []),
             *("wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"),
             *("-s", str(BENCH / "load" / "heavy.lua"), url),
         ],
@@ -115,6 +125,8 @@ def measure(name: str, command: str, supergraph: Path, body_file: Path, args: ar
     port = free_port()
     url = f"http://127.0.0.1:{port}/graphql"
     cmd = command.format(supergraph=supergraph, port=port)
+    if args.gateway_cpu is not None:  # as compare.sh: the gateway alone on its core
+        cmd = f"exec taskset -c {args.gateway_cpu} sh -c {shlex.quote(cmd)}"
     env = dict(os.environ, FEDGATE_SUPERGRAPH_PATH=str(supergraph))
     proc = subprocess.Popen(
         cmd, shell=True, env=env, start_new_session=True, stdout=subprocess.DEVNULL
@@ -125,7 +137,7 @@ def measure(name: str, command: str, supergraph: Path, body_file: Path, args: ar
         expected = json.loads((BENCH / "query" / "expected-response.json").read_text())
         if answer != expected:
             raise SystemExit(f"{name}: the heavy query's answer differs from Apollo Gateway's")
-        wrk(url, body_file, 3, args.connections)
+        wrk(url, body_file, 3, args.connections, load_pin(args))
         cpu0, t0 = tree_cpu_seconds(proc.pid), time.monotonic()
         spy = None
         if args.profile:
@@ -148,7 +160,7 @@ def measure(name: str, command: str, supergraph: Path, body_file: Path, args: ar
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-        result = wrk(url, body_file, args.seconds, args.connections)
+        result = wrk(url, body_file, args.seconds, args.connections, load_pin(args))
         if spy is not None:
             spy.wait(30)
             summarize(Path(f"{args.profile}.{name}.txt"))
@@ -162,7 +174,9 @@ def measure(name: str, command: str, supergraph: Path, body_file: Path, args: ar
             "CPU ms/req": 1000 * cpu / n,
             "req per CPU-s": n / cpu if cpu else float("nan"),
             "gw CPU %": 100 * cpu / wall,
+            "p50 ms": result["p50_us"] / 1000,
             "p99 ms": result["p99_us"] / 1000,
+            "p99.9 ms": result["p999_us"] / 1000,
         }
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -171,6 +185,11 @@ def measure(name: str, command: str, supergraph: Path, body_file: Path, args: ar
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def load_pin(args: argparse.Namespace) -> list[str]:
+    """taskset for wrk and the subgraphs: the other core than the gateway's."""
+    return [] if args.load_cpu is None else ["taskset", "-c", str(args.load_cpu)]
 
 
 def summarize(raw: Path, top: int = 25) -> None:
@@ -215,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--profile", metavar="PREFIX", help="py-spy each server under load: PREFIX.NAME.txt"
     )
+    ap.add_argument("--gateway-cpu", type=int, help="pin the gateway to this core (taskset)")
+    ap.add_argument("--load-cpu", type=int, help="pin wrk and the subgraphs to this core")
     args = ap.parse_args(argv)
     servers = dict(SERVERS)
     if args.only:
@@ -232,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     body_file.write_text(json.dumps({"query": (BENCH / "query" / "heavy.graphql").read_text()}))
     node_env = dict(os.environ, PORT=str(sg_port), NODE_ENV="production")
     subgraphs = subprocess.Popen(
-        ["node", "subgraphs/server.mjs"], cwd=BENCH, env=node_env, stdout=subprocess.DEVNULL
+        [*load_pin(args), "node", "subgraphs/server.mjs"],
+        cwd=BENCH,
+        env=node_env,
+        stdout=subprocess.DEVNULL,
     )
     results: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
     try:
@@ -244,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         subgraphs.terminate()
         subgraphs.wait(10)
-    keys = ["req/s", "CPU ms/req", "req per CPU-s", "gw CPU %", "p99 ms"]
+    keys = ["req/s", "CPU ms/req", "req per CPU-s", "gw CPU %", "p50 ms", "p99 ms", "p99.9 ms"]
     print("\n| server | " + " | ".join(f"{k} (median)" for k in keys) + " |")
     print("|---|" + "---|" * len(keys))
     for name, rows in results.items():

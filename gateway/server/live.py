@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from gateway.resilience import ResilientClient
 from gateway.transport.base import SubgraphClient
@@ -64,7 +65,7 @@ class _Generation(Protocol):
 
 
 class Live:
-    __slots__ = ("_closing", "current", "draining", "on_drain", "ready")
+    __slots__ = ("_closing", "current", "draining", "on_drain", "on_retired", "ready")
 
     def __init__(self, first: _Generation) -> None:
         self.current: Any = first
@@ -72,6 +73,8 @@ class Live:
         self.draining = False
         # called once on SIGTERM (subscriptions end theirs: uvicorn waits for open streams)
         self.on_drain: list[Callable[[], None]] = []
+        # called when a swapped-out generation is closed (the collector's refreeze)
+        self.on_retired: list[Callable[[], None]] = []
         self._closing: set[asyncio.Task[None]] = set()
 
     async def graphql(self, request: Request) -> Response:
@@ -80,6 +83,29 @@ class Live:
         try:
             response: Response = await generation.graphql(request)
             return response
+        finally:
+            generation.active -= 1
+            if not generation.active and generation is not self.current:
+                self._retire(generation)
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The GraphQL endpoint called straight from ASGI (lean.py): as ``graphql`` and
+        Starlette's route around it, but the generation counts the request until its answer
+        is written, not only until it is built (a @defer stream ends on the generation it
+        began on, its hooks and client still open)."""
+        generation = self.current
+        generation.active += 1
+        try:
+            try:
+                response: Response = await generation.graphql(Request(scope, receive, send))
+            except ClientDisconnect:
+                return  # gone before its body arrived: nobody to answer, nothing to log
+            except Exception:
+                from .lean import internal_error
+
+                await internal_error(scope, receive, send)
+                raise
+            await response(scope, receive, send)
         finally:
             generation.active -= 1
             if not generation.active and generation is not self.current:
@@ -107,7 +133,13 @@ class Live:
     def _retire(self, old: _Generation) -> None:
         task = asyncio.ensure_future(self._close(old, keep=self.current.stack.owned))
         self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+        task.add_done_callback(self._retired)
+
+    def _retired(self, task: asyncio.Task[None]) -> None:
+        # the closing coroutine has returned: nothing here holds the old generation any more
+        self._closing.discard(task)
+        for hook in self.on_retired:
+            hook()
 
     @staticmethod
     async def _close(old: _Generation, keep: HttpClient | None) -> None:

@@ -52,7 +52,25 @@ class BadRequest(Exception):
 
 
 def negotiate(accept: str | None) -> MediaType | None:
-    """The response media type for an ``Accept`` header; ``None`` when nothing acceptable."""
+    """The response media type for an ``Accept`` header; ``None`` when nothing acceptable.
+
+    Clients send few distinct ``Accept`` values: the first ones seen are remembered (a
+    bounded table, so a client sending a new one each time cannot grow it)."""
+    known = _NEGOTIATED.get(accept, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known  # type: ignore[return-value]
+    media = _negotiate(accept)
+    if len(_NEGOTIATED) < _NEGOTIATED_LIMIT:
+        _NEGOTIATED[accept] = media
+    return media
+
+
+_UNKNOWN = object()
+_NEGOTIATED: dict[str | None, MediaType | None] = {}
+_NEGOTIATED_LIMIT = 64
+
+
+def _negotiate(accept: str | None) -> MediaType | None:
     if not accept or not accept.strip():
         return GRAPHQL_RESPONSE_JSON
     ranked: list[tuple[float, int, str]] = []

@@ -13,7 +13,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import copy
-import gc
 import math
 import os
 import shutil
@@ -31,9 +30,18 @@ from uvicorn.supervisors import Multiprocess
 from gateway.config import DEV_OVERRIDES
 from gateway.errors import GatewayError
 
+from .gc_tuning import GC_THRESHOLDS, tune_gc
 from .loading import LoadedGateway, build_gateway, fetch_supergraph, is_url, load_gateway
 
-__all__ = ["LoadedGateway", "app_from_env", "hot_reload_from_env", "load_gateway", "serve"]
+__all__ = [
+    "GC_THRESHOLDS",
+    "LoadedGateway",
+    "app_from_env",
+    "hot_reload_from_env",
+    "load_gateway",
+    "serve",
+    "tune_gc",
+]
 
 ENV_SUPERGRAPH = "FEDGATE_SUPERGRAPH_PATH"
 ENV_CONFIG = "FEDGATE_CONFIG_PATH"
@@ -41,24 +49,10 @@ ENV_HOT_RELOAD = "FEDGATE_HOT_RELOAD"
 # Apollo Router's name for the same switch
 APOLLO_HOT_RELOAD = "APOLLO_ROUTER_HOT_RELOAD"
 
-# A request allocates tens of thousands of short-lived dicts and lists (subgraph JSON, the
-# merged tree, the response); reference counting frees them, but with the default threshold
-# (700) the cyclic collector runs every few hundred allocations and walks them all again.
-# Measured on the heavy benchmark query (bench/replay.py): +38 % requests per CPU-second.
-GC_THRESHOLDS = (50_000, 20, 100)
-
-
 # serve() loads the gateway once to fail readably; with one worker, uvicorn calls the app
 # factory in this same process, which takes that load instead of loading it again (start-up
 # loaded a large supergraph twice before: bench/startup.py)
 _preloaded: dict[tuple[str, str | None], LoadedGateway] = {}
-
-
-def tune_gc() -> None:
-    """Fewer cyclic collections, and none over the objects that live as long as the worker."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def hot_reload_from_env(env: Mapping[str, str]) -> bool:
@@ -158,6 +152,9 @@ def serve(
         workers=workers,
         loop="uvloop",
         http="httptools",
+        # the WebSocket protocol only with subscriptions on (the route exists only then; the
+        # websockets import is +0.9 MB of RSS a gateway without them should not carry)
+        ws="auto" if loaded.config.subscription.enabled else "none",
         lifespan="on",
         access_log=False,
         log_level="info",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from starlette.requests import Request
 
-from gateway.server.app import client_headers
+from gateway.server.exchange import client_headers
 
 
 def _request(headers: list[tuple[bytes, bytes]]) -> Request:

@@ -264,7 +264,7 @@ async def test_graphiql_can_be_disabled() -> None:
 def test_very_deep_responses_are_still_encoded() -> None:
     import json
 
-    from gateway.server.app import _dumps
+    from gateway.server.exchange import dumps as _dumps
 
     deep: dict[str, object] = {"x": "é"}
     for _ in range(300):  # deeper than orjson's limit

@@ -178,7 +178,7 @@ def test_nothing_configured_means_no_trust_wrapper(tmp_path: Path) -> None:
 
 
 def test_a_reload_keeps_the_pool_unless_trust_settings_change(tmp_path: Path) -> None:
-    from gateway.server.app import _client_stack
+    from gateway.server.client_stack import client_stack as _client_stack
 
     first = load(tmp_path, YAML_BLOCKS[0])
     rotated = load(tmp_path, YAML_BLOCKS[0])  # _files wrote a new CA and client certificate
