@@ -68,7 +68,6 @@ build-compiled: $(STAMP)
 	$(BIN)/fedgate --version
 
 clean-compiled:
-	rm -f gateway__mypyc*.so *__mypyc.*.so
 	find gateway -name '*.so' -delete
 	rm -rf build
 

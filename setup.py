@@ -35,8 +35,10 @@ def ext_modules() -> list[object]:
     from mypyc.build import mypycify
 
     paths = [str(Path(*name.split(".")).with_suffix(".py")) for name in compiled_modules()]
-    # one shared library with a stable name (not a hash) next to the package
-    return list(mypycify(paths, group_name="gateway"))
+    # mypyc puts the compiled code in one shared library the modules' extensions import:
+    # named, it lands in the package (gateway/compiled__mypyc.*.so), where an editable
+    # install finds it too (a top-level one would not be on the path)
+    return list(mypycify(paths, group_name="gateway.compiled"))
 
 
 setup(ext_modules=ext_modules())

@@ -25,6 +25,9 @@ COMPILED = (
     "gateway.context",
     "gateway.execution.errors",
     "gateway.execution.executor",
+    # plan time only, but it subclasses shape_compile's ShapeCompiler: an interpreted class
+    # cannot inherit from a compiled one
+    "gateway.execution.incremental_shape",
     "gateway.execution.merge",
     "gateway.execution.representations",
     "gateway.execution.shape",
