@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit trace-screenshot venv clean bench bench-scale bench-distinct difftest soak
+.PHONY: run test lint typecheck unit trace-screenshot venv clean bench bench-scale bench-distinct difftest soak \
+	build-compiled clean-compiled test-compiled
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -53,8 +54,28 @@ difftest: $(STAMP)
 	sh scripts/install-oracle.sh
 	$(BIN)/python -m tests.difftest run --ops $(DIFFTEST_OPS) $(DIFFTEST_ARGS)
 
-clean:
+clean: clean-compiled
 	rm -rf $(VENV) build *.egg-info
+
+# The optional compiled build (docs/compiled.md): mypyc compiles the hot modules listed in
+# gateway/compiled.py into extension modules next to their sources (needs gcc; a few
+# minutes). Python then loads those instead of the .py files, for everything run from this
+# tree (serve, bench, tests) until `make clean-compiled`; `fedgate --version` says which.
+# After editing or merging a compiled module, build again: a stale build warns at start-up
+# and the test suite refuses to run over it.
+build-compiled: $(STAMP)
+	FEDGATE_COMPILE=1 $(BIN)/python setup.py -q build_ext --inplace
+	$(BIN)/fedgate --version
+
+clean-compiled:
+	find gateway -name '*.so' -delete
+	rm -rf build
+
+# The compiled build checked end to end (never part of `make test`: the build takes minutes):
+# tests/compiled builds the modules into a temporary copy of the package and serves a real
+# query through it.
+test-compiled: $(STAMP)
+	FEDGATE_TEST_COMPILED=1 $(BIN)/pytest tests/compiled
 
 # Micro-benchmarks (never part of `make test`) and the gateway-alone replay load.
 bench: $(STAMP)

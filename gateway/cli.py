@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .compiled import compiled_status
 
 __all__ = ["main"]
 
@@ -28,7 +29,9 @@ _STAGES = (
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fedgate", description="GraphQL federation gateway")
-    parser.add_argument("--version", action="version", version=f"fedgate {__version__}")
+    # "(pure Python)" or "(compiled modules: N of M)": which build runs (docs/compiled.md)
+    version = f"fedgate {__version__} ({compiled_status().summary()})"
+    parser.add_argument("--version", action="version", version=version)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _STAGES:
         importlib.import_module(name).register(subparsers)

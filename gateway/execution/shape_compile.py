@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from graphql import (
     BooleanValueNode,
@@ -52,9 +52,11 @@ CompositeType = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
 
 
 class FieldKind:
-    TYPENAME = 0  # answered from the parent type or the object's __typename
-    VALUE = 1  # read from the data, completed by ``value`` (None: copied as is)
-    PASSTHROUGH = 2  # introspection: already shaped by graphql-core, copied verbatim
+    # Final: constants (mypyc compiles this module; plain class attributes would be instance
+    # attributes of a native class)
+    TYPENAME: Final = 0  # answered from the parent type or the object's __typename
+    VALUE: Final = 1  # read from the data, completed by ``value`` (None: copied as is)
+    PASSTHROUGH: Final = 2  # introspection: already shaped by graphql-core, copied verbatim
 
 
 @dataclass(frozen=True, slots=True)

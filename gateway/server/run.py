@@ -27,6 +27,7 @@ from typing import Any
 from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
 
+from gateway.compiled import log_compiled_status
 from gateway.config import DEV_OVERRIDES
 from gateway.errors import GatewayError
 
@@ -90,6 +91,7 @@ def app_from_env() -> Starlette:
         sdl_hash=loaded.sdl_hash,
     )
     app = create_app(loaded.supergraph, config=loaded.config, reload=spec)
+    log_compiled_status()  # "pure Python" or "compiled modules: N of M" (docs/compiled.md)
     tune_gc()
     return app
 
