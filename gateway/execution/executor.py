@@ -48,6 +48,7 @@ from .representations import (
 )
 from .subgraph_call import CallResult, call_subgraph
 from .typematch import TypeMatcher
+from .walked import Written, canonical, forget, written_keys
 
 __all__ = ["CompiledPlan", "ExecutionResult"]
 
@@ -62,7 +63,7 @@ class CompiledPlan:
     """A ``QueryPlan`` plus what its execution needs precomputed. Keyed by fetch identity:
     the plan is immutable and kept alive by this object, so ``id`` is stable."""
 
-    __slots__ = ("_builders", "_names", "_root_keys", "matcher", "plan", "urls")
+    __slots__ = ("_builders", "_names", "_root_keys", "_written", "matcher", "plan", "urls")
 
     def __init__(
         self,
@@ -77,6 +78,7 @@ class CompiledPlan:
         self._builders: dict[int, RepBuilder] = {}
         self._root_keys: dict[int, tuple[str, ...]] = {}
         self._names: dict[int, str] = {}  # operationName sent along, for subgraph logs
+        self._written: dict[int, Written] = {}  # what an entity fetch's merge may set
         if plan.node is not None:
             self._prepare(plan.node, schema)
 
@@ -92,6 +94,7 @@ class CompiledPlan:
                     self._root_keys[id(node)] = tuple(dict.fromkeys(keys))
                 else:
                     self._builders[id(node)] = RepBuilder(requires, schema, self.matcher)
+                    self._written[id(node)] = written_keys(node, operation)
             case Flatten(node=inner):
                 self._prepare(inner, schema)
             case BatchFetch(entries=entries):
@@ -117,6 +120,10 @@ class CompiledPlan:
     def root_keys(self, fetch: Fetch) -> tuple[str, ...]:
         """The response keys a root fetch writes: where its failure shows in the response."""
         return self._root_keys.get(id(fetch), ())
+
+    def written(self, fetch: Fetch) -> Written:
+        """The keys an entity fetch's merge may set (None: any): see ``walked.py``."""
+        return self._written.get(id(fetch))
 
     def operation_name(self, fetch: Fetch | BatchFetch) -> str | None:
         return self._names.get(id(fetch))
@@ -330,7 +337,9 @@ class _Run:
         owners = batch.owners
         matcher = self.compiled.matcher
         rewrites = fetch.output_rewrites
-        self.walked.clear()
+        # only the walks this merge can change are forgotten: the next wave starts from the
+        # objects found (walked.py)
+        forget(self.walked, canonical(batch.path), self.compiled.written(fetch))
         for entity, group, typename in zip(entities, owners, batch.typenames, strict=True):
             if isinstance(entity, dict):
                 if rewrites:  # rare: no call per entity without them
