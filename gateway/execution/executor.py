@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, assert_never
 
-import orjson
 from graphql import (
     FieldNode,
     GraphQLSchema,
@@ -38,6 +37,8 @@ from gateway.transport.headers import NO_HEADER_RULES, HeaderRules, SubgraphHead
 from .context_values import group_by_context, grouped_operation
 from .errors import error, subgraph_error
 from .merge import deep_merge
+from .rep_codegen import Filler, dedupe_key
+from .rep_codegen import generate as generate_filler
 from .representations import (
     RepBuilder,
     ResponsePath,
@@ -45,6 +46,7 @@ from .representations import (
     apply_value_setters,
     collect_object_list,
     collect_objects,
+    collect_values,
 )
 from .subgraph_call import CallResult, call_subgraph
 from .typematch import TypeMatcher
@@ -63,7 +65,16 @@ class CompiledPlan:
     """A ``QueryPlan`` plus what its execution needs precomputed. Keyed by fetch identity:
     the plan is immutable and kept alive by this object, so ``id`` is stable."""
 
-    __slots__ = ("_builders", "_names", "_root_keys", "_written", "matcher", "plan", "urls")
+    __slots__ = (
+        "_builders",
+        "_fillers",
+        "_names",
+        "_root_keys",
+        "_written",
+        "matcher",
+        "plan",
+        "urls",
+    )
 
     def __init__(
         self,
@@ -79,6 +90,7 @@ class CompiledPlan:
         self._root_keys: dict[int, tuple[str, ...]] = {}
         self._names: dict[int, str] = {}  # operationName sent along, for subgraph logs
         self._written: dict[int, Written] = {}  # what an entity fetch's merge may set
+        self._fillers: dict[int, Filler] = {}  # generated representation loops
         if plan.node is not None:
             self._prepare(plan.node, schema)
 
@@ -93,7 +105,10 @@ class CompiledPlan:
                     _keys(operation.selection_set, keys)
                     self._root_keys[id(node)] = tuple(dict.fromkeys(keys))
                 else:
-                    self._builders[id(node)] = RepBuilder(requires, schema, self.matcher)
+                    builder = self._builders[id(node)] = RepBuilder(requires, schema, self.matcher)
+                    fill = generate_filler(builder, node.input_rewrites, self.matcher)
+                    if fill is not None:
+                        self._fillers[id(node)] = fill
                     self._written[id(node)] = written_keys(node, operation)
             case Flatten(node=inner):
                 self._prepare(inner, schema)
@@ -120,6 +135,10 @@ class CompiledPlan:
     def root_keys(self, fetch: Fetch) -> tuple[str, ...]:
         """The response keys a root fetch writes: where its failure shows in the response."""
         return self._root_keys.get(id(fetch), ())
+
+    def filler(self, fetch: Fetch) -> Filler | None:
+        """The generated representation loop of an entity fetch (``rep_codegen.py``)."""
+        return self._fillers.get(id(fetch))
 
     def written(self, fetch: Fetch) -> Written:
         """The keys an entity fetch's merge may set (None: any): see ``walked.py``."""
@@ -351,6 +370,11 @@ class _Run:
         """Deduplicated representations of the objects at ``path``, with who asked for each."""
         matcher = self.compiled.matcher
         batch = _Batch(path, [], [], [])
+        fill = self.compiled.filler(fetch)
+        if fill is not None:  # the usual case: the fetch's generated loop
+            values = collect_values(self.data, path, matcher, self.walked)
+            fill(values, batch.reps, batch.typenames, batch.owners, {}, {}, {})
+            return batch
         index: dict[Any, int] = {}
         by_object: dict[tuple[Any, ...], int | None] = {}  # flat_key -> rep index (None: no rep)
         single = builder.single
@@ -381,7 +405,7 @@ class _Run:
             typename = rep.get("__typename")
             if fetch.input_rewrites:
                 apply_value_setters([rep], fetch.input_rewrites, matcher)
-            key = _dedupe_key(rep)
+            key = dedupe_key(rep)
             i = index.get(key)
             if i is None:
                 i = index[key] = len(batch.reps)
@@ -412,17 +436,6 @@ class _Run:
 
 
 _UNSEEN: Any = object()
-
-
-def _dedupe_key(rep: dict[str, Any]) -> Any:
-    """Equal representations, equal keys. Flat ones (the usual ``__typename`` + scalar keys)
-    key by their items; nested ones by canonical JSON."""
-    items = tuple(rep.items())
-    try:
-        hash(items)
-    except TypeError:
-        return orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
-    return items
 
 
 def _batch_paths(raw: Any, located: list[list[list[_Owner]]]) -> list[ResponsePath | None]:
