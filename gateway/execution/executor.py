@@ -36,7 +36,7 @@ from gateway.transport.headers import NO_HEADER_RULES, HeaderRules, SubgraphHead
 
 from .context_values import group_by_context, grouped_operation
 from .errors import error, subgraph_error
-from .merge import deep_merge
+from .merge import deep_merge, leaves_only
 from .rep_codegen import Filler, dedupe_key
 from .rep_codegen import generate as generate_filler
 from .representations import (
@@ -70,6 +70,7 @@ class CompiledPlan:
         "_fillers",
         "_names",
         "_root_keys",
+        "_stale",
         "_written",
         "matcher",
         "plan",
@@ -90,6 +91,8 @@ class CompiledPlan:
         self._root_keys: dict[int, tuple[str, ...]] = {}
         self._names: dict[int, str] = {}  # operationName sent along, for subgraph logs
         self._written: dict[int, Written] = {}  # what an entity fetch's merge may set
+        # per entity fetch: whether its merge changes the walk of a path (walked.py)
+        self._stale: dict[int, dict[tuple[str, ...], bool]] = {}
         self._fillers: dict[int, Filler] = {}  # generated representation loops
         if plan.node is not None:
             self._prepare(plan.node, schema)
@@ -110,6 +113,7 @@ class CompiledPlan:
                     if fill is not None:
                         self._fillers[id(node)] = fill
                     self._written[id(node)] = written_keys(node, operation)
+                    self._stale[id(node)] = {}
             case Flatten(node=inner):
                 self._prepare(inner, schema)
             case BatchFetch(entries=entries):
@@ -140,9 +144,15 @@ class CompiledPlan:
         """The generated representation loop of an entity fetch (``rep_codegen.py``)."""
         return self._fillers.get(id(fetch))
 
-    def written(self, fetch: Fetch) -> Written:
-        """The keys an entity fetch's merge may set (None: any): see ``walked.py``."""
-        return self._written.get(id(fetch))
+    def forget(
+        self, walked: dict[tuple[str, ...], list[Any]], path: tuple[str, ...], fetch: Fetch
+    ) -> None:
+        """Drop the walks an entity fetch's merge at ``path`` changes (``walked.py``)."""
+        known = self._stale.get(id(fetch))
+        if known is None:
+            walked.clear()
+        else:
+            forget(walked, canonical(path), self._written.get(id(fetch)), known)
 
     def operation_name(self, fetch: Fetch | BatchFetch) -> str | None:
         return self._names.get(id(fetch))
@@ -358,13 +368,19 @@ class _Run:
         rewrites = fetch.output_rewrites
         # only the walks this merge can change are forgotten: the next wave starts from the
         # objects found (walked.py)
-        forget(self.walked, canonical(batch.path), self.compiled.written(fetch))
+        self.compiled.forget(self.walked, batch.path, fetch)
         for entity, group, typename in zip(entities, owners, batch.typenames, strict=True):
             if isinstance(entity, dict):
                 if rewrites:  # rare: no call per entity without them
                     apply_output_rewrites(entity, rewrites, matcher, typename)
-                for obj in group:
-                    deep_merge(obj, entity)
+                if len(group) > 1 and leaves_only(entity):
+                    # deep_merge of leaves is a plain update: one C call per object that
+                    # asked for this entity, the check once per entity
+                    for obj in group:
+                        obj.update(entity)
+                else:
+                    for obj in group:
+                        deep_merge(obj, entity)
 
     def _representations(self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder) -> _Batch:
         """Deduplicated representations of the objects at ``path``, with who asked for each."""

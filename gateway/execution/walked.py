@@ -36,12 +36,23 @@ def canonical(path: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(e for e in path if e != "@" and not e.startswith(_ON))
 
 
-def forget(memo: dict[tuple[str, ...], list[Any]], at: tuple[str, ...], written: Written) -> None:
-    """Drop the walked prefixes a merge at ``at`` (field path) writing ``written`` affects."""
+def forget(
+    memo: dict[tuple[str, ...], list[Any]],
+    at: tuple[str, ...],
+    written: Written,
+    known: dict[tuple[str, ...], bool],
+) -> None:
+    """Drop the walked prefixes a merge at ``at`` (field path) writing ``written`` affects.
+    ``known``: this fetch's earlier answers per prefix (the plan's paths: a bounded set)."""
     if not memo:
         return
-    n = len(at)
-    stale = [key for key in memo if _reads(key, at, n, written)]
+    stale = []
+    for key in memo:
+        hit = known.get(key)
+        if hit is None:
+            hit = known[key] = _reads(key, at, len(at), written)
+        if hit:
+            stale.append(key)
     for key in stale:
         del memo[key]
 

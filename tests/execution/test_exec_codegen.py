@@ -142,15 +142,15 @@ def test_forget_drops_only_the_walks_a_merge_changes() -> None:
         ("top",),
         ("top", "@", "reviews"),
     ]
-    memo: dict[tuple[str, ...], list[Any]] = dict.fromkeys(keys, [])
+    memo: dict[tuple[str, ...], list[Any]] = {key: [] for key in keys}
     # a merge into the users writing name and email
-    forget(memo, ("users",), frozenset({"name", "email"}))
+    forget(memo, ("users",), frozenset({"name", "email"}), {})
     assert ("users", "@", "name") not in memo
     assert ("users", "@", "reviews", "@", "product") in memo and ("users", "@") in memo
     assert ("users", "@", "... on User") in memo  # __typename not written
-    forget(memo, ("users",), frozenset({"__typename"}))
+    forget(memo, ("users",), frozenset({"__typename"}), {})
     assert ("users", "@", "... on User") not in memo
-    forget(memo, ("users",), frozenset({"reviews"}))
+    forget(memo, ("users",), frozenset({"reviews"}), {})
     assert [k for k in memo if k[0] == "users"] == [("users",), ("users", "@")]
-    forget(memo, ("top",), None)  # unknown selection: everything below the objects
+    forget(memo, ("top",), None, {})  # unknown selection: everything below the objects
     assert ("top", "@", "reviews") not in memo and ("top",) in memo
