@@ -5,11 +5,12 @@ Why generated: this loop runs once per object of every entity fetch (hundreds pe
 request), and the generic one pays per object for the builder's indirections (the key
 getter, the key tuple and its hash, the builder call). For the usual selection (one entity
 type, its key fields as leaves: ``... on Product { __typename upc }``) the generated loop
-reads each key field inline, looks the values up in one dict, and builds a new
-representation as one dict display. It also walks the values at the path's end directly
-(lists in lists flattened as ``collect_object_list`` does), without copying them into a
-list first. Objects outside that case (another type, a key field missing, an unhashable
-value) take ``one``: the generic per-object step, with the same result as before.
+reads each key field inline, looks its value up in one dict (a tuple only for a compound
+key: no allocation per object otherwise), and builds a new representation as one dict
+display. It also walks the values at the path's end directly (lists in lists flattened as
+``collect_object_list`` does), without copying them into a list first. Objects outside that
+case (another type, a key field missing, an unhashable value) take ``one``: the generic
+per-object step, with the same result as before.
 
 The source holds only ``repr()`` literals of the selection's type name and field names
 (GraphQL names) and names bound in the function's namespace: nothing from the data.
@@ -116,7 +117,10 @@ def generate(
     for i, (_, key, _) in enumerate(fields):
         source = "t" if key == "__typename" else f"obj[{key!r}]"
         reads.append(f"                v{i} = {source}")
-    values = "".join(f"v{i}, " for i in range(len(fields)))
+    # the fast key: the key field values (``t`` equals the condition here, a constant); one
+    # field's value is the key itself, no tuple made per object
+    varying = [f"v{i}" for i, (_, key, _) in enumerate(fields) if key != "__typename"]
+    values = varying[0] if len(varying) == 1 else "(" + "".join(f"{v}, " for v in varying) + ")"
     body = [
         f"def fill(values, {args}):",
         "    for obj in values:",
@@ -128,7 +132,7 @@ def generate(
         f"        if t == {cond!r}:",
         "            try:",
         *reads,
-        f"                fast = ({values})",
+        f"                fast = {values}",
         "                known = seen.get(fast, UNSEEN)",
         "            except (KeyError, TypeError):",
         f"                {slow}",
