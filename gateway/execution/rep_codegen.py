@@ -28,10 +28,10 @@ import orjson
 
 from gateway.planner.plan import FetchRewrite
 
-from .representations import RepBuilder, apply_value_setters
+from .representations import RepBuilder, apply_value_setters, flatten_list
 from .typematch import TypeMatcher
 
-__all__ = ["Filler", "dedupe_key", "generate"]
+__all__ = ["Filler", "dedupe_key", "filler", "generate"]
 
 # fill(values, reps, typenames, owners, index, seen, other): appends to the first three
 Filler = Callable[..., None]
@@ -89,6 +89,59 @@ def one(
         owners[i].append(obj)
     if fast is not None:
         other[fast] = i
+
+
+def filler(builder: RepBuilder, rewrites: Sequence[FetchRewrite], matcher: TypeMatcher) -> Filler:
+    """An entity fetch's representation loop: generated for the usual selection, else the
+    generic one."""
+    return generate(builder, rewrites, matcher) or _generic(builder, rewrites, matcher)
+
+
+def _generic(builder: RepBuilder, rewrites: Sequence[FetchRewrite], matcher: TypeMatcher) -> Filler:
+    """``one`` per object, inlined: the loop for selections with several types or nested
+    keys (``builder.flat_key`` covers the flat ones)."""
+
+    def fill(
+        values: list[Any],
+        reps: list[dict[str, Any]],
+        typenames: list[str | None],
+        owners: list[list[dict[str, Any]]],
+        index: dict[Any, int],
+        seen: dict[Any, int | None],
+        other: dict[Any, int | None],
+    ) -> None:
+        objects: list[Any] = []
+        flatten_list(values, objects)
+        for obj in objects:
+            fast = builder.flat_key(obj)
+            if fast is not None:
+                known = other.get(fast, _UNSEEN)
+                if known is None:
+                    continue
+                if known is not _UNSEEN:
+                    owners[known].append(obj)
+                    continue
+            rep = builder.build(obj)
+            if rep is None:
+                if fast is not None:
+                    other[fast] = None
+                continue
+            typename = rep.get("__typename")
+            if rewrites:
+                apply_value_setters([rep], rewrites, matcher)
+            key = dedupe_key(rep)
+            i = index.get(key)
+            if i is None:
+                i = index[key] = len(reps)
+                reps.append(rep)
+                typenames.append(typename if isinstance(typename, str) else None)
+                owners.append([obj])
+            else:
+                owners[i].append(obj)
+            if fast is not None:
+                other[fast] = i
+
+    return fill
 
 
 def generate(

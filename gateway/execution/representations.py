@@ -37,6 +37,7 @@ __all__ = [
     "collect_object_list",
     "collect_objects",
     "collect_values",
+    "flatten_list",
 ]
 
 ResponsePath = tuple[str | int, ...]
@@ -55,7 +56,7 @@ def collect_object_list(
     merge changes the tree (the entries of a batch, the fetches of a wave); the caller clears
     it whenever it merges."""
     out: list[Any] = []
-    _flatten_list(collect_values(data, path, matcher, memo), out)
+    flatten_list(collect_values(data, path, matcher, memo), out)
     return out
 
 
@@ -90,12 +91,12 @@ def collect_values(
     return current
 
 
-def _flatten_list(values: list[Any], out: list[Any]) -> None:
+def flatten_list(values: list[Any], out: list[Any]) -> None:
     for value in values:
         if type(value) is dict:
             out.append(value)
         elif type(value) is list:
-            _flatten_list(value, out)
+            flatten_list(value, out)
 
 
 def collect_objects(

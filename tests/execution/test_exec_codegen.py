@@ -9,7 +9,7 @@ import pytest
 from graphql import build_schema, parse
 from graphql.language import OperationDefinitionNode
 
-from gateway.execution.rep_codegen import dedupe_key, generate, one
+from gateway.execution.rep_codegen import dedupe_key, filler, generate, one
 from gateway.execution.representations import RepBuilder, collect_object_list, collect_values
 from gateway.execution.typematch import TypeMatcher
 from gateway.execution.walked import forget, written_keys
@@ -99,9 +99,20 @@ def test_generated_loop_equals_the_generic_step(requires: Any, rewrites: Any) ->
     assert [dedupe_key(r) for r in got[0]] == [dedupe_key(r) for r in expected[0]]
 
 
-def test_no_generated_loop_for_other_selections() -> None:
-    two_types = (ReqFragment("User", (f("id"),)), ReqFragment("Post", (f("id"),)))
-    assert generate(RepBuilder(two_types, SCHEMA, M), (), M) is None
+def test_other_selections_take_the_generic_loop() -> None:
+    two_types = (
+        ReqFragment("User", (f("__typename"), f("id"))),
+        ReqFragment("Post", (f("__typename"), f("id"))),
+    )
+    builder = RepBuilder(two_types, SCHEMA, M)
+    assert generate(builder, (), M) is None
+    fill = filler(builder, (), M)
+    reps: list[Any] = []
+    typenames: list[Any] = []
+    owners: list[Any] = []
+    fill(collect_values({"x": OBJECTS}, ("x",), M), reps, typenames, owners, {}, {}, {})
+    assert (reps, typenames, owners) == generic(builder, (), OBJECTS)
+    assert {"__typename": "Post", "id": "1"} in reps and len(reps) > 4
 
 
 def test_names_go_into_the_source_as_literals() -> None:
