@@ -217,7 +217,7 @@ class _Run:
         self.context = context
         self.headers = headers or NO_HEADER_RULES.bind(None)
         self.data: dict[str, Any] = {}
-        # objects at path prefixes, shared by the fetches that collect before the next merge
+        # values at path prefixes, shared by later fetches until a merge changes them
         self.walked: dict[tuple[str, ...], list[Any]] = {}
         self.errors: list[dict[str, Any]] = []
 

@@ -52,9 +52,9 @@ def collect_object_list(
 ) -> list[Any]:
     """The objects at ``path`` (the hot path: no response paths; see ``collect_objects``).
 
-    ``memo`` keeps the values at each path prefix walked, for fetches that collect before any
-    merge changes the tree (the entries of a batch, the fetches of a wave); the caller clears
-    it whenever it merges."""
+    ``memo`` keeps the values at each path prefix walked, for the next fetches at those
+    paths (the entries of a batch, the fetches of a wave and of the next); the caller drops
+    the prefixes a merge changes (``walked.py``)."""
     out: list[Any] = []
     flatten_list(collect_values(data, path, matcher, memo), out)
     return out
