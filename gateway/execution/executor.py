@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, assert_never
 
-import orjson
 from graphql import (
     FieldNode,
     GraphQLSchema,
@@ -37,17 +37,18 @@ from gateway.transport.headers import NO_HEADER_RULES, HeaderRules, SubgraphHead
 
 from .context_values import group_by_context, grouped_operation
 from .errors import error, subgraph_error
-from .merge import deep_merge
+from .merge import deep_merge, leaves_only
+from .rep_codegen import Filler, filler
 from .representations import (
     RepBuilder,
     ResponsePath,
     apply_output_rewrites,
-    apply_value_setters,
-    collect_object_list,
     collect_objects,
+    collect_values,
 )
 from .subgraph_call import CallResult, call_subgraph
 from .typematch import TypeMatcher
+from .walked import Written, canonical, forget, written_keys
 
 __all__ = ["CompiledPlan", "ExecutionResult"]
 
@@ -62,7 +63,17 @@ class CompiledPlan:
     """A ``QueryPlan`` plus what its execution needs precomputed. Keyed by fetch identity:
     the plan is immutable and kept alive by this object, so ``id`` is stable."""
 
-    __slots__ = ("_builders", "_names", "_root_keys", "matcher", "plan", "urls")
+    __slots__ = (
+        "_builders",
+        "_fillers",
+        "_names",
+        "_root_keys",
+        "_stale",
+        "_written",
+        "matcher",
+        "plan",
+        "urls",
+    )
 
     def __init__(
         self,
@@ -77,6 +88,10 @@ class CompiledPlan:
         self._builders: dict[int, RepBuilder] = {}
         self._root_keys: dict[int, tuple[str, ...]] = {}
         self._names: dict[int, str] = {}  # operationName sent along, for subgraph logs
+        self._written: dict[int, Written] = {}  # what an entity fetch's merge may set
+        # per entity fetch: whether its merge changes the walk of a path (walked.py)
+        self._stale: dict[int, dict[tuple[str, ...], bool]] = {}
+        self._fillers: dict[int, Filler] = {}  # representation loops, most generated
         if plan.node is not None:
             self._prepare(plan.node, schema)
 
@@ -91,7 +106,11 @@ class CompiledPlan:
                     _keys(operation.selection_set, keys)
                     self._root_keys[id(node)] = tuple(dict.fromkeys(keys))
                 else:
-                    self._builders[id(node)] = RepBuilder(requires, schema, self.matcher)
+                    builder = self._builders[id(node)] = RepBuilder(requires, schema, self.matcher)
+                    rewrites = node.input_rewrites
+                    self._fillers[id(node)] = filler(builder, rewrites, self.matcher)
+                    self._written[id(node)] = written_keys(node, operation)
+                    self._stale[id(node)] = {}
             case Flatten(node=inner):
                 self._prepare(inner, schema)
             case BatchFetch(entries=entries):
@@ -117,6 +136,20 @@ class CompiledPlan:
     def root_keys(self, fetch: Fetch) -> tuple[str, ...]:
         """The response keys a root fetch writes: where its failure shows in the response."""
         return self._root_keys.get(id(fetch), ())
+
+    def filler(self, fetch: Fetch) -> Filler:
+        """The representation loop of an entity fetch (``rep_codegen.py``)."""
+        return self._fillers[id(fetch)]
+
+    def forget(
+        self, walked: dict[tuple[str, ...], list[Any]], path: tuple[str, ...], fetch: Fetch
+    ) -> None:
+        """Drop the walks an entity fetch's merge at ``path`` changes (``walked.py``)."""
+        known = self._stale.get(id(fetch))
+        if known is None:
+            walked.clear()
+        else:
+            forget(walked, canonical(path), self._written.get(id(fetch)), known)
 
     def operation_name(self, fetch: Fetch | BatchFetch) -> str | None:
         return self._names.get(id(fetch))
@@ -184,7 +217,7 @@ class _Run:
         self.context = context
         self.headers = headers or NO_HEADER_RULES.bind(None)
         self.data: dict[str, Any] = {}
-        # objects at path prefixes, shared by the fetches that collect before the next merge
+        # values at path prefixes, shared by later fetches until a merge changes them
         self.walked: dict[tuple[str, ...], list[Any]] = {}
         self.errors: list[dict[str, Any]] = []
 
@@ -275,8 +308,9 @@ class _Run:
             batches.append(self._representations(entry.path, entry.node, builder))
         if not any(b.reps for b in batches):
             return
-        variables: dict[str, Any] = {f"r{i}": b.reps for i, b in enumerate(batches)}
-        counts = {f"_{i}": len(b.reps) for i, b in enumerate(batches)}
+        inputs, answers = _batch_keys(len(batches))
+        variables: dict[str, Any] = {k: b.reps for k, b in zip(inputs, batches, strict=True)}
+        counts = {k: len(b.reps) for k, b in zip(answers, batches, strict=True)}
         result = await self.call(self.client, self._request(node, variables), counts)
         if result.failure is not None or result.errors:
             located = [self._located(b) for b in batches]
@@ -284,8 +318,8 @@ class _Run:
             self._failure(result, node.service, paths)
             for raw in result.errors:
                 self.errors.extend(subgraph_error(raw, node.service, _batch_paths(raw, located)))
-        for i, (entry, batch) in enumerate(zip(node.entries, batches, strict=True)):
-            self._merge_entities(result, f"_{i}", entry.node, batch)
+        for key, entry, batch in zip(answers, node.entries, batches, strict=True):
+            self._merge_entities(result, key, entry.node, batch)
 
     async def context_fetch(self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder) -> None:
         """An entity fetch with @fromContext variables: one ``_entities`` call per distinct
@@ -330,59 +364,28 @@ class _Run:
         owners = batch.owners
         matcher = self.compiled.matcher
         rewrites = fetch.output_rewrites
-        self.walked.clear()
+        # only the walks this merge can change are forgotten: the next wave starts from the
+        # objects found (walked.py)
+        self.compiled.forget(self.walked, batch.path, fetch)
         for entity, group, typename in zip(entities, owners, batch.typenames, strict=True):
             if isinstance(entity, dict):
                 if rewrites:  # rare: no call per entity without them
                     apply_output_rewrites(entity, rewrites, matcher, typename)
-                for obj in group:
-                    deep_merge(obj, entity)
+                if len(group) > 1 and leaves_only(entity):
+                    # deep_merge of leaves is a plain update: one C call per object that
+                    # asked for this entity, the check once per entity
+                    for obj in group:
+                        obj.update(entity)
+                else:
+                    for obj in group:
+                        deep_merge(obj, entity)
 
     def _representations(self, path: tuple[str, ...], fetch: Fetch, builder: RepBuilder) -> _Batch:
         """Deduplicated representations of the objects at ``path``, with who asked for each."""
         matcher = self.compiled.matcher
         batch = _Batch(path, [], [], [])
-        index: dict[Any, int] = {}
-        by_object: dict[tuple[Any, ...], int | None] = {}  # flat_key -> rep index (None: no rep)
-        single = builder.single
-        for obj in collect_object_list(self.data, path, matcher, self.walked):
-            fast: tuple[Any, ...] | None
-            if single is not None and obj.get("__typename") == single[0]:
-                # ``builder.flat_key(obj)``'s usual case, inlined (once per object of every
-                # entity fetch): the type name and its key values, read in one C call
-                try:
-                    fast = (single[0], single[1](obj))
-                    hash(fast)
-                except (KeyError, TypeError):
-                    fast = None
-            else:
-                fast = builder.flat_key(obj)
-            if fast is not None:
-                known = by_object.get(fast, _UNSEEN)
-                if known is None:
-                    continue
-                if known is not _UNSEEN:
-                    batch.owners[known].append(obj)
-                    continue
-            rep = builder.build(obj)
-            if rep is None:
-                if fast is not None:
-                    by_object[fast] = None
-                continue
-            typename = rep.get("__typename")
-            if fetch.input_rewrites:
-                apply_value_setters([rep], fetch.input_rewrites, matcher)
-            key = _dedupe_key(rep)
-            i = index.get(key)
-            if i is None:
-                i = index[key] = len(batch.reps)
-                batch.reps.append(rep)
-                batch.typenames.append(typename if isinstance(typename, str) else None)
-                batch.owners.append([obj])
-            else:
-                batch.owners[i].append(obj)
-            if fast is not None:
-                by_object[fast] = i
+        values = collect_values(self.data, path, matcher, self.walked)
+        self.compiled.filler(fetch)(values, batch.reps, batch.typenames, batch.owners, {}, {}, {})
         return batch
 
     def _located(self, batch: _Batch) -> list[list[_Owner]]:
@@ -402,18 +405,10 @@ class _Run:
             self.errors.append(error(failure.message, failure.code, path=at, service=service))
 
 
-_UNSEEN: Any = object()
-
-
-def _dedupe_key(rep: dict[str, Any]) -> Any:
-    """Equal representations, equal keys. Flat ones (the usual ``__typename`` + scalar keys)
-    key by their items; nested ones by canonical JSON."""
-    items = tuple(rep.items())
-    try:
-        hash(items)
-    except TypeError:
-        return orjson.dumps(rep, option=orjson.OPT_SORT_KEYS)
-    return items
+@lru_cache(maxsize=256)
+def _batch_keys(n: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A batch's ``$r<i>`` variable names and ``_<i>`` answer keys (not formatted per request)."""
+    return tuple(f"r{i}" for i in range(n)), tuple(f"_{i}" for i in range(n))
 
 
 def _batch_paths(raw: Any, located: list[list[list[_Owner]]]) -> list[ResponsePath | None]:

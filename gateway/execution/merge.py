@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["deep_merge"]
+__all__ = ["deep_merge", "leaves_only"]
 
 
 def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:
@@ -34,3 +34,15 @@ def _merge_lists(target: list[Any], source: list[Any]) -> None:
             _merge_lists(current, value)
         else:
             target[i] = value
+
+
+def leaves_only(source: dict[str, Any]) -> bool:
+    """Whether ``source`` holds no object or list: then ``deep_merge(target, source)`` sets
+    each of its keys, as ``target.update(source)`` does."""
+    for value in source.values():  # noqa: SIM110 (a loop: no generator made per entity)
+        if isinstance(value, _CONTAINERS):
+            return False
+    return True
+
+
+_CONTAINERS = (dict, list)  # a constant: ``dict | list`` would make a union per test

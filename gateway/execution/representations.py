@@ -36,6 +36,8 @@ __all__ = [
     "apply_value_setters",
     "collect_object_list",
     "collect_objects",
+    "collect_values",
+    "flatten_list",
 ]
 
 ResponsePath = tuple[str | int, ...]
@@ -50,12 +52,26 @@ def collect_object_list(
 ) -> list[Any]:
     """The objects at ``path`` (the hot path: no response paths; see ``collect_objects``).
 
-    ``memo`` keeps the values at each path prefix walked, for fetches that collect before any
-    merge changes the tree (the entries of a batch, the fetches of a wave); the caller clears
-    it whenever it merges."""
+    ``memo`` keeps the values at each path prefix walked, for the next fetches at those
+    paths (the entries of a batch, the fetches of a wave and of the next); the caller drops
+    the prefixes a merge changes (``walked.py``)."""
+    out: list[Any] = []
+    flatten_list(collect_values(data, path, matcher, memo), out)
+    return out
+
+
+def collect_values(
+    data: Any,
+    path: Sequence[str],
+    matcher: TypeMatcher,
+    memo: dict[tuple[str, ...], list[Any]] | None = None,
+) -> list[Any]:
+    """The values at ``path`` before lists at its end are flattened (``collect_object_list``
+    keeps their dicts): what a generated representation loop (``rep_codegen.py``) walks."""
     key = tuple(path)
-    start = len(key)
+    start = 0
     if memo is not None:
+        start = len(key)
         while start and key[:start] not in memo:
             start -= 1
     current: list[Any] = memo[key[:start]] if memo is not None and start else [data]
@@ -72,17 +88,15 @@ def collect_object_list(
             current = [v[element] for v in current if type(v) is dict and element in v]
         if memo is not None:
             memo[key[: depth + 1]] = current
-    out: list[Any] = []
-    _flatten_list(current, out)
-    return out
+    return current
 
 
-def _flatten_list(values: list[Any], out: list[Any]) -> None:
+def flatten_list(values: list[Any], out: list[Any]) -> None:
     for value in values:
         if type(value) is dict:
             out.append(value)
         elif type(value) is list:
-            _flatten_list(value, out)
+            flatten_list(value, out)
 
 
 def collect_objects(
@@ -151,7 +165,7 @@ class RepBuilder:
     fetch the fields only it required (the other selections' fields still have to be asked).
     """
 
-    __slots__ = ("_flat", "_matcher", "_sel", "single")
+    __slots__ = ("_flat", "_matcher", "_sel", "single", "single_fields")
 
     def __init__(
         self, requires: Sequence[ReqSelection], schema: GraphQLSchema, matcher: TypeMatcher
@@ -162,6 +176,9 @@ class RepBuilder:
         # (type name, getter of its key values) for the usual one-entity-type flat form: the
         # executor's loop over a fetch's objects computes ``flat_key`` inline with it
         self.single = self._single_getter(self._flat)
+        # the same case's (type name, its (name, response key, null allowed) fields): what
+        # ``rep_codegen.py`` generates a loop for
+        self.single_fields = self._flat[0] if self.single is not None and self._flat else None
 
     def build(self, obj: dict[str, Any]) -> dict[str, Any] | None:
         if self._flat is not None:

@@ -96,10 +96,17 @@ def generate(fields: Sequence[FieldShape]) -> ShapeFn:
                 ]
             else:
                 assert type(value) is ListShape
-                lines += [
-                    f"if {x} is not None:",
-                    f"    {x} = _list({name}, {x}, {here}, {f.coordinate!r}, errs)",
-                ]
+                item = value.item
+                if type(item) is SelectionShape and item.fn is not None:
+                    # a list of one object type: the items' loop inline (shape.list_value's,
+                    # without the call and its dispatch per list)
+                    namespace[f"f{i}"] = item.fn
+                    lines += _object_list(i, x, name, here, f.coordinate, value.item_non_null)
+                else:
+                    lines += [
+                        f"if {x} is not None:",
+                        f"    {x} = _list({name}, {x}, {here}, {f.coordinate!r}, errs)",
+                    ]
         if f.non_null:
             lines += _null_exit(x, f.coordinate, here)
         body += [f"    {line}" for line in lines]
@@ -133,3 +140,37 @@ def _null_exit(x: str, coordinate: str, here: str, indent: str = "") -> list[str
         f"{indent}    errs.null({coordinate!r}, {here})",
         f"{indent}    return None",
     ]
+
+
+def _object_list(
+    i: int, x: str, name: str, here: str, coordinate: str, item_non_null: bool
+) -> list[str]:
+    """``shape.list_value`` for a list of one object type, inline: the same results and
+    errors, in the same order (a non-list goes to ``_list`` for its error)."""
+    p, out, w, j = f"p{i}", f"o{i}", f"w{i}", f"j{i}"
+    lines = [
+        f"if {x} is not None:",
+        f"    if type({x}) is list:",
+        f"        {p} = {here}",
+        f"        {out} = []",
+        f"        for {j}, {w} in enumerate({x}):",
+        f"            if {w} is not None:",
+        f"                if type({w}) is dict:",
+        f"                    {w} = f{i}({w}, ({p}, {j}), errs)",
+        "                else:",
+        f"                    {w} = _not_object({w}, ({p}, {j}), {coordinate!r}, errs)",
+    ]
+    if item_non_null:
+        lines += [
+            f"            if {w} is None:",
+            f"                errs.null({coordinate!r}, ({p}, {j}))",
+            f"                {out} = None",
+            "                break",
+        ]
+    lines += [
+        f"            {out}.append({w})",
+        f"        {x} = {out}",
+        "    else:",
+        f"        {x} = _list({name}, {x}, {here}, {coordinate!r}, errs)",
+    ]
+    return lines

@@ -109,6 +109,19 @@ async def test_lists_keep_order_and_nullable_items() -> None:
     assert result == {"data": {"topProducts": [{"name": "B"}, None, {"name": "A"}]}}
 
 
+async def test_lists_of_objects_with_a_wrong_value_or_item() -> None:
+    # a list of one object type is shaped inline in the generated code: a non-list value and
+    # a non-object item take shape.py's error helpers, as the generic list walk does
+    data = {"topProducts": [{"name": "B"}, 5, None], "me": {"id": "1", "reviews": "x"}}
+    result = await shape("{ topProducts { name } me { id reviews { body } } }", data)
+    assert result["data"] == {"topProducts": [{"name": "B"}, None, None], "me": None}
+    notes = result["extensions"]["valueCompletion"]
+    assert [(n["message"], n["path"]) for n in notes] == [
+        ("Expected an object for Query.topProducts, got int.", ["topProducts", 1]),
+        ("Expected a list for User.reviews, got str.", ["me", "reviews"]),
+    ]  # the non-null reviews' null is covered by the note at its path
+
+
 async def test_null_in_non_null_field_nulls_the_nearest_nullable_ancestor() -> None:
     data = {"me": {"name": None, "username": "@ada"}, "topProducts": [{"price": None}]}
     result = await shape("{ me { username name } topProducts { price } }", data)

@@ -98,6 +98,19 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {"node": {"__typename": "User", "id": "1", "reviews": [{"body": "x"}, None]}},
         {},
     ),
+    (  # a null item in a list of non-null objects nulls the list, up to the nullable parent
+        "{ me { id reviews { body } } topProducts { name } }",
+        {
+            "me": {"id": "1", "reviews": [{"body": "x"}, None, {"body": "y"}]},
+            "topProducts": [{"name": "A"}, None, {"name": None}],
+        },
+        {},
+    ),
+    (  # an item nulled inside (its non-null field) does the same
+        "{ me { id reviews { id body } } }",
+        {"me": {"id": "1", "reviews": [{"id": "r", "body": "x"}, {"id": None, "body": "y"}]}},
+        {},
+    ),
     (
         "{ node(id: 1) { __typename ... on Node { id } } me { __typename } }",
         {"node": {"__typename": "Review", "id": "9"}, "me": None},
