@@ -59,6 +59,7 @@ class Receiver:
         self.spans: list[ReceivedSpan] = []
         self.points: list[ReceivedPoint] = []
         self.metric_exports = 0
+        self.trace_exports: list[int] = []  # spans per trace export, in arrival order
         self.lock = threading.Lock()
 
     def wait_for_points(
@@ -165,6 +166,7 @@ def otlp_receiver() -> Iterator[Receiver]:
                 spans = _decode(body)
                 with receiver.lock:
                     receiver.spans.extend(spans)
+                    receiver.trace_exports.append(len(spans))
                 answer = ExportTraceServiceResponse().SerializeToString()
             elif self.path == "/v1/metrics":
                 points = _decode_metrics(body)
