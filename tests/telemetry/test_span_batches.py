@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from gateway.config.telemetry import BatchProcessor, OtlpConfig, TracingConfig
 from gateway.telemetry.tracing import Tracing
 
 from .otlp_receiver import Receiver, otlp_receiver
+
+DELAY = BatchProcessor(scheduled_delay=0.2)
 
 
 def _tracing(receiver: Receiver, delay: float, batch: int) -> Tracing:
@@ -55,3 +59,24 @@ def test_a_partial_batch_goes_at_the_scheduled_delay() -> None:
         finally:
             tracing.shutdown()
         assert receiver.trace_exports == [3, 2]
+
+
+def test_the_proxy_variables_still_apply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTTP exporter's session reads the environment once (decision 0023), not never:
+    a collector behind ``HTTP_PROXY`` (here the receiver itself, taking the proxy's
+    absolute-URL requests) gets the spans; the collector's own name does not resolve."""
+    with otlp_receiver() as receiver:
+        for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", receiver.endpoint)
+        config = OtlpConfig("http://collector.invalid:4318", "http", batch_processor=DELAY)
+        tracing = Tracing(TracingConfig(config))
+        try:
+            _spans(tracing, 2)
+            receiver.wait_for(lambda spans: len(spans) == 2, timeout=10)
+            _spans(tracing, 1)  # a second export: the settings kept from the first
+            receiver.wait_for(lambda spans: len(spans) == 3, timeout=10)
+            assert receiver.trace_exports == [2, 1]
+        finally:
+            tracing.shutdown()
+        assert [s.name for s in receiver.spans] == ["step-0", "step-1", "step-0"]
