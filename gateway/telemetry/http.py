@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from opentelemetry import context as otel_context
+from opentelemetry.context import Context
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,6 +18,10 @@ from .tracing import Tracing, failed
 __all__ = ["Endpoint", "metrics_endpoint", "traced_endpoint"]
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+# the headers the W3C propagators read (ASGI header names are lower-case bytes); tracestate
+# is read only with a traceparent
+_CARRIED = frozenset({b"traceparent", b"baggage"})
+_EMPTY = Context()
 
 
 def traced_endpoint(tracing: Tracing, endpoint: Endpoint) -> Endpoint:
@@ -24,7 +29,14 @@ def traced_endpoint(tracing: Tracing, endpoint: Endpoint) -> Endpoint:
     propagator = tracing.propagator
 
     async def router(request: Request) -> Response:
-        parent = propagator.extract(request.headers)
+        # most requests carry no trace context: the propagators (two header lookups each
+        # through Starlette's Headers) only for one that does; without, what they would
+        # return: an empty context
+        raw = request.scope["headers"]
+        if any(name in _CARRIED for name, _ in raw):
+            parent = propagator.extract(request.headers)
+        else:
+            parent = _EMPTY
         # the scope's path, not request.url: building the URL object costs more than the
         # rest of an unsampled request's tracing
         path = request.scope["path"]

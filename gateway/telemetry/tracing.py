@@ -99,18 +99,22 @@ def traced_call(tracer: Tracer, call: Call) -> Call:
     async def fetch(
         client: SubgraphClient, request: SubgraphRequest, counts: Mapping[str, int] | None = None
     ) -> Any:
-        attributes: dict[str, Any] = {"subgraph.name": request.subgraph}
+        # not made current (nothing but the HTTP call runs under it, and that finds it in
+        # FETCH_SPAN): no context attach and detach, no context manager
+        span = start_child(tracer, "fetch", SpanKind.CLIENT)
+        if span is None:  # not sampled: no attributes built either
+            return await call(client, request, counts)
+        # a span of ours takes them into its own dict (this task's: no copy, no lock)
+        attributes: dict[str, Any] = span.attributes if type(span) is RecordedSpan else {}
+        attributes["subgraph.name"] = request.subgraph
         name = _operation_name(request)
         if name is not None:
             attributes["graphql.operation.name"] = name
         if counts is not None:
             attributes["fedgate.fetch.representations"] = sum(counts.values())
             attributes["fedgate.fetch.entries"] = len(counts)
-        # not made current (nothing but the HTTP call runs under it, and that finds it in
-        # FETCH_SPAN): no context attach and detach, no context manager
-        span = start_child(tracer, "fetch", SpanKind.CLIENT, attributes)
-        if span is None:  # not sampled
-            return await call(client, request, counts)
+        if type(span) is not RecordedSpan:
+            span.set_attributes(attributes)
         token = FETCH_SPAN.set(span)
         try:
             result = await call(client, request, counts)
@@ -149,6 +153,8 @@ class TracingClient:
 
     async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
         span = FETCH_SPAN.get()
+        if type(span) is RecordedSpan:
+            return await self._recorded(span, request)
         if span is not None:
             return await self._described(span, request)
         current = trace.get_current_span()
@@ -171,6 +177,37 @@ class TracingClient:
             raise
         finally:
             span.end()
+
+    async def _recorded(self, span: RecordedSpan, request: SubgraphRequest) -> SubgraphResponse:
+        """``_described`` for a plan fetch's span of ours, the call of every sampled query:
+        its ids as they are (no SpanContext built) and the attributes written into its
+        dict in place (it is this task's, not ended yet), without the helpers' calls."""
+        headers = dict(request.headers)
+        if self.trace_context:
+            headers["traceparent"] = f"00-{span.trace_id:032x}-{span.span_id:016x}-01"
+            if span.trace_state:
+                headers["tracestate"] = span.trace_state.to_header()
+        if self.baggage and baggage.get_all():
+            self.propagator.inject(headers)
+        body = request.body_bytes()
+        attributes = span.attributes
+        attributes["http.request.method"] = "POST"
+        attributes["url.full"] = request.url
+        attributes["http.request.body.size"] = len(body)
+        sent = SubgraphRequest(
+            request.subgraph, request.url, body, headers, request.shareable, request.context
+        )
+        try:
+            response = await self.inner.fetch(sent)
+        except TransportError as exc:
+            attributes["error.type"] = exc.code
+            raise
+        attributes["http.response.status_code"] = response.status
+        attributes["http.response.body.size"] = len(response.body)
+        if response.status >= 400:
+            attributes["error.type"] = str(response.status)
+            span.set_status(Status(StatusCode.ERROR))
+        return response
 
     async def _described(self, span: Span, request: SubgraphRequest) -> SubgraphResponse:
         """The call, with ``span``'s context in the headers and its HTTP attributes on it."""
@@ -250,7 +287,7 @@ def _with(
 
 def _operation_name(request: SubgraphRequest) -> str | None:
     body = request.body
-    if isinstance(body, Mapping):
+    if type(body) is dict or isinstance(body, Mapping):  # dict first: no ABC check
         name = body.get("operationName")
         return name if isinstance(name, str) else None
     return None

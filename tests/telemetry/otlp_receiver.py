@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
     ExportMetricsServiceRequest,
@@ -59,6 +60,7 @@ class Receiver:
         self.spans: list[ReceivedSpan] = []
         self.points: list[ReceivedPoint] = []
         self.metric_exports = 0
+        self.trace_exports: list[int] = []  # spans per trace export, in arrival order
         self.lock = threading.Lock()
 
     def wait_for_points(
@@ -161,12 +163,15 @@ def otlp_receiver() -> Iterator[Receiver]:
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
             if self.headers.get("content-encoding") == "gzip":
                 body = gzip.decompress(body)
-            if self.path == "/v1/traces":
+            # a proxy's request names the whole URL: its path is what counts here
+            path = urlsplit(self.path).path
+            if path == "/v1/traces":
                 spans = _decode(body)
                 with receiver.lock:
                     receiver.spans.extend(spans)
+                    receiver.trace_exports.append(len(spans))
                 answer = ExportTraceServiceResponse().SerializeToString()
-            elif self.path == "/v1/metrics":
+            elif path == "/v1/metrics":
                 points = _decode_metrics(body)
                 with receiver.lock:
                     receiver.points.extend(points)
