@@ -29,12 +29,14 @@ COMPILED = (
     # cannot inherit from a compiled one
     "gateway.execution.incremental_shape",
     "gateway.execution.merge",
+    "gateway.execution.rep_codegen",
     "gateway.execution.representations",
     "gateway.execution.shape",
     "gateway.execution.shape_codegen",
     "gateway.execution.shape_compile",
     "gateway.execution.subgraph_call",
     "gateway.execution.typematch",
+    "gateway.execution.walked",
 )
 
 _PACKAGE = Path(__file__).resolve().parent
