@@ -23,7 +23,8 @@ ALLOWED: dict[str, set[str]] = {
     "auth": {"spec", "supergraph", "config"},
     "edge": {"spec", "supergraph", "planner", "transport", "config"},  # plans: per-subgraph costs
     "telemetry": {"transport", "config"},
-    "cache": {"transport", "execution", "config", "redis"},  # the entity cache
+    # the entity cache (its cache-tag directives read from the supergraph SDL)
+    "cache": {"supergraph", "transport", "execution", "config", "redis"},
     # shared state in Redis: the edge stores, the plan cache's tier (it sees the pipeline
     # through a protocol only)
     "redis": {"spec", "supergraph", "planner", "transport", "execution", "config", "auth", "edge"},

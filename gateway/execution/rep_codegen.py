@@ -15,13 +15,12 @@ per-object step, with the same result as before.
 The source holds only ``repr()`` literals of the selection's type name and field names
 (GraphQL names) and names bound in the function's namespace: nothing from the data.
 Generated once per fetch when its plan is compiled; the same source compiles once
-(``_CODE``, bounded).
+(``_SOURCES``, bounded).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from types import CodeType
 from typing import Any
 
 import orjson
@@ -29,6 +28,7 @@ import orjson
 from gateway.planner.plan import FetchRewrite
 
 from .representations import RepBuilder, apply_value_setters, flatten_list
+from .source_cache import SourceCache
 from .typematch import TypeMatcher
 
 __all__ = ["Filler", "dedupe_key", "filler", "generate"]
@@ -98,8 +98,8 @@ def filler(builder: RepBuilder, rewrites: Sequence[FetchRewrite], matcher: TypeM
 
 
 def _generic(builder: RepBuilder, rewrites: Sequence[FetchRewrite], matcher: TypeMatcher) -> Filler:
-    """``one`` per object, inlined: the loop for selections with several types or nested
-    keys (``builder.flat_key`` covers the flat ones)."""
+    """``one`` per object: the loop for selections with several types or nested keys
+    (``builder.flat_key`` covers the flat ones)."""
 
     def fill(
         values: list[Any],
@@ -113,33 +113,7 @@ def _generic(builder: RepBuilder, rewrites: Sequence[FetchRewrite], matcher: Typ
         objects: list[Any] = []
         flatten_list(values, objects)
         for obj in objects:
-            fast = builder.flat_key(obj)
-            if fast is not None:
-                known = other.get(fast, _UNSEEN)
-                if known is None:
-                    continue
-                if known is not _UNSEEN:
-                    owners[known].append(obj)
-                    continue
-            rep = builder.build(obj)
-            if rep is None:
-                if fast is not None:
-                    other[fast] = None
-                continue
-            typename = rep.get("__typename")
-            if rewrites:
-                apply_value_setters([rep], rewrites, matcher)
-            key = dedupe_key(rep)
-            i = index.get(key)
-            if i is None:
-                i = index[key] = len(reps)
-                reps.append(rep)
-                typenames.append(typename if isinstance(typename, str) else None)
-                owners.append([obj])
-            else:
-                owners[i].append(obj)
-            if fast is not None:
-                other[fast] = i
+            one(builder, rewrites, matcher, obj, reps, typenames, owners, index, other)
 
     return fill
 
@@ -229,20 +203,10 @@ def generate(
         "        else:",
         f"            {slow}",
     ]
-    exec(_compiled("\n".join(body) + "\n"), namespace)
+    exec(_SOURCES.compiled("\n".join(body) + "\n"), namespace)
     fill: Filler = namespace["fill"]
     return fill
 
 
-_CODE: dict[str, CodeType] = {}
-_CODE_LIMIT = 1024
-
-
-def _compiled(source: str) -> CodeType:
-    code = _CODE.get(source)
-    if code is None:
-        code = compile(source, "<fedgate representations>", "exec")
-        if len(_CODE) >= _CODE_LIMIT:
-            del _CODE[next(iter(_CODE))]  # the oldest: a bounded cache, not a leak
-        _CODE[source] = code
-    return code
+# Compiled sources, by text (the same selection compiles once), bounded
+_SOURCES = SourceCache("<fedgate representations>", 1024)

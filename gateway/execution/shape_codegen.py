@@ -13,14 +13,15 @@ what the unchecked generic walk did.
 The source holds only ``repr()`` literals of the selection's keys, coordinates and type names
 (GraphQL names) and names bound in the function's own namespace (the child shapes, enum
 value sets): nothing from the data. Generated once per field list, at plan time; the same
-source text is compiled once (``_CODE``).
+source text is compiled once (``_SOURCES``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from types import CodeType
 from typing import TYPE_CHECKING, Any
+
+from .source_cache import SourceCache
 
 if TYPE_CHECKING:
     from .shape_compile import FieldShape
@@ -112,25 +113,13 @@ def generate(fields: Sequence[FieldShape]) -> ShapeFn:
         body += [f"    {line}" for line in lines]
     body.append("    return {" + ", ".join(keys) + "}")
     source = "def shape_object(data, path, errs):\n" + "\n".join(body) + "\n"
-    exec(_compiled(source), namespace)
+    exec(_SOURCES.compiled(source), namespace)
     fn: ShapeFn = namespace["shape_object"]
     return fn
 
 
-# Compiled sources, by text: the same selection (a fragment used at several places, the same
-# operation planned again after a reload) compiles once; its names are bound per use.
-_CODE: dict[str, CodeType] = {}
-_CODE_LIMIT = 4096
-
-
-def _compiled(source: str) -> CodeType:
-    code = _CODE.get(source)
-    if code is None:
-        code = compile(source, "<fedgate shaping>", "exec")
-        if len(_CODE) >= _CODE_LIMIT:
-            del _CODE[next(iter(_CODE))]  # the oldest: a bounded cache, not a leak
-        _CODE[source] = code
-    return code
+# Compiled sources, by text (the same selection compiles once), bounded
+_SOURCES = SourceCache("<fedgate shaping>", 4096)
 
 
 def _null_exit(x: str, coordinate: str, here: str, indent: str = "") -> list[str]:
