@@ -55,7 +55,6 @@ from gateway.transport.base import SubgraphClient
 
 from .authorize import AUTH_REQUIRED, RequestAccess, claims_of
 from .front import FrontSettings, operation_needs, prepare_operation
-from .stream import response_parts
 
 # events: a supergraph with broker-fed fields links this feature (gateway/events)
 EVENTS_LINK = "https://specs.fedgate.dev/events/"
@@ -95,11 +94,7 @@ class GatewayResponse:
 
 class PlannerLike(Protocol):
     def plan(
-        self,
-        document: Any,
-        operation_name: str | None = None,
-        *,
-        labels: frozenset[str] = frozenset(),
+        self, document: Any, operation_name: str | None = None, *, labels: frozenset[str] = ...
     ) -> QueryPlan: ...
 
 
@@ -365,7 +360,7 @@ class Gateway:
             plan = {"object": entry.plan_json(), "text": entry.plan_text()}
             body.setdefault("extensions", {})["apolloQueryPlan"] = plan
 
-    def responses(
+    async def responses(
         self,
         query: str,
         variables: Mapping[str, Any] | None = None,
@@ -373,8 +368,12 @@ class Gateway:
         **options: Any,
     ) -> AsyncGenerator[GatewayResponse, None]:
         """The response as a stream of parts (several with ``incremental=True`` for an
-        operation with @defer). The generator lives in stream.py: mypyc cannot compile one."""
-        return response_parts(self, query, variables, operation_name, options)
+        operation with @defer)."""
+        response = await self.run(query, variables, operation_name, **options)
+        yield response
+        if response.rest is not None:
+            async for body in response.rest:
+                yield GatewayResponse(body)
 
     async def operation_hooks(
         self,
