@@ -65,6 +65,9 @@ clean: clean-compiled
 # and the test suite refuses to run over it.
 build-compiled: $(STAMP)
 	FEDGATE_COMPILE=1 $(BIN)/python setup.py -q build_ext --inplace
+	# a module's small extension is not rewritten when only the shared library changes:
+	# stamp them all so the stale check (gateway/compiled.py) dates them from this build
+	find gateway -name '*.so' -exec touch {} +
 	$(BIN)/fedgate --version
 
 clean-compiled:

@@ -19,8 +19,10 @@ from pathlib import Path
 
 __all__ = ["COMPILED", "CompiledStatus", "compiled_status", "log_compiled_status"]
 
-# The request path's per-field work (docs/benchmarks.md, "Profile under load"). Not
-# gateway/pipeline/gateway.py: mypyc refuses its async generator (``Gateway.responses``).
+# The request path's per-field work (docs/benchmarks.md, "Profile under load"), then the
+# per-request stages around it. Not gateway/pipeline/gateway.py: a native class takes no weak
+# reference (the hot reload's collection check holds one to ``Gateway``), and mypyc refuses
+# its async generator (``Gateway.responses``). Not front.py: a class nested in a function.
 COMPILED = (
     "gateway.context",
     "gateway.execution.errors",
@@ -37,6 +39,13 @@ COMPILED = (
     "gateway.execution.subgraph_call",
     "gateway.execution.typematch",
     "gateway.execution.walked",
+    "gateway.pipeline.authorize",
+    "gateway.server.endpoints",
+    "gateway.server.exchange",
+    "gateway.server.lean",
+    "gateway.server.protocol",
+    "gateway.telemetry.tracing",
+    "gateway.transport.http",
 )
 
 _PACKAGE = Path(__file__).resolve().parent

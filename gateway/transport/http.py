@@ -18,6 +18,8 @@ from types import SimpleNamespace
 import aiohttp
 
 from .base import SubgraphRequest, SubgraphResponse, TransportError
+from .http_errors import Answered as _Answered
+from .http_errors import BodyTimeout as _BodyTimeout
 from .tls import TlsContexts, tls_failure
 
 log = logging.getLogger("fedgate.transport")
@@ -241,14 +243,6 @@ class HttpClient:
             # Give aiohttp's SSL/transport callbacks a tick to run before the loop goes away.
             await asyncio.sleep(0)
         self._session = None
-
-
-class _Answered(aiohttp.ClientError):
-    """The subgraph had started answering when the exchange failed: not safe to retry."""
-
-
-class _BodyTimeout(TimeoutError):
-    """The deadline passed while the answer's body was being read."""
 
 
 class _Reuse:
