@@ -50,15 +50,16 @@ def forget(
     for key in memo:
         hit = known.get(key)
         if hit is None:
-            hit = known[key] = _reads(key, at, len(at), written)
+            hit = known[key] = _reads(key, at, written)
         if hit:
             stale.append(key)
     for key in stale:
         del memo[key]
 
 
-def _reads(key: tuple[str, ...], at: tuple[str, ...], n: int, written: Written) -> bool:
+def _reads(key: tuple[str, ...], at: tuple[str, ...], written: Written) -> bool:
     """Whether walking ``key`` reads something a merge into the objects at ``at`` wrote."""
+    n = len(at)
     if not key:
         return False
     before = canonical(key[:-1])  # where each element of the walk reads from
