@@ -32,10 +32,12 @@ COMPILED = (
     "gateway.execution.incremental_shape",
     "gateway.execution.merge",
     "gateway.execution.rep_codegen",
+    "gateway.execution.rep_walk",  # the compiled representation loop (rep_choice.py)
     "gateway.execution.representations",
     "gateway.execution.shape",
     "gateway.execution.shape_codegen",
     "gateway.execution.shape_compile",
+    "gateway.execution.shape_walk",  # the compiled shaping walk (shape_choice.py)
     "gateway.execution.subgraph_call",
     "gateway.execution.typematch",
     "gateway.execution.walked",

@@ -38,7 +38,8 @@ from gateway.transport.headers import NO_HEADER_RULES, HeaderRules, SubgraphHead
 from .context_values import group_by_context, grouped_operation
 from .errors import error, subgraph_error
 from .merge import deep_merge, leaves_only
-from .rep_codegen import Filler, filler
+from .rep_choice import filler  # compiled build: the compiled loop (rep_walk.py)
+from .rep_codegen import Filler
 from .representations import (
     RepBuilder,
     ResponsePath,

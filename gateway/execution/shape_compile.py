@@ -32,7 +32,8 @@ from graphql import (
 )
 
 from ..planner.operation import TYPENAME_ALIAS
-from .shape_codegen import ShapeFn, generate
+from .shape_choice import generate  # compiled build: the compiled walker (shape_walk.py)
+from .shape_codegen import ShapeFn
 
 __all__ = [
     "INTROSPECTION_FIELDS",
