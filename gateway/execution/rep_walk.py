@@ -12,7 +12,7 @@ the two). ``rep_choice.py`` picks this loop when this module is compiled.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from gateway.planner.plan import FetchRewrite
 
@@ -43,22 +43,29 @@ class FlatFill:
         self.has_rewrites = bool(rewrites)
         self.matcher = matcher
         self.cond = cond
-        # per field: its key in the object ("" for __typename: the condition's type name)
-        self.keys: list[str] = ["" if key == _TYPENAME else key for _, key, _ in fields]
-        self.varying: list[int] = [i for i, (_, key, _) in enumerate(fields) if key != _TYPENAME]
-        # the one key field of the usual selection (__typename and an id): no list per object
-        self.only: str = fields[self.varying[0]][1] if len(self.varying) == 1 else ""
-        self.one_varying = len(self.varying) == 1
+        # the fast key: the values of the fields not read from __typename (that one equals
+        # the condition here), in field order; one value is the key itself, else a tuple
+        self.reads: list[str] = [key for _, key, _ in fields if key != _TYPENAME]
+        self.count = len(self.reads)
+        self.k0 = self.reads[0] if self.count > 0 else ""
+        self.k1 = self.reads[1] if self.count > 1 else ""
+        self.k2 = self.reads[2] if self.count > 2 else ""
+        # per field: where its value is in the fast key (-1: the type name)
+        slots: list[int] = []
+        for _, key, _ in fields:
+            slots.append(-1 if key == _TYPENAME else len([s for s in slots if s >= 0]))
         names = [name for name, _, _ in fields]
-        identifies = len(set(names)) > 1 or names[0] != _TYPENAME
-        # a null where the schema does not allow it, or nothing but __typename: none
-        self.never = not identifies
-        self.non_null: list[int] = [i for i, (_, _, ok) in enumerate(fields) if not ok]
+        # nothing but __typename names no entity: no representation, as generated
+        self.never = not (len(set(names)) > 1 or names[0] != _TYPENAME)
+        # the key values that must not be null (a null __typename cannot get here)
+        self.non_null: list[int] = [
+            slot for slot, (_, _, ok) in zip(slots, fields, strict=True) if not ok and slot >= 0
+        ]
         # the representation: the last of a repeated name, as the generated dict display
         last = {name: i for i, name in enumerate(names)}
         self.names: list[str] = list(last)
-        self.sources: list[int] = list(last.values())
-        self.typename_at = last.get(_TYPENAME, -1)
+        self.slots: list[int] = [slots[i] for i in last.values()]
+        self.typename_slot = slots[last[_TYPENAME]] if _TYPENAME in last else -2
 
     def __call__(
         self,
@@ -67,7 +74,7 @@ class FlatFill:
         typenames: list[str | None],
         owners: list[list[dict[str, Any]]],
         index: dict[Any, int],
-        seen: dict[Any, int | None],
+        seen: dict[Any, Any],
         other: dict[Any, int | None],
     ) -> None:
         self.fill(values, reps, typenames, owners, index, seen, other)
@@ -79,7 +86,7 @@ class FlatFill:
         typenames: list[str | None],
         owners: list[list[dict[str, Any]]],
         index: dict[Any, int],
-        seen: dict[Any, int | None],
+        seen: dict[Any, Any],
         other: dict[Any, int | None],
     ) -> None:
         cond = self.cond
@@ -92,18 +99,10 @@ class FlatFill:
             if type(t) is not str or t != cond:
                 self._slow(obj, reps, typenames, owners, index, other)
                 continue
-            found: list[Any] | None = None
-            if self.one_varying:
-                fast: Any = obj.get(self.only, _UNSEEN)
-                if fast is _UNSEEN:
-                    self._slow(obj, reps, typenames, owners, index, other)
-                    continue
-            else:
-                found = self._values(obj, t)
-                if found is None:
-                    self._slow(obj, reps, typenames, owners, index, other)
-                    continue
-                fast = tuple([found[i] for i in self.varying])
+            fast = self._fast(obj)
+            if fast is _UNSEEN:  # a key field missing
+                self._slow(obj, reps, typenames, owners, index, other)
+                continue
             try:
                 known = seen.get(fast, _UNSEEN)
             except TypeError:  # an unhashable key value
@@ -111,55 +110,66 @@ class FlatFill:
                 continue
             if known is not _UNSEEN:
                 if known is not None:
-                    owners[known].append(obj)
+                    owners[cast(int, known)].append(obj)
                 continue
-            vals = [t, fast] if found is None else found
-            if self._no_rep(vals):
+            if self.never or self._null_key(fast):
                 seen[fast] = None
                 continue
-            self._new(obj, vals, fast, reps, typenames, owners, index, seen)
+            seen[fast] = self._new(obj, t, fast, reps, typenames, owners, index)
 
-    def _values(self, obj: dict[str, Any], t: str) -> list[Any] | None:
-        """Each field's value (the type name for __typename), None when one is missing."""
-        out: list[Any] = []
-        for key in self.keys:
-            if not key:
-                out.append(t)
-                continue
+    def _fast(self, obj: dict[str, Any]) -> Any:
+        """The fast key (``_UNSEEN`` when a key field is missing)."""
+        count = self.count
+        if count == 1:
+            return obj.get(self.k0, _UNSEEN)
+        if count == 0:
+            return ()
+        a = obj.get(self.k0, _UNSEEN)
+        b = obj.get(self.k1, _UNSEEN)
+        if a is _UNSEEN or b is _UNSEEN:
+            return _UNSEEN
+        if count == 2:
+            return (a, b)
+        c = obj.get(self.k2, _UNSEEN)
+        if c is _UNSEEN:
+            return _UNSEEN
+        if count == 3:
+            return (a, b, c)
+        more: list[Any] = [a, b, c]
+        for key in self.reads[3:]:
             v = obj.get(key, _UNSEEN)
             if v is _UNSEEN:
-                return None
-            out.append(v)
-        return out
+                return _UNSEEN
+            more.append(v)
+        return tuple(more)
 
-    def _value(self, vals: list[Any], i: int) -> Any:
-        """Field ``i``'s value: ``vals`` is [type name, the one key value] or every field's."""
-        if not self.one_varying:
-            return vals[i]
-        return vals[0] if not self.keys[i] else vals[1]
+    def _slot(self, t: str, fast: Any, slot: int) -> Any:
+        """A field's value by its slot (``__init__``): the type name or a key value."""
+        if slot < 0:
+            return t
+        if self.count == 1:
+            return fast
+        return fast[slot]
 
-    def _no_rep(self, vals: list[Any]) -> bool:
-        if self.never:
-            return True
-        return any(self._value(vals, i) is None for i in self.non_null)
+    def _null_key(self, fast: Any) -> bool:
+        return any(self._slot("", fast, slot) is None for slot in self.non_null)
 
     def _new(
         self,
         obj: dict[str, Any],
-        vals: list[Any],
+        t: str,
         fast: Any,
         reps: list[dict[str, Any]],
         typenames: list[str | None],
         owners: list[list[dict[str, Any]]],
         index: dict[Any, int],
-        seen: dict[Any, int | None],
-    ) -> None:
+    ) -> int:
         """A fast key not seen before: its representation, new or equal to one built."""
         rep: dict[str, Any] = {}
-        sources = self.sources
+        slots = self.slots
         for j, name in enumerate(self.names):
-            rep[name] = self._value(vals, sources[j])
-        typename = self._value(vals, self.typename_at) if self.typename_at >= 0 else None
+            rep[name] = self._slot(t, fast, slots[j])
+        typename = self._slot(t, fast, self.typename_slot) if self.typename_slot > -2 else None
         if self.has_rewrites:
             apply_value_setters([rep], self.rewrites, self.matcher)
             key: Any = dedupe_key(rep)
@@ -174,7 +184,7 @@ class FlatFill:
             owners.append([obj])
         else:
             owners[i].append(obj)
-        seen[fast] = i
+        return i
 
     def _slow(
         self,
