@@ -6,7 +6,6 @@ failed root fetch affects); ``execute`` is the per-request part.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +37,7 @@ from gateway.transport.headers import NO_HEADER_RULES, HeaderRules, SubgraphHead
 from .context_values import group_by_context, grouped_operation
 from .errors import error, subgraph_error
 from .merge import deep_merge, leaves_only
+from .parallel import branches
 from .rep_codegen import Filler, filler
 from .representations import (
     RepBuilder,
@@ -233,14 +233,8 @@ class _Run:
                 for child in nodes:
                     await self.node(child)
             case Parallel(nodes=nodes):
-                # Let every branch finish before surfacing a (bug) exception, so that no
-                # orphaned branch keeps running after the request has been answered.
-                results = await asyncio.gather(
-                    *(self.node(child) for child in nodes), return_exceptions=True
-                )
-                for result in results:
-                    if isinstance(result, BaseException):
-                        raise result
+                # every branch ends before a (bug) exception surfaces (parallel.py)
+                await branches(self.node, nodes)
             case Condition(condition=var, if_clause=then, else_clause=otherwise):
                 branch = then if self.variables.get(var) is True else otherwise
                 if branch is not None:
