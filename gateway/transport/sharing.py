@@ -12,7 +12,6 @@ bytes); every waiter decodes it itself, so nobody sees another's merged data.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 from .base import DEFAULT_HEADERS, SubgraphClient, SubgraphRequest, SubgraphResponse
 
@@ -54,7 +53,11 @@ class SharingClient:
         future: asyncio.Future[SubgraphResponse] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            response = await self.inner.fetch(replace(request, body=body))
+            # the constructor, not dataclasses.replace (a field loop per call)
+            encoded = SubgraphRequest(
+                request.subgraph, request.url, body, headers, True, request.context
+            )
+            response = await self.inner.fetch(encoded)
         except asyncio.CancelledError:
             future.cancel()
             raise
