@@ -6,7 +6,7 @@ failed root fetch affects); ``execute`` is the per-request part.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, assert_never
@@ -242,12 +242,12 @@ class _Run:
             case _:
                 assert_never(node)
 
-    async def fetch(self, path: tuple[str, ...], fetch: Fetch) -> None:
+    def fetch(self, path: tuple[str, ...], fetch: Fetch) -> Coroutine[Any, Any, None]:
+        # the fetch's own coroutine, awaited by the caller: no coroutine layer in between
         builder = self.compiled.builder(fetch)
         if builder is None:
-            await self.root_fetch(fetch)
-        else:
-            await self.entity_fetch(path, fetch, builder)
+            return self.root_fetch(fetch)
+        return self.entity_fetch(path, fetch, builder)
 
     def _request(
         self, fetch: Fetch | BatchFetch, variables: dict[str, Any], operation: str | None = None
