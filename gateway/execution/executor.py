@@ -221,26 +221,30 @@ class _Run:
         self.walked: dict[tuple[str, ...], list[Any]] = {}
         self.errors: list[dict[str, Any]] = []
 
-    async def node(self, node: PlanNode) -> None:
+    def node(self, node: PlanNode) -> Coroutine[Any, Any, None]:
+        """The node's work: the coroutine of the step that does it, awaited by the caller (no
+        coroutine layer of its own per plan node)."""
         match node:
             case Fetch():
-                await self.fetch((), node)
+                return self.fetch((), node)
             case Flatten(path=path, node=fetch):
-                await self.fetch(path, fetch)
+                return self.fetch(path, fetch)
             case BatchFetch():
-                await self.batch_fetch(node)
+                return self.batch_fetch(node)
             case Sequence(nodes=nodes):
-                for child in nodes:
-                    await self.node(child)
+                return self.sequence(nodes)
             case Parallel(nodes=nodes):
                 # every branch ends before a (bug) exception surfaces (parallel.py)
-                await branches(self.node, nodes)
+                return branches(self.node, nodes)
             case Condition(condition=var, if_clause=then, else_clause=otherwise):
                 branch = then if self.variables.get(var) is True else otherwise
-                if branch is not None:
-                    await self.node(branch)
+                return _nothing() if branch is None else self.node(branch)
             case _:
                 assert_never(node)
+
+    async def sequence(self, nodes: tuple[PlanNode, ...]) -> None:
+        for child in nodes:
+            await self.node(child)
 
     def fetch(self, path: tuple[str, ...], fetch: Fetch) -> Coroutine[Any, Any, None]:
         # the fetch's own coroutine, awaited by the caller: no coroutine layer in between
@@ -397,6 +401,10 @@ class _Run:
             self.errors.append(error(failure.message, failure.code, service=service))
         for at in paths:
             self.errors.append(error(failure.message, failure.code, path=at, service=service))
+
+
+async def _nothing() -> None:
+    """A ``Condition`` whose branch for this request is empty."""
 
 
 @lru_cache(maxsize=256)
