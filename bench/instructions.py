@@ -14,6 +14,11 @@ from an aiohttp server in another process (not counted) and the gateway uses its
 client (aiohttp, in-flight sharing) as ``fedgate serve`` builds it, pointed there with the
 ``FEDGATE_SUBGRAPH_<NAME>_URL`` variables.
 
+``--path uvicorn`` serves the same app with uvicorn (httptools, as ``fedgate serve`` runs it)
+on a socket, and another process (not counted) sends the requests on one kept-alive connection:
+against ``--path server``, what uvicorn and the socket cost per request. ``--uvloop`` runs any
+path on uvloop, as ``fedgate serve`` does (default: asyncio's own loop).
+
 ``--tree`` is a checkout of fedgate (default: this one): its ``.venv/bin/python`` runs this
 script against its own code, so two commits are compared with one script. The script runs
 valgrind twice, with a few warm-up requests and with ``--requests`` more, and prints the
@@ -61,6 +66,7 @@ CONFIG_ENV = "FEDGATE_BENCH_CONFIG"
 OTLP_ENV = "FEDGATE_BENCH_OTLP"
 JWKS_ENV = "FEDGATE_BENCH_JWKS"
 TOKEN_ENV = "FEDGATE_BENCH_TOKEN"
+UVLOOP_ENV = "FEDGATE_BENCH_UVLOOP"
 SUBGRAPHS = ("accounts", "inventory", "products", "reviews")
 # the request wrk sends (../shared/bench/load/heavy.lua)
 REQUEST_HEADERS = [
@@ -74,7 +80,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tree", type=Path, default=HERE.parent.parent)
     parser.add_argument("--requests", type=int, default=10)
-    parser.add_argument("--path", choices=["server", "gateway"], default="server")
+    parser.add_argument("--path", choices=["server", "gateway", "uvicorn"], default="server")
+    parser.add_argument(
+        "--uvloop", action="store_true", help="run on uvloop (as fedgate serve does)"
+    )
     parser.add_argument("--transport", choices=["replay", "http"], default="replay")
     parser.add_argument(
         "--concurrency", type=int, default=1, help="requests sent at once (each round)"
@@ -92,8 +101,12 @@ def main() -> None:
     parser.add_argument("--inner", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve-sink", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve-recording", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--send", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--inner-requests", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     tree = args.tree.resolve()
+    if args.uvloop:
+        os.environ[UVLOOP_ENV] = "1"
     os.environ[CONCURRENCY_ENV] = str(args.concurrency)
     if args.config is not None:
         os.environ[CONFIG_ENV] = str(args.config.resolve())
@@ -115,7 +128,15 @@ def main() -> None:
             sink.terminate()
             sink.wait()
     elif args.inner is not None:
-        asyncio.run(_serve(tree, args.path, args.transport, args.inner))
+        serve = _serve(tree, args.path, args.transport, args.inner)
+        if args.uvloop:
+            import uvloop
+
+            uvloop.run(serve)
+        else:
+            asyncio.run(serve)
+    elif args.send is not None:
+        _send(args.send, args.inner_requests)
     elif args.profile is not None:
         _profile(tree, args.path, args.transport, args.requests, args.profile)
     else:
@@ -224,6 +245,7 @@ def _instructions(tree: Path, path: str, transport: str, requests: int, env: dic
             transport,
             "--inner",
             str(requests),
+            *(["--uvloop"] if os.environ.get(UVLOOP_ENV) else []),
         ]
         # a fixed hash seed (in env): the same dict layouts, so the same instructions each run
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -276,6 +298,9 @@ async def _serve(tree: Path, path: str, transport: str, requests: int) -> None:
     body = json.dumps({"query": query}).encode()
     token = os.environ.get(TOKEN_ENV)
     extra = [(b"authorization", f"Bearer {token}".encode())] if token else []
+    if path == "uvicorn":
+        await _through_uvicorn(app, body, requests)
+        return
     async with app.router.lifespan_context(app):
         tune_gc()
         first = b""
@@ -301,6 +326,56 @@ async def _serve(tree: Path, path: str, transport: str, requests: int) -> None:
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(os.environ[PROFILE_ENV])
+
+
+async def _through_uvicorn(app: Any, body: bytes, requests: int) -> None:
+    """uvicorn (httptools, as ``fedgate serve`` runs it) serving ``app`` on a socket; another
+    process (not counted) sends ``requests`` heavy POSTs on one kept-alive connection."""
+    import uvicorn
+
+    from gateway.server.run import tune_gc
+
+    port = _free_port()
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        http="httptools",
+        ws="none",
+        lifespan="on",
+        access_log=False,
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    serving = asyncio.ensure_future(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    tune_gc()
+    command = [sys.executable, str(HERE), "--send", str(port), "--inner-requests", str(requests)]
+    sender = await asyncio.create_subprocess_exec(*command, stdin=asyncio.subprocess.PIPE)
+    assert sender.stdin is not None
+    sender.stdin.write(body)
+    sender.stdin.close()
+    assert await sender.wait() == 0, "the sender failed"
+    server.should_exit = True
+    await serving
+
+
+def _send(port: int, requests: int) -> None:
+    """Send the heavy POST (the body on stdin) ``requests`` times, one connection."""
+    import http.client
+
+    body = sys.stdin.buffer.read()
+    expected = json.loads((HERE.parent.parent / "tests/fixtures/heavy.expected.json").read_text())
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    headers = {name.decode(): value.decode() for name, value in REQUEST_HEADERS[1:]}
+    for i in range(requests):
+        connection.request("POST", "/graphql", body, headers)
+        answer = connection.getresponse()
+        data = answer.read()
+        if i == 0:
+            assert answer.status == 200 and json.loads(data) == expected, "unexpected answer"
+    connection.close()
 
 
 def _recording(tree: Path) -> dict[str, bytes]:

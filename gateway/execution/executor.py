@@ -6,8 +6,7 @@ failed root fetch affects); ``execute`` is the per-request part.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, assert_never
@@ -38,6 +37,7 @@ from gateway.transport.headers import NO_HEADER_RULES, HeaderRules, SubgraphHead
 from .context_values import group_by_context, grouped_operation
 from .errors import error, subgraph_error
 from .merge import deep_merge, leaves_only
+from .parallel import branches
 from .rep_choice import filler  # compiled build: the compiled loop (rep_walk.py)
 from .rep_codegen import Filler
 from .representations import (
@@ -222,39 +222,37 @@ class _Run:
         self.walked: dict[tuple[str, ...], list[Any]] = {}
         self.errors: list[dict[str, Any]] = []
 
-    async def node(self, node: PlanNode) -> None:
+    def node(self, node: PlanNode) -> Coroutine[Any, Any, None]:
+        """The node's work: the coroutine of the step that does it, awaited by the caller (no
+        coroutine layer of its own per plan node)."""
         match node:
             case Fetch():
-                await self.fetch((), node)
+                return self.fetch((), node)
             case Flatten(path=path, node=fetch):
-                await self.fetch(path, fetch)
+                return self.fetch(path, fetch)
             case BatchFetch():
-                await self.batch_fetch(node)
+                return self.batch_fetch(node)
             case Sequence(nodes=nodes):
-                for child in nodes:
-                    await self.node(child)
+                return self.sequence(nodes)
             case Parallel(nodes=nodes):
-                # Let every branch finish before surfacing a (bug) exception, so that no
-                # orphaned branch keeps running after the request has been answered.
-                results = await asyncio.gather(
-                    *(self.node(child) for child in nodes), return_exceptions=True
-                )
-                for result in results:
-                    if isinstance(result, BaseException):
-                        raise result
+                # every branch ends before a (bug) exception surfaces (parallel.py)
+                return branches(self.node, nodes)
             case Condition(condition=var, if_clause=then, else_clause=otherwise):
                 branch = then if self.variables.get(var) is True else otherwise
-                if branch is not None:
-                    await self.node(branch)
+                return _nothing() if branch is None else self.node(branch)
             case _:
                 assert_never(node)
 
-    async def fetch(self, path: tuple[str, ...], fetch: Fetch) -> None:
+    async def sequence(self, nodes: tuple[PlanNode, ...]) -> None:
+        for child in nodes:
+            await self.node(child)
+
+    def fetch(self, path: tuple[str, ...], fetch: Fetch) -> Coroutine[Any, Any, None]:
+        # the fetch's own coroutine, awaited by the caller: no coroutine layer in between
         builder = self.compiled.builder(fetch)
         if builder is None:
-            await self.root_fetch(fetch)
-        else:
-            await self.entity_fetch(path, fetch, builder)
+            return self.root_fetch(fetch)
+        return self.entity_fetch(path, fetch, builder)
 
     def _request(
         self, fetch: Fetch | BatchFetch, variables: dict[str, Any], operation: str | None = None
@@ -404,6 +402,10 @@ class _Run:
             self.errors.append(error(failure.message, failure.code, service=service))
         for at in paths:
             self.errors.append(error(failure.message, failure.code, path=at, service=service))
+
+
+async def _nothing() -> None:
+    """A ``Condition`` whose branch for this request is empty."""
 
 
 @lru_cache(maxsize=256)

@@ -14,7 +14,13 @@ from typing import Any
 
 import orjson
 
-from gateway.transport.base import SubgraphClient, SubgraphRequest, TransportError, drop_frames
+from gateway.transport.base import (
+    SubgraphClient,
+    SubgraphRequest,
+    SubgraphResponse,
+    TransportError,
+    drop_frames,
+)
 
 __all__ = ["CallResult", "Failure", "call_subgraph"]
 
@@ -47,23 +53,24 @@ async def call_subgraph(
 ) -> CallResult:
     """``entity_counts``: for entity fetches, how many items must come back under each
     ``_entities`` response key (``_entities``, or ``_0``, ``_1``... in a batch)."""
-    result = await _call(client, request, entity_counts)
+    # one coroutine per call: the checks after the answer are plain functions
+    try:
+        response = await client.fetch(request)
+    except TransportError as exc:
+        failure = Failure(exc.message, exc.code)
+        drop_frames(exc)
+        result = CallResult(None, [], failure)
+    else:
+        result = _result(request.subgraph, response, entity_counts)
     if result.failure is not None:
         # Operators need to see subgraph trouble without reading client responses.
         log.warning("%s (%s)", result.failure.message, result.failure.code)
     return result
 
 
-async def _call(
-    client: SubgraphClient, request: SubgraphRequest, entity_counts: Mapping[str, int] | None
+def _result(
+    name: str, response: SubgraphResponse, entity_counts: Mapping[str, int] | None
 ) -> CallResult:
-    name = request.subgraph
-    try:
-        response = await client.fetch(request)
-    except TransportError as exc:
-        failure = Failure(exc.message, exc.code)
-        drop_frames(exc)
-        return CallResult(None, [], failure)
     decoded = _decode(response.body)
     if not 200 <= response.status < 300:
         reason = _reason(response.status)

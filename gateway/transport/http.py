@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import aiohttp
+from multidict import CIMultiDict
 
-from .base import SubgraphRequest, SubgraphResponse, TransportError
+from .base import DEFAULT_HEADERS, SubgraphRequest, SubgraphResponse, TransportError
 from .http_errors import Answered as _Answered
 from .http_errors import BodyTimeout as _BodyTimeout
 from .tls import TlsContexts, tls_failure
@@ -31,6 +32,8 @@ __all__ = ["POOL_IDLE_TIMEOUT", "HttpClient", "HttpTimeouts"]
 # (aiohttp's default, 15 s, reused connections uvicorn had closed: the demo lost ~7 % of
 # queries sent 5 s apart).
 POOL_IDLE_TIMEOUT = 4.0
+
+_DEFAULT_HEADERS = CIMultiDict(DEFAULT_HEADERS)
 
 # What a connection the server closed while idle looks like once a request is written to it
 _CLOSED_UNDER_US = (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)
@@ -123,7 +126,13 @@ class HttpClient:
                 keepalive_timeout=self.pool_idle_timeout,
             )
             self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self._timeout, skip_auto_headers=("User-Agent",)
+                connector=connector,
+                timeout=self._timeout,
+                skip_auto_headers=("User-Agent",),
+                # no cookie jar: a subgraph's Set-Cookie to one client's call must not ride
+                # on every later call of every client (what a subgraph request carries is the
+                # header rules' business); and no jar lookup per call
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
             self._traced = None
             self._owns_session = True
@@ -141,6 +150,7 @@ class HttpClient:
                 connector_owner=False,
                 timeout=self._timeout,
                 skip_auto_headers=("User-Agent",),
+                cookie_jar=aiohttp.DummyCookieJar(),
                 trace_configs=[trace],
             )
         return self._traced
@@ -158,7 +168,16 @@ class HttpClient:
     async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
         name = request.subgraph
         try:
-            return await self._exchange(request)
+            resp = await self._send(request)
+            async with resp:
+                try:
+                    body = await _read(resp, self._max_bytes.get(name, self._max_default), name)
+                except TimeoutError as exc:
+                    raise _BodyTimeout() from exc
+                except (aiohttp.ClientError, OSError) as exc:
+                    raise _Answered(str(exc)) from exc
+                # aiohttp's read-only multi-mapping: repeated headers (Set-Cookie) are kept
+                return SubgraphResponse(name, resp.status, body, resp.headers)
         except TimeoutError as exc:
             raise TransportError(
                 name,
@@ -181,23 +200,12 @@ class HttpClient:
                 name, message, code=code, answered=isinstance(exc, _Answered)
             ) from exc
 
-    async def _exchange(self, request: SubgraphRequest) -> SubgraphResponse:
-        name = request.subgraph
-        resp = await self._send(request)
-        async with resp:
-            try:
-                body = await _read(resp, self._max_bytes.get(name, self._max_default), name)
-            except TimeoutError as exc:
-                raise _BodyTimeout() from exc
-            except (aiohttp.ClientError, OSError) as exc:
-                raise _Answered(str(exc)) from exc
-            # aiohttp's read-only multi-mapping: repeated headers (Set-Cookie) are kept
-            return SubgraphResponse(name, resp.status, body, resp.headers)
-
     async def _send(self, request: SubgraphRequest) -> aiohttp.ClientResponse:
         """The response's status and headers (the body is still to be read)."""
         data = request.body_bytes()
-        headers = dict(request.headers)
+        # aiohttp turns a plain mapping into its multi-dict per call; the default one is
+        # made once (aiohttp copies it into each request's own)
+        headers = _DEFAULT_HEADERS if request.headers is DEFAULT_HEADERS else request.headers
         timeout = self._timeout_for(request)
         # trust (TLS): the subgraph's own SSL context, else verification with the system's CAs
         ssl = self._ssl_for(request.subgraph) if self._ssl_for is not None else True

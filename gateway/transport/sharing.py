@@ -12,7 +12,6 @@ bytes); every waiter decodes it itself, so nobody sees another's merged data.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 from .base import DEFAULT_HEADERS, SubgraphClient, SubgraphRequest, SubgraphResponse
 
@@ -23,11 +22,15 @@ _DEFAULT_KEY = tuple(sorted(DEFAULT_HEADERS.items()))
 
 
 class SharingClient:
+    """Each call in flight keeps the futures of the identical requests waiting for it: one
+    future per waiter (a waiter that is cancelled cancels only its own, never the call the
+    others wait for), none at all while nobody waits (the usual case)."""
+
     __slots__ = ("_inflight", "inner", "shared")
 
     def __init__(self, inner: SubgraphClient) -> None:
         self.inner = inner
-        self._inflight: dict[_Key, asyncio.Future[SubgraphResponse]] = {}
+        self._inflight: dict[_Key, list[asyncio.Future[SubgraphResponse]]] = {}
         self.shared = 0  # how many requests were answered by another's call (for metrics)
 
     async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
@@ -38,31 +41,40 @@ class SharingClient:
         # the shared default mapping (no header rules) needs no sorting per request
         names = _DEFAULT_KEY if headers is DEFAULT_HEADERS else tuple(sorted(headers.items()))
         key = (request.url, body, names)
-        leader = self._inflight.get(key)
-        if leader is not None:
+        waiting = self._inflight.get(key)
+        if waiting is not None:
             self.shared += 1
+            answer: asyncio.Future[SubgraphResponse] = asyncio.get_running_loop().create_future()
+            waiting.append(answer)
             try:
-                # shield: a waiter that is cancelled must not cancel the call others wait for
-                return await asyncio.shield(leader)
+                return await answer
             except asyncio.CancelledError:
                 # The leader's request was cancelled (its client left, or its deadline
                 # passed): that is no failure of ours, so make the call ourselves.
                 task = asyncio.current_task()
-                if leader.cancelled() and task is not None and not task.cancelling():
+                if task is not None and not task.cancelling():
                     return await self.fetch(request)
                 raise
-        future: asyncio.Future[SubgraphResponse] = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
+        waiters: list[asyncio.Future[SubgraphResponse]] = []
+        self._inflight[key] = waiters
         try:
-            response = await self.inner.fetch(replace(request, body=body))
+            # the constructor, not dataclasses.replace (a field loop per call)
+            encoded = SubgraphRequest(
+                request.subgraph, request.url, body, headers, True, request.context
+            )
+            response = await self.inner.fetch(encoded)
         except asyncio.CancelledError:
-            future.cancel()
+            for waiter in waiters:
+                waiter.cancel()
             raise
         except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved: no "never retrieved" warning when nobody waited
+            for waiter in waiters:
+                if not waiter.done():  # a waiter cancelled meanwhile has its own answer
+                    waiter.set_exception(exc)
             raise
         finally:
             del self._inflight[key]
-        future.set_result(response)
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(response)
         return response

@@ -130,3 +130,36 @@ async def test_borrowed_session_is_not_closed(server: Server) -> None:
         await client.fetch(SubgraphRequest("a", server.url(), {"query": "{ok}"}))
         await client.close()
         assert not session.closed
+
+
+async def test_a_subgraphs_cookie_is_not_sent_on_later_calls() -> None:
+    """A subgraph's Set-Cookie answers one client's call: it must not ride on the next call
+    (another client's). Served on ``localhost``, a host name, whose cookies a jar keeps."""
+    seen: list[str | None] = []
+
+    async def graphql(request: web.Request) -> web.Response:
+        seen.append(request.headers.get("Cookie"))
+        response = web.json_response({"data": {"ok": True}})
+        response.set_cookie("session", "client-a", path="/")
+        return response
+
+    app = web.Application()
+    app.router.add_post("/graphql", graphql)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    client = HttpClient(timeouts=HttpTimeouts(total=5, connect=5))
+    try:
+        url = f"http://localhost:{port}/graphql"
+        for shareable in (True, True, False):  # the pooled session and the traced one
+            answer = await client.fetch(
+                SubgraphRequest("a", url, {"query": "{ok}"}, shareable=shareable)
+            )
+            assert answer.status == 200
+            assert "client-a" in answer.headers.get("Set-Cookie", "")
+    finally:
+        await client.close()
+        await runner.cleanup()
+    assert seen == [None, None, None]
