@@ -48,7 +48,7 @@ from .representations import (
 )
 from .subgraph_call import CallResult, call_subgraph
 from .typematch import TypeMatcher
-from .walked import Written, canonical, forget, written_keys
+from .walked import Known, Written, canonical, forget, written_keys
 
 __all__ = ["CompiledPlan", "ExecutionResult"]
 
@@ -90,7 +90,7 @@ class CompiledPlan:
         self._names: dict[int, str] = {}  # operationName sent along, for subgraph logs
         self._written: dict[int, Written] = {}  # what an entity fetch's merge may set
         # per entity fetch: whether its merge changes the walk of a path (walked.py)
-        self._stale: dict[int, dict[tuple[str, ...], bool]] = {}
+        self._stale: dict[int, Known] = {}
         self._fillers: dict[int, Filler] = {}  # representation loops, most generated
         if plan.node is not None:
             self._prepare(plan.node, schema)
@@ -110,7 +110,7 @@ class CompiledPlan:
                     rewrites = node.input_rewrites
                     self._fillers[id(node)] = filler(builder, rewrites, self.matcher)
                     self._written[id(node)] = written_keys(node, operation)
-                    self._stale[id(node)] = {}
+                    self._stale[id(node)] = Known()
             case Flatten(node=inner):
                 self._prepare(inner, schema)
             case BatchFetch(entries=entries):

@@ -23,7 +23,7 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, Operation
 
 from gateway.planner.plan import Fetch, KeyRenamer
 
-__all__ = ["canonical", "forget", "written_keys"]
+__all__ = ["Known", "canonical", "forget", "written_keys"]
 
 _ON = "... on "
 # What a merge writes when the fetch's selection is not known key by key: anything
@@ -36,24 +36,31 @@ def canonical(path: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(e for e in path if e != "@" and not e.startswith(_ON))
 
 
+class Known:
+    """One entity fetch's answers so far (its merges are all at one path): the walked
+    prefixes decided, and those its merge changes. The plan's paths are a bounded set."""
+
+    __slots__ = ("decided", "stale")
+
+    def __init__(self) -> None:
+        self.decided: set[tuple[str, ...]] = set()
+        self.stale: set[tuple[str, ...]] = set()
+
+
 def forget(
-    memo: dict[tuple[str, ...], list[Any]],
-    at: tuple[str, ...],
-    written: Written,
-    known: dict[tuple[str, ...], bool],
+    memo: dict[tuple[str, ...], list[Any]], at: tuple[str, ...], written: Written, known: Known
 ) -> None:
     """Drop the walked prefixes a merge at ``at`` (field path) writing ``written`` affects.
-    ``known``: this fetch's earlier answers per prefix (the plan's paths: a bounded set)."""
+    Set operations on the keys (in C): after the first request every prefix is decided."""
     if not memo:
         return
-    stale = []
-    for key in memo:
-        hit = known.get(key)
-        if hit is None:
-            hit = known[key] = _reads(key, at, written)
-        if hit:
-            stale.append(key)
-    for key in stale:
+    decided = known.decided
+    if not memo.keys() <= decided:
+        for key in memo.keys() - decided:
+            decided.add(key)
+            if _reads(key, at, written):
+                known.stale.add(key)
+    for key in memo.keys() & known.stale:
         del memo[key]
 
 
