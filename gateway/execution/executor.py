@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, assert_never
+from typing import Any, NamedTuple, assert_never
 
 from graphql import (
     FieldNode,
@@ -176,11 +175,11 @@ class CompiledPlan:
         return run.data, run.errors
 
 
-@dataclass(frozen=True, slots=True)
-class _Batch:
+class _Batch(NamedTuple):
     """One entity fetch's input: representation i was built from every object in owners[i];
     typenames[i] is its ``__typename`` before input rewrites (for output rewrites). Response
-    paths are only worked out when an error needs them (``_Run._located``)."""
+    paths are only worked out when an error needs them (``_Run._located``). A named tuple:
+    made per entity fetch, and a frozen dataclass's ``__init__`` costs a call per field."""
 
     path: tuple[str, ...]
     reps: list[dict[str, Any]]
