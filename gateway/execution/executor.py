@@ -47,7 +47,7 @@ from .representations import (
 )
 from .subgraph_call import CallResult, call_subgraph
 from .typematch import TypeMatcher
-from .walked import Known, Written, canonical, forget, written_keys
+from .walked import Known, Walked, Written, canonical, forget, written_keys
 
 __all__ = ["CompiledPlan", "ExecutionResult"]
 
@@ -140,9 +140,7 @@ class CompiledPlan:
         """The representation loop of an entity fetch (``rep_codegen.py``)."""
         return self._fillers[id(fetch)]
 
-    def forget(
-        self, walked: dict[tuple[str, ...], list[Any]], path: tuple[str, ...], fetch: Fetch
-    ) -> None:
+    def forget(self, walked: Walked, path: tuple[str, ...], fetch: Fetch) -> None:
         """Drop the walks an entity fetch's merge at ``path`` changes (``walked.py``)."""
         known = self._stale.get(id(fetch))
         if known is None:
@@ -217,7 +215,7 @@ class _Run:
         self.headers = headers or NO_HEADER_RULES.bind(None)
         self.data: dict[str, Any] = {}
         # values at path prefixes, shared by later fetches until a merge changes them
-        self.walked: dict[tuple[str, ...], list[Any]] = {}
+        self.walked: Walked = {}
         self.errors: list[dict[str, Any]] = []
 
     async def node(self, node: PlanNode) -> None:

@@ -29,6 +29,7 @@ from gateway.planner.plan import (
 
 from .merge import deep_merge
 from .typematch import TypeMatcher
+from .walked import Walked, prefix_key
 
 __all__ = [
     "RepBuilder",
@@ -49,7 +50,7 @@ def collect_object_list(
     data: Any,
     path: Sequence[str],
     matcher: TypeMatcher,
-    memo: dict[tuple[str, ...], list[Any]] | None = None,
+    memo: Walked | None = None,
 ) -> list[Any]:
     """The objects at ``path`` (the hot path: no response paths; see ``collect_objects``).
 
@@ -65,7 +66,7 @@ def collect_values(
     data: Any,
     path: Sequence[str],
     matcher: TypeMatcher,
-    memo: dict[tuple[str, ...], list[Any]] | None = None,
+    memo: Walked | None = None,
 ) -> list[Any]:
     """The values at ``path`` before lists at its end are flattened (``collect_object_list``
     keeps their dicts): what a generated representation loop (``rep_codegen.py``) walks."""
@@ -97,22 +98,22 @@ def collect_values(
 
 
 _ITEMS, _TYPE, _KEY = "@", "on", "key"  # the kinds of path element (compared by identity)
-_Step = tuple[str, str, tuple[str, ...]]
+_Step = tuple[str, str, str]
 
 
 @lru_cache(maxsize=4096)
 def _steps(path: tuple[str, ...]) -> tuple[_Step, ...]:
     """Per element of a fetch path (a bounded set: the plans'): its kind, the key or type
-    condition it names, and the prefix through it (``collect_values``'s memo key), made
-    once rather than sliced and parsed per walk."""
+    condition it names, and the ``prefix_key`` through it (``collect_values``'s memo key),
+    made once rather than sliced, joined and parsed per walk."""
     steps: list[_Step] = []
     for depth, element in enumerate(path):
         if element == "@":
-            steps.append((_ITEMS, element, path[: depth + 1]))
+            steps.append((_ITEMS, element, prefix_key(path[: depth + 1])))
         elif element.startswith(_ON):
-            steps.append((_TYPE, element[len(_ON) :], path[: depth + 1]))
+            steps.append((_TYPE, element[len(_ON) :], prefix_key(path[: depth + 1])))
         else:
-            steps.append((_KEY, element, path[: depth + 1]))
+            steps.append((_KEY, element, prefix_key(path[: depth + 1])))
     return tuple(steps)
 
 

@@ -23,9 +23,20 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, Operation
 
 from gateway.planner.plan import Fetch, KeyRenamer
 
-__all__ = ["Known", "canonical", "forget", "written_keys"]
+__all__ = ["Known", "Walked", "canonical", "forget", "prefix_key", "written_keys"]
 
 _ON = "... on "
+# The values at each path prefix walked, by ``prefix_key``: a string caches its hash, a
+# tuple hashes all its elements at every lookup (and a merge's ``forget`` looks up them all)
+Walked = dict[str, list[Any]]
+_SEP = "/"  # in no GraphQL name
+
+
+def prefix_key(prefix: tuple[str, ...]) -> str:
+    """The ``Walked`` key of a path prefix."""
+    return _SEP.join(prefix)
+
+
 # What a merge writes when the fetch's selection is not known key by key: anything
 Written = frozenset[str] | None
 
@@ -43,13 +54,11 @@ class Known:
     __slots__ = ("decided", "stale")
 
     def __init__(self) -> None:
-        self.decided: set[tuple[str, ...]] = set()
-        self.stale: set[tuple[str, ...]] = set()
+        self.decided: set[str] = set()
+        self.stale: set[str] = set()
 
 
-def forget(
-    memo: dict[tuple[str, ...], list[Any]], at: tuple[str, ...], written: Written, known: Known
-) -> None:
+def forget(memo: Walked, at: tuple[str, ...], written: Written, known: Known) -> None:
     """Drop the walked prefixes a merge at ``at`` (field path) writing ``written`` affects.
     Set operations on the keys (in C): after the first request every prefix is decided."""
     if not memo:
@@ -58,7 +67,7 @@ def forget(
     if not memo.keys() <= decided:
         for key in memo.keys() - decided:
             decided.add(key)
-            if _reads(key, at, written):
+            if _reads(tuple(key.split(_SEP)), at, written):
                 known.stale.add(key)
     for key in memo.keys() & known.stale:
         del memo[key]
