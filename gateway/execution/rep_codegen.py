@@ -146,21 +146,29 @@ def generate(
     # the fast key: the key field values (one field's value is the key itself: no tuple made
     # per object); ``seen`` maps it to the ``append`` of the owners of its representation
     varying = [i for i, (_, key, _) in enumerate(fields) if key != "__typename"]
+    # Each test continues the loop early: the blocks stay short, so the jumps need no
+    # EXTENDED_ARG, which would keep CPython from specialising the typename compare; the
+    # builtins are bound as defaults (local loads, not global ones, per object).
     body = [
-        f"def fill(values, {args}):",
+        f"def fill(values, {args}, type=type, dict=dict, list=list):",
         "    for obj in values:",
-        "        if type(obj) is dict:",
-        f"            if obj.get('__typename') == {cond!r}:",
-        "                try:",
-        f"                    add = seen.get({_key([reads[i] for i in varying])})",
-        "                except (KeyError, TypeError):",
-        f"                    {slow}",
-        "                    continue",
-        "                if add is not None:",  # most objects: a representation seen already
-        "                    add(obj)",
-        "                    continue",
-        *(f"                v{i} = {read}" for i, read in enumerate(reads)),
-        f"                fast = {_key([f'v{i}' for i in varying])}",
+        "        if type(obj) is not dict:",
+        "            if type(obj) is list:",
+        f"                fill(obj, {args})",
+        "            continue",
+        f"        if obj.get('__typename') != {cond!r}:",
+        f"            {slow}",
+        "            continue",
+        "        try:",
+        f"            add = seen.get({_key([reads[i] for i in varying])})",
+        "        except (KeyError, TypeError):",
+        f"            {slow}",
+        "            continue",
+        "        if add is not None:",  # most objects: a representation seen already
+        "            add(obj)",
+        "            continue",
+        *(f"        v{i} = {read}" for i, read in enumerate(reads)),
+        f"        fast = {_key([f'v{i}' for i in varying])}",
     ]
     # a null where the schema does not allow it, or nothing but __typename: no representation
     # (the objects with that key are collected in a list dropped with ``seen``)
@@ -169,40 +177,33 @@ def generate(
         nulls = ["True"]
     if nulls:
         body += [
-            f"                if {' or '.join(nulls)}:",
-            "                    seen[fast] = [].append",
-            "                    continue",
+            f"        if {' or '.join(nulls)}:",
+            "            seen[fast] = [].append",
+            "            continue",
         ]
     # the dict display keeps the last of a repeated name, as the loop's stores did
     last = {name: i for i, name in enumerate(names)}
     display = ", ".join(f"{name!r}: v{i}" for name, i in last.items())
-    body.append(f"                rep = {{{display}}}")
+    body.append(f"        rep = {{{display}}}")
     typename = f"v{last['__typename']}" if "__typename" in last else "None"
-    body.append(f"                typename = {typename}")
+    body.append(f"        typename = {typename}")
     if rewrites:
-        body += [
-            "                setters([rep], rewrites, matcher)",
-            "                key = dedupe(rep)",
-        ]
+        body += ["        setters([rep], rewrites, matcher)", "        key = dedupe(rep)"]
     else:  # the values hashed already (``fast``): the items tuple is the key
         items = "".join(f"({name!r}, v{i}), " for name, i in last.items())
-        body.append(f"                key = ({items})")
+        body.append(f"        key = ({items})")
     body += [
-        "                i = index.get(key)",
-        "                if i is None:",
-        "                    index[key] = len(reps)",
-        "                    reps.append(rep)",
-        "                    typenames.append(typename if isinstance(typename, str) else None)",
-        "                    group = [obj]",
-        "                    owners.append(group)",
-        "                else:",
-        "                    group = owners[i]",
-        "                    group.append(obj)",
-        "                seen[fast] = group.append",
-        "            else:",
-        f"                {slow}",
-        "        elif type(obj) is list:",
-        f"            fill(obj, {args})",
+        "        i = index.get(key)",
+        "        if i is None:",
+        "            index[key] = len(reps)",
+        "            reps.append(rep)",
+        "            typenames.append(typename if isinstance(typename, str) else None)",
+        "            group = [obj]",
+        "            owners.append(group)",
+        "        else:",
+        "            group = owners[i]",
+        "            group.append(obj)",
+        "        seen[fast] = group.append",
     ]
     exec(_SOURCES.compiled("\n".join(body) + "\n"), namespace)
     fill: Filler = namespace["fill"]
