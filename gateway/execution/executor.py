@@ -47,7 +47,7 @@ from .representations import (
 )
 from .subgraph_call import CallResult, call_subgraph
 from .typematch import TypeMatcher
-from .walked import Known, Walked, Written, canonical, forget, written_keys
+from .walked import Known, Walked, forget, written_keys
 
 __all__ = ["CompiledPlan", "ExecutionResult"]
 
@@ -68,7 +68,6 @@ class CompiledPlan:
         "_names",
         "_root_keys",
         "_stale",
-        "_written",
         "matcher",
         "plan",
         "urls",
@@ -87,8 +86,8 @@ class CompiledPlan:
         self._builders: dict[int, RepBuilder] = {}
         self._root_keys: dict[int, tuple[str, ...]] = {}
         self._names: dict[int, str] = {}  # operationName sent along, for subgraph logs
-        self._written: dict[int, Written] = {}  # what an entity fetch's merge may set
-        # per entity fetch: whether its merge changes the walk of a path (walked.py)
+        # per entity fetch: what its merge may set, whether that changes the walk of a path
+        # (walked.py)
         self._stale: dict[int, Known] = {}
         self._fillers: dict[int, Filler] = {}  # representation loops, most generated
         if plan.node is not None:
@@ -108,8 +107,7 @@ class CompiledPlan:
                     builder = self._builders[id(node)] = RepBuilder(requires, schema, self.matcher)
                     rewrites = node.input_rewrites
                     self._fillers[id(node)] = filler(builder, rewrites, self.matcher)
-                    self._written[id(node)] = written_keys(node, operation)
-                    self._stale[id(node)] = Known()
+                    self._stale[id(node)] = Known(written_keys(node, operation))
             case Flatten(node=inner):
                 self._prepare(inner, schema)
             case BatchFetch(entries=entries):
@@ -146,7 +144,7 @@ class CompiledPlan:
         if known is None:
             walked.clear()
         else:
-            forget(walked, canonical(path), self._written.get(id(fetch)), known)
+            forget(walked, path, known)
 
     def operation_name(self, fetch: Fetch | BatchFetch) -> str | None:
         return self._names.get(id(fetch))

@@ -48,26 +48,40 @@ def canonical(path: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class Known:
-    """One entity fetch's answers so far (its merges are all at one path): the walked
-    prefixes decided, and those its merge changes. The plan's paths are a bounded set."""
+    """One entity fetch's merges: what they may write, and the answers so far per walked
+    prefix (decided, and those the merge changes) for the path they merge at. The plan's
+    paths are a bounded set; the fetch's path is put in canonical form once."""
 
-    __slots__ = ("decided", "stale")
+    __slots__ = ("at", "decided", "path", "stale", "written")
 
-    def __init__(self) -> None:
+    def __init__(self, written: Written) -> None:
+        self.written = written
+        self.path: tuple[str, ...] | None = None
+        self.at: tuple[str, ...] = ()
         self.decided: set[str] = set()
         self.stale: set[str] = set()
 
+    def merged_at(self, path: tuple[str, ...]) -> None:
+        """Where the merge is (the same path object every request: compared by identity)."""
+        if path is not self.path:
+            if path != self.path:
+                self.at = canonical(path)
+                self.decided.clear()
+                self.stale.clear()
+            self.path = path
 
-def forget(memo: Walked, at: tuple[str, ...], written: Written, known: Known) -> None:
-    """Drop the walked prefixes a merge at ``at`` (field path) writing ``written`` affects.
-    Set operations on the keys (in C): after the first request every prefix is decided."""
+
+def forget(memo: Walked, path: tuple[str, ...], known: Known) -> None:
+    """Drop the walked prefixes a merge at ``path`` (a fetch path) affects. Set operations
+    on the keys (in C): after the first request every prefix is decided."""
     if not memo:
         return
+    known.merged_at(path)
     decided = known.decided
     if not memo.keys() <= decided:
         for key in memo.keys() - decided:
             decided.add(key)
-            if _reads(tuple(key.split(_SEP)), at, written):
+            if _reads(tuple(key.split(_SEP)), known.at, known.written):
                 known.stale.add(key)
     for key in memo.keys() & known.stale:
         del memo[key]

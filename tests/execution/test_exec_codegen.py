@@ -158,28 +158,42 @@ def test_forget_drops_only_the_walks_a_merge_changes() -> None:
     memo: dict[str, list[Any]] = {prefix_key(key): [] for key in WALKS}
     k = prefix_key
     # a merge into the users writing name and email
-    forget(memo, ("users",), frozenset({"name", "email"}), Known())
+    forget(memo, ("users",), Known(frozenset({"name", "email"})))
     assert k(("users", "@", "name")) not in memo
     assert k(("users", "@", "reviews", "@", "product")) in memo and k(("users", "@")) in memo
     assert k(("users", "@", "... on User")) in memo  # __typename not written
-    forget(memo, ("users",), frozenset({"__typename"}), Known())
+    forget(memo, ("users",), Known(frozenset({"__typename"})))
     assert k(("users", "@", "... on User")) not in memo
-    forget(memo, ("users",), frozenset({"reviews"}), Known())
+    forget(memo, ("users",), Known(frozenset({"reviews"})))
     assert [key for key in memo if key.startswith("users")] == ["users", "users/@"]
-    forget(memo, ("top",), None, Known())  # unknown selection: everything below the objects
+    forget(memo, ("top",), Known(None))  # unknown selection: everything below the objects
     assert k(("top", "@", "reviews")) not in memo and k(("top",)) in memo
 
 
 def test_forget_remembers_its_answers_across_requests() -> None:
     """A fetch's ``Known`` answers the prefixes it decided before, and decides new ones: the
     same walks are dropped as by a fetch asking for the first time."""
-    known = Known()
     written = frozenset({"reviews", "__typename"})
+    known = Known(written)
     for walks in (WALKS, [*WALKS, ("users", "@", "reviews", "@", "id"), ("users", "@", "id")]):
         memo: dict[str, list[Any]] = {prefix_key(key): [] for key in walks}
         fresh = dict(memo)
-        forget(memo, ("users",), written, known)
-        forget(fresh, ("users",), written, Known())
+        forget(memo, ("users", "@"), known)
+        forget(fresh, ("users", "@"), Known(written))
         assert list(memo) == list(fresh)
         assert ("users", "@", "id") not in walks or "users/@/id" in memo
         assert "users/@/reviews/@/id" not in memo
+
+
+def test_forget_at_another_path_decides_again() -> None:
+    """The answers are for one merge path: a fetch merged at another path (an equal path is
+    another tuple) does not reuse them."""
+    known = Known(frozenset({"reviews"}))
+    for path in (("users", "@"), tuple(["users", "@"]), ("top", "@"), ("users", "@")):
+        memo: dict[str, list[Any]] = {prefix_key(key): [] for key in WALKS}
+        fresh = dict(memo)
+        forget(memo, path, known)
+        forget(fresh, path, Known(frozenset({"reviews"})))
+        assert list(memo) == list(fresh)
+        for root in ("users", "top"):  # only the merged objects' reviews are walked again
+            assert (prefix_key((root, "@", "reviews")) in memo) is (root != path[0])
