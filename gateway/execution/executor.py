@@ -368,9 +368,10 @@ class _Run:
                     apply_output_rewrites(entity, rewrites, matcher, typename)
                 if len(group) > 1 and leaves_only(entity):
                     # deep_merge of leaves is a plain update: one C call per object that
-                    # asked for this entity, the check once per entity
+                    # asked for this entity, the check once per entity (``|=``: no method
+                    # lookup, no argument tuple unpacked, as ``update`` has)
                     for obj in group:
-                        obj.update(entity)
+                        obj |= entity
                 else:
                     for obj in group:
                         deep_merge(obj, entity)
