@@ -70,7 +70,6 @@ class CompiledPlan:
         "_stale",
         "matcher",
         "plan",
-        "ragged",
         "urls",
     )
 
@@ -91,8 +90,6 @@ class CompiledPlan:
         # (walked.py)
         self._stale: dict[int, Known] = {}
         self._fillers: dict[int, Filler] = {}  # representation loops, most generated
-        # the path prefixes where a value was seen not holding the next key (collect_values)
-        self.ragged: set[str] = set()
         if plan.node is not None:
             self._prepare(plan.node, schema)
 
@@ -383,7 +380,7 @@ class _Run:
         """Deduplicated representations of the objects at ``path``, with who asked for each."""
         matcher = self.compiled.matcher
         batch = _Batch(path, [], [], [])
-        values = collect_values(self.data, path, matcher, self.walked, self.compiled.ragged)
+        values = collect_values(self.data, path, matcher, self.walked)
         self.compiled.filler(fetch)(values, batch.reps, batch.typenames, batch.owners, {}, {}, {})
         return batch
 

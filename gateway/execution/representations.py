@@ -67,16 +67,9 @@ def collect_values(
     path: Sequence[str],
     matcher: TypeMatcher,
     memo: Walked | None = None,
-    ragged: set[str] | None = None,
 ) -> list[Any]:
     """The values at ``path`` before lists at its end are flattened (``collect_object_list``
-    keeps their dicts): what a generated representation loop (``rep_codegen.py``) walks.
-
-    ``ragged``: the prefixes (a plan's, bounded) whose key step met a value that is not an
-    object holding the key (a null, a missing key). Where none was met, a key step is one C
-    call (``itemgetter`` mapped over the values: the same list when every value is an object
-    holding the key, else it raises); a step that raises is noted, and walked the general
-    way, now and from then on. Without ``ragged``, always the general way."""
+    keeps their dicts): what a generated representation loop (``rep_codegen.py``) walks."""
     steps = _steps(tuple(path))
     start = len(steps)
     current: list[Any] | None = None
@@ -88,7 +81,7 @@ def collect_values(
             start -= 1
     if current is None:
         current, start = [data], 0
-    for kind, element, prefix, get in steps[start:]:
+    for kind, element, prefix in steps[start:]:
         if kind is _ITEMS:
             current = [v for value in current if type(value) is list for v in value]
         elif kind is _TYPE:
@@ -98,41 +91,29 @@ def collect_values(
                 if type(v) is dict and matcher.matches(v.get("__typename"), element)
             ]
         else:
-            current = _key_step(current, element, prefix, get, ragged)
+            current = [v[element] for v in current if type(v) is dict and element in v]
         if memo is not None:
             memo[prefix] = current
     return current
 
 
-def _key_step(
-    current: list[Any], key: str, prefix: str, get: Callable[[Any], Any], ragged: set[str] | None
-) -> list[Any]:
-    if ragged is not None and prefix not in ragged:
-        try:
-            return list(map(get, current))
-        except (KeyError, TypeError):  # not every value an object holding the key
-            ragged.add(prefix)
-    return [v[key] for v in current if type(v) is dict and key in v]
-
-
 _ITEMS, _TYPE, _KEY = "@", "on", "key"  # the kinds of path element (compared by identity)
-_Step = tuple[str, str, str, Callable[[Any], Any]]
+_Step = tuple[str, str, str]
 
 
 @lru_cache(maxsize=4096)
 def _steps(path: tuple[str, ...]) -> tuple[_Step, ...]:
     """Per element of a fetch path (a bounded set: the plans'): its kind, the key or type
-    condition it names, the ``prefix_key`` through it (``collect_values``'s memo key) and
-    a key's getter, made once rather than sliced, joined and parsed per walk."""
+    condition it names, and the ``prefix_key`` through it (``collect_values``'s memo key),
+    made once rather than sliced, joined and parsed per walk."""
     steps: list[_Step] = []
     for depth, element in enumerate(path):
-        prefix = prefix_key(path[: depth + 1])
         if element == "@":
-            steps.append((_ITEMS, element, prefix, itemgetter(0)))
+            steps.append((_ITEMS, element, prefix_key(path[: depth + 1])))
         elif element.startswith(_ON):
-            steps.append((_TYPE, element[len(_ON) :], prefix, itemgetter(0)))
+            steps.append((_TYPE, element[len(_ON) :], prefix_key(path[: depth + 1])))
         else:
-            steps.append((_KEY, element, prefix, itemgetter(element)))
+            steps.append((_KEY, element, prefix_key(path[: depth + 1])))
     return tuple(steps)
 
 

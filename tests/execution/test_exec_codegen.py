@@ -197,35 +197,3 @@ def test_forget_at_another_path_decides_again() -> None:
         assert list(memo) == list(fresh)
         for root in ("users", "top"):  # only the merged objects' reviews are walked again
             assert (prefix_key((root, "@", "reviews")) in memo) is (root != path[0])
-
-
-TREE: dict[str, Any] = {
-    "users": [
-        {"id": "1", "reviews": [{"product": {"upc": "a"}}, {"product": None}]},
-        {"id": "2", "reviews": [{"product": {"upc": "b"}}, {"body": "no product"}]},
-        {"id": "3", "reviews": None},
-        None,
-        {"id": "4", "reviews": [{"product": {"upc": "c"}}]},
-    ],
-    "top": [{"upc": "x", "reviews": [{"product": {"upc": "y"}}]}],
-}
-# per path: the prefixes whose key step meets a value that is not an object with the key
-PATHS = [
-    (("users", "@", "reviews", "@", "product"), {"users/@/reviews", "users/@/reviews/@/product"}),
-    (("users", "@", "id"), {"users/@/id"}),  # a null user
-    (("top", "@", "reviews", "@", "product"), set()),  # every value an object with the key
-    (("users", "@", "reviews"), {"users/@/reviews"}),
-]
-
-
-@pytest.mark.parametrize(("path", "noted"), PATHS)
-def test_key_steps_in_c_equal_the_general_walk(path: tuple[str, ...], noted: set[str]) -> None:
-    """The one-call key step (``ragged`` given) returns what the general walk returns, the
-    very objects of the tree; a step it cannot take is noted and walked the general way."""
-    expected = collect_values(TREE, path, M)
-    ragged: set[str] = set()
-    for _ in range(2):  # first noting the ragged prefixes, then with them noted
-        got = collect_values(TREE, path, M, {}, ragged)
-        assert got == expected
-        assert [id(v) for v in got] == [id(v) for v in expected]
-    assert ragged == noted
