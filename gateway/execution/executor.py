@@ -7,9 +7,8 @@ failed root fetch affects); ``execute`` is the per-request part.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, assert_never
+from typing import Any, NamedTuple, assert_never
 
 from graphql import (
     FieldNode,
@@ -49,7 +48,7 @@ from .representations import (
 )
 from .subgraph_call import CallResult, call_subgraph
 from .typematch import TypeMatcher
-from .walked import Written, canonical, forget, written_keys
+from .walked import Known, Walked, forget, written_keys
 
 __all__ = ["CompiledPlan", "ExecutionResult"]
 
@@ -70,7 +69,6 @@ class CompiledPlan:
         "_names",
         "_root_keys",
         "_stale",
-        "_written",
         "matcher",
         "plan",
         "urls",
@@ -89,9 +87,9 @@ class CompiledPlan:
         self._builders: dict[int, RepBuilder] = {}
         self._root_keys: dict[int, tuple[str, ...]] = {}
         self._names: dict[int, str] = {}  # operationName sent along, for subgraph logs
-        self._written: dict[int, Written] = {}  # what an entity fetch's merge may set
-        # per entity fetch: whether its merge changes the walk of a path (walked.py)
-        self._stale: dict[int, dict[tuple[str, ...], bool]] = {}
+        # per entity fetch: what its merge may set, whether that changes the walk of a path
+        # (walked.py)
+        self._stale: dict[int, Known] = {}
         self._fillers: dict[int, Filler] = {}  # representation loops, most generated
         if plan.node is not None:
             self._prepare(plan.node, schema)
@@ -110,8 +108,7 @@ class CompiledPlan:
                     builder = self._builders[id(node)] = RepBuilder(requires, schema, self.matcher)
                     rewrites = node.input_rewrites
                     self._fillers[id(node)] = filler(builder, rewrites, self.matcher)
-                    self._written[id(node)] = written_keys(node, operation)
-                    self._stale[id(node)] = {}
+                    self._stale[id(node)] = Known(written_keys(node, operation))
             case Flatten(node=inner):
                 self._prepare(inner, schema)
             case BatchFetch(entries=entries):
@@ -142,15 +139,13 @@ class CompiledPlan:
         """The representation loop of an entity fetch (``rep_codegen.py``)."""
         return self._fillers[id(fetch)]
 
-    def forget(
-        self, walked: dict[tuple[str, ...], list[Any]], path: tuple[str, ...], fetch: Fetch
-    ) -> None:
+    def forget(self, walked: Walked, path: tuple[str, ...], fetch: Fetch) -> None:
         """Drop the walks an entity fetch's merge at ``path`` changes (``walked.py``)."""
         known = self._stale.get(id(fetch))
         if known is None:
             walked.clear()
         else:
-            forget(walked, canonical(path), self._written.get(id(fetch)), known)
+            forget(walked, path, known)
 
     def operation_name(self, fetch: Fetch | BatchFetch) -> str | None:
         return self._names.get(id(fetch))
@@ -177,11 +172,11 @@ class CompiledPlan:
         return run.data, run.errors
 
 
-@dataclass(frozen=True, slots=True)
-class _Batch:
+class _Batch(NamedTuple):
     """One entity fetch's input: representation i was built from every object in owners[i];
     typenames[i] is its ``__typename`` before input rewrites (for output rewrites). Response
-    paths are only worked out when an error needs them (``_Run._located``)."""
+    paths are only worked out when an error needs them (``_Run._located``). A named tuple:
+    made per entity fetch, and a frozen dataclass's ``__init__`` costs a call per field."""
 
     path: tuple[str, ...]
     reps: list[dict[str, Any]]
@@ -219,7 +214,7 @@ class _Run:
         self.headers = headers or NO_HEADER_RULES.bind(None)
         self.data: dict[str, Any] = {}
         # values at path prefixes, shared by later fetches until a merge changes them
-        self.walked: dict[tuple[str, ...], list[Any]] = {}
+        self.walked: Walked = {}
         self.errors: list[dict[str, Any]] = []
 
     def node(self, node: PlanNode) -> Coroutine[Any, Any, None]:
@@ -372,9 +367,10 @@ class _Run:
                     apply_output_rewrites(entity, rewrites, matcher, typename)
                 if len(group) > 1 and leaves_only(entity):
                     # deep_merge of leaves is a plain update: one C call per object that
-                    # asked for this entity, the check once per entity
+                    # asked for this entity, the check once per entity (``|=``: no method
+                    # lookup, no argument tuple unpacked, as ``update`` has)
                     for obj in group:
-                        obj.update(entity)
+                        obj |= entity
                 else:
                     for obj in group:
                         deep_merge(obj, entity)

@@ -7,7 +7,9 @@ getter, the key tuple and its hash, the builder call). For the usual selection (
 type, its key fields as leaves: ``... on Product { __typename upc }``) the generated loop
 reads each key field inline, looks its value up in one dict (a tuple only for a compound
 key: no allocation per object otherwise), and builds a new representation as one dict
-display. It also walks the values at the path's end directly (lists in lists flattened as
+display. Most objects repeat a representation seen already: ``seen`` maps their key
+field values to the ``append`` of that representation's owners, so they cost one lookup and
+one call. It also walks the values at the path's end directly (lists in lists flattened as
 ``collect_object_list`` does), without copying them into a list first. Objects outside that
 case (another type, a key field missing, an unhashable value) take ``one``: the generic
 per-object step, with the same result as before.
@@ -136,76 +138,81 @@ def generate(
         "matcher": matcher,
         "setters": apply_value_setters,
         "dedupe": dedupe_key,
-        "UNSEEN": _UNSEEN,
     }
     args = "reps, typenames, owners, index, seen, other"
     slow = f"one(builder, rewrites, matcher, obj, {args.replace('seen, ', '')})"
-    reads = []
-    for i, (_, key, _) in enumerate(fields):
-        source = "t" if key == "__typename" else f"obj[{key!r}]"
-        reads.append(f"                v{i} = {source}")
-    # the fast key: the key field values (``t`` equals the condition here, a constant); one
-    # field's value is the key itself, no tuple made per object
-    varying = [f"v{i}" for i, (_, key, _) in enumerate(fields) if key != "__typename"]
-    values = varying[0] if len(varying) == 1 else "(" + "".join(f"{v}, " for v in varying) + ")"
+    # ``__typename`` equals the condition here: its value is the condition's literal
+    reads = [repr(cond) if key == "__typename" else f"obj[{key!r}]" for _, key, _ in fields]
+    # the fast key: the key field values (one field's value is the key itself: no tuple made
+    # per object); ``seen`` maps it to the ``append`` of the owners of its representation
+    varying = [i for i, (_, key, _) in enumerate(fields) if key != "__typename"]
+    # Each test continues the loop early: the blocks stay short, so the jumps need no
+    # EXTENDED_ARG, which would keep CPython from specialising the typename compare; the
+    # builtins are bound as defaults (local loads, not global ones, per object).
     body = [
-        f"def fill(values, {args}):",
+        f"def fill(values, {args}, type=type, dict=dict, list=list):",
         "    for obj in values:",
         "        if type(obj) is not dict:",
         "            if type(obj) is list:",
         f"                fill(obj, {args})",
         "            continue",
-        "        t = obj.get('__typename')",
-        f"        if t == {cond!r}:",
-        "            try:",
-        *reads,
-        f"                fast = {values}",
-        "                known = seen.get(fast, UNSEEN)",
-        "            except (KeyError, TypeError):",
-        f"                {slow}",
-        "                continue",
-        "            if known is not UNSEEN:",
-        "                if known is not None:",
-        "                    owners[known].append(obj)",
-        "                continue",
+        f"        if obj.get('__typename') != {cond!r}:",
+        f"            {slow}",
+        "            continue",
+        "        try:",
+        f"            add = seen.get({_key([reads[i] for i in varying])})",
+        "        except (KeyError, TypeError):",
+        f"            {slow}",
+        "            continue",
+        "        if add is not None:",  # most objects: a representation seen already
+        "            add(obj)",
+        "            continue",
+        *(f"        v{i} = {read}" for i, read in enumerate(reads)),
+        f"        fast = {_key([f'v{i}' for i in varying])}",
     ]
     # a null where the schema does not allow it, or nothing but __typename: no representation
-    nulls = [f"v{i} is None" for i, (_, _, null_ok) in enumerate(fields) if not null_ok]
+    # (the objects with that key are collected in a list dropped with ``seen``)
+    nulls = [f"v{i} is None" for i in varying if not fields[i][2]]
     if not identifies:
         nulls = ["True"]
     if nulls:
         body += [
-            f"            if {' or '.join(nulls)}:",
-            "                seen[fast] = None",
-            "                continue",
+            f"        if {' or '.join(nulls)}:",
+            "            seen[fast] = [].append",
+            "            continue",
         ]
     # the dict display keeps the last of a repeated name, as the loop's stores did
     last = {name: i for i, name in enumerate(names)}
     display = ", ".join(f"{name!r}: v{i}" for name, i in last.items())
-    body.append(f"            rep = {{{display}}}")
+    body.append(f"        rep = {{{display}}}")
     typename = f"v{last['__typename']}" if "__typename" in last else "None"
-    body.append(f"            typename = {typename}")
+    body.append(f"        typename = {typename}")
     if rewrites:
-        body += ["            setters([rep], rewrites, matcher)", "            key = dedupe(rep)"]
+        body += ["        setters([rep], rewrites, matcher)", "        key = dedupe(rep)"]
     else:  # the values hashed already (``fast``): the items tuple is the key
         items = "".join(f"({name!r}, v{i}), " for name, i in last.items())
-        body.append(f"            key = ({items})")
+        body.append(f"        key = ({items})")
     body += [
-        "            i = index.get(key)",
-        "            if i is None:",
-        "                i = index[key] = len(reps)",
-        "                reps.append(rep)",
-        "                typenames.append(typename if isinstance(typename, str) else None)",
-        "                owners.append([obj])",
-        "            else:",
-        "                owners[i].append(obj)",
-        "            seen[fast] = i",
+        "        i = index.get(key)",
+        "        if i is None:",
+        "            index[key] = len(reps)",
+        "            reps.append(rep)",
+        "            typenames.append(typename if isinstance(typename, str) else None)",
+        "            group = [obj]",
+        "            owners.append(group)",
         "        else:",
-        f"            {slow}",
+        "            group = owners[i]",
+        "            group.append(obj)",
+        "        seen[fast] = group.append",
     ]
     exec(_SOURCES.compiled("\n".join(body) + "\n"), namespace)
     fill: Filler = namespace["fill"]
     return fill
+
+
+def _key(values: list[str]) -> str:
+    """The source of the fast key of the values ``values`` (expressions)."""
+    return values[0] if len(values) == 1 else "(" + "".join(f"{v}, " for v in values) + ")"
 
 
 # Compiled sources, by text (the same selection compiles once), bounded

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any, assert_never
 
@@ -28,6 +29,7 @@ from gateway.planner.plan import (
 
 from .merge import deep_merge
 from .typematch import TypeMatcher
+from .walked import Walked, prefix_key
 
 __all__ = [
     "RepBuilder",
@@ -48,7 +50,7 @@ def collect_object_list(
     data: Any,
     path: Sequence[str],
     matcher: TypeMatcher,
-    memo: dict[tuple[str, ...], list[Any]] | None = None,
+    memo: Walked | None = None,
 ) -> list[Any]:
     """The objects at ``path`` (the hot path: no response paths; see ``collect_objects``).
 
@@ -64,31 +66,55 @@ def collect_values(
     data: Any,
     path: Sequence[str],
     matcher: TypeMatcher,
-    memo: dict[tuple[str, ...], list[Any]] | None = None,
+    memo: Walked | None = None,
 ) -> list[Any]:
     """The values at ``path`` before lists at its end are flattened (``collect_object_list``
     keeps their dicts): what a generated representation loop (``rep_codegen.py``) walks."""
-    key = tuple(path)
-    start = 0
+    steps = _steps(tuple(path))
+    start = len(steps)
+    current: list[Any] | None = None
     if memo is not None:
-        start = len(key)
-        while start and key[:start] not in memo:
+        while start:  # the longest prefix walked already
+            current = memo.get(steps[start - 1][2])
+            if current is not None:
+                break
             start -= 1
-    current: list[Any] = memo[key[:start]] if memo is not None and start else [data]
-    for depth in range(start, len(key)):
-        element = key[depth]
-        if element == "@":
+    if current is None:
+        current, start = [data], 0
+    for kind, element, prefix in steps[start:]:
+        if kind is _ITEMS:
             current = [v for value in current if type(value) is list for v in value]
-        elif element.startswith(_ON):
-            cond = element[len(_ON) :]
+        elif kind is _TYPE:
             current = [
-                v for v in current if type(v) is dict and matcher.matches(v.get("__typename"), cond)
+                v
+                for v in current
+                if type(v) is dict and matcher.matches(v.get("__typename"), element)
             ]
         else:
             current = [v[element] for v in current if type(v) is dict and element in v]
         if memo is not None:
-            memo[key[: depth + 1]] = current
+            memo[prefix] = current
     return current
+
+
+_ITEMS, _TYPE, _KEY = "@", "on", "key"  # the kinds of path element (compared by identity)
+_Step = tuple[str, str, str]
+
+
+@lru_cache(maxsize=4096)
+def _steps(path: tuple[str, ...]) -> tuple[_Step, ...]:
+    """Per element of a fetch path (a bounded set: the plans'): its kind, the key or type
+    condition it names, and the ``prefix_key`` through it (``collect_values``'s memo key),
+    made once rather than sliced, joined and parsed per walk."""
+    steps: list[_Step] = []
+    for depth, element in enumerate(path):
+        if element == "@":
+            steps.append((_ITEMS, element, prefix_key(path[: depth + 1])))
+        elif element.startswith(_ON):
+            steps.append((_TYPE, element[len(_ON) :], prefix_key(path[: depth + 1])))
+        else:
+            steps.append((_KEY, element, prefix_key(path[: depth + 1])))
+    return tuple(steps)
 
 
 def flatten_list(values: list[Any], out: list[Any]) -> None:

@@ -100,6 +100,23 @@ def _decode(body: bytes) -> Any:
 
 
 def _shape_problem(decoded: Any, entity_counts: Mapping[str, int] | None) -> str | None:
+    # the usual answer first: an object with a data object, no errors, every entity list as
+    # long as asked (the full check below finds nothing wrong with it either)
+    if type(decoded) is dict and "errors" not in decoded:
+        data = decoded.get("data")
+        if type(data) is dict:
+            if entity_counts is None:
+                return None
+            for key, count in entity_counts.items():
+                entities = data.get(key)
+                if type(entities) is not list or len(entities) != count:
+                    break
+            else:
+                return None
+    return _problem(decoded, entity_counts)
+
+
+def _problem(decoded: Any, entity_counts: Mapping[str, int] | None) -> str | None:
     if decoded is _INVALID:
         return "invalid JSON"
     if not isinstance(decoded, dict):

@@ -23,9 +23,20 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, Operation
 
 from gateway.planner.plan import Fetch, KeyRenamer
 
-__all__ = ["canonical", "forget", "written_keys"]
+__all__ = ["Known", "Walked", "canonical", "forget", "prefix_key", "written_keys"]
 
 _ON = "... on "
+# The values at each path prefix walked, by ``prefix_key``: a string caches its hash, a
+# tuple hashes all its elements at every lookup (and a merge's ``forget`` looks up them all)
+Walked = dict[str, list[Any]]
+_SEP = "/"  # in no GraphQL name
+
+
+def prefix_key(prefix: tuple[str, ...]) -> str:
+    """The ``Walked`` key of a path prefix."""
+    return _SEP.join(prefix)
+
+
 # What a merge writes when the fetch's selection is not known key by key: anything
 Written = frozenset[str] | None
 
@@ -36,24 +47,43 @@ def canonical(path: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(e for e in path if e != "@" and not e.startswith(_ON))
 
 
-def forget(
-    memo: dict[tuple[str, ...], list[Any]],
-    at: tuple[str, ...],
-    written: Written,
-    known: dict[tuple[str, ...], bool],
-) -> None:
-    """Drop the walked prefixes a merge at ``at`` (field path) writing ``written`` affects.
-    ``known``: this fetch's earlier answers per prefix (the plan's paths: a bounded set)."""
+class Known:
+    """One entity fetch's merges: what they may write, and the answers so far per walked
+    prefix (decided, and those the merge changes) for the path they merge at. The plan's
+    paths are a bounded set; the fetch's path is put in canonical form once."""
+
+    __slots__ = ("at", "decided", "path", "stale", "written")
+
+    def __init__(self, written: Written) -> None:
+        self.written = written
+        self.path: tuple[str, ...] | None = None
+        self.at: tuple[str, ...] = ()
+        self.decided: set[str] = set()
+        self.stale: set[str] = set()
+
+    def merged_at(self, path: tuple[str, ...]) -> None:
+        """Where the merge is (the same path object every request: compared by identity)."""
+        if path is not self.path:
+            if path != self.path:
+                self.at = canonical(path)
+                self.decided.clear()
+                self.stale.clear()
+            self.path = path
+
+
+def forget(memo: Walked, path: tuple[str, ...], known: Known) -> None:
+    """Drop the walked prefixes a merge at ``path`` (a fetch path) affects. Set operations
+    on the keys (in C): after the first request every prefix is decided."""
     if not memo:
         return
-    stale = []
-    for key in memo:
-        hit = known.get(key)
-        if hit is None:
-            hit = known[key] = _reads(key, at, written)
-        if hit:
-            stale.append(key)
-    for key in stale:
+    known.merged_at(path)
+    decided = known.decided
+    if not memo.keys() <= decided:
+        for key in memo.keys() - decided:
+            decided.add(key)
+            if _reads(tuple(key.split(_SEP)), known.at, known.written):
+                known.stale.add(key)
+    for key in memo.keys() & known.stale:
         del memo[key]
 
 

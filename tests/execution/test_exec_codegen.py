@@ -12,7 +12,7 @@ from graphql.language import OperationDefinitionNode
 from gateway.execution.rep_codegen import dedupe_key, filler, generate, one
 from gateway.execution.representations import RepBuilder, collect_object_list, collect_values
 from gateway.execution.typematch import TypeMatcher
-from gateway.execution.walked import forget, written_keys
+from gateway.execution.walked import Known, forget, prefix_key, written_keys
 from gateway.planner.plan import Fetch, KeyRenamer, ReqField, ReqFragment, ValueSetter
 
 SCHEMA = build_schema(
@@ -141,27 +141,59 @@ def test_written_keys() -> None:
     assert written_keys(fetch, _operation("query{other}")) is None
 
 
+WALKS = [
+    ("users",),
+    ("users", "@"),
+    ("users", "@", "reviews"),
+    ("users", "@", "reviews", "@"),
+    ("users", "@", "reviews", "@", "product"),
+    ("users", "@", "name"),
+    ("users", "@", "... on User"),
+    ("top",),
+    ("top", "@", "reviews"),
+]
+
+
 def test_forget_drops_only_the_walks_a_merge_changes() -> None:
-    keys = [
-        ("users",),
-        ("users", "@"),
-        ("users", "@", "reviews"),
-        ("users", "@", "reviews", "@"),
-        ("users", "@", "reviews", "@", "product"),
-        ("users", "@", "name"),
-        ("users", "@", "... on User"),
-        ("top",),
-        ("top", "@", "reviews"),
-    ]
-    memo: dict[tuple[str, ...], list[Any]] = {key: [] for key in keys}
+    memo: dict[str, list[Any]] = {prefix_key(key): [] for key in WALKS}
+    k = prefix_key
     # a merge into the users writing name and email
-    forget(memo, ("users",), frozenset({"name", "email"}), {})
-    assert ("users", "@", "name") not in memo
-    assert ("users", "@", "reviews", "@", "product") in memo and ("users", "@") in memo
-    assert ("users", "@", "... on User") in memo  # __typename not written
-    forget(memo, ("users",), frozenset({"__typename"}), {})
-    assert ("users", "@", "... on User") not in memo
-    forget(memo, ("users",), frozenset({"reviews"}), {})
-    assert [k for k in memo if k[0] == "users"] == [("users",), ("users", "@")]
-    forget(memo, ("top",), None, {})  # unknown selection: everything below the objects
-    assert ("top", "@", "reviews") not in memo and ("top",) in memo
+    forget(memo, ("users",), Known(frozenset({"name", "email"})))
+    assert k(("users", "@", "name")) not in memo
+    assert k(("users", "@", "reviews", "@", "product")) in memo and k(("users", "@")) in memo
+    assert k(("users", "@", "... on User")) in memo  # __typename not written
+    forget(memo, ("users",), Known(frozenset({"__typename"})))
+    assert k(("users", "@", "... on User")) not in memo
+    forget(memo, ("users",), Known(frozenset({"reviews"})))
+    assert [key for key in memo if key.startswith("users")] == ["users", "users/@"]
+    forget(memo, ("top",), Known(None))  # unknown selection: everything below the objects
+    assert k(("top", "@", "reviews")) not in memo and k(("top",)) in memo
+
+
+def test_forget_remembers_its_answers_across_requests() -> None:
+    """A fetch's ``Known`` answers the prefixes it decided before, and decides new ones: the
+    same walks are dropped as by a fetch asking for the first time."""
+    written = frozenset({"reviews", "__typename"})
+    known = Known(written)
+    for walks in (WALKS, [*WALKS, ("users", "@", "reviews", "@", "id"), ("users", "@", "id")]):
+        memo: dict[str, list[Any]] = {prefix_key(key): [] for key in walks}
+        fresh = dict(memo)
+        forget(memo, ("users", "@"), known)
+        forget(fresh, ("users", "@"), Known(written))
+        assert list(memo) == list(fresh)
+        assert ("users", "@", "id") not in walks or "users/@/id" in memo
+        assert "users/@/reviews/@/id" not in memo
+
+
+def test_forget_at_another_path_decides_again() -> None:
+    """The answers are for one merge path: a fetch merged at another path (an equal path is
+    another tuple) does not reuse them."""
+    known = Known(frozenset({"reviews"}))
+    for path in (("users", "@"), tuple(["users", "@"]), ("top", "@"), ("users", "@")):
+        memo: dict[str, list[Any]] = {prefix_key(key): [] for key in WALKS}
+        fresh = dict(memo)
+        forget(memo, path, known)
+        forget(fresh, path, Known(frozenset({"reviews"})))
+        assert list(memo) == list(fresh)
+        for root in ("users", "top"):  # only the merged objects' reviews are walked again
+            assert (prefix_key((root, "@", "reviews")) in memo) is (root != path[0])
