@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .source_cache import SourceCache
 
 if TYPE_CHECKING:
-    from .shape_compile import FieldShape
+    from .shape_compile import FieldShape, ListShape, SelectionShape
 
 __all__ = ["MISSES", "Fallback", "FastFn", "generate_fast"]
 
@@ -43,22 +43,23 @@ class Fallback(Exception):
 
 
 # What a fast function raises where it gives up (a missing key raises KeyError by itself)
-MISSES = (KeyError, Fallback)
+MISSES = (KeyError, TypeError, Fallback)
 
-# The inline test of a valid non-null value ``{v}``, as in ``shape_codegen._FAST``
-_FAST = {
-    "String": "type({v}) is str",
-    "ID": "type({v}) is str",
-    "Boolean": "type({v}) is bool",
-    "Int": "type({v}) is int and -2147483648 <= {v} <= 2147483647",
-    "Float": "type({v}) is float or type({v}) is int",
+# The inline test of a value (``{v}``) that is not a valid non-null value of the scalar: each
+# comparison directly before its jump, so CPython specialises it (a chained comparison
+# is not)
+_WRONG = {
+    "String": "type({v}) is not str",
+    "ID": "type({v}) is not str",
+    "Boolean": "type({v}) is not bool",
+    "Int": "type({v}) is not int or {v} < -2147483648 or {v} > 2147483647",
+    "Float": "type({v}) is not float and type({v}) is not int",
 }
 
 
 def generate_fast(fields: Sequence[FieldShape]) -> FastFn:
     """The fast function of one object's field list (see the module docstring)."""
     from . import shape
-    from .shape_compile import EnumShape, FieldKind, ListShape, ScalarShape, SelectionShape
 
     namespace: dict[str, Any] = {
         "_Fallback": Fallback,
@@ -67,53 +68,76 @@ def generate_fast(fields: Sequence[FieldShape]) -> FastFn:
         "_list": shape.fast_list,
         "_item": shape.fast_item,
     }
-    body: list[str] = []
-    keys: list[str] = []
-    for i, f in enumerate(fields):
-        x = f"v{i}"
-        keys.append(f"{f.key!r}: {x}")
-        if f.kind == FieldKind.TYPENAME:
-            found = repr(f.typename) if f.typename else "data.get('__typename')"
-            body.append(f"{x} = {found}")
-            continue
-        body.append(f"{x} = data[{f.source!r}]")
-        value = f.value
-        nullable = "" if f.non_null else f" and {x} is not None"
-        if f.kind != FieldKind.VALUE or value is None:
-            if f.non_null:
-                body += [f"if {x} is None:", "    raise _Fallback"]
-            continue
-        name = f"s{i}"
-        namespace[name] = value
-        if type(value) is ScalarShape:
-            # a valid value (the usual case) pays the one type test
-            fast = _FAST[value.name].format(v=x)
-            body += [f"if not ({fast}){nullable}:", f"    {x} = _leaf({x}, {name})"]
-        elif type(value) is EnumShape:
-            namespace[f"e{i}"] = value.values
-            body += [
-                f"if (type({x}) is not str or {x} not in e{i}){nullable}:",
-                "    raise _Fallback",
-            ]
-        elif type(value) is SelectionShape:
-            call = f"_object({name}, {x})"
-            if value.fast is not None:  # an object type: its own function, directly
-                namespace[f"f{i}"] = value.fast
-                call = f"f{i}({x})"
-            body += [f"if type({x}) is dict:", f"    {x} = {call}"]
-            body += [f"elif {x} is not None:" if nullable else "else:", "    raise _Fallback"]
-        else:
-            assert type(value) is ListShape
-            body += _list(i, x, name, value, nullable, namespace)
-    body.append("return {" + ", ".join(keys) + "}")
+    body, built = _object(fields, "data", "v", namespace, 0)
+    body.append(f"return {built}")
     source = "def shape_fast(data):\n" + "".join(f"    {line}\n" for line in body)
     exec(_SOURCES.fresh(source), namespace)
     fn: FastFn = namespace["shape_fast"]
     return fn
 
 
+def _object(
+    fields: Sequence[FieldShape], data: str, prefix: str, namespace: dict[str, Any], depth: int
+) -> tuple[list[str], str]:
+    """The lines reading and checking the fields of the object in variable ``data`` into
+    variables named from ``prefix``, and the dict display building the shaped object."""
+    from .shape_compile import EnumShape, FieldKind, ListShape, ScalarShape, SelectionShape
+
+    body: list[str] = []
+    keys: list[str] = []
+    for i, f in enumerate(fields):
+        x = f"{prefix}{i}"
+        keys.append(f"{f.key!r}: {x}")
+        if f.kind == FieldKind.TYPENAME:
+            found = repr(f.typename) if f.typename else f"{data}.get('__typename')"
+            body.append(f"{x} = {found}")
+            continue
+        body.append(f"{x} = {data}[{f.source!r}]")
+        value = f.value
+        nullable = "" if f.non_null else f" and {x} is not None"
+        if f.kind != FieldKind.VALUE or value is None:
+            if f.non_null:
+                body += [f"if {x} is None:", "    raise _Fallback"]
+            continue
+        name = f"s{x}"
+        namespace[name] = value
+        if type(value) is ScalarShape:
+            # a valid value (the usual case) pays the one type test
+            wrong = _WRONG[value.name].format(v=x)
+            body += [f"if ({wrong}){nullable}:", f"    {x} = _leaf({x}, {name})"]
+        elif type(value) is EnumShape:
+            namespace[f"e{x}"] = value.values
+            body += [
+                f"if (type({x}) is not str or {x} not in e{x}){nullable}:",
+                "    raise _Fallback",
+            ]
+        elif type(value) is SelectionShape:
+            body.append(f"if type({x}) is dict:")
+            body += [f"    {line}" for line in _child(value, x, name, namespace, depth)]
+            body += [f"elif {x} is not None:" if nullable else "else:", "    raise _Fallback"]
+        else:
+            assert type(value) is ListShape
+            body += _list(x, name, value, nullable, namespace)
+    return body, "{" + ", ".join(keys) + "}"
+
+
+def _child(
+    value: SelectionShape, x: str, name: str, namespace: dict[str, Any], depth: int
+) -> list[str]:
+    """A child object in variable ``x`` (a dict): an object type's fields read inline, in
+    this function (a call less per object), up to ``_INLINE_DEPTH`` levels; deeper, its own
+    fast function; an abstract type's by ``shape.fast_object``."""
+    if value.concrete is not None and value.fast is not None:
+        if depth < _INLINE_DEPTH:
+            lines, built = _object(value.concrete, x, f"{x}_", namespace, depth + 1)
+            return [*lines, f"{x} = {built}"]
+        namespace[f"f{x}"] = value.fast
+        return [f"{x} = f{x}({x})"]
+    return [f"{x} = _object({name}, {x})"]
+
+
 def _list(
-    i: int, x: str, name: str, value: Any, nullable: str, namespace: dict[str, Any]
+    x: str, name: str, value: ListShape, nullable: str, namespace: dict[str, Any]
 ) -> list[str]:
     """A list field: a list of one object type by a comprehension calling the items' function
     (a null item where the items are nullable stays null: ``_item``), any other by
@@ -121,10 +145,13 @@ def _list(
     from .shape_compile import SelectionShape
 
     item = value.item
-    if type(item) is SelectionShape and item.fast is not None:
-        namespace[f"f{i}"] = item.fast
+    if type(item) is SelectionShape and item.fast is not None and _reads(item.concrete):
+        namespace[f"f{x}"] = item.fast
+        items = f"list(map(f{x}, {x}))"
+    elif type(item) is SelectionShape and item.fast is not None:
+        namespace[f"f{x}"] = item.fast
         other = f"_item(w, {value.item_non_null})"
-        items = f"[f{i}(w) if type(w) is dict else {other} for w in {x}]"
+        items = f"[f{x}(w) if type(w) is dict else {other} for w in {x}]"
     else:
         items = f"_list({name}, {x})"
     return [
@@ -134,6 +161,15 @@ def _list(
         "    raise _Fallback",
     ]
 
+
+def _reads(fields: Sequence[FieldShape] | None) -> bool:
+    from .shape_compile import FieldKind
+
+    return fields is not None and any(f.kind != FieldKind.TYPENAME for f in fields)
+
+
+# Child objects read inline in their parent's function, at most this many levels down
+_INLINE_DEPTH = 2
 
 # Compiled sources, by text (the same selection compiles once), bounded
 _SOURCES = SourceCache("<fedgate fast shaping>", 4096)
