@@ -13,6 +13,13 @@ results, notes and their order exactly as if the fast function had not been trie
 path-aware function tries the fast one again for each child object, so only the subtree
 holding the unexpected value is shaped the slow way.
 
+Per object it is one function: child objects and the items of lists of objects are read
+inline, in loops in the parent's function, up to ``_INLINE_DEPTH`` levels down (a call less
+per object); deeper, each child's own fast function is called (a list of them by
+``list(map())``: an item that is not an object fails its first subscript with a
+``TypeError``, which gives up too, as does a null item: rare, and the path-aware code knows
+whether the items are nullable).
+
 What the fast function handles without raising: nulls where the schema allows them, the
 lossless scalar conversions (an ID given as an int, an Int as an integral float: ``shape``'s
 ``fast_leaf``) and abstract types (``shape.fast_object``). Everything else that the
@@ -42,7 +49,8 @@ class Fallback(Exception):
     """The data breaks the schema here: shape this object with the path-aware function."""
 
 
-# What a fast function raises where it gives up (a missing key raises KeyError by itself)
+# What a fast function raises where it gives up: a missing key raises KeyError, a subscript
+# of what is not an object (a list item) TypeError
 MISSES = (KeyError, TypeError, Fallback)
 
 # The inline test of a value (``{v}``) that is not a valid non-null value of the scalar: each
@@ -70,7 +78,9 @@ def generate_fast(fields: Sequence[FieldShape]) -> FastFn:
     }
     body, built = _object(fields, "data", "v", namespace, 0)
     body.append(f"return {built}")
-    source = "def shape_fast(data):\n" + "".join(f"    {line}\n" for line in body)
+    source = f"def shape_fast(data, {_LOCAL_BUILTINS}):\n" + "".join(
+        f"    {line}\n" for line in body
+    )
     exec(_SOURCES.fresh(source), namespace)
     fn: FastFn = namespace["shape_fast"]
     return fn
@@ -117,7 +127,7 @@ def _object(
             body += [f"elif {x} is not None:" if nullable else "else:", "    raise _Fallback"]
         else:
             assert type(value) is ListShape
-            body += _list(x, name, value, nullable, namespace)
+            body += _list(x, name, value, nullable, namespace, depth)
     return body, "{" + ", ".join(keys) + "}"
 
 
@@ -137,7 +147,7 @@ def _child(
 
 
 def _list(
-    x: str, name: str, value: ListShape, nullable: str, namespace: dict[str, Any]
+    x: str, name: str, value: ListShape, nullable: str, namespace: dict[str, Any], depth: int
 ) -> list[str]:
     """A list field: a list of one object type by a comprehension calling the items' function
     (a null item where the items are nullable stays null: ``_item``), any other by
@@ -145,6 +155,24 @@ def _list(
     from .shape_compile import SelectionShape
 
     item = value.item
+    if (
+        type(item) is SelectionShape
+        and item.concrete is not None
+        and _reads(item.concrete)
+        and depth < _INLINE_DEPTH
+    ):
+        w, out = f"w{x}", f"o{x}"
+        lines, built = _object(item.concrete, w, f"{x}_", namespace, depth + 1)
+        return [
+            f"if type({x}) is list:",
+            f"    {out} = []",
+            f"    for {w} in {x}:",
+            *(f"        {line}" for line in lines),
+            f"        {out}.append({built})",
+            f"    {x} = {out}",
+            f"elif {x} is not None:" if nullable else "else:",
+            "    raise _Fallback",
+        ]
     if type(item) is SelectionShape and item.fast is not None and _reads(item.concrete):
         namespace[f"f{x}"] = item.fast
         items = f"list(map(f{x}, {x}))"
@@ -168,8 +196,14 @@ def _reads(fields: Sequence[FieldShape] | None) -> bool:
     return fields is not None and any(f.kind != FieldKind.TYPENAME for f in fields)
 
 
-# Child objects read inline in their parent's function, at most this many levels down
-_INLINE_DEPTH = 2
+# Child objects and list items read inline in their parent's function, at most this many
+# levels down (the heavy benchmark query's shaping, instructions: 2 levels 1,623 k, 3 1,572 k,
+# 4 1,552 k, 5 1,611 k; each level more makes each function's source longer: compiled per
+# plan)
+_INLINE_DEPTH = 3
+# The builtins the tests use, as parameters with defaults: a local load is cheaper than a
+# global one (a fast function is only ever called with its one argument)
+_LOCAL_BUILTINS = "type=type, str=str, int=int, bool=bool, float=float, dict=dict, list=list"
 
 # Compiled sources, by text (the same selection compiles once), bounded
 _SOURCES = SourceCache("<fedgate fast shaping>", 4096)

@@ -42,7 +42,13 @@ async def run(query: str, data: dict[str, Any], sdl: str = SDL) -> dict[str, Any
     client = LocalClient({"s": raw_app(200, orjson.dumps({"data": data}))})
 
     class OneFetch:
-        def plan(self, document: Any, operation_name: str | None = None) -> QueryPlan:
+        def plan(
+            self,
+            document: Any,
+            operation_name: str | None = None,
+            *,
+            labels: frozenset[str] = frozenset(),
+        ) -> QueryPlan:
             return QueryPlan(Fetch("s", "{_:__typename}"))
 
     gateway = Gateway(supergraph(sdl, "s"), client, planner=OneFetch())
