@@ -50,16 +50,25 @@ def shape_response(
     notes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
     """The client's ``data`` (None if a null propagated to the root). ``errors``: the errors so
-    far (they explain the nulls they caused); value completion notes are appended to ``notes``."""
-    return object_value(root, data, None, _Errors(errors, [] if notes is None else notes))
+    far (they explain the nulls they caused); value completion notes are appended to ``notes``.
+
+    The fast functions (``shape_fast.py``) are tried only where no error came before: an
+    error is a fetch that failed, and the objects it should have filled miss their fields,
+    where every fast try would be walked twice."""
+    errs = _Errors(errors, [] if notes is None else notes)
+    errs.fast = not errors
+    return object_value(root, data, None, errs)
 
 
 class _Errors:
-    __slots__ = ("_exact", "_prefixes", "errors", "notes")
+    __slots__ = ("_exact", "_prefixes", "errors", "fast", "notes")
 
     def __init__(self, errors: list[dict[str, Any]], notes: list[dict[str, Any]]) -> None:
         self.errors = errors
         self.notes = notes
+        # whether to try the fast functions (``shape_fast.py``): not after one gave up
+        # below the root (``shape_codegen._fast_first``)
+        self.fast = True
         self._exact: set[ResponsePath] | None = None
         self._prefixes: set[ResponsePath] = set()
 
@@ -112,9 +121,13 @@ def object_value(
         if fn is None or fast is None:
             _invalid_typename(sel, data, path, errs)
             return None
+    if not errs.fast:
+        return fn(data, path, errs)
     try:
         return fast(data)
     except MISSES:
+        if path is not None:  # below the root: see ``shape_codegen._fast_first``
+            errs.fast = False
         return fn(data, path, errs)
 
 

@@ -126,13 +126,19 @@ _SOURCES = SourceCache("<fedgate shaping>", 4096)
 
 
 def _fast_first(x: str, fast: str, fn: str, here: str) -> list[str]:
-    """A child object of an object type: its fast function, and where that gives up (it has
-    no side effect: ``shape_fast.py``) its path-aware one, so only the subtree holding the
-    unexpected value is shaped the slow way."""
+    """A child object of an object type: its fast function while the request's fast
+    functions have not given up below the root (``errs.fast``), and where that gives up (it
+    has no side effect: ``shape_fast.py``) its path-aware one; after that, the path-aware
+    one only (data that broke the schema once is likely to again: an entity fetch that
+    failed for every object; each try would cost the subtree's fast walk again)."""
     return [
-        "try:",
-        f"    {x} = {fast}({x})",
-        "except _MISSES:",
+        "if errs.fast:",
+        "    try:",
+        f"        {x} = {fast}({x})",
+        "    except _MISSES:",
+        "        errs.fast = False",
+        f"        {x} = {fn}({x}, {here}, errs)",
+        "else:",
         f"    {x} = {fn}({x}, {here}, errs)",
     ]
 
