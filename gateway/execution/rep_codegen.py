@@ -203,7 +203,7 @@ def generate(
         "        else:",
         f"            {slow}",
     ]
-    exec(_SOURCES.compiled("\n".join(body) + "\n"), namespace)
+    exec(_SOURCES.fresh("\n".join(body) + "\n"), namespace)
     fill: Filler = namespace["fill"]
     return fill
 
