@@ -10,8 +10,10 @@ subscript (a missing key raises), keeps no path and writes no error: it has no s
 so where it raises, the caller shapes the same object again with the path-aware function
 (``shape.object_value`` and the path-aware code's child calls, ``MISSES``), which gives the
 results, notes and their order exactly as if the fast function had not been tried. The
-path-aware function tries the fast one again for each child object, so only the subtree
-holding the unexpected value is shaped the slow way.
+path-aware function tries the fast one again for each child object until one gives up below
+the root (then the rest of the request is shaped the path-aware way: data that broke the
+schema once likely does again); a request that has errors already does not try at all
+(``shape.shape_response``).
 
 Per object it is one function: child objects and the items of lists of objects are read
 inline, in loops in the parent's function, up to ``_INLINE_DEPTH`` levels down (a call less
