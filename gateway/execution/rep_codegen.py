@@ -205,7 +205,7 @@ def generate(
         "            group.append(obj)",
         "        seen[fast] = group.append",
     ]
-    exec(_SOURCES.compiled("\n".join(body) + "\n"), namespace)
+    exec(_SOURCES.fresh("\n".join(body) + "\n"), namespace)
     fill: Filler = namespace["fill"]
     return fill
 

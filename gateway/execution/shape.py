@@ -1,7 +1,8 @@
 """Shapes the merged subgraph data into exactly the client's response.
 
-Walks a ``SelectionShape`` (see ``shape_compile.py``; each object by its generated function,
-``shape_codegen.py``, which calls back here for lists, abstract types and wrong values):
+Walks a ``SelectionShape`` (see ``shape_compile.py``; each object by its generated fast
+function, ``shape_fast.py``, and where that gives up by its path-aware one,
+``shape_codegen.py``; both call back here for lists, abstract types and wrong values):
 request order, aliases, fragments by ``__typename``, the result coercion of built-in scalar
 leaves (GraphQL spec, "Scalars": a value of another type is null, decision 0011), enum
 checks against the API schema, and the spec's null propagation.
@@ -21,12 +22,25 @@ from typing import Any
 from .errors import error_paths_cover
 from .representations import ResponsePath
 from .shape_compile import EnumShape, ListShape, ScalarShape, SelectionShape, ValueShape
+from .shape_fast import MISSES, Fallback
 
-__all__ = ["bad_enum", "leaf", "list_value", "not_object", "object_value", "shape_response"]
+__all__ = [
+    "bad_enum",
+    "fast_item",
+    "fast_leaf",
+    "fast_list",
+    "fast_object",
+    "leaf",
+    "list_value",
+    "not_object",
+    "object_value",
+    "shape_response",
+]
 
 # Response paths are built as cons cells (parent, key) and only turned into lists for errors.
 _Path = tuple[Any, str | int] | None
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_INVALID = object()  # ``_coerced``'s answer for a value the scalar cannot represent
 
 
 def shape_response(
@@ -36,16 +50,25 @@ def shape_response(
     notes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
     """The client's ``data`` (None if a null propagated to the root). ``errors``: the errors so
-    far (they explain the nulls they caused); value completion notes are appended to ``notes``."""
-    return object_value(root, data, None, _Errors(errors, [] if notes is None else notes))
+    far (they explain the nulls they caused); value completion notes are appended to ``notes``.
+
+    The fast functions (``shape_fast.py``) are tried only where no error came before: an
+    error is a fetch that failed, and the objects it should have filled miss their fields,
+    where every fast try would be walked twice."""
+    errs = _Errors(errors, [] if notes is None else notes)
+    errs.fast = not errors
+    return object_value(root, data, None, errs)
 
 
 class _Errors:
-    __slots__ = ("_exact", "_prefixes", "errors", "notes")
+    __slots__ = ("_exact", "_prefixes", "errors", "fast", "notes")
 
     def __init__(self, errors: list[dict[str, Any]], notes: list[dict[str, Any]]) -> None:
         self.errors = errors
         self.notes = notes
+        # whether to try the fast functions (``shape_fast.py``): not after one gave up
+        # below the root (``shape_codegen._fast_first``)
+        self.fast = True
         self._exact: set[ResponsePath] | None = None
         self._prefixes: set[ResponsePath] = set()
 
@@ -87,14 +110,25 @@ def _materialize(path: _Path) -> ResponsePath:
 def object_value(
     sel: SelectionShape, data: dict[str, Any], path: _Path, errs: _Errors
 ) -> dict[str, Any] | None:
-    """One object: its type's generated function (``shape_codegen.py``)."""
+    """One object: its type's generated fast function, and where that gives up (it has no
+    side effect) the path-aware one (``shape_fast.py``, ``shape_codegen.py``)."""
     fn = sel.fn
-    if fn is None:
-        fn = sel.fn_for(data.get("__typename"))
-        if fn is None:
+    fast = sel.fast
+    if fn is None or fast is None:
+        typename = data.get("__typename")
+        fn = sel.fn_for(typename)
+        fast = sel.fast_for(typename)
+        if fn is None or fast is None:
             _invalid_typename(sel, data, path, errs)
             return None
-    return fn(data, path, errs)
+    if not errs.fast:
+        return fn(data, path, errs)
+    try:
+        return fast(data)
+    except MISSES:
+        if path is not None:  # below the root: see ``shape_codegen._fast_first``
+            errs.fast = False
+        return fn(data, path, errs)
 
 
 def _complete(shape: ValueShape, value: Any, path: _Path, coordinate: str, errs: _Errors) -> Any:
@@ -116,8 +150,24 @@ def leaf(value: Any, shape: ScalarShape, path: _Path, errs: _Errors) -> Any:
     """Result coercion of a built-in scalar (not None): the value when it is of the type,
     the lossless conversions the spec allows (an ID given as an int is its decimal string, an
     Int given as an integral float the int), else null with Apollo Gateway's note."""
+    value = _coerced(value, shape.name)
+    if value is _INVALID:
+        errs.add(f"Invalid value found for field {shape.coordinate}.", path)
+        return None
+    return value
+
+
+def fast_leaf(value: Any, shape: ScalarShape) -> Any:
+    """``leaf`` for the fast functions: the value or its lossless conversion, else (a wrong
+    value, or a null where the field is non-null) ``Fallback``."""
+    value = _coerced(value, shape.name)
+    if value is _INVALID:
+        raise Fallback
+    return value
+
+
+def _coerced(value: Any, name: str) -> Any:
     kind = type(value)
-    name = shape.name
     if name == "String":
         if kind is str:
             return value
@@ -137,8 +187,7 @@ def leaf(value: Any, shape: ScalarShape, path: _Path, errs: _Errors) -> Any:
             return value
     elif kind is float or kind is int:  # Float: JSON numbers are finite (orjson refuses more)
         return value
-    errs.add(f"Invalid value found for field {shape.coordinate}.", path)
-    return None
+    return _INVALID
 
 
 def bad_enum(shape: EnumShape, value: Any, path: _Path, errs: _Errors) -> None:
@@ -168,15 +217,11 @@ def list_value(shape: ListShape, value: Any, path: _Path, coordinate: str, errs:
     item_non_null = shape.item_non_null
     out: list[Any] = []
     if type(item) is SelectionShape:
-        # The common case (a list of objects), without the generic dispatch per item; an
-        # object type's function called directly
-        fn = item.fn
+        # The common case (a list of objects), without the generic dispatch per item
         for i, v in enumerate(value):
             if v is not None:
                 if type(v) is not dict:
                     v = not_object(v, (path, i), coordinate, errs)
-                elif fn is not None:
-                    v = fn(v, (path, i), errs)
                 else:
                     v = object_value(item, v, (path, i), errs)
             if v is None and item_non_null:
@@ -192,6 +237,59 @@ def list_value(shape: ListShape, value: Any, path: _Path, coordinate: str, errs:
             return None
         out.append(v)
     return out
+
+
+def fast_object(sel: SelectionShape, data: dict[str, Any]) -> dict[str, Any]:
+    """An object of an abstract type (or a selection with no fast function) for the fast
+    functions: its runtime type's fast function; an unknown type gives up (``Fallback``)."""
+    fast = sel.fast
+    if fast is None:
+        fast = sel.fast_for(data.get("__typename"))
+        if fast is None:
+            raise Fallback
+    return fast(data)
+
+
+def fast_item(value: Any, non_null: bool) -> None:
+    """A list item that is not an object where the list holds objects: a null stays null
+    where the items are nullable; anything else gives up (``Fallback``)."""
+    if value is None and not non_null:
+        return None
+    raise Fallback
+
+
+def fast_list(shape: ListShape, value: list[Any]) -> list[Any]:
+    """``list_value`` for the fast functions: the same list where every item is valid, else
+    ``Fallback`` (``value`` is a list)."""
+    item = shape.item
+    non_null = shape.item_non_null
+    out: list[Any] = []
+    for v in value:
+        if v is None:
+            if non_null:
+                raise Fallback
+        elif item is not None:
+            v = _fast_value(item, v)
+        out.append(v)
+    return out
+
+
+def _fast_value(shape: ValueShape, value: Any) -> Any:
+    """A list item (not None) for ``fast_list``, as ``_complete`` completes it."""
+    if type(shape) is ScalarShape:
+        return fast_leaf(value, shape)
+    if type(shape) is SelectionShape:
+        if type(value) is dict:
+            return fast_object(shape, value)
+        raise Fallback
+    if type(shape) is EnumShape:
+        if type(value) is str and value in shape.values:
+            return value
+        raise Fallback
+    assert type(shape) is ListShape
+    if type(value) is list:
+        return fast_list(shape, value)
+    raise Fallback
 
 
 def _repr(value: Any) -> str:

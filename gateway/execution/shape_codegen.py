@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .shape_fast import MISSES
 from .source_cache import SourceCache
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ def generate(fields: Sequence[FieldShape]) -> ShapeFn:
         "_not_object": shape.not_object,
         "_list": shape.list_value,
         "_bad_enum": shape.bad_enum,
+        "_MISSES": MISSES,
     }
     body = ["    get = data.get"]
     keys: list[str] = []
@@ -84,24 +86,25 @@ def generate(fields: Sequence[FieldShape]) -> ShapeFn:
                     f"    {x} = _bad_enum({name}, {x}, {here}, errs)",
                 ]
             elif type(value) is SelectionShape:
-                call = f"_object({name}, {x}, {here}, errs)"
-                if value.fn is not None:  # an object type: its own function, directly
+                call = [f"{x} = _object({name}, {x}, {here}, errs)"]
+                if value.fn is not None and value.fast is not None:  # an object type
                     namespace[f"f{i}"] = value.fn
-                    call = f"f{i}({x}, {here}, errs)"
+                    namespace[f"g{i}"] = value.fast
+                    call = _fast_first(x, f"g{i}", f"f{i}", here)
+                lines += [f"if {x} is not None:", f"    if type({x}) is dict:"]
+                lines += [f"        {line}" for line in call]
                 lines += [
-                    f"if {x} is not None:",
-                    f"    if type({x}) is dict:",
-                    f"        {x} = {call}",
                     "    else:",
                     f"        {x} = _not_object({x}, {here}, {f.coordinate!r}, errs)",
                 ]
             else:
                 assert type(value) is ListShape
                 item = value.item
-                if type(item) is SelectionShape and item.fn is not None:
+                if type(item) is SelectionShape and item.fn is not None and item.fast:
                     # a list of one object type: the items' loop inline (shape.list_value's,
                     # without the call and its dispatch per list)
                     namespace[f"f{i}"] = item.fn
+                    namespace[f"g{i}"] = item.fast
                     lines += _object_list(i, x, name, here, f.coordinate, value.item_non_null)
                 else:
                     lines += [
@@ -113,13 +116,31 @@ def generate(fields: Sequence[FieldShape]) -> ShapeFn:
         body += [f"    {line}" for line in lines]
     body.append("    return {" + ", ".join(keys) + "}")
     source = "def shape_object(data, path, errs):\n" + "\n".join(body) + "\n"
-    exec(_SOURCES.compiled(source), namespace)
+    exec(_SOURCES.fresh(source), namespace)
     fn: ShapeFn = namespace["shape_object"]
     return fn
 
 
 # Compiled sources, by text (the same selection compiles once), bounded
 _SOURCES = SourceCache("<fedgate shaping>", 4096)
+
+
+def _fast_first(x: str, fast: str, fn: str, here: str) -> list[str]:
+    """A child object of an object type: its fast function while the request's fast
+    functions have not given up below the root (``errs.fast``), and where that gives up (it
+    has no side effect: ``shape_fast.py``) its path-aware one; after that, the path-aware
+    one only (data that broke the schema once is likely to again: an entity fetch that
+    failed for every object; each try would cost the subtree's fast walk again)."""
+    return [
+        "if errs.fast:",
+        "    try:",
+        f"        {x} = {fast}({x})",
+        "    except _MISSES:",
+        "        errs.fast = False",
+        f"        {x} = {fn}({x}, {here}, errs)",
+        "else:",
+        f"    {x} = {fn}({x}, {here}, errs)",
+    ]
 
 
 def _null_exit(x: str, coordinate: str, here: str, indent: str = "") -> list[str]:
@@ -137,6 +158,7 @@ def _object_list(
     """``shape.list_value`` for a list of one object type, inline: the same results and
     errors, in the same order (a non-list goes to ``_list`` for its error)."""
     p, out, w, j = f"p{i}", f"o{i}", f"w{i}", f"j{i}"
+    at = f"({p}, {j})"
     lines = [
         f"if {x} is not None:",
         f"    if type({x}) is list:",
@@ -145,7 +167,7 @@ def _object_list(
         f"        for {j}, {w} in enumerate({x}):",
         f"            if {w} is not None:",
         f"                if type({w}) is dict:",
-        f"                    {w} = f{i}({w}, ({p}, {j}), errs)",
+        *(f"                    {line}" for line in _fast_first(w, f"g{i}", f"f{i}", at)),
         "                else:",
         f"                    {w} = _not_object({w}, ({p}, {j}), {coordinate!r}, errs)",
     ]

@@ -3,7 +3,8 @@
 Per cached operation and per combination of the ``@skip``/``@include`` variables, so the walk
 itself never looks at directives. Selections on abstract types are compiled per runtime type
 (the object's ``__typename``) on first sight and memoised. Each object field list also gets
-its generated shaping function (``shape_codegen.py``), which ``shape.py`` calls.
+its generated shaping functions: the fast one for valid data (``shape_fast.py``) and the
+path-aware one (``shape_codegen.py``) where that one gives up; ``shape.py`` calls them.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from graphql import (
 from ..planner.operation import TYPENAME_ALIAS
 from .shape_choice import generate  # compiled build: the compiled walker (shape_walk.py)
 from .shape_codegen import ShapeFn
+from .shape_fast import FastFn, generate_fast
 
 __all__ = [
     "INTROSPECTION_FIELDS",
@@ -109,6 +111,7 @@ class SelectionShape:
         "_by_type",
         "_compiler",
         "concrete",
+        "fast",
         "fn",
         "parent",
         "selection_sets",
@@ -123,13 +126,15 @@ class SelectionShape:
         self.parent = parent
         self.selection_sets = selection_sets
         self._compiler = compiler
-        self._by_type: dict[object, tuple[tuple[FieldShape, ...], ShapeFn] | None] = {}
+        self._by_type: dict[object, _Compiled | None] = {}
         self.concrete: tuple[FieldShape, ...] | None = None
-        # an object type's shaping function (generated); abstract types: ``fn_for``
+        # an object type's shaping functions (generated); abstract types: ``fns_for``
         self.fn: ShapeFn | None = None
+        self.fast: FastFn | None = None
         if isinstance(parent, GraphQLObjectType):
             self.concrete = compiler.fields(self, parent)
             self.fn = generate(self.concrete)
+            self.fast = generate_fast(self.concrete)
 
     def fields_for(self, typename: object) -> tuple[FieldShape, ...] | None:
         """The fields for an object whose ``__typename`` is ``typename``; None when the API
@@ -145,7 +150,12 @@ class SelectionShape:
         compiled = self._compiled(typename)
         return compiled[1] if compiled is not None else None
 
-    def _compiled(self, typename: object) -> tuple[tuple[FieldShape, ...], ShapeFn] | None:
+    def fast_for(self, typename: object) -> FastFn | None:
+        """The fast shaping function of ``fields_for(typename)`` (None where that is None)."""
+        compiled = self._compiled(typename)
+        return compiled[2] if compiled is not None else None
+
+    def _compiled(self, typename: object) -> _Compiled | None:
         try:
             return self._by_type[typename]
         except KeyError:
@@ -153,7 +163,7 @@ class SelectionShape:
             if self._compiler.is_valid_typename(typename):
                 runtime = self._compiler.runtime_type(self, typename)
                 fields = self._compiler.fields(self, runtime)
-                compiled = (fields, generate(fields))
+                compiled = (fields, generate(fields), generate_fast(fields))
             self._by_type[typename] = compiled
             return compiled
         except TypeError:  # not hashable: not a type name either
@@ -161,6 +171,8 @@ class SelectionShape:
 
 
 ValueShape = EnumShape | ListShape | ScalarShape | SelectionShape
+# one runtime type's fields and their two shaping functions (path-aware, fast)
+_Compiled = tuple[tuple[FieldShape, ...], ShapeFn, FastFn]
 
 
 class ShapeCompiler:
