@@ -113,15 +113,16 @@ def object_value(
     """One object: its type's generated fast function, and where that gives up (it has no
     side effect) the path-aware one (``shape_fast.py``, ``shape_codegen.py``)."""
     fn = sel.fn
-    fast = sel.fast
-    if fn is None or fast is None:
+    if fn is not None:
+        fast = sel.fast
+    else:
         typename = data.get("__typename")
         fn = sel.fn_for(typename)
-        fast = sel.fast_for(typename)
-        if fn is None or fast is None:
+        if fn is None:
             _invalid_typename(sel, data, path, errs)
             return None
-    if not errs.fast:
+        fast = sel.fast_for(typename)
+    if fast is None or not errs.fast:  # None: the compiled walker (shape_choice.py)
         return fn(data, path, errs)
     try:
         return fast(data)

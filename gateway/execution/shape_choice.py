@@ -1,5 +1,6 @@
 """Which shaping functions a plan gets: the compiled walker (``shape_walk.py``) where that
-module runs compiled, else the generated Python functions (``shape_codegen.py``).
+module runs compiled, else the generated Python functions (``shape_codegen.py``, with the
+fast functions of ``shape_fast.py`` in front).
 
 Decided once per process, by the module the import system loaded (an extension module in
 the compiled build, docs/compiled.md): interpreted, the walker's loop costs more than the
@@ -17,8 +18,9 @@ from .shape_codegen import ShapeFn
 
 if TYPE_CHECKING:
     from .shape_compile import FieldShape
+    from .shape_fast import FastFn
 
-__all__ = ["generate", "walking"]
+__all__ = ["generate", "generate_fast", "walking"]
 
 _walking: bool | None = None
 
@@ -40,3 +42,14 @@ def generate(fields: Sequence[FieldShape]) -> ShapeFn:
 
         return walker(fields)
     return shape_codegen.generate(fields)
+
+
+def generate_fast(fields: Sequence[FieldShape]) -> FastFn | None:
+    """The fast function of one object's field list; None with the compiled walker: there
+    the interpreted fast function costs more than the walker it would stand in front of
+    (docs/benchmarks.md, "Response shaping: a fast function per object")."""
+    if walking():
+        return None
+    from .shape_fast import generate_fast as generated
+
+    return generated(fields)

@@ -33,9 +33,11 @@ from graphql import (
 )
 
 from ..planner.operation import TYPENAME_ALIAS
-from .shape_choice import generate  # compiled build: the compiled walker (shape_walk.py)
+
+# compiled build: the compiled walker (shape_walk.py), no fast functions
+from .shape_choice import generate, generate_fast
 from .shape_codegen import ShapeFn
-from .shape_fast import FastFn, generate_fast
+from .shape_fast import FastFn
 
 __all__ = [
     "INTROSPECTION_FIELDS",
@@ -172,7 +174,7 @@ class SelectionShape:
 
 ValueShape = EnumShape | ListShape | ScalarShape | SelectionShape
 # one runtime type's fields and their two shaping functions (path-aware, fast)
-_Compiled = tuple[tuple[FieldShape, ...], ShapeFn, FastFn]
+_Compiled = tuple[tuple[FieldShape, ...], ShapeFn, FastFn | None]
 
 
 class ShapeCompiler:
