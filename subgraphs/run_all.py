@@ -11,6 +11,7 @@ and for ``python -m subgraphs`` (services only, until Ctrl-C or SIGTERM)::
     run_all(host="127.0.0.1", base_port=4000, data_dir="data")
 """
 
+import http.client
 import json
 import signal
 import socket
@@ -164,7 +165,10 @@ def _healthy(service: ServiceProcess) -> bool:
     try:
         with urllib.request.urlopen(service.health_url, timeout=1.0) as response:
             body = json.loads(response.read())
-    except (OSError, ValueError):
+    except (OSError, ValueError, http.client.HTTPException):
+        # HTTPException: a garbled answer, e.g. a connection to a port nobody listens on yet
+        # that the kernel connected to itself (a port in the ephemeral range: the request
+        # line comes back as the "status line")
         return False
     return (
         isinstance(body, dict)

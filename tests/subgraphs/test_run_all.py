@@ -28,7 +28,9 @@ EXAMPLES = REPO_ROOT / "subgraphs" / "examples"
 def free_base_port() -> int:
     """A base port that, with the five ports after it, is free on 127.0.0.1."""
     for _ in range(50):
-        base = random.randrange(20000, 60000)
+        # below Linux's ephemeral range (32768-60999): a probe of a port in it can connect
+        # to itself while the service is still starting
+        base = random.randrange(20000, 32000)
         sockets = []
         try:
             for port in range(base, base + 6):
