@@ -33,7 +33,7 @@ from .representations import RepBuilder, apply_value_setters, flatten_list
 from .source_cache import SourceCache
 from .typematch import TypeMatcher
 
-__all__ = ["Filler", "dedupe_key", "filler", "generate"]
+__all__ = ["Filler", "add", "dedupe_key", "filler", "generate"]
 
 # fill(values, reps, typenames, owners, index, seen, other): appends to the first three
 Filler = Callable[..., None]
@@ -80,7 +80,23 @@ def one(
     typename = rep.get("__typename")
     if rewrites:
         apply_value_setters([rep], rewrites, matcher)
-    key = dedupe_key(rep)
+    i = add(rep, dedupe_key(rep), typename, obj, reps, typenames, owners, index)
+    if fast is not None:
+        other[fast] = i
+
+
+def add(
+    rep: dict[str, Any],
+    key: Any,
+    typename: Any,
+    obj: dict[str, Any],
+    reps: list[dict[str, Any]],
+    typenames: list[str | None],
+    owners: list[list[dict[str, Any]]],
+    index: dict[Any, int],
+) -> int:
+    """``obj`` asks for ``rep`` (dedupe key ``key``): a new representation, or the owners of
+    the equal one built already; its index."""
     i = index.get(key)
     if i is None:
         i = index[key] = len(reps)
@@ -89,8 +105,7 @@ def one(
         owners.append([obj])
     else:
         owners[i].append(obj)
-    if fast is not None:
-        other[fast] = i
+    return i
 
 
 def filler(builder: RepBuilder, rewrites: Sequence[FetchRewrite], matcher: TypeMatcher) -> Filler:

@@ -16,7 +16,7 @@ from typing import Any, Final, cast
 
 from gateway.planner.plan import FetchRewrite
 
-from .rep_codegen import dedupe_key, one
+from .rep_codegen import add, dedupe_key, one
 from .representations import RepBuilder, apply_value_setters
 from .typematch import TypeMatcher
 
@@ -175,16 +175,7 @@ class FlatFill:
             key: Any = dedupe_key(rep)
         else:  # the values hashed already (``fast``): the items tuple is the key
             key = tuple(rep.items())
-        i = index.get(key)
-        if i is None:
-            i = len(reps)
-            index[key] = i
-            reps.append(rep)
-            typenames.append(typename if isinstance(typename, str) else None)
-            owners.append([obj])
-        else:
-            owners[i].append(obj)
-        return i
+        return add(rep, key, typename, obj, reps, typenames, owners, index)
 
     def _slow(
         self,
