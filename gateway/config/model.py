@@ -194,6 +194,8 @@ class GatewayConfig:
     batch_fetches: bool = True
     # identical subgraph requests in flight at the same time share one call (never mutations)
     share_inflight_requests: bool = True
+    # traffic_shaping.subgraphs.<name>.deduplicate_query: per subgraph, over the above
+    subgraph_sharing: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
     # opt-in: identical client queries in flight at the same time share one execution
     share_inflight_client_requests: bool = False
     # progressive @override labels turned on for every request (besides percent(N) rolls)

@@ -141,6 +141,9 @@ _POLICY = Obj({"origins": _STRS, "match_origins": ListOf(Regex()), **_CORS_COMMO
 _TIMEOUT = Obj(
     {
         "timeout": Duration(),
+        "deduplicate_query": Bool(
+            "identical in-flight requests share one call (fedgate: on unless false)"
+        ),
         "compression": COMPRESSION,
         "global_rate_limit": GLOBAL_RATE_LIMIT,  # edge: rate limits
         "experimental_retry": EXPERIMENTAL_RETRY,  # resilience
@@ -522,6 +525,17 @@ def _traffic_shaping(raw: dict[str, Any]) -> dict[str, Any]:
         out["subgraph_timeouts"] = per
     if "timeout" in raw.get("router", {}):
         out["router_timeout"] = raw["router"]["timeout"]
+    # deduplicate_query: Apollo's name for in-flight sharing (fedgate's default is on; a
+    # subgraph's own value wins over all's, fedgate.share_inflight_requests over both)
+    if "deduplicate_query" in raw.get("all", {}):
+        out["share_inflight_requests"] = raw["all"]["deduplicate_query"]
+    sharing = {
+        name: entry["deduplicate_query"]
+        for name, entry in raw.get("subgraphs", {}).items()
+        if "deduplicate_query" in entry
+    }
+    if sharing:
+        out["subgraph_sharing"] = sharing
     return out
 
 

@@ -6,6 +6,7 @@ pooled connections."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gateway.config import GatewayConfig
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from gateway.redis.state import SharedState
     from gateway.telemetry.runtime import Telemetry
 
-__all__ = ["client_settings", "client_stack"]
+__all__ = ["SharingPolicy", "client_settings", "client_stack", "sharing_policy"]
 
 
 def client_stack(
@@ -67,10 +68,13 @@ def client_stack(
         if config.trust is not None and config.trust.active:
             client = TrustClient(client, config.trust)  # tokens, signatures, compression
         # shared calls would hand one client's Set-Cookie to another: not with response rules
-        share = config.share_inflight_requests and config.response_headers.empty
+        policy = sharing_policy(config) if config.response_headers.empty else None
         # traced under the sharing: one shared call, one span, one traceparent
         base = telemetry.wrap_client(client) if telemetry is not None else client
-        client = SharingClient(base) if share else base
+        if policy is None:
+            client = base
+        else:
+            client = SharingClient(base, unshared=policy.unshared, only=policy.only)
     elif not resilience.policies.empty:
         client = resilient = ResilientClient(client, resilience.policies, observer)
     if config.edge is not None and config.edge.limits_subgraphs:  # edge: outgoing limits
@@ -84,6 +88,23 @@ def client_stack(
     return ClientStack(client, owned, settings, resilient)
 
 
+def sharing_policy(config: GatewayConfig) -> SharingPolicy | None:
+    """Which subgraphs' identical in-flight calls are shared, or None for none:
+    ``share_inflight_requests`` (``traffic_shaping.all.deduplicate_query``) for every
+    subgraph, each ``traffic_shaping.subgraphs.<name>.deduplicate_query`` over it."""
+    per = config.subgraph_sharing
+    if config.share_inflight_requests:
+        return SharingPolicy(unshared=frozenset(name for name, on in per.items() if not on))
+    only = frozenset(name for name, on in per.items() if on)
+    return SharingPolicy(only=only) if only else None
+
+
+@dataclass(frozen=True, slots=True)
+class SharingPolicy:
+    unshared: frozenset[str] = frozenset()
+    only: frozenset[str] | None = None
+
+
 def client_settings(config: GatewayConfig) -> tuple[object, ...]:
     """What the subgraph client is built from: a reload that changes none keeps it (and its
     pooled connections)."""
@@ -95,6 +116,7 @@ def client_settings(config: GatewayConfig) -> tuple[object, ...]:
         config.max_subgraph_response_bytes,
         tuple(sorted(config.subgraph_max_response_bytes.items())),
         config.share_inflight_requests,
+        tuple(sorted(config.subgraph_sharing.items())),
         config.response_headers.empty,
         config.access_log,
         config.trust,

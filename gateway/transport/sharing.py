@@ -26,15 +26,33 @@ class SharingClient:
     future per waiter (a waiter that is cancelled cancels only its own, never the call the
     others wait for), none at all while nobody waits (the usual case)."""
 
-    __slots__ = ("_inflight", "inner", "shared")
+    __slots__ = ("_inflight", "_only", "_picky", "_unshared", "inner", "shared")
 
-    def __init__(self, inner: SubgraphClient) -> None:
+    def __init__(
+        self,
+        inner: SubgraphClient,
+        *,
+        unshared: frozenset[str] = frozenset(),
+        only: frozenset[str] | None = None,
+    ) -> None:
+        """Per subgraph (``deduplicate_query``): ``unshared`` names the subgraphs whose calls
+        are never shared; ``only``, when given, the only ones whose calls are. Neither is set
+        unless configured (then a call costs one set lookup more)."""
         self.inner = inner
+        self._unshared = unshared
+        self._only = only
+        self._picky = bool(unshared) or only is not None
         self._inflight: dict[_Key, list[asyncio.Future[SubgraphResponse]]] = {}
         self.shared = 0  # how many requests were answered by another's call (for metrics)
 
+    def shares(self, subgraph: str) -> bool:
+        """Whether identical calls to ``subgraph`` share one."""
+        if self._only is not None:
+            return subgraph in self._only
+        return subgraph not in self._unshared
+
     async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
-        if not request.shareable:
+        if not request.shareable or (self._picky and not self.shares(request.subgraph)):
             return await self.inner.fetch(request)
         body = request.body_bytes()
         headers = request.headers

@@ -398,3 +398,29 @@ def test_warmed_up_queries_default_to_a_third_of_the_plan_cache(tmp_path: Path) 
     capped = load_config(write(tmp_path, text), environ={})
     assert capped.query_planning.warmed_up_queries == 500
     assert capped.query_planning.warm_count(capped.operation_cache_size) == 500
+
+
+def test_deduplicate_query_maps_to_in_flight_sharing(tmp_path: Path) -> None:
+    from gateway.server.client_stack import SharingPolicy, sharing_policy
+
+    default = load_config(None, environ={})
+    assert sharing_policy(default) == SharingPolicy()  # fedgate's default: every subgraph
+    text = (
+        "traffic_shaping:\n  all:\n    deduplicate_query: false\n  subgraphs:\n"
+        "    products:\n      deduplicate_query: true\n"
+    )
+    config = load_config(write(tmp_path, text), environ={})
+    assert not config.share_inflight_requests
+    assert sharing_policy(config) == SharingPolicy(only=frozenset({"products"}))
+    text = "traffic_shaping:\n  subgraphs:\n    reviews:\n      deduplicate_query: false\n"
+    config = load_config(write(tmp_path, text), environ={})
+    assert sharing_policy(config) == SharingPolicy(unshared=frozenset({"reviews"}))
+    off = "traffic_shaping:\n  all:\n    deduplicate_query: false\n"
+    assert sharing_policy(load_config(write(tmp_path, off), environ={})) is None
+    # fedgate's own key wins over Apollo's
+    both = off + "fedgate:\n  share_inflight_requests: true\n"
+    assert load_config(write(tmp_path, both), environ={}).share_inflight_requests
+    with pytest.raises(ConfigError, match="deduplicate_query"):
+        load_config(
+            write(tmp_path, "traffic_shaping:\n  all:\n    deduplicate_query: 3\n"), environ={}
+        )

@@ -131,3 +131,27 @@ async def test_a_cancelled_leader_does_not_cancel_its_followers() -> None:
     response = await follower
     assert leader.cancelled()
     assert response.body == b'{"data":{"a":2}}' and inner.calls == 2
+
+
+def other(subgraph: str) -> SubgraphRequest:
+    return SubgraphRequest(subgraph, f"http://{subgraph}/graphql", {"query": "{a}"})
+
+
+async def _calls(client: SharingClient, inner: Slow, subgraph: str) -> int:
+    before = inner.calls
+    tasks = [asyncio.ensure_future(client.fetch(other(subgraph))) for _ in range(3)]
+    await _settle()
+    inner.release.set()
+    await asyncio.gather(*tasks)
+    inner.release.clear()
+    return inner.calls - before
+
+
+async def test_per_subgraph_sharing_deduplicate_query() -> None:
+    inner = Slow()
+    unshared = SharingClient(inner, unshared=frozenset({"reviews"}))
+    assert await _calls(unshared, inner, "reviews") == 3
+    assert await _calls(unshared, inner, "products") == 1
+    only = SharingClient(inner, only=frozenset({"products"}))
+    assert await _calls(only, inner, "reviews") == 3
+    assert await _calls(only, inner, "products") == 1
