@@ -124,6 +124,11 @@ class Target:
         parts.append(_header_bytes(headers))
         if "accept-encoding" not in lowered:
             parts.append(_ACCEPT_LINE)
+        # aiohttp's defaults for headers a request leaves out
+        if "accept" not in lowered:
+            parts.append(b"Accept: */*\r\n")
+        if "content-type" not in lowered:
+            parts.append(b"Content-Type: application/octet-stream\r\n")
         parts.append(b"Content-Length: %d\r\n\r\n" % len(body))
         parts.append(body)
         return b"".join(parts)
