@@ -1,8 +1,8 @@
 """The subgraph client a generation uses, built from the config: the pooled HTTP client (lean
-for http://, aiohttp for https://; or the caller's), wrapped in the guards and recorders the config turns on, each only when
-configured (resilience, trust, in-flight sharing, tracing, subgraph rate limits, response
-header rules, the access log). A reload whose settings are the same keeps the stack and its
-pooled connections."""
+for http://, aiohttp for https://; or the caller's), wrapped in the guards and recorders the
+config turns on, each only when configured (resilience, trust, in-flight sharing, tracing,
+subgraph rate limits, response header rules, the access log). A reload whose settings are the
+same keeps the stack and its pooled connections."""
 
 from __future__ import annotations
 
