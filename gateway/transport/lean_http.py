@@ -227,7 +227,17 @@ class LeanClient:
 class _Pool:
     """The connections to one host and port."""
 
-    __slots__ = ("conns", "host", "idle", "idle_timeout", "limit", "port", "sweeper", "waiters")
+    __slots__ = (
+        "closed",
+        "conns",
+        "host",
+        "idle",
+        "idle_timeout",
+        "limit",
+        "port",
+        "sweeper",
+        "waiters",
+    )
 
     def __init__(self, host: str, port: int, limit: int, idle_timeout: float) -> None:
         self.host = host
@@ -238,6 +248,7 @@ class _Pool:
         self.conns: set[_Conn] = set()  # open or opening, busy or idle
         self.waiters: collections.deque[asyncio.Future[_Conn | None]] = collections.deque()
         self.sweeper: asyncio.TimerHandle | None = None
+        self.closed = False  # by LeanClient.close: a call still on its way opens nothing
 
     def take(self) -> _Conn | None:
         """An idle connection that is still fresh, without waiting (the usual case)."""
@@ -255,6 +266,8 @@ class _Pool:
 
     async def acquire(self, fresh: bool, connect: float | None) -> _Conn:
         while True:
+            if self.closed:
+                raise Disconnected("the client was closed", reused=False, got_bytes=False)
             if not fresh and (conn := self.take()) is not None:
                 return conn
             if self.limit <= 0 or len(self.conns) < self.limit:
@@ -296,9 +309,11 @@ class _Pool:
                 await loop.create_connection(lambda: conn, self.host, self.port)
         except OSError as exc:
             conn.forget()
+            conn.parser = None
             raise CannotConnect(f"cannot connect to {self.host}:{self.port}: {exc}") from None
         except BaseException:
             conn.forget()
+            conn.parser = None
             raise
         return conn
 
@@ -340,6 +355,7 @@ class _Pool:
             self.sweeper = asyncio.get_running_loop().call_later(self.idle_timeout, self._sweep)
 
     def close(self) -> None:
+        self.closed = True
         if self.sweeper is not None:
             self.sweeper.cancel()
             self.sweeper = None
@@ -382,7 +398,8 @@ class _Conn(asyncio.Protocol):
     def __init__(self, pool: _Pool) -> None:
         self.pool: _Pool | None = pool
         self.transport: asyncio.Transport | None = None
-        self.parser = httptools.HttpResponseParser(self)
+        # the parser holds our callbacks: dropped when the connection is gone (a cycle else)
+        self.parser: httptools.HttpResponseParser | None = httptools.HttpResponseParser(self)
         self.fut: asyncio.Future[Answer] | None = None
         self.closed = False
         self.reused = False
@@ -420,10 +437,13 @@ class _Conn(asyncio.Protocol):
         timer = loop.call_at(deadline, self._timed_out, fut) if deadline is not None else None
         try:
             return await fut
-        except asyncio.CancelledError:
-            if self.fut is fut:  # the caller left mid-exchange: the connection is spent
-                self._reset()
+        except BaseException as exc:
+            if isinstance(exc, asyncio.CancelledError) and self.fut is fut:
+                self._reset()  # the caller left mid-exchange: the connection is spent
                 self.close()
+            # the failure's traceback keeps this frame: without the future (which holds the
+            # failure) in it, reference counting frees them, not the cyclic collector
+            del fut
             raise
         finally:
             if timer is not None:
@@ -467,8 +487,11 @@ class _Conn(asyncio.Protocol):
             if self.head_size > MAX_HEAD + MAX_FIELD:
                 self._fail(InvalidResponse(f"a response head over {MAX_HEAD} bytes"))
                 return
+        parser = self.parser
+        if parser is None:
+            return
         try:
-            self.parser.feed_data(data)
+            parser.feed_data(data)
         except httptools.HttpParserUpgrade:
             self._fail(InvalidResponse("a protocol upgrade"))
             return
@@ -482,6 +505,7 @@ class _Conn(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.forget()
+        self.parser = None
         if self.fut is None:
             return
         if self.answered and self.until_eof:
@@ -509,6 +533,7 @@ class _Conn(asyncio.Protocol):
         self.raw.append((name, value))
 
     def on_headers_complete(self) -> None:
+        assert self.parser is not None  # called from parser.feed_data
         status = self.parser.get_status_code()
         if status < 200:  # 100 Continue and friends: the answer is still to come
             self.interim = True
@@ -561,6 +586,7 @@ class _Conn(asyncio.Protocol):
             self.interim = False
             return
         self.complete = True
+        assert self.parser is not None
         self.keep_alive = self.parser.should_keep_alive()  # llhttp forgets it right after
 
     def _finish(self) -> None:
