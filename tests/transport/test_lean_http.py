@@ -396,3 +396,29 @@ async def test_query_strings_and_other_paths(client: HttpClient) -> None:
         body = orjson.loads(response.body)
     assert body == {"data": {"ok": True}}
     assert raw.requests[0].startswith(b"POST /a/b?x=1&y=2 HTTP/1.1\r\n")
+
+
+def test_under_uvloop_as_fedgate_serve_runs() -> None:
+    """``fedgate serve`` runs uvloop, whose transports are not asyncio's classes."""
+    import uvloop
+
+    async def scenario() -> tuple[bytes, str, str]:
+        client = HttpClient(timeouts=HttpTimeouts(total=0.3, connect=1))
+        try:
+            async with raw_server(keep_answering) as raw:
+                body = (await client.fetch(query(raw.url))).body
+                body = (await client.fetch(query(raw.url))).body
+                assert raw.connections == 1
+            async with raw_server(scripted(b"SSH-2.0\r\n")) as raw:
+                garbage = (await fetch_error(client, raw.url)).message
+            async with raw_server(scripted(b"", then_wait=5)) as raw:
+                slow = (await fetch_error(client, raw.url)).code
+        finally:
+            await client.close()
+        return body, garbage, slow
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        body, garbage, slow = runner.run(scenario())
+    assert body == OK
+    assert garbage == "HTTP fetch failed from 'raw': invalid response"
+    assert slow == "GATEWAY_TIMEOUT"
