@@ -362,6 +362,22 @@ async def test_compressed_answers_are_decoded_and_limited(
             await tight.close()
 
 
+async def test_a_large_answer_in_one_write(client: HttpClient) -> None:
+    large = b'{"data":{"s":"' + b"x" * 600_000 + b'"}}'
+
+    async def one_write(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: Raw
+    ) -> None:
+        while True:
+            await read_request(reader, raw)
+            writer.write(answer(large))
+
+    async with raw_server(one_write) as raw:
+        for _ in range(2):
+            assert (await client.fetch(query(raw.url))).body == large
+    assert raw.connections == 1
+
+
 async def test_a_declared_length_over_the_limit_is_refused_unread() -> None:
     reply = b"HTTP/1.1 200 OK\r\ncontent-length: 10000000\r\n\r\n{"
     client = HttpClient(max_response_bytes=1000)
