@@ -132,6 +132,11 @@ class HttpClient:
         self.pool_idle_timeout = pool_idle_timeout
 
     @property
+    def lean(self) -> bool:
+        """Whether plain ``http://`` calls go through the lean client (else all via aiohttp)."""
+        return self._lean is not None
+
+    @property
     def is_open(self) -> bool:
         return self._session is not None and not self._session.closed
 
