@@ -438,3 +438,34 @@ def test_under_uvloop_as_fedgate_serve_runs() -> None:
     assert body == OK
     assert garbage == "HTTP fetch failed from 'raw': invalid response"
     assert slow == "GATEWAY_TIMEOUT"
+
+
+async def test_a_cancelled_call_gives_its_connection_place_back() -> None:
+    """A caller that leaves mid-exchange (its client went away): the connection is closed and
+    its place in a full pool goes to the next request, queued or not."""
+    stall = asyncio.Event()
+
+    async def first_stalls(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: Raw
+    ) -> None:
+        while True:
+            await read_request(reader, raw)
+            if len(raw.requests) == 1:
+                stall.set()
+                await asyncio.sleep(10)
+            writer.write(answer(OK))
+
+    client = HttpClient(limit_per_host=1, timeouts=HttpTimeouts(total=2, connect=1))
+    try:
+        async with raw_server(first_stalls) as raw:
+            stuck = asyncio.ensure_future(client.fetch(query(raw.url)))
+            await stall.wait()
+            queued = asyncio.ensure_future(client.fetch(query(raw.url)))
+            await asyncio.sleep(0.05)
+            assert not queued.done()  # waiting for the pool's only place
+            stuck.cancel()
+            assert (await queued).body == OK
+            assert (await client.fetch(query(raw.url))).body == OK
+    finally:
+        await client.close()
+    assert raw.connections == 2 and raw.most_open <= 2
