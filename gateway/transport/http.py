@@ -303,15 +303,13 @@ class HttpClient:
             ) from exc
         except TooLarge:
             raise _too_large(name, limit or 0) from None
-        except (LeanFailure, ValueError) as exc:
+        except LeanFailure as exc:
             request_id = request.context.request_id if request.context else "-"
             log.warning(
                 "subgraph %s: %s: %s (request %s)", name, type(exc).__name__, exc, request_id
             )
-            reason = exc.reason if isinstance(exc, LeanFailure) else "invalid request headers"
-            answered = isinstance(exc, LeanFailure) and exc.answered
-            message = f"HTTP fetch failed from '{name}': {reason}"
-            raise TransportError(name, message, answered=answered) from exc
+            message = f"HTTP fetch failed from '{name}': {exc.reason}"
+            raise TransportError(name, message, answered=exc.answered) from exc
         return SubgraphResponse(name, status, body, headers)
 
     def _lean_deadline(self, request: SubgraphRequest) -> tuple[float | None, float | None]:

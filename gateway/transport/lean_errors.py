@@ -4,7 +4,15 @@
 
 from __future__ import annotations
 
-__all__ = ["CannotConnect", "CutShort", "Disconnected", "InvalidResponse", "LeanFailure", "Stop"]
+__all__ = [
+    "CannotConnect",
+    "CutShort",
+    "Disconnected",
+    "InvalidRequest",
+    "InvalidResponse",
+    "LeanFailure",
+    "Stop",
+]
 
 
 class LeanFailure(Exception):
@@ -36,6 +44,12 @@ class CutShort(LeanFailure):
 
     reason = "the response body was cut short"
     answered = True
+
+
+class InvalidRequest(LeanFailure):
+    """Header rules produced a header that cannot be sent (a line break in it)."""
+
+    reason = "invalid request headers"
 
 
 class InvalidResponse(LeanFailure):

@@ -22,7 +22,14 @@ from urllib.parse import urlsplit
 
 from .base import DEFAULT_HEADERS
 from .lean_conn import Answer
-from .lean_errors import CannotConnect, CutShort, Disconnected, InvalidResponse, LeanFailure
+from .lean_errors import (
+    CannotConnect,
+    CutShort,
+    Disconnected,
+    InvalidRequest,
+    InvalidResponse,
+    LeanFailure,
+)
 from .lean_pool import Pool as _Pool
 
 __all__ = [
@@ -30,6 +37,7 @@ __all__ = [
     "CannotConnect",
     "CutShort",
     "Disconnected",
+    "InvalidRequest",
     "InvalidResponse",
     "LeanClient",
     "LeanFailure",
@@ -91,7 +99,7 @@ def _header_bytes(headers: Mapping[str, str]) -> bytes:
         if name.lower() in ("host", "content-length"):
             continue  # Host is kept when given (above); the length is always ours
         if "\r" in name or "\n" in name or "\r" in value or "\n" in value or ":" in name:
-            raise ValueError("a header name or value with a line break")
+            raise InvalidRequest(f"the header {name[:40]!r} has a line break or a colon")
         lines.append(f"{name}: {value}\r\n")
     return "".join(lines).encode("utf-8")
 
