@@ -469,3 +469,12 @@ async def test_a_cancelled_call_gives_its_connection_place_back() -> None:
     finally:
         await client.close()
     assert raw.connections == 2 and raw.most_open <= 2
+
+
+async def test_a_header_with_a_line_break_is_a_coded_error(client: HttpClient) -> None:
+    async with raw_server(keep_answering) as raw:
+        request = SubgraphRequest("raw", raw.url, b"{}", {"x-a": "b\r\nx-injected: 1"})
+        with pytest.raises(TransportError) as info:
+            await client.fetch(request)
+        assert info.value.message == "HTTP fetch failed from 'raw': invalid request headers"
+        assert raw.requests == []  # nothing was sent
