@@ -76,7 +76,7 @@ class Connection(asyncio.Protocol):
 
     def _reset(self) -> None:
         self.fut = None
-        self.raw: list[tuple[bytes, bytes]] = []
+        self.raw: list[tuple[str, str]] = []
         self.headers: CIMultiDictProxy[str] | None = None
         self.chunks: list[bytes] = []
         self.status = 0
@@ -198,7 +198,10 @@ class Connection(asyncio.Protocol):
         if len(name) + len(value) > MAX_FIELD:
             self._fail(InvalidResponse(f"a response header over {MAX_FIELD} bytes"))
             raise _Stop
-        self.raw.append((name, value))
+        # decoded as aiohttp's parser decodes them
+        self.raw.append(
+            (name.decode("utf-8", "surrogateescape"), value.decode("utf-8", "surrogateescape"))
+        )
 
     def on_headers_complete(self) -> None:
         assert self.parser is not None  # called from parser.feed_data
@@ -208,10 +211,7 @@ class Connection(asyncio.Protocol):
             self.raw = []
             return
         self.status = status
-        headers: CIMultiDict[str] = CIMultiDict(
-            (n.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape"))
-            for n, v in self.raw
-        )
+        headers: CIMultiDict[str] = CIMultiDict(self.raw)
         self.headers = CIMultiDictProxy(headers)
         self.answered = True
         length = headers.get("content-length")
