@@ -9,6 +9,7 @@ import gzip
 import socket
 import struct
 import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import brotli
 import orjson
@@ -37,9 +38,9 @@ async def fetch_error(client: HttpClient, url: str, *, shareable: bool = True) -
 
 
 @pytest.fixture
-async def client() -> HttpClient:
+async def client() -> AsyncIterator[HttpClient]:
     c = HttpClient(timeouts=HttpTimeouts(total=2, connect=2))
-    yield c  # type: ignore[misc]
+    yield c
     await c.close()
 
 
@@ -162,7 +163,9 @@ async def test_an_interim_100_continue_is_skipped(client: HttpClient) -> None:
     assert raw.connections == 1
 
 
-def scripted(reply: bytes, *, then_wait: float = 0.0, reset: bool = False):  # type: ignore[no-untyped-def]
+def scripted(
+    reply: bytes, *, then_wait: float = 0.0, reset: bool = False
+) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter, Raw], Awaitable[None]]:
     async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: Raw) -> None:
         await read_request(reader, raw)
         writer.write(reply)
