@@ -11,8 +11,8 @@ the server's checks, the pipeline, shaping and the JSON body. ``--path gateway``
 ``bench/recordings/heavy.json`` in both: ``--transport replay`` (the default) answers
 in-process, so the subgraph transport is not counted; ``--transport http`` serves the recording
 from an aiohttp server in another process (not counted) and the gateway uses its own subgraph
-client (aiohttp, in-flight sharing) as ``fedgate serve`` builds it, pointed there with the
-``FEDGATE_SUBGRAPH_<NAME>_URL`` variables.
+client (the lean HTTP client, in-flight sharing) as ``fedgate serve`` builds it, pointed there
+with the ``FEDGATE_SUBGRAPH_<NAME>_URL`` variables.
 
 ``--path uvicorn`` serves the same app with uvicorn (httptools, as ``fedgate serve`` runs it)
 on a socket, and another process (not counted) sends the requests on one kept-alive connection:

@@ -198,6 +198,9 @@ class GatewayConfig:
     subgraph_sharing: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
     # opt-in: identical client queries in flight at the same time share one execution
     share_inflight_client_requests: bool = False
+    # the client plain http:// subgraph calls go through: "lean" (httptools, decision 0034)
+    # or "aiohttp" (https:// always goes through aiohttp)
+    subgraph_http_client: str = "lean"
     # progressive @override labels turned on for every request (besides percent(N) rolls)
     override_labels: tuple[str, ...] = ()
     # fedgate.access_log.enabled: one JSON line per GraphQL request (gateway/server/access_log.py)
@@ -269,6 +272,8 @@ class GatewayConfig:
             raise ConfigError("timeouts must be positive numbers of seconds")
         if self.subgraph_connections < 1:
             raise ConfigError("subgraph_connections must be at least 1")
+        if self.subgraph_http_client not in ("lean", "aiohttp"):
+            raise ConfigError("fedgate.subgraph_http_client must be lean or aiohttp")
         if self.operation_cache_size < 0:
             raise ConfigError("operation_cache_size must not be negative")
         if self.max_request_bytes < 1:

@@ -178,6 +178,9 @@ FEDGATE_KEYS: dict[str, Kind] = {
     "batch_fetches": Bool("plan in waves; one request per subgraph per wave"),
     "share_inflight_requests": Bool("identical in-flight subgraph requests share one call"),
     "share_inflight_client_requests": Bool("identical client queries share one execution"),
+    "subgraph_http_client": Str(
+        "the client for http:// subgraphs: lean (default) or aiohttp", pattern="^(lean|aiohttp)$"
+    ),
     "override_labels": ListOf(
         Str(), "progressive @override labels on for every request (percent(N) labels roll)"
     ),

@@ -1,8 +1,8 @@
-"""The subgraph client a generation uses, built from the config: the pooled aiohttp client
-(or the caller's), wrapped in the guards and recorders the config turns on, each only when
-configured (resilience, trust, in-flight sharing, tracing, subgraph rate limits, response
-header rules, the access log). A reload whose settings are the same keeps the stack and its
-pooled connections."""
+"""The subgraph client a generation uses, built from the config: the pooled HTTP client (lean
+for http://, aiohttp for https://; or the caller's), wrapped in the guards and recorders the
+config turns on, each only when configured (resilience, trust, in-flight sharing, tracing,
+subgraph rate limits, response header rules, the access log). A reload whose settings are the
+same keeps the stack and its pooled connections."""
 
 from __future__ import annotations
 
@@ -60,6 +60,7 @@ def client_stack(
             tls=config.trust.tls if config.trust else None,
             subgraph_connect_timeouts=resilience.connect_timeouts,
             pool_idle_timeout=resilience.pool_idle_timeout,
+            lean=config.subgraph_http_client == "lean",
         )
         client = owned
         if not resilience.policies.empty:
@@ -117,6 +118,7 @@ def client_settings(config: GatewayConfig) -> tuple[object, ...]:
         tuple(sorted(config.subgraph_max_response_bytes.items())),
         config.share_inflight_requests,
         tuple(sorted(config.subgraph_sharing.items())),
+        config.subgraph_http_client,
         config.response_headers.empty,
         config.access_log,
         config.trust,

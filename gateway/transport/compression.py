@@ -1,8 +1,9 @@
 """Compressed subgraph requests (Apollo Router's ``traffic_shaping.*.compression``), and the
 ASGI middleware a Python subgraph puts in front of its app to accept them.
 
-Responses need nothing here: aiohttp advertises and decodes gzip, deflate and (with the
-``brotli`` package) br, in bounded steps, and the HTTP client applies
+Responses need nothing here: both HTTP clients advertise and decode gzip, deflate and br
+(aiohttp with the ``brotli`` package; the lean client with ``lean_decode``), in bounded
+steps, and the HTTP client applies
 ``limits.subgraph.*.http_max_response_size`` to the decoded bytes, so a small compressed body
 that inflates past the limit is refused while it is read.
 """

@@ -1,10 +1,13 @@
-"""aiohttp transport: one pooled, keep-alive ``ClientSession`` per process.
+"""The HTTP transport: the lean client (``lean_http``) for plain ``http://`` subgraphs, one
+pooled, keep-alive aiohttp ``ClientSession`` per process for the rest (TLS) or for all
+(``fedgate.subgraph_http_client: aiohttp``).
 
 A pooled connection can be closed by the subgraph at the moment it is reused (the server's
 keep-alive timeout ran out while the request was on its way). Two things keep that from
 reaching clients: idle connections are dropped from the pool sooner than common servers drop
 them (``POOL_IDLE_TIMEOUT``), and a request that fails on a reused connection before any byte
-of the answer arrived is sent once more on a new connection (``_resend``).
+of the answer arrived is sent once more on a new connection (``_resend``). Both clients do both,
+with the same errors, codes and log lines.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ import aiohttp
 from multidict import CIMultiDict
 
 from .base import DEFAULT_HEADERS, SubgraphRequest, SubgraphResponse, TransportError
+from .compression import TooLarge
 from .http_errors import Answered as _Answered
 from .http_errors import BodyTimeout as _BodyTimeout
+from .lean_http import Disconnected, LeanClient, LeanFailure, Target
 from .tls import TlsContexts, tls_failure
 
 log = logging.getLogger("fedgate.transport")
@@ -59,6 +64,9 @@ class HttpClient:
     """
 
     __slots__ = (
+        "_lean",
+        "_lean_default",
+        "_lean_timeouts",
         "_max_bytes",
         "_max_default",
         "_owns_session",
@@ -83,13 +91,16 @@ class HttpClient:
         tls: TlsContexts | None = None,
         subgraph_connect_timeouts: Mapping[str, float] | None = None,
         pool_idle_timeout: float = POOL_IDLE_TIMEOUT,
+        lean: bool = True,
     ) -> None:
         """``subgraph_timeouts``: total seconds per subgraph name, where it differs from
         ``timeouts.total`` (Apollo Router's ``traffic_shaping.subgraphs.<name>.timeout``);
         ``subgraph_connect_timeouts`` likewise for connecting.
         ``max_response_bytes`` (and per subgraph): a larger response body is refused while it
         is read, never held whole (``None``: no limit). ``tls``: per-subgraph TLS contexts
-        (``tls.subgraph``; aiohttp pools connections per context, so one session serves all)."""
+        (``tls.subgraph``; aiohttp pools connections per context, so one session serves all).
+        ``lean``: plain ``http://`` URLs go through the lean client (not with a ``session``
+        given: that caller wants aiohttp)."""
         # trust (TLS): None when not configured, so the default path does no lookup
         self._ssl_for = tls.for_subgraph if tls is not None else None
         self._max_default = max_response_bytes
@@ -104,11 +115,26 @@ class HttpClient:
             )
             for name in totals.keys() | connects.keys()
         }
+        self._lean_default = (t.total or None, t.connect or None)
+        self._lean_timeouts = {
+            name: (totals.get(name, t.total) or None, connects.get(name, t.connect) or None)
+            for name in totals.keys() | connects.keys()
+        }
+        self._lean = (
+            LeanClient(limit=limit_per_host, idle_timeout=pool_idle_timeout)
+            if lean and session is None
+            else None
+        )
         self._session = session
         self._traced: aiohttp.ClientSession | None = None
         self._owns_session = session is None
         self.limit_per_host = limit_per_host
         self.pool_idle_timeout = pool_idle_timeout
+
+    @property
+    def lean(self) -> bool:
+        """Whether plain ``http://`` calls go through the lean client (else all via aiohttp)."""
+        return self._lean is not None
 
     @property
     def is_open(self) -> bool:
@@ -166,6 +192,11 @@ class HttpClient:
         return timeout
 
     async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
+        lean = self._lean
+        if lean is not None:
+            target = lean.target(request.url)
+            if target is not None:
+                return await self._fetch_lean(lean, target, request)
         name = request.subgraph
         try:
             resp = await self._send(request)
@@ -242,7 +273,61 @@ class HttpClient:
             _resend_note(request, exc)
         return await traced.post(request.url, data=data, headers=headers, timeout=timeout, ssl=ssl)
 
+    async def _fetch_lean(
+        self, lean: LeanClient, target: Target, request: SubgraphRequest
+    ) -> SubgraphResponse:
+        name = request.subgraph
+        limit = self._max_bytes.get(name, self._max_default)
+        try:
+            data = target.request_bytes(request.body_bytes(), request.headers)
+            deadline, connect = self._lean_deadline(request)
+            try:
+                status, headers, body = await lean.send(
+                    target, data, deadline, connect, limit, False
+                )
+            except Disconnected as exc:
+                # as with aiohttp: a query is sent again whenever the connection closed before
+                # an answer, a mutation only when the closed connection was a pooled one
+                if not (request.shareable or (exc.reused and not exc.got_bytes)):
+                    raise
+                _resend_note(request, exc)
+                status, headers, body = await lean.send(
+                    target, data, deadline, connect, limit, True
+                )
+        except TimeoutError as exc:
+            raise TransportError(
+                name,
+                f"HTTP fetch failed from '{name}': request timed out",
+                code="GATEWAY_TIMEOUT",
+                answered=exc.__class__ is _BodyTimeout,
+            ) from exc
+        except TooLarge:
+            raise _too_large(name, limit or 0) from None
+        except LeanFailure as exc:
+            request_id = request.context.request_id if request.context else "-"
+            log.warning(
+                "subgraph %s: %s: %s (request %s)", name, type(exc).__name__, exc, request_id
+            )
+            message = f"HTTP fetch failed from '{name}': {exc.reason}"
+            raise TransportError(name, message, answered=exc.answered) from exc
+        return SubgraphResponse(name, status, body, headers)
+
+    def _lean_deadline(self, request: SubgraphRequest) -> tuple[float | None, float | None]:
+        """The loop-clock deadline of the whole call, and the connect timeout."""
+        total, connect = self._lean_timeouts.get(request.subgraph, self._lean_default)
+        context = request.context
+        if context is not None and context.deadline is not None:
+            # no subgraph call outlives the client's request (traffic_shaping.router.timeout)
+            left = max(context.remaining() or 0.0, 0.001)
+            if total is None or left < total:
+                total = left
+        if total is None:
+            return None, connect
+        return asyncio.get_running_loop().time() + total, connect
+
     async def close(self) -> None:
+        if self._lean is not None:
+            await self._lean.close()
         if self._traced is not None and not self._traced.closed:
             await self._traced.close()
         self._traced = None

@@ -123,3 +123,18 @@ def test_shutdown_grace_period_and_supergraph_poll_interval(tmp_path: Path) -> N
     path.write_text("fedgate:\n  shutdown_grace_period: soon\n")
     with pytest.raises(ConfigError, match=r"router.yaml:2: fedgate.shutdown_grace_period"):
         load_config(path, environ={})
+
+
+def test_the_subgraph_http_client_key(tmp_path: Path) -> None:
+    from gateway.server.client_stack import client_stack
+
+    path = write(tmp_path, "fedgate:\n  subgraph_http_client: aiohttp\n")
+    chosen = load_config(path, environ={})
+    assert chosen.subgraph_http_client == "aiohttp"
+    assert GatewayConfig().subgraph_http_client == "lean"  # the default
+    lean = client_stack(GatewayConfig(), None, None)
+    assert lean.owned is not None and lean.owned.lean
+    stack = client_stack(chosen, None, lean)  # a reload that changes it: a new client
+    assert stack is not lean and stack.owned is not None and not stack.owned.lean
+    with pytest.raises(ConfigError, match="subgraph_http_client"):
+        load_config(write(tmp_path, "fedgate:\n  subgraph_http_client: curl\n"), environ={})
