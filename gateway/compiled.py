@@ -31,6 +31,7 @@ COMPILED = (
     # cannot inherit from a compiled one
     "gateway.execution.incremental_shape",
     "gateway.execution.merge",
+    "gateway.execution.parallel",
     "gateway.execution.rep_codegen",
     "gateway.execution.rep_walk",  # the compiled representation loop (rep_choice.py)
     "gateway.execution.representations",
@@ -45,6 +46,7 @@ COMPILED = (
     "gateway.server.endpoints",
     "gateway.server.exchange",
     "gateway.server.lean",
+    "gateway.server.live",
     "gateway.server.protocol",
     "gateway.telemetry.tracing",
     "gateway.transport.http",
