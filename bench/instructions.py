@@ -38,6 +38,10 @@ to use: ``bench/auth/jwt.yaml``) and a valid token (an hour, issuer and audience
 ``fedgate-bench``), and sends ``Authorization: Bearer <token>`` with every request (server
 path): with ``--config bench/auth/jwt.yaml`` authentication is on; without it the same header
 is sent to a gateway that does not authenticate (what carrying the header costs).
+
+``--keep DIR`` keeps both runs' callgrind files (``DIR/callgrind.few.out`` and
+``DIR/callgrind.many.out``), to read with ``callgrind_annotate --inclusive=yes``; the
+compiled build's C functions (mypyc's ``CPyDef_...``) have their own names there.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ OTLP_ENV = "FEDGATE_BENCH_OTLP"
 JWKS_ENV = "FEDGATE_BENCH_JWKS"
 TOKEN_ENV = "FEDGATE_BENCH_TOKEN"
 UVLOOP_ENV = "FEDGATE_BENCH_UVLOOP"
+KEEP_ENV = "FEDGATE_BENCH_KEEP"
 SUBGRAPHS = ("accounts", "inventory", "products", "reviews")
 # the request wrk sends (../shared/bench/load/heavy.lua)
 REQUEST_HEADERS = [
@@ -92,6 +97,7 @@ def main() -> None:
         "--profile", metavar="FILE", help="no valgrind: cProfile the requests after the warm-up"
     )
     parser.add_argument("--config", type=Path, help="a router.yaml (default: none)")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the callgrind files there")
     parser.add_argument(
         "--otlp-sink", action="store_true", help="an OTLP/HTTP sink at $FEDGATE_BENCH_OTLP"
     )
@@ -108,6 +114,9 @@ def main() -> None:
     if args.uvloop:
         os.environ[UVLOOP_ENV] = "1"
     os.environ[CONCURRENCY_ENV] = str(args.concurrency)
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        os.environ[KEEP_ENV] = str(args.keep.resolve())
     if args.config is not None:
         os.environ[CONFIG_ENV] = str(args.config.resolve())
     if args.jwt and args.inner is None:
@@ -204,8 +213,8 @@ def _per_request(tree: Path, path: str, transport: str, requests: int) -> float:
         server, urls = _start_recording_server(tree)
         env.update(urls)
     try:
-        few = _instructions(tree, path, transport, WARMUP, env)
-        many = _instructions(tree, path, transport, WARMUP + requests, env)
+        few = _instructions(tree, path, transport, WARMUP, env, "few")
+        many = _instructions(tree, path, transport, WARMUP + requests, env, "many")
     finally:
         if server is not None:
             server.terminate()
@@ -227,14 +236,17 @@ def _start_recording_server(tree: Path) -> tuple[subprocess.Popen[bytes], dict[s
     return server, urls
 
 
-def _instructions(tree: Path, path: str, transport: str, requests: int, env: dict[str, str]) -> int:
+def _instructions(
+    tree: Path, path: str, transport: str, requests: int, env: dict[str, str], run: str
+) -> int:
     """Instructions of one process serving ``requests`` heavy requests."""
     python = tree / ".venv" / "bin" / "python"
     with tempfile.TemporaryDirectory() as tmp:
+        out = Path(os.environ.get(KEEP_ENV, tmp)) / f"callgrind.{run}.out"
         command = [
             "valgrind",
             "--tool=callgrind",
-            f"--callgrind-out-file={tmp}/callgrind.out",
+            f"--callgrind-out-file={out}",
             str(python),
             str(HERE),
             "--tree",

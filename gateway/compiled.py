@@ -23,6 +23,8 @@ __all__ = ["COMPILED", "CompiledStatus", "compiled_status", "log_compiled_status
 # per-request stages around it. Not gateway/pipeline/gateway.py: a native class takes no weak
 # reference (the hot reload's collection check holds one to ``Gateway``), and mypyc refuses
 # its async generator (``Gateway.responses``). Not front.py: a class nested in a function.
+# Not transport/sharing.py: compiled, it cost instructions (docs/benchmarks.md, "Compiled
+# build, served path").
 COMPILED = (
     "gateway.context",
     "gateway.execution.errors",
@@ -31,6 +33,7 @@ COMPILED = (
     # cannot inherit from a compiled one
     "gateway.execution.incremental_shape",
     "gateway.execution.merge",
+    "gateway.execution.parallel",
     "gateway.execution.rep_codegen",
     "gateway.execution.rep_walk",  # the compiled representation loop (rep_choice.py)
     "gateway.execution.representations",
@@ -45,6 +48,7 @@ COMPILED = (
     "gateway.server.endpoints",
     "gateway.server.exchange",
     "gateway.server.lean",
+    "gateway.server.live",
     "gateway.server.protocol",
     "gateway.telemetry.tracing",
     "gateway.transport.http",

@@ -220,7 +220,8 @@ class CachingCall:
         data = dict(result.data) if result.data else {}
         for lookup in lookups:
             data[lookup.part.alias] = lookup.merge(data.get(lookup.part.alias), policy)
-        ttl = self._storable(part, replace(result, errors=[]), private_id, settings)
+        without_errors = CallResult(result.data, [], result.failure)
+        ttl = self._storable(part, without_errors, private_id, settings)
         if ttl is None or errored is None:
             whole.complete = False
             _forbid_or_add(policy, part, settings, result)

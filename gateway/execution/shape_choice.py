@@ -45,11 +45,14 @@ def generate(fields: Sequence[FieldShape]) -> ShapeFn:
 
 
 def generate_fast(fields: Sequence[FieldShape]) -> FastFn | None:
-    """The fast function of one object's field list; None with the compiled walker: there
-    the interpreted fast function costs more than the walker it would stand in front of
-    (docs/benchmarks.md, "Response shaping: a fast function per object")."""
+    """The fast function of one object's field list. With the compiled walker, the walker's
+    own fast walk (``Walker.fast``): the interpreted fast function costs more than the
+    walker it would stand in front of (docs/benchmarks.md, "Response shaping: a fast
+    function per object"), the compiled one less ("Compiled build, served path")."""
     if walking():
-        return None
+        from .shape_walk import fast_walker
+
+        return fast_walker(fields)
     from .shape_fast import generate_fast as generated
 
     return generated(fields)

@@ -9,18 +9,26 @@ native attribute reads and native calls between the walkers of a response. The r
 errors and their order are those of the generated functions (same checks in the same
 order; ``tests/execution/test_shape_walk.py`` compares the two). ``shape_choice.py`` picks
 this walker when this module is compiled, the generated functions otherwise.
+
+``Walker.fast`` is the same walk without the response path and the error list, for data
+that fits the schema (``shape_fast.py``'s contract): it raises ``Fallback`` at the first
+value that the path-aware walk would turn into a note or a propagated null, and has no side
+effect, so ``shape.object_value`` shapes the object again with ``walk``, with the same
+results, notes and order. On valid data it saves the path tuple of every object and list
+item (docs/benchmarks.md, "Compiled build, served path").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from .shape import _Errors, bad_enum, leaf, list_value, not_object, object_value
+from .shape import _Errors, bad_enum, fast_leaf, leaf, list_value, not_object, object_value
 from .shape_codegen import ShapeFn
 from .shape_compile import EnumShape, FieldKind, FieldShape, ListShape, ScalarShape, SelectionShape
+from .shape_fast import Fallback
 
-__all__ = ["Walker", "walker"]
+__all__ = ["Walker", "fast_walker", "walker"]
 
 # A step's operation: what its field needs (``shape_codegen.generate``'s cases)
 _TYPENAME: Final = 0  # the parent's type name, a constant (in the template already)
@@ -121,10 +129,53 @@ class Walker:
             out[step.key] = v
         return out
 
+    def fast(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``walk`` for data that fits the schema: no path, no errors; ``Fallback`` where
+        ``walk`` would write a note or null a non-null field (the same checks)."""
+        out = self.template.copy()
+        for step in self.steps:
+            op = step.op
+            if op == _TYPENAME_READ:
+                out[step.key] = data.get("__typename")
+                continue
+            v: Any = data.get(step.source)
+            if v is None:
+                if step.non_null:
+                    raise Fallback
+            elif op == _STRING:
+                if type(v) is not str:
+                    v = _fast_leaf(step, v)
+            elif op == _OBJECT:
+                v = _fast_object(step.walker, step.sel, v)
+            elif op == _OBJECT_LIST:
+                v = _fast_object_list(step, v)
+            elif op == _INT:
+                if type(v) is not int or not _INT_MIN <= v <= _INT_MAX:
+                    v = _fast_leaf(step, v)
+            elif op == _BOOLEAN:
+                if type(v) is not bool:
+                    v = _fast_leaf(step, v)
+            elif op == _FLOAT:
+                if type(v) is not float and type(v) is not int:
+                    v = _fast_leaf(step, v)
+            elif op == _ENUM:
+                if type(v) is not str or v not in step.values:
+                    raise Fallback
+            elif op == _LIST:
+                assert step.list is not None
+                v = _fast_list(step.list, v)
+            out[step.key] = v
+        return out
+
 
 def walker(fields: Sequence[FieldShape]) -> Walker:
     """The shaping function of one object's field list (``shape_codegen.generate``'s)."""
     return Walker(fields)
+
+
+def fast_walker(fields: Sequence[FieldShape]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The fast shaping function of one object's field list (``shape_fast``'s contract)."""
+    return Walker(fields).fast
 
 
 def _op(f: FieldShape) -> int:
@@ -185,3 +236,70 @@ def _object_list(step: _Step, v: Any, path: Any, errs: _Errors) -> Any:
             return None
         out.append(item)
     return out
+
+
+def _fast_leaf(step: _Step, v: Any) -> Any:
+    """A scalar that is not of its type as it is: its lossless conversion, or ``Fallback``
+    (``leaf``'s note)."""
+    assert step.scalar is not None
+    return fast_leaf(v, step.scalar)
+
+
+def _fast_object(w: Walker | None, sel: SelectionShape | None, v: Any) -> dict[str, Any]:
+    """A child object: its walker's fast walk; an abstract type's by ``__typename``; what
+    the walker cannot take fast (no walker for the type, not an object) gives up."""
+    if type(v) is not dict:
+        raise Fallback
+    if w is None:
+        assert sel is not None
+        fn = sel.fn if sel.fn is not None else sel.fn_for(v.get("__typename"))
+        if not isinstance(fn, Walker):
+            raise Fallback
+        w = fn
+    return w.fast(v)
+
+
+def _fast_object_list(step: _Step, v: Any) -> list[Any]:
+    if type(v) is not list:
+        raise Fallback
+    w = step.walker
+    out: list[Any] = []
+    for item in v:
+        if item is None:
+            if step.item_non_null:
+                raise Fallback
+            out.append(None)
+        elif type(item) is dict and w is not None:
+            out.append(w.fast(item))
+        else:
+            out.append(_fast_object(w, step.sel, item))
+    return out
+
+
+def _fast_list(shape: ListShape, v: Any) -> list[Any]:
+    """``shape.list_value`` without path or errors: any other list (of scalars, enums,
+    abstract types, lists)."""
+    if type(v) is not list:
+        raise Fallback
+    item = shape.item
+    out: list[Any] = []
+    for x in v:
+        if x is None:
+            if shape.item_non_null:
+                raise Fallback
+        elif item is not None:
+            x = _fast_value(item, x)
+        out.append(x)
+    return out
+
+
+def _fast_value(shape: Any, v: Any) -> Any:
+    if type(shape) is ScalarShape:
+        return fast_leaf(v, shape)
+    if type(shape) is SelectionShape:
+        return _fast_object(None, shape, v)
+    if type(shape) is EnumShape:
+        if type(v) is str and v in shape.values:
+            return v
+        raise Fallback
+    return _fast_list(shape, v)

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
@@ -36,14 +36,32 @@ class Failure:
     code: str
 
 
-@dataclass(frozen=True, slots=True)
 class CallResult:
     """``data`` is the subgraph's data object (None when absent or failed); ``errors`` its raw
-    GraphQL errors; ``failure`` set when the call itself failed."""
+    GraphQL errors; ``failure`` set when the call itself failed.
 
-    data: dict[str, Any] | None
-    errors: list[Any]
-    failure: Failure | None = None
+    A slotted class with ``Final`` attributes (read-only to the type checker) rather than a
+    frozen dataclass: one is made per subgraph call, and a frozen dataclass's generated
+    ``__init__`` is interpreted even in the compiled build (one ``object.__setattr__`` per
+    field, about 4,600 instructions a call there; docs/benchmarks.md, "Compiled build,
+    served path"). This ``__init__`` is compiled."""
+
+    __slots__ = ("data", "errors", "failure")
+
+    def __init__(
+        self, data: dict[str, Any] | None, errors: list[Any], failure: Failure | None = None
+    ) -> None:
+        self.data: Final = data
+        self.errors: Final = errors
+        self.failure: Final = failure
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CallResult):
+            return NotImplemented
+        return (self.data, self.errors, self.failure) == (other.data, other.errors, other.failure)
+
+    def __repr__(self) -> str:
+        return f"CallResult({self.data!r}, {self.errors!r}, {self.failure!r})"
 
 
 async def call_subgraph(

@@ -21,6 +21,7 @@ from gateway.execution.rep_walk import FlatFill, flat_fill
 from gateway.execution.representations import RepBuilder, collect_values
 from gateway.execution.shape import shape_response
 from gateway.execution.shape_compile import ShapeCompiler
+from gateway.execution.shape_fast import Fallback
 from gateway.execution.shape_walk import Walker
 from gateway.planner.operation import TYPENAME_ALIAS
 from gateway.planner.plan import ReqField, ReqFragment, ValueSetter
@@ -148,10 +149,14 @@ def _random_data(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def _shape(query: str, data: dict[str, Any], walking: bool) -> tuple[Any, Any, Any]:
+def _shape(
+    query: str, data: dict[str, Any], walking: bool, fast: bool = False
+) -> tuple[Any, Any, Any]:
+    """``fast``: no error before shaping, so the fast functions (the generated ones, or the
+    walker's fast walk) are tried first, and where they give up the path-aware ones run."""
     shape_choice._walking = walking
     root = ShapeCompiler(SHAPE_SCHEMA, {}, {}).root(_query_type(), _selection(query))
-    errors: list[dict[str, Any]] = [{"message": "x", "path": ["users", 1]}]
+    errors: list[dict[str, Any]] = [] if fast else [{"message": "x", "path": ["users", 1]}]
     notes: list[dict[str, Any]] = []
     shaped = shape_response(root, data, errors, notes)
     return shaped, errors, notes
@@ -163,6 +168,32 @@ def test_the_walker_shapes_as_the_generated_functions(query: str) -> None:
     for _ in range(300):
         data = _random_data(rng)
         assert _shape(query, data, True) == _shape(query, data, False)
+
+
+@pytest.mark.parametrize("query", SHAPE_QUERIES)
+def test_the_fast_walk_shapes_as_the_fast_functions(query: str) -> None:
+    rng = random.Random("fast " + query)
+    for _ in range(300):
+        data = _random_data(rng)
+        assert _shape(query, data, True, fast=True) == _shape(query, data, False, fast=True)
+
+
+def test_the_fast_walk_gives_up_where_the_walk_writes_a_note() -> None:
+    shape_choice._walking = True
+    query = "{ me { id age role friends { name } } }"
+    root = ShapeCompiler(SHAPE_SCHEMA, {}, {}).root(_query_type(), _selection(query))
+    fast = root.fast
+    assert fast is not None
+    good = {"me": {"id": "1", "age": 3, "role": "USER", "friends": [{"name": "n"}]}}
+    assert fast(good) == good
+    wrongs = ({"age": "3"}, {"role": "NOPE"}, {"friends": [1]}, {"friends": [None]}, {"id": None})
+    for wrong in wrongs:
+        with pytest.raises(Fallback):
+            fast({"me": {**good["me"], **wrong}})
+    notes: list[dict[str, Any]] = []
+    shaped = shape_response(root, {"me": {**good["me"], "age": "3"}}, [], notes)
+    assert shaped == {"me": {**good["me"], "age": None}}
+    assert [n["path"] for n in notes] == [["me", "age"]]
 
 
 def test_the_walker_keeps_field_order_and_aliases() -> None:
