@@ -194,6 +194,8 @@ class GatewayConfig:
     batch_fetches: bool = True
     # identical subgraph requests in flight at the same time share one call (never mutations)
     share_inflight_requests: bool = True
+    # at most this many identical in-flight requests share one call (None: no limit)
+    share_inflight_group_limit: int | None = None
     # traffic_shaping.subgraphs.<name>.deduplicate_query: per subgraph, over the above
     subgraph_sharing: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
     # opt-in: identical client queries in flight at the same time share one execution

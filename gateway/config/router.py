@@ -177,6 +177,10 @@ FEDGATE_KEYS: dict[str, Kind] = {
     "expose_query_plan": Bool("honour the Apollo-Expose-Query-Plan header"),
     "batch_fetches": Bool("plan in waves; one request per subgraph per wave"),
     "share_inflight_requests": Bool("identical in-flight subgraph requests share one call"),
+    "share_inflight_group_limit": Int(
+        "at most this many identical in-flight requests share one call (default: no limit)",
+        minimum=1,
+    ),
     "share_inflight_client_requests": Bool("identical client queries share one execution"),
     "subgraph_http_client": Str(
         "the client for http:// subgraphs: lean (default) or aiohttp", pattern="^(lean|aiohttp)$"

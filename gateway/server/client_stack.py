@@ -75,7 +75,12 @@ def client_stack(
         if policy is None:
             client = base
         else:
-            client = SharingClient(base, unshared=policy.unshared, only=policy.only)
+            client = SharingClient(
+                base,
+                unshared=policy.unshared,
+                only=policy.only,
+                group_limit=config.share_inflight_group_limit,
+            )
     elif not resilience.policies.empty:
         client = resilient = ResilientClient(client, resilience.policies, observer)
     if config.edge is not None and config.edge.limits_subgraphs:  # edge: outgoing limits
@@ -117,6 +122,7 @@ def client_settings(config: GatewayConfig) -> tuple[object, ...]:
         config.max_subgraph_response_bytes,
         tuple(sorted(config.subgraph_max_response_bytes.items())),
         config.share_inflight_requests,
+        config.share_inflight_group_limit,
         tuple(sorted(config.subgraph_sharing.items())),
         config.subgraph_http_client,
         config.response_headers.empty,

@@ -12,6 +12,7 @@ bytes); every waiter decodes it itself, so nobody sees another's merged data.
 from __future__ import annotations
 
 import asyncio
+import sys
 
 from .base import DEFAULT_HEADERS, SubgraphClient, SubgraphRequest, SubgraphResponse
 
@@ -26,7 +27,7 @@ class SharingClient:
     future per waiter (a waiter that is cancelled cancels only its own, never the call the
     others wait for), none at all while nobody waits (the usual case)."""
 
-    __slots__ = ("_inflight", "_only", "_picky", "_unshared", "inner", "shared")
+    __slots__ = ("_inflight", "_only", "_picky", "_room", "_unshared", "inner", "shared")
 
     def __init__(
         self,
@@ -34,11 +35,21 @@ class SharingClient:
         *,
         unshared: frozenset[str] = frozenset(),
         only: frozenset[str] | None = None,
+        group_limit: int | None = None,
     ) -> None:
         """Per subgraph (``deduplicate_query``): ``unshared`` names the subgraphs whose calls
         are never shared; ``only``, when given, the only ones whose calls are. Neither is set
-        unless configured (then a call costs one set lookup more)."""
+        unless configured (then a call costs one set lookup more).
+
+        ``group_limit``: at most this many identical requests are answered by one call; the
+        next one sends its own, which later ones join (``None``: no limit). Under I/O-bound
+        load a single shared call lines every client request up behind it and the core idles
+        while they all wait; smaller groups fall out of step, so one group's work fills
+        another's wait (docs/benchmarks.md, "In-flight groups")."""
+        if group_limit is not None and group_limit < 1:
+            raise ValueError("group_limit must be at least 1")
         self.inner = inner
+        self._room = sys.maxsize if group_limit is None else group_limit - 1
         self._unshared = unshared
         self._only = only
         self._picky = bool(unshared) or only is not None
@@ -60,7 +71,7 @@ class SharingClient:
         names = _DEFAULT_KEY if headers is DEFAULT_HEADERS else tuple(sorted(headers.items()))
         key = (request.url, body, names)
         waiting = self._inflight.get(key)
-        if waiting is not None:
+        if waiting is not None and len(waiting) < self._room:
             self.shared += 1
             answer: asyncio.Future[SubgraphResponse] = asyncio.get_running_loop().create_future()
             waiting.append(answer)
@@ -91,7 +102,9 @@ class SharingClient:
                     waiter.set_exception(exc)
             raise
         finally:
-            del self._inflight[key]
+            # a full group's call may have been followed by a newer one for the same key
+            if self._inflight.get(key) is waiters:
+                del self._inflight[key]
         for waiter in waiters:
             if not waiter.done():
                 waiter.set_result(response)

@@ -424,3 +424,11 @@ def test_deduplicate_query_maps_to_in_flight_sharing(tmp_path: Path) -> None:
         load_config(
             write(tmp_path, "traffic_shaping:\n  all:\n    deduplicate_query: 3\n"), environ={}
         )
+
+
+def test_share_inflight_group_limit(tmp_path: Path) -> None:
+    assert load_config(None, environ={}).share_inflight_group_limit is None
+    text = "fedgate:\n  share_inflight_group_limit: 8\n"
+    assert load_config(write(tmp_path, text), environ={}).share_inflight_group_limit == 8
+    with pytest.raises(ConfigError, match="share_inflight_group_limit"):
+        load_config(write(tmp_path, "fedgate:\n  share_inflight_group_limit: 0\n"), environ={})

@@ -155,3 +155,61 @@ async def test_per_subgraph_sharing_deduplicate_query() -> None:
     only = SharingClient(inner, only=frozenset({"products"}))
     assert await _calls(only, inner, "reviews") == 3
     assert await _calls(only, inner, "products") == 1
+
+
+class Gated:
+    """Each call waits for its own event and answers its number."""
+
+    def __init__(self) -> None:
+        self.gates: list[asyncio.Event] = []
+
+    async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
+        gate = asyncio.Event()
+        self.gates.append(gate)
+        n = len(self.gates)
+        await gate.wait()
+        return SubgraphResponse(request.subgraph, 200, b"%d" % n)
+
+
+async def test_group_limit_answers_at_most_that_many_requests_per_call() -> None:
+    inner = Gated()
+    client = SharingClient(inner, group_limit=2)
+    first = [asyncio.ensure_future(client.fetch(req())) for _ in range(5)]
+    await _settle()
+    assert len(inner.gates) == 3 and client.shared == 2  # groups of 2, 2 and 1
+    for gate in inner.gates:
+        gate.set()
+    # each request got the answer of the call it joined
+    assert [r.body for r in await asyncio.gather(*first)] == [b"1", b"1", b"2", b"2", b"3"]
+    # every call has finished: the key is free again, a later request starts a new call
+    later = asyncio.ensure_future(client.fetch(req()))
+    await _settle()
+    assert len(inner.gates) == 4
+    inner.gates[3].set()
+    assert (await later).body == b"4"
+
+
+async def test_a_group_limit_of_one_shares_nothing() -> None:
+    inner = Slow()
+    client = SharingClient(inner, group_limit=1)  # no sharing at all: every call its own
+    tasks = [asyncio.ensure_future(client.fetch(req())) for _ in range(3)]
+    await _settle()
+    assert inner.calls == 3 and client.shared == 0
+    inner.release.set()
+    await asyncio.gather(*tasks)
+    with pytest.raises(ValueError):
+        SharingClient(inner, group_limit=0)
+
+
+async def test_group_limit_keeps_joining_the_newest_call_after_an_older_one_ends() -> None:
+    inner = Gated()
+    client = SharingClient(inner, group_limit=2)
+    a = [asyncio.ensure_future(client.fetch(req())) for _ in range(3)]  # calls 1 (2) and 2
+    await _settle()
+    inner.gates[0].set()  # the full group's call ends; call 2 is still in flight
+    assert [r.body for r in await asyncio.gather(*a[:2])] == [b"1", b"1"]
+    b = asyncio.ensure_future(client.fetch(req()))  # joins call 2, not a new one
+    await _settle()
+    assert len(inner.gates) == 2
+    inner.gates[1].set()
+    assert (await a[2]).body == (await b).body == b"2"
