@@ -52,8 +52,11 @@ class Decoder:
             out = self._inflater.flush()
         except zlib.error as exc:
             raise DecodeError(str(exc)) from None
-        if self._deflate and self._started and not self._inflater.eof:
-            raise DecodeError("truncated deflate stream")
+        if self._started and not self._inflater.eof:
+            # the message was complete but the stream was not (its last block or trailer)
+            raise DecodeError(
+                "truncated gzip stream" if not self._deflate else "truncated deflate stream"
+            )
         return out
 
 

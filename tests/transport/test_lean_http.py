@@ -24,6 +24,8 @@ from .raw_servers import Raw, answer, raw_server, read_request
 pytestmark = pytest.mark.anyio
 
 OK = b'{"data":{"ok":true}}'
+# a gzip stream without its last bytes (the trailer), in a complete HTTP message
+CUT_GZIP = gzip.compress(OK)[:-6]
 
 
 def query(url: str, *, shareable: bool = True) -> SubgraphRequest:
@@ -190,11 +192,13 @@ def scripted(
         (b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n" + OK, "body was cut short", True),
         (b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nab", "cut short", True),
         (b"HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\n\r\nnot gzip", "cut short", True),
+        (b"HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\ncontent-length: %d\r\n\r\n%b"
+         % (len(CUT_GZIP), CUT_GZIP), "cut short", True),
         (b"HTTP/1.1 101 Switching Protocols\r\nupgrade: ws\r\nconnection: upgrade\r\n\r\n",
          "invalid response", False),
     ],
     ids=["not-http", "bad-length", "big-header", "endless-head", "truncated", "chunk-cut",
-         "bad-gzip", "upgrade"],
+         "bad-gzip", "cut-gzip", "upgrade"],
 )  # fmt: skip
 async def test_broken_answers_are_clear_errors(
     client: HttpClient, reply: bytes, reason: str, answered: bool
