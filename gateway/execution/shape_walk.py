@@ -23,7 +23,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from .shape import _Errors, bad_enum, fast_leaf, leaf, list_value, not_object, object_value
+from .shape import (
+    _Errors,
+    bad_enum,
+    fast_leaf,
+    fast_list,
+    leaf,
+    list_value,
+    not_object,
+    object_value,
+)
 from .shape_codegen import ShapeFn
 from .shape_compile import EnumShape, FieldKind, FieldShape, ListShape, ScalarShape, SelectionShape
 from .shape_fast import Fallback
@@ -163,7 +172,9 @@ class Walker:
                     raise Fallback
             elif op == _LIST:
                 assert step.list is not None
-                v = _fast_list(step.list, v)
+                if type(v) is not list:
+                    raise Fallback
+                v = fast_list(step.list, v)  # lists of scalars, enums, abstract types, lists
             out[step.key] = v
         return out
 
@@ -274,32 +285,3 @@ def _fast_object_list(step: _Step, v: Any) -> list[Any]:
         else:
             out.append(_fast_object(w, step.sel, item))
     return out
-
-
-def _fast_list(shape: ListShape, v: Any) -> list[Any]:
-    """``shape.list_value`` without path or errors: any other list (of scalars, enums,
-    abstract types, lists)."""
-    if type(v) is not list:
-        raise Fallback
-    item = shape.item
-    out: list[Any] = []
-    for x in v:
-        if x is None:
-            if shape.item_non_null:
-                raise Fallback
-        elif item is not None:
-            x = _fast_value(item, x)
-        out.append(x)
-    return out
-
-
-def _fast_value(shape: Any, v: Any) -> Any:
-    if type(shape) is ScalarShape:
-        return fast_leaf(v, shape)
-    if type(shape) is SelectionShape:
-        return _fast_object(None, shape, v)
-    if type(shape) is EnumShape:
-        if type(v) is str and v in shape.values:
-            return v
-        raise Fallback
-    return _fast_list(shape, v)

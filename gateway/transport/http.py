@@ -183,12 +183,9 @@ class HttpClient:
 
     def _timeout_for(self, request: SubgraphRequest) -> aiohttp.ClientTimeout:
         timeout = self._per_subgraph.get(request.subgraph, self._timeout)
-        context = request.context
-        if context is not None and context.deadline is not None:
-            # no subgraph call outlives the client's request (traffic_shaping.router.timeout)
-            left = max(context.remaining() or 0.0, 0.001)  # 0 would mean "no limit"
-            if timeout.total is None or left < timeout.total:
-                timeout = aiohttp.ClientTimeout(total=left, sock_connect=timeout.sock_connect)
+        total = _within_request(timeout.total, request)
+        if total != timeout.total:
+            timeout = aiohttp.ClientTimeout(total=total, sock_connect=timeout.sock_connect)
         return timeout
 
     async def fetch(self, request: SubgraphRequest) -> SubgraphResponse:
@@ -210,19 +207,11 @@ class HttpClient:
                 # aiohttp's read-only multi-mapping: repeated headers (Set-Cookie) are kept
                 return SubgraphResponse(name, resp.status, body, resp.headers)
         except TimeoutError as exc:
-            raise TransportError(
-                name,
-                f"HTTP fetch failed from '{name}': request timed out",
-                code="GATEWAY_TIMEOUT",
-                answered=exc.__class__ is _BodyTimeout,
-            ) from exc
+            raise _timed_out(name, exc) from exc
         except (aiohttp.ClientError, OSError) as exc:
             # The client sees what went wrong, never the subgraph's internal address (aiohttp's
             # text has host:port); the detail goes to the log with the request id.
-            request_id = request.context.request_id if request.context else "-"
-            log.warning(
-                "subgraph %s: %s: %s (request %s)", name, type(exc).__name__, exc, request_id
-            )
+            _log_failure(request, exc)
             # trust (TLS): a certificate or handshake failure has its own code
             tls = tls_failure(exc)
             code = "SUBGRAPH_TLS_ERROR" if tls else None
@@ -295,19 +284,11 @@ class HttpClient:
                     target, data, deadline, connect, limit, True
                 )
         except TimeoutError as exc:
-            raise TransportError(
-                name,
-                f"HTTP fetch failed from '{name}': request timed out",
-                code="GATEWAY_TIMEOUT",
-                answered=exc.__class__ is _BodyTimeout,
-            ) from exc
+            raise _timed_out(name, exc) from exc
         except TooLarge:
             raise _too_large(name, limit or 0) from None
         except LeanFailure as exc:
-            request_id = request.context.request_id if request.context else "-"
-            log.warning(
-                "subgraph %s: %s: %s (request %s)", name, type(exc).__name__, exc, request_id
-            )
+            _log_failure(request, exc)
             message = f"HTTP fetch failed from '{name}': {exc.reason}"
             raise TransportError(name, message, answered=exc.answered) from exc
         return SubgraphResponse(name, status, body, headers)
@@ -315,12 +296,7 @@ class HttpClient:
     def _lean_deadline(self, request: SubgraphRequest) -> tuple[float | None, float | None]:
         """The loop-clock deadline of the whole call, and the connect timeout."""
         total, connect = self._lean_timeouts.get(request.subgraph, self._lean_default)
-        context = request.context
-        if context is not None and context.deadline is not None:
-            # no subgraph call outlives the client's request (traffic_shaping.router.timeout)
-            left = max(context.remaining() or 0.0, 0.001)
-            if total is None or left < total:
-                total = left
+        total = _within_request(total, request)
         if total is None:
             return None, connect
         return asyncio.get_running_loop().time() + total, connect
@@ -349,6 +325,34 @@ async def _mark_reused(
     session: aiohttp.ClientSession, ctx: SimpleNamespace, params: object
 ) -> None:
     ctx.trace_request_ctx.reused = True
+
+
+def _within_request(total: float | None, request: SubgraphRequest) -> float | None:
+    """``total`` seconds, or less: no subgraph call outlives the client's request
+    (``traffic_shaping.router.timeout``)."""
+    context = request.context
+    if context is None or context.deadline is None:
+        return total
+    left = max(context.remaining() or 0.0, 0.001)  # 0 would mean "no limit"
+    return left if total is None or left < total else total
+
+
+def _timed_out(name: str, exc: TimeoutError) -> TransportError:
+    return TransportError(
+        name,
+        f"HTTP fetch failed from '{name}': request timed out",
+        code="GATEWAY_TIMEOUT",
+        answered=exc.__class__ is _BodyTimeout,
+    )
+
+
+def _log_failure(request: SubgraphRequest, exc: BaseException) -> None:
+    """The detail (aiohttp's text has host:port) goes to the log with the request id, never
+    to the client."""
+    request_id = request.context.request_id if request.context else "-"
+    log.warning(
+        "subgraph %s: %s: %s (request %s)", request.subgraph, type(exc).__name__, exc, request_id
+    )
 
 
 def _resend_note(request: SubgraphRequest, exc: BaseException) -> None:
